@@ -1,0 +1,98 @@
+//! Role nouns (`dictionaries/rules/roles.tsv`): words that name a person by office
+//! (`министр`, `глава`) or an organisation by kind (`ведомство`).
+//!
+//! Entity rules use them to find a name after them (`министр Мусин`); quote attribution
+//! resolves them to the entity the document established for that role.
+
+use std::collections::HashMap;
+
+use super::{tsv, DictDirs, Diagnostics};
+use crate::model::EntityType;
+use crate::text::fold_str;
+
+/// One role noun.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleNoun {
+    /// The dictionary form (`министр`).
+    pub role: String,
+    /// Whether it names a person or an organisation.
+    pub refers_to: EntityType,
+}
+
+/// All role nouns, looked up by any of their written forms.
+#[derive(Clone, Debug, Default)]
+pub struct RoleNouns {
+    by_form: HashMap<String, usize>,
+    roles: Vec<RoleNoun>,
+}
+
+impl RoleNouns {
+    pub const FILE: &'static str = "roles.tsv";
+
+    pub fn load(dirs: &DictDirs, diagnostics: &mut Diagnostics) -> RoleNouns {
+        let mut nouns = RoleNouns::default();
+        for path in dirs.rule_files(Self::FILE) {
+            let Some(table) = tsv::read_tsv(&path, &["role", "refers_to"], diagnostics) else { continue };
+            for row in &table.rows {
+                let role = table.field(row, "role");
+                let refers_to = match EntityType::parse(table.field(row, "refers_to")) {
+                    Some(t @ (EntityType::Per | EntityType::Org)) => t,
+                    _ => {
+                        diagnostics.error(
+                            &path,
+                            row.line,
+                            format!("refers_to is {:?}; use PER or ORG", table.field(row, "refers_to")),
+                        );
+                        continue;
+                    }
+                };
+                if role.is_empty() {
+                    diagnostics.error(&path, row.line, "empty role");
+                    continue;
+                }
+                let forms = table.field(row, "forms");
+                nouns.add(role, refers_to, forms.split('|').map(str::trim).filter(|f| !f.is_empty()));
+            }
+        }
+        nouns
+    }
+
+    fn add<'a>(&mut self, role: &str, refers_to: EntityType, forms: impl Iterator<Item = &'a str>) {
+        let id = self.roles.len();
+        self.roles.push(RoleNoun { role: role.to_string(), refers_to });
+        self.by_form.insert(fold_str(role), id);
+        for form in forms {
+            self.by_form.insert(fold_str(form), id);
+        }
+    }
+
+    /// The role noun one of whose forms is `word` (any case, `ё` = `е`).
+    pub fn lookup(&self, word: &str) -> Option<&RoleNoun> {
+        self.by_form.get(&fold_str(word)).map(|&i| &self.roles[i])
+    }
+
+    pub fn len(&self) -> usize {
+        self.roles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_roles_resolve_every_form() {
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+        let mut d = Diagnostics::default();
+        let roles = RoleNouns::load(&dirs, &mut d);
+        assert!(!d.has_errors(), "{:?}", d.items);
+        assert_eq!(roles.lookup("Министром").unwrap().role, "министр");
+        assert_eq!(roles.lookup("главой").unwrap().refers_to, EntityType::Per);
+        assert_eq!(roles.lookup("ведомства").unwrap().refers_to, EntityType::Org);
+        assert!(roles.lookup("сказал").is_none());
+    }
+}
