@@ -28,7 +28,9 @@ pub enum Folded {
     Nothing,
     One(char),
     /// Whitespace, collapsed with its neighbours.
-    Space { newline: bool },
+    Space {
+        newline: bool,
+    },
 }
 
 /// Folds one character (see the module docs for the rules).
@@ -40,17 +42,19 @@ pub fn fold_char(c: char) -> Folded {
         'А'..='Я' => Folded::One(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
         'ё' | 'Ё' => Folded::One('е'),
         '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => Folded::Space { newline: true },
-        ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
-        | '\u{b}' | '\u{c}' => Folded::Space { newline: false },
-        '«' | '»' | '„' | '“' | '”' | '‟' | '″' | '‹' | '›' | '〝' | '〞' | '＂' => {
-            Folded::One('"')
+        ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{b}' | '\u{c}' => {
+            Folded::Space { newline: false }
         }
+        '«' | '»' | '„' | '“' | '”' | '‟' | '″' | '‹' | '›' | '〝' | '〞' | '＂' => Folded::One('"'),
         '’' | '‘' | '‚' | '‛' | '`' | '´' | 'ʼ' => Folded::One('\''),
         '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' | '－' => Folded::One('-'),
-        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
-        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fe00}'..='\u{fe0f}' => {
-            Folded::Nothing
-        }
+        '\u{ad}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{feff}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{fe00}'..='\u{fe0f}' => Folded::Nothing,
         '\u{300}'..='\u{36f}' => Folded::Nothing,
         c if c.is_ascii() => Folded::One(c),
         c if c.is_whitespace() => Folded::Space { newline: false },
