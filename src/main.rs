@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Extract(ExtractArgs::default())) {
         Command::Extract(args) => extract(args),
         Command::Dict(command) => dict(command),
-        Command::Merge(_) => Err(anyhow::anyhow!("merge: not built yet")),
+        Command::Merge(args) => gazetka::output::merge::merge(&args.dirs, &args.out).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -13,7 +13,7 @@ mod jsonl;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use discover::FileEntry;
 
@@ -58,7 +58,7 @@ pub struct RawDocument {
 }
 
 /// A document that was found but not processed, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Skipped {
     pub id: String,
     pub reason: String,

@@ -5,18 +5,20 @@
 //! run completes, so a failed or interrupted run never leaves a half-written file that
 //! looks whole, and the previous run's files stay untouched until the new ones are ready.
 
+mod atomic;
 mod csv_style;
+pub mod merge;
 pub mod rows;
 pub mod stream;
 pub mod summary;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Context;
 use serde::Serialize;
 
+pub use atomic::AtomicFiles;
 pub use csv_style::CsvStyle;
 use rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
 pub use summary::Summary;
@@ -105,21 +107,16 @@ impl ProcessedDocument {
     }
 }
 
-struct TempFile {
-    temp: PathBuf,
-    target: PathBuf,
-}
-
 /// The output folder of a run: CSV files, `documents.jsonl` and `summary.json`.
 pub struct OutputFiles {
     style: CsvStyle,
-    files: Vec<TempFile>,
+    files: AtomicFiles,
     mentions: csv::Writer<BufWriter<File>>,
     entities: csv::Writer<BufWriter<File>>,
     quotes: csv::Writer<BufWriter<File>>,
     money: csv::Writer<BufWriter<File>>,
     documents: BufWriter<File>,
-    finished: bool,
+    summary: BufWriter<File>,
 }
 
 impl OutputFiles {
@@ -128,32 +125,14 @@ impl OutputFiles {
     /// # Errors
     /// When the folder cannot be created or written.
     pub fn create(dir: &Path, style: CsvStyle) -> anyhow::Result<OutputFiles> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
-        let mut files = Vec::new();
-        let mut open = |name: &str| -> anyhow::Result<BufWriter<File>> {
-            let target = dir.join(name);
-            let temp = dir.join(format!(".{name}.partial-{}", std::process::id()));
-            let file =
-                File::create(&temp).with_context(|| format!("cannot write in output folder {}", dir.display()))?;
-            files.push(TempFile { temp, target });
-            Ok(BufWriter::with_capacity(1 << 18, file))
-        };
-        let mut csv_file = |name: &str, header: &[&str]| -> anyhow::Result<csv::Writer<BufWriter<File>>> {
-            let mut out = open(name)?;
-            if style.excel {
-                out.write_all("\u{feff}".as_bytes())?;
-            }
-            let mut writer = csv::WriterBuilder::new().delimiter(style.delimiter()).from_writer(out);
-            writer.write_record(header)?;
-            Ok(writer)
-        };
-        let mentions = csv_file("mentions.csv", MENTIONS_HEADER)?;
-        let entities = csv_file("entities.csv", ENTITIES_HEADER)?;
-        let quotes = csv_file("quotes.csv", QUOTES_HEADER)?;
-        let money = csv_file("money.csv", MONEY_HEADER)?;
-        let documents = open("documents.jsonl")?;
-        open("summary.json")?;
-        Ok(OutputFiles { style, files, mentions, entities, quotes, money, documents, finished: false })
+        let mut files = AtomicFiles::new(dir)?;
+        let mentions = csv_file(&mut files, "mentions.csv", MENTIONS_HEADER, style)?;
+        let entities = csv_file(&mut files, "entities.csv", ENTITIES_HEADER, style)?;
+        let quotes = csv_file(&mut files, "quotes.csv", QUOTES_HEADER, style)?;
+        let money = csv_file(&mut files, "money.csv", MONEY_HEADER, style)?;
+        let documents = files.create("documents.jsonl")?;
+        let summary = files.create("summary.json")?;
+        Ok(OutputFiles { style, files, mentions, entities, quotes, money, documents, summary })
     }
 
     /// Appends one document's rows to every file.
@@ -227,42 +206,30 @@ impl OutputFiles {
     /// When a write or rename fails; the temporary files are removed and earlier outputs
     /// stay as they were.
     pub fn finish(mut self, summary: &Summary) -> anyhow::Result<()> {
-        self.flush_all()?;
-        let summary_temp = &self.files.last().expect("summary file is opened last").temp;
-        let mut out = BufWriter::new(File::create(summary_temp)?);
-        serde_json::to_writer_pretty(&mut out, summary)?;
-        out.write_all(b"\n")?;
-        out.flush()?;
-        for f in &self.files {
-            std::fs::rename(&f.temp, &f.target)
-                .with_context(|| format!("cannot move {} into place", f.target.display()))?;
-        }
-        self.finished = true;
-        Ok(())
-    }
-
-    fn flush_all(&mut self) -> anyhow::Result<()> {
         self.mentions.flush()?;
         self.entities.flush()?;
         self.quotes.flush()?;
         self.money.flush()?;
         self.documents.flush()?;
-        Ok(())
-    }
-
-    /// The files that will appear when the run completes.
-    pub fn targets(&self) -> impl Iterator<Item = &Path> {
-        self.files.iter().map(|f| f.target.as_path())
+        serde_json::to_writer_pretty(&mut self.summary, summary)?;
+        self.summary.write_all(b"\n")?;
+        self.summary.flush()?;
+        self.files.commit()
     }
 }
 
-impl Drop for OutputFiles {
-    /// An unfinished run removes its temporary files.
-    fn drop(&mut self) {
-        if !self.finished {
-            for f in &self.files {
-                let _ = std::fs::remove_file(&f.temp);
-            }
-        }
+/// Opens a CSV file with its header (and a BOM in Excel mode).
+pub(crate) fn csv_file(
+    files: &mut AtomicFiles,
+    name: &str,
+    header: &[&str],
+    style: CsvStyle,
+) -> anyhow::Result<csv::Writer<BufWriter<File>>> {
+    let mut out = files.create(name)?;
+    if style.excel {
+        out.write_all("\u{feff}".as_bytes())?;
     }
+    let mut writer = csv::WriterBuilder::new().delimiter(style.delimiter()).from_writer(out);
+    writer.write_record(header)?;
+    Ok(writer)
 }

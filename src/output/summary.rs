@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::corpus::Skipped;
 use crate::model::{Extraction, MoneyKind};
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ItemCounts {
     pub mentions: usize,
     pub entities: usize,
@@ -30,7 +30,7 @@ impl ItemCounts {
 }
 
 /// Time spent per stage, summed over all documents and threads (seconds).
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct StageTimes {
     pub decode: f64,
     pub normalise: f64,
@@ -53,7 +53,7 @@ impl StageTimes {
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Timings {
     /// Loading and compiling the dictionaries.
     pub load_seconds: f64,
@@ -66,14 +66,14 @@ pub struct Timings {
 }
 
 /// One dictionary file and how many entries it gave.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DictionaryInfo {
     pub file: String,
     pub kind: String,
     pub entries: usize,
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     /// Every input document found.
     pub documents: usize,
