@@ -3,8 +3,6 @@
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Parser;
@@ -13,7 +11,7 @@ use gazetka::cli::{Cli, Command, DictCommand, ExtractArgs, Format};
 use gazetka::corpus::InputSpec;
 use gazetka::dict::{DictDirs, Severity};
 use gazetka::output::{CsvStyle, OutputFiles, Summary};
-use gazetka::pipeline::{self, Interrupted, RunOptions, Shard};
+use gazetka::pipeline::{self, RunOptions, Shard};
 use gazetka::resources::Resources;
 
 fn main() -> ExitCode {
@@ -28,10 +26,6 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(e) if e.is::<Interrupted>() => {
-            eprintln!("gazetka: interrupted; no output file was changed");
-            ExitCode::from(130)
-        }
         Err(e) => {
             eprintln!("gazetka: error: {e:#}");
             ExitCode::FAILURE
@@ -41,10 +35,7 @@ fn main() -> ExitCode {
 
 fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let shard = args.shard.as_deref().map(Shard::parse).transpose().map_err(anyhow::Error::msg)?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&cancel)).context("cannot install signal handler")?;
-    }
+    on_interrupt_remove_partial_files()?;
     let resources = Resources::load(DictDirs::new(args.dicts.clone()));
     for problem in &resources.diagnostics.items {
         if problem.severity == Severity::Error || !args.quiet {
@@ -57,7 +48,6 @@ fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         progress: !args.quiet,
         shard,
         batch_documents: if args.format == Format::Jsonl { 64 } else { 1024 },
-        cancel: &cancel,
     };
     let summary = match args.format {
         Format::Jsonl => {
@@ -79,6 +69,22 @@ fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     }
     let problems = !summary.skipped.is_empty() || !resources.diagnostics.items.is_empty();
     Ok(if args.strict && problems { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// On SIGINT/SIGTERM: remove every temporary output file and exit 130 at once, even when
+/// the run is blocked reading its input. Outputs of earlier runs are never touched.
+fn on_interrupt_remove_partial_files() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot install signal handler")?;
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            gazetka::output::remove_pending();
+            eprintln!("gazetka: interrupted; no output file was changed");
+            std::process::exit(130);
+        }
+    });
+    Ok(())
 }
 
 /// The one-screen report at the end of a run (stderr).

@@ -5,7 +5,6 @@
 
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -63,7 +62,7 @@ impl Sink for crate::output::OutputFiles {
     }
 }
 
-pub struct RunOptions<'a> {
+pub struct RunOptions {
     pub inputs: Vec<InputSpec>,
     /// Worker threads (0 = one per core).
     pub jobs: usize,
@@ -72,22 +71,15 @@ pub struct RunOptions<'a> {
     pub shard: Option<Shard>,
     /// Documents per batch at most (smaller batches stream sooner; larger ones keep cores busy).
     pub batch_documents: usize,
-    /// Set by a signal handler: stop between batches.
-    pub cancel: &'a AtomicBool,
 }
-
-/// Raised when the run was interrupted; nothing has been written in place.
-#[derive(Debug, thiserror::Error)]
-#[error("interrupted")]
-pub struct Interrupted;
 
 const BATCH_BYTES: usize = 32 << 20;
 
 /// Reads, analyses and writes the whole corpus.
 ///
 /// # Errors
-/// When an input does not exist, the sink fails, or the run is interrupted ([`Interrupted`]).
-pub fn run(options: &RunOptions<'_>, resources: &Resources, sink: &mut dyn Sink) -> anyhow::Result<Summary> {
+/// When an input does not exist or the sink fails.
+pub fn run(options: &RunOptions, resources: &Resources, sink: &mut dyn Sink) -> anyhow::Result<Summary> {
     let started = Instant::now();
     let mut corpus = Corpus::open(&options.inputs)?;
     let pool =
@@ -96,10 +88,6 @@ pub fn run(options: &RunOptions<'_>, resources: &Resources, sink: &mut dyn Sink)
     let mut summary = Summary::default();
     let mut stages = StageTimes::default();
     loop {
-        if options.cancel.load(Ordering::Relaxed) {
-            bar.abandon();
-            return Err(Interrupted.into());
-        }
         let batch = next_batch(&mut corpus, options);
         if batch.is_empty() {
             break;
@@ -147,7 +135,7 @@ pub fn run(options: &RunOptions<'_>, resources: &Resources, sink: &mut dyn Sink)
     Ok(summary)
 }
 
-fn next_batch(corpus: &mut Corpus, options: &RunOptions<'_>) -> Vec<CorpusItem> {
+fn next_batch(corpus: &mut Corpus, options: &RunOptions) -> Vec<CorpusItem> {
     let mut batch = Vec::new();
     let mut bytes = 0;
     while batch.len() < options.batch_documents && bytes < BATCH_BYTES {
@@ -192,7 +180,12 @@ fn process(item: CorpusItem, resources: &Resources) -> (Outcome, StageTimes) {
         return (Outcome::Skipped(Skipped { seq: raw.seq, id: raw.id, reason: reason.to_string() }), times);
     }
     notes.extend(raw.notes);
-    let analysed = std::panic::catch_unwind(AssertUnwindSafe(|| crate::analyze::analyze(&text, resources, &mut times)));
+    let analysed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        if test_panic_target().is_some_and(|target| *target == raw.id) {
+            panic!("GAZETKA_TEST_PANIC_ON asked for a panic in this document");
+        }
+        crate::analyze::analyze(&text, resources, &mut times)
+    }));
     match analysed {
         Ok(extraction) => {
             let doc = ProcessedDocument {
@@ -216,6 +209,13 @@ fn process(item: CorpusItem, resources: &Resources) -> (Outcome, StageTimes) {
             (Outcome::Skipped(Skipped { seq: raw.seq, id: raw.id, reason }), times)
         }
     }
+}
+
+/// The document id named by `GAZETKA_TEST_PANIC_ON`, which makes its analysis panic: the
+/// integration tests use it to prove that a panic costs one document, not the run.
+fn test_panic_target() -> Option<&'static String> {
+    static TARGET: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    TARGET.get_or_init(|| std::env::var("GAZETKA_TEST_PANIC_ON").ok()).as_ref()
 }
 
 fn progress_bar(enabled: bool, total: u64) -> ProgressBar {

@@ -5,8 +5,25 @@
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Context;
+
+/// Temporary files not yet renamed, process-wide, so an interrupt can remove them.
+/// Renames hold this lock: an interrupt sees either all files of a set in place or none.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Removes every temporary file not yet committed (called on SIGINT/SIGTERM before exit).
+pub fn remove_pending() {
+    let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+    for path in pending.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+fn forget(paths: &[PathBuf], pending: &mut Vec<PathBuf>) {
+    pending.retain(|p| !paths.contains(p));
+}
 
 struct TempFile {
     temp: PathBuf,
@@ -36,9 +53,10 @@ impl AtomicFiles {
     pub fn create(&mut self, name: &str) -> anyhow::Result<BufWriter<File>> {
         let target = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.partial-{}", std::process::id()));
+        PENDING.lock().unwrap_or_else(|e| e.into_inner()).push(temp.clone());
+        self.files.push(TempFile { temp: temp.clone(), target });
         let file =
             File::create(&temp).with_context(|| format!("cannot write in output folder {}", self.dir.display()))?;
-        self.files.push(TempFile { temp, target });
         Ok(BufWriter::with_capacity(1 << 18, file))
     }
 
@@ -47,10 +65,13 @@ impl AtomicFiles {
     /// # Errors
     /// When a rename fails.
     pub fn commit(mut self) -> anyhow::Result<()> {
+        let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
         for f in &self.files {
             std::fs::rename(&f.temp, &f.target)
                 .with_context(|| format!("cannot move {} into place", f.target.display()))?;
         }
+        let temps: Vec<PathBuf> = self.files.iter().map(|f| f.temp.clone()).collect();
+        forget(&temps, &mut pending);
         self.committed = true;
         Ok(())
     }
@@ -59,9 +80,12 @@ impl AtomicFiles {
 impl Drop for AtomicFiles {
     fn drop(&mut self) {
         if !self.committed {
-            for f in &self.files {
-                let _ = std::fs::remove_file(&f.temp);
+            let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
+            let temps: Vec<PathBuf> = self.files.iter().map(|f| f.temp.clone()).collect();
+            for temp in &temps {
+                let _ = std::fs::remove_file(temp);
             }
+            forget(&temps, &mut pending);
         }
     }
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-pub use atomic::AtomicFiles;
+pub use atomic::{remove_pending, AtomicFiles};
 pub use csv_style::CsvStyle;
 use rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
 pub use summary::Summary;
