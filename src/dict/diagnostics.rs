@@ -26,13 +26,7 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{}: {kind}: {}", self.path.display(), self.message)
         } else {
-            write!(
-                f,
-                "{}:{}: {kind}: {}",
-                self.path.display(),
-                self.line,
-                self.message
-            )
+            write!(f, "{}:{}: {kind}: {}", self.path.display(), self.line, self.message)
         }
     }
 }
@@ -53,12 +47,7 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, path: &Path, line: usize, message: String) {
-        self.items.push(Diagnostic {
-            severity,
-            path: path.to_path_buf(),
-            line,
-            message,
-        });
+        self.items.push(Diagnostic { severity, path: path.to_path_buf(), line, message });
     }
 
     pub fn has_errors(&self) -> bool {
@@ -70,9 +59,7 @@ impl Diagnostics {
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

@@ -31,20 +31,12 @@ impl DictDirs {
 
     /// `DIR/rules/NAME` for every folder that has it, in folder order.
     pub fn rule_files(&self, name: &str) -> Vec<PathBuf> {
-        self.dirs
-            .iter()
-            .map(|d| d.join("rules").join(name))
-            .filter(|p| p.is_file())
-            .collect()
+        self.dirs.iter().map(|d| d.join("rules").join(name)).filter(|p| p.is_file()).collect()
     }
 
     /// `DIR/lexicon/NAME` for every folder that has it, in folder order.
     pub fn lexicon_files(&self, name: &str) -> Vec<PathBuf> {
-        self.dirs
-            .iter()
-            .map(|d| d.join("lexicon").join(name))
-            .filter(|p| p.is_file())
-            .collect()
+        self.dirs.iter().map(|d| d.join("lexicon").join(name)).filter(|p| p.is_file()).collect()
     }
 
     /// Every `*.tsv` under `DIR/SUB/` (recursively), folder by folder, sorted by path
@@ -65,9 +57,7 @@ fn collect_tsv(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     if depth > 16 {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{tsv, Diagnostics, DictDirs};
+use super::{tsv, DictDirs, Diagnostics};
 use crate::model::EntityType;
 use crate::text::fold_str;
 
@@ -32,9 +32,7 @@ impl RoleNouns {
     pub fn load(dirs: &DictDirs, diagnostics: &mut Diagnostics) -> RoleNouns {
         let mut nouns = RoleNouns::default();
         for path in dirs.rule_files(Self::FILE) {
-            let Some(table) = tsv::read_tsv(&path, &["role", "refers_to"], diagnostics) else {
-                continue;
-            };
+            let Some(table) = tsv::read_tsv(&path, &["role", "refers_to"], diagnostics) else { continue };
             for row in &table.rows {
                 let role = table.field(row, "role");
                 let refers_to = match EntityType::parse(table.field(row, "refers_to")) {
@@ -43,10 +41,7 @@ impl RoleNouns {
                         diagnostics.error(
                             &path,
                             row.line,
-                            format!(
-                                "refers_to is {:?}; use PER or ORG",
-                                table.field(row, "refers_to")
-                            ),
+                            format!("refers_to is {:?}; use PER or ORG", table.field(row, "refers_to")),
                         );
                         continue;
                     }
@@ -56,11 +51,7 @@ impl RoleNouns {
                     continue;
                 }
                 let forms = table.field(row, "forms");
-                nouns.add(
-                    role,
-                    refers_to,
-                    forms.split('|').map(str::trim).filter(|f| !f.is_empty()),
-                );
+                nouns.add(role, refers_to, forms.split('|').map(str::trim).filter(|f| !f.is_empty()));
             }
         }
         nouns
@@ -68,10 +59,7 @@ impl RoleNouns {
 
     fn add<'a>(&mut self, role: &str, refers_to: EntityType, forms: impl Iterator<Item = &'a str>) {
         let id = self.roles.len();
-        self.roles.push(RoleNoun {
-            role: role.to_string(),
-            refers_to,
-        });
+        self.roles.push(RoleNoun { role: role.to_string(), refers_to });
         self.by_form.insert(fold_str(role), id);
         for form in forms {
             self.by_form.insert(fold_str(form), id);
@@ -98,18 +86,13 @@ mod tests {
 
     #[test]
     fn shipped_roles_resolve_every_form() {
-        let dirs = DictDirs::new(vec![
-            concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-        ]);
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
         let mut d = Diagnostics::default();
         let roles = RoleNouns::load(&dirs, &mut d);
         assert!(!d.has_errors(), "{:?}", d.items);
         assert_eq!(roles.lookup("Министром").unwrap().role, "министр");
         assert_eq!(roles.lookup("главой").unwrap().refers_to, EntityType::Per);
-        assert_eq!(
-            roles.lookup("ведомства").unwrap().refers_to,
-            EntityType::Org
-        );
+        assert_eq!(roles.lookup("ведомства").unwrap().refers_to, EntityType::Org);
         assert!(roles.lookup("сказал").is_none());
     }
 }

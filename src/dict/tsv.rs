@@ -34,9 +34,7 @@ impl TsvTable {
 
     /// The field of `row` under column `name`; empty when the column or field is absent.
     pub fn field<'r>(&self, row: &'r TsvRow, name: &str) -> &'r str {
-        self.column(name)
-            .and_then(|i| row.fields.get(i))
-            .map_or("", String::as_str)
+        self.column(name).and_then(|i| row.fields.get(i)).map_or("", String::as_str)
     }
 }
 
@@ -51,10 +49,7 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
         String::from_utf8(bytes).map_err(|e| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!(
-                    "not UTF-8 (byte {} is invalid); save the file as UTF-8",
-                    e.utf8_error().valid_up_to()
-                ),
+                format!("not UTF-8 (byte {} is invalid); save the file as UTF-8", e.utf8_error().valid_up_to()),
             )
         })
     }
@@ -76,25 +71,13 @@ pub fn read_tsv(path: &Path, required: &[&str], diagnostics: &mut Diagnostics) -
 }
 
 /// Parses TSV text (see [`read_tsv`]); `path` is only used in messages.
-pub fn parse_tsv(
-    path: &Path,
-    text: &str,
-    required: &[&str],
-    diagnostics: &mut Diagnostics,
-) -> Option<TsvTable> {
+pub fn parse_tsv(path: &Path, text: &str, required: &[&str], diagnostics: &mut Diagnostics) -> Option<TsvTable> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)));
+    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)));
     let (header_line, header) = loop {
         match lines.next() {
             None => {
-                diagnostics.error(
-                    path,
-                    0,
-                    format!("no header row (expected columns: {})", required.join(", ")),
-                );
+                diagnostics.error(path, 0, format!("no header row (expected columns: {})", required.join(", ")));
                 return None;
             }
             Some((_, l)) if is_skippable(l) => continue,
@@ -102,11 +85,7 @@ pub fn parse_tsv(
         }
     };
     let columns: Vec<String> = header.split('\t').map(|c| c.trim().to_string()).collect();
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|r| !columns.iter().any(|c| c == r))
-        .collect();
+    let missing: Vec<&str> = required.iter().copied().filter(|r| !columns.iter().any(|c| c == r)).collect();
     if !missing.is_empty() {
         diagnostics.error(
             path,
@@ -134,12 +113,7 @@ pub fn parse_tsv(
             diagnostics.error(
                 path,
                 line,
-                format!(
-                    "{} fields, but the header has {} columns ({})",
-                    fields.len(),
-                    columns.len(),
-                    columns.join(", ")
-                ),
+                format!("{} fields, but the header has {} columns ({})", fields.len(), columns.len(), columns.join(", ")),
             );
             continue;
         }
@@ -157,11 +131,7 @@ pub fn parse_tsv(
         }
         rows.push(TsvRow { line, fields });
     }
-    Some(TsvTable {
-        path: path.to_path_buf(),
-        columns,
-        rows,
-    })
+    Some(TsvTable { path: path.to_path_buf(), columns, rows })
 }
 
 fn is_skippable(line: &str) -> bool {
@@ -177,35 +147,19 @@ mod tests {
     fn reads_rows_and_reports_bad_lines() {
         let text = "# comment\nid\ttype\tcanonical\tnote\n\na\tPER\tX\nb\tORG\n# c\nc\tLOC\tZ\tn\textra\nd\tLOC\tW\n";
         let mut d = Diagnostics::default();
-        let t = parse_tsv(
-            Path::new("x.tsv"),
-            text,
-            &["id", "type", "canonical"],
-            &mut d,
-        )
-        .unwrap();
+        let t = parse_tsv(Path::new("x.tsv"), text, &["id", "type", "canonical"], &mut d).unwrap();
         assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [4, 8]);
         assert_eq!(t.field(&t.rows[0], "note"), "");
         let msgs: Vec<String> = d.items.iter().map(|d| d.to_string()).collect();
         assert_eq!(msgs.len(), 2);
-        assert!(
-            msgs[0].starts_with("x.tsv:5: error: 2 field(s)"),
-            "{}",
-            msgs[0]
-        );
-        assert!(
-            msgs[1].starts_with("x.tsv:7: error: 5 fields"),
-            "{}",
-            msgs[1]
-        );
+        assert!(msgs[0].starts_with("x.tsv:5: error: 2 field(s)"), "{}", msgs[0]);
+        assert!(msgs[1].starts_with("x.tsv:7: error: 5 fields"), "{}", msgs[1]);
     }
 
     #[test]
     fn missing_header_column() {
         let mut d = Diagnostics::default();
         assert!(parse_tsv(Path::new("y.tsv"), "id type\n", &["id", "type"], &mut d).is_none());
-        assert!(d.items[0]
-            .to_string()
-            .starts_with("y.tsv:1: error: header lacks column(s) id, type"));
+        assert!(d.items[0].to_string().starts_with("y.tsv:1: error: header lacks column(s) id, type"));
     }
 }

@@ -28,9 +28,7 @@ pub enum Folded {
     Nothing,
     One(char),
     /// Whitespace, collapsed with its neighbours.
-    Space {
-        newline: bool,
-    },
+    Space { newline: bool },
 }
 
 /// Folds one character (see the module docs for the rules).
@@ -42,29 +40,17 @@ pub fn fold_char(c: char) -> Folded {
         'А'..='Я' => Folded::One(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
         'ё' | 'Ё' => Folded::One('е'),
         '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => Folded::Space { newline: true },
-        ' '
-        | '\t'
-        | '\u{a0}'
-        | '\u{2000}'..='\u{200a}'
-        | '\u{202f}'
-        | '\u{205f}'
-        | '\u{3000}'
-        | '\u{b}'
-        | '\u{c}' => Folded::Space { newline: false },
+        ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+        | '\u{b}' | '\u{c}' => Folded::Space { newline: false },
         '«' | '»' | '„' | '“' | '”' | '‟' | '″' | '‹' | '›' | '〝' | '〞' | '＂' => {
             Folded::One('"')
         }
         '’' | '‘' | '‚' | '‛' | '`' | '´' | 'ʼ' => Folded::One('\''),
-        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' | '－' => {
-            Folded::One('-')
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' | '－' => Folded::One('-'),
+        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fe00}'..='\u{fe0f}' => {
+            Folded::Nothing
         }
-        '\u{ad}'
-        | '\u{200b}'..='\u{200f}'
-        | '\u{2060}'..='\u{2064}'
-        | '\u{feff}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{fe00}'..='\u{fe0f}' => Folded::Nothing,
         '\u{300}'..='\u{36f}' => Folded::Nothing,
         c if c.is_ascii() => Folded::One(c),
         c if c.is_whitespace() => Folded::Space { newline: false },
@@ -111,35 +97,16 @@ impl FoldedText {
                 },
                 Folded::One(f) => {
                     if let Some((start, _, newline)) = pending_space.take() {
-                        push(
-                            &mut folded,
-                            &mut origin,
-                            &mut origin_len,
-                            if newline { '\n' } else { ' ' },
-                            start,
-                            1,
-                        );
+                        push(&mut folded, &mut origin, &mut origin_len, if newline { '\n' } else { ' ' }, start, 1);
                     }
                     push(&mut folded, &mut origin, &mut origin_len, f, at, width);
                 }
             }
         }
         if let Some((start, _, newline)) = pending_space {
-            push(
-                &mut folded,
-                &mut origin,
-                &mut origin_len,
-                if newline { '\n' } else { ' ' },
-                start,
-                1,
-            );
+            push(&mut folded, &mut origin, &mut origin_len, if newline { '\n' } else { ' ' }, start, 1);
         }
-        FoldedText {
-            folded,
-            origin,
-            origin_len,
-            original_len: original.len(),
-        }
+        FoldedText { folded, origin, origin_len, original_len: original.len() }
     }
 
     pub fn as_str(&self) -> &str {
@@ -153,10 +120,7 @@ impl FoldedText {
     pub fn to_original(&self, start: usize, end: usize, original: &str) -> Span {
         debug_assert_eq!(original.len(), self.original_len);
         if start >= end || start >= self.origin.len() {
-            let at = self
-                .origin
-                .get(start)
-                .map_or(self.original_len, |&o| o as usize);
+            let at = self.origin.get(start).map_or(self.original_len, |&o| o as usize);
             return Span::new(at, at);
         }
         let o_start = self.origin[start] as usize;
@@ -174,20 +138,11 @@ impl FoldedText {
 
     /// The original byte offset where folded byte `at` came from (text length past the end).
     pub fn origin_of(&self, at: usize) -> usize {
-        self.origin
-            .get(at)
-            .map_or(self.original_len, |&o| o as usize)
+        self.origin.get(at).map_or(self.original_len, |&o| o as usize)
     }
 }
 
-fn push(
-    folded: &mut String,
-    origin: &mut Vec<u32>,
-    origin_len: &mut Vec<u8>,
-    c: char,
-    at: usize,
-    width: usize,
-) {
+fn push(folded: &mut String, origin: &mut Vec<u32>, origin_len: &mut Vec<u8>, c: char, at: usize, width: usize) {
     let n = c.len_utf8();
     folded.push(c);
     for _ in 0..n {
@@ -202,10 +157,7 @@ mod tests {
 
     fn round_trip(original: &str, needle: &str) -> String {
         let f = FoldedText::new(original);
-        let at = f
-            .as_str()
-            .find(needle)
-            .unwrap_or_else(|| panic!("{needle:?} not in {:?}", f.as_str()));
+        let at = f.as_str().find(needle).unwrap_or_else(|| panic!("{needle:?} not in {:?}", f.as_str()));
         let span = f.to_original(at, at + needle.len(), original);
         span.slice(original).to_string()
     }
@@ -218,26 +170,14 @@ mod tests {
 
     #[test]
     fn maps_back_exactly() {
-        assert_eq!(
-            round_trip("Сказал: АО “НИТ” создал", "ао \"нит\""),
-            "АО “НИТ”"
-        );
-        assert_eq!(
-            round_trip("при  министре Ёлкине", "министре елкине"),
-            "министре Ёлкине"
-        );
-        assert_eq!(
-            round_trip("АО &quot;НИТ&quot; и", "ао \"нит\""),
-            "АО &quot;НИТ&quot;"
-        );
+        assert_eq!(round_trip("Сказал: АО “НИТ” создал", "ао \"нит\""), "АО “НИТ”");
+        assert_eq!(round_trip("при  министре Ёлкине", "министре елкине"), "министре Ёлкине");
+        assert_eq!(round_trip("АО &quot;НИТ&quot; и", "ао \"нит\""), "АО &quot;НИТ&quot;");
     }
 
     #[test]
     fn drops_invisible_and_keeps_accent_inside_span() {
-        assert_eq!(
-            round_trip("министр Му\u{301}син сказал", "мусин"),
-            "Му\u{301}син"
-        );
+        assert_eq!(round_trip("министр Му\u{301}син сказал", "мусин"), "Му\u{301}син");
         assert_eq!(round_trip("Му\u{ad}син", "мусин"), "Му\u{ad}син");
         assert_eq!(round_trip("Мусин\u{301} и", "мусин"), "Мусин\u{301}");
         assert_eq!(round_trip("a\u{200b}b", "ab"), "a\u{200b}b");

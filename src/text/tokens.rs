@@ -84,25 +84,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     _ => break,
                 }
             }
-            let kind = if all_digits {
-                TokenKind::Number
-            } else {
-                TokenKind::Word
-            };
-            tokens.push(Token {
-                span: Span::new(start, end),
-                kind,
-                after_newline,
-                after_space,
-            });
+            let kind = if all_digits { TokenKind::Number } else { TokenKind::Word };
+            tokens.push(Token { span: Span::new(start, end), kind, after_newline, after_space });
         } else {
             let end = start + c.len_utf8();
-            tokens.push(Token {
-                span: Span::new(start, end),
-                kind: TokenKind::Punct,
-                after_newline,
-                after_space,
-            });
+            tokens.push(Token { span: Span::new(start, end), kind: TokenKind::Punct, after_newline, after_space });
         }
         after_newline = false;
         after_space = false;
@@ -141,28 +127,13 @@ mod tests {
     fn splits_words_numbers_punct() {
         assert_eq!(
             words("«Нур-Султан», — сказал Му\u{301}син в 2021 году."),
-            [
-                "«",
-                "Нур-Султан",
-                "»",
-                ",",
-                "—",
-                "сказал",
-                "Му\u{301}син",
-                "в",
-                "2021",
-                "году",
-                "."
-            ]
+            ["«", "Нур-Султан", "»", ",", "—", "сказал", "Му\u{301}син", "в", "2021", "году", "."]
         );
     }
 
     #[test]
     fn trailing_hyphen_is_not_inside_word() {
-        assert_eq!(
-            words("IT- и ай-ти 20-30"),
-            ["IT", "-", "и", "ай-ти", "20", "-", "30"]
-        );
+        assert_eq!(words("IT- и ай-ти 20-30"), ["IT", "-", "и", "ай-ти", "20", "-", "30"]);
     }
 
     #[test]
