@@ -19,14 +19,8 @@ pub const MAX_DIGITS: usize = 24;
 const MAX_SCALE: u32 = 24;
 
 impl Decimal {
-    pub const ZERO: Decimal = Decimal {
-        mantissa: 0,
-        scale: 0,
-    };
-    pub const ONE: Decimal = Decimal {
-        mantissa: 1,
-        scale: 0,
-    };
+    pub const ZERO: Decimal = Decimal { mantissa: 0, scale: 0 };
+    pub const ONE: Decimal = Decimal { mantissa: 1, scale: 0 };
 
     /// From ASCII digit strings of the integer and fraction parts (`"2134472"`, `"44"`).
     pub fn from_digits(int: &str, frac: &str) -> Option<Decimal> {
@@ -38,17 +32,9 @@ impl Decimal {
             if !b.is_ascii_digit() {
                 return None;
             }
-            mantissa = mantissa
-                .checked_mul(10)?
-                .checked_add(u128::from(b - b'0'))?;
+            mantissa = mantissa.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
         }
-        Some(
-            Decimal {
-                mantissa,
-                scale: frac.len() as u32,
-            }
-            .normalized(),
-        )
+        Some(Decimal { mantissa, scale: frac.len() as u32 }.normalized())
     }
 
     /// Parses `"1500"`, `"1.5"`, `"0.5"` (a dot as the decimal point; used for rule data).
@@ -62,10 +48,7 @@ impl Decimal {
     }
 
     pub fn from_u64(v: u64) -> Decimal {
-        Decimal {
-            mantissa: u128::from(v),
-            scale: 0,
-        }
+        Decimal { mantissa: u128::from(v), scale: 0 }
     }
 
     pub fn is_zero(self) -> bool {
@@ -78,7 +61,7 @@ impl Decimal {
     }
 
     fn normalized(mut self) -> Decimal {
-        while self.scale > 0 && self.mantissa % 10 == 0 {
+        while self.scale > 0 && self.mantissa.is_multiple_of(10) {
             self.mantissa /= 10;
             self.scale -= 1;
         }
@@ -106,13 +89,7 @@ impl Decimal {
         if scale > MAX_SCALE {
             return None;
         }
-        Some(
-            Decimal {
-                mantissa: a.mantissa.checked_mul(b.mantissa)?,
-                scale,
-            }
-            .normalized(),
-        )
+        Some(Decimal { mantissa: a.mantissa.checked_mul(b.mantissa)?, scale }.normalized())
     }
 
     /// `self / 10^k`, exact.
@@ -121,13 +98,7 @@ impl Decimal {
         if scale > MAX_SCALE {
             return None;
         }
-        Some(
-            Decimal {
-                mantissa: self.mantissa,
-                scale,
-            }
-            .normalized(),
-        )
+        Some(Decimal { mantissa: self.mantissa, scale }.normalized())
     }
 
     /// `Some(k)` when the value is exactly `10^k`.
@@ -138,7 +109,7 @@ impl Decimal {
         }
         let mut m = d.mantissa;
         let mut k = 0;
-        while m % 10 == 0 {
+        while m.is_multiple_of(10) {
             m /= 10;
             k += 1;
         }
@@ -193,14 +164,8 @@ mod tests {
 
     #[test]
     fn exact_arithmetic_and_printing() {
-        assert_eq!(
-            d("1.5").checked_mul(d("1000000")).unwrap().to_string(),
-            "1500000"
-        );
-        assert_eq!(
-            d("2134472").checked_add(d("0.44")).unwrap().to_string(),
-            "2134472.44"
-        );
+        assert_eq!(d("1.5").checked_mul(d("1000000")).unwrap().to_string(), "1500000");
+        assert_eq!(d("2134472").checked_add(d("0.44")).unwrap().to_string(), "2134472.44");
         assert_eq!(d("98").div_pow10(2).unwrap().to_string(), "0.98");
         assert_eq!(d("5").div_pow10(2).unwrap().to_string(), "0.05");
         assert_eq!(Decimal::from_digits("20", "00").unwrap().to_string(), "20");

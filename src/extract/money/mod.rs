@@ -93,13 +93,7 @@ fn is_word_char(c: char) -> bool {
     c.is_alphabetic()
 }
 
-fn amount_at(
-    text: &str,
-    start: usize,
-    trigger_end: usize,
-    floor: usize,
-    rules: &MoneyRules,
-) -> Attempt {
+fn amount_at(text: &str, start: usize, trigger_end: usize, floor: usize, rules: &MoneyRules) -> Attempt {
     let is_digit = text.as_bytes().get(start).is_some_and(u8::is_ascii_digit);
     let prev = char_before(text, start);
     if !is_digit && prev.is_some_and(is_word_char) {
@@ -124,9 +118,7 @@ fn amount_at(
     let before = prefix.map(|(&id, s, _)| (id, s));
     // A widget line: `USD443.85` glued, every token of the line alike.
     if let Some((&id, s, true)) = prefix {
-        if text[s..start].bytes().all(|b| b.is_ascii_uppercase())
-            && is_rate_widget(line_around(text, start))
-        {
+        if text[s..start].bytes().all(|b| b.is_ascii_uppercase()) && is_rate_widget(line_around(text, start)) {
             return Attempt::Found(Money {
                 span: Span::new(s, first.end),
                 amount: first.value.to_string(),
@@ -138,18 +130,22 @@ fn amount_at(
         }
     }
     let a = tail(text, first, rules);
+    let range = range_end(text, a.end, rules);
+    if a.currency.is_none() && before.is_none() && range.as_ref().is_none_or(|r| r.1.currency.is_none()) {
+        return not_here;
+    }
     let expr_start = before.map_or(start, |(_, s)| s);
     let opener = lookup_back(&rules.before_words, text, expr_start).filter(|&(_, s)| s >= floor);
     let has_from = opener.is_some_and(|(r, _)| *r == Role::RangeFrom);
 
-    if let Some((b, b_tail)) = range_end(text, a.end, has_from, rules) {
+    if let Some((b, b_tail, word_connector)) = range {
         let currency = match (a.currency, b_tail.currency) {
             (Some(x), Some(y)) if x != y => None,
             (_, Some(y)) => Some(y),
             (None, None) => before.map(|(id, _)| id),
             (Some(_), None) => None,
         };
-        if let Some(currency) = currency {
+        if let Some(currency) = currency.filter(|_| has_from || !word_connector) {
             let mut low = a.value;
             if a.currency.is_none() && first.multiplier.is_none() {
                 if let Some(m) = b.multiplier {
@@ -198,11 +194,7 @@ fn currency_at(text: &str, pos: usize, rules: &MoneyRules) -> Option<(CurrencyId
 
 /// Bracket, currency and minor units after a value.
 fn tail(text: &str, v: Value, rules: &MoneyRules) -> Tail {
-    let mut t = Tail {
-        currency: None,
-        value: v.value,
-        end: v.end,
-    };
+    let mut t = Tail { currency: None, value: v.value, end: v.end };
     if let Some((end, currency)) = words_in_brackets(text, t.end, rules) {
         t.end = end;
         t.currency = currency;
@@ -225,11 +217,7 @@ fn tail(text: &str, v: Value, rules: &MoneyRules) -> Tail {
         // Minor units alone: `50 копеек` is 0.5 RUB.
         if let Some((mu, end)) = lookup(&rules.minor, text, p, rules.max_words) {
             if let Some(v) = t.value.div_pow10(mu.per_major_pow) {
-                t = Tail {
-                    currency: Some(mu.currency),
-                    value: v,
-                    end,
-                };
+                t = Tail { currency: Some(mu.currency), value: v, end };
             }
         }
     } else if let Some(id) = t.currency {
@@ -244,58 +232,33 @@ fn tail(text: &str, v: Value, rules: &MoneyRules) -> Tail {
 }
 
 /// `98 коп.` after a currency `id`: the fraction it adds and where it ends.
-fn minor_after(
-    text: &str,
-    pos: usize,
-    id: CurrencyId,
-    rules: &MoneyRules,
-) -> Option<(Decimal, usize)> {
+fn minor_after(text: &str, pos: usize, id: CurrencyId, rules: &MoneyRules) -> Option<(Decimal, usize)> {
     let mut p = skip_space(text, pos);
     if text.as_bytes().get(p) == Some(&b',') {
         p = skip_space(text, p + 1);
     }
     let bytes = text.as_bytes();
-    let len = bytes
-        .get(p..)?
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
+    let len = bytes.get(p..)?.iter().take_while(|b| b.is_ascii_digit()).count();
     if len == 0 || len > 3 {
         return None;
     }
     let digits = &text[p..p + len];
-    let (mu, end) = lookup(
-        &rules.minor,
-        text,
-        skip_space(text, p + len),
-        rules.max_words,
-    )?;
+    let (mu, end) = lookup(&rules.minor, text, skip_space(text, p + len), rules.max_words)?;
     if mu.currency != id || len > mu.per_major_pow as usize {
         return None;
     }
-    Some((
-        Decimal::from_digits(digits, "")?.div_pow10(mu.per_major_pow)?,
-        end,
-    ))
+    Some((Decimal::from_digits(digits, "")?.div_pow10(mu.per_major_pow)?, end))
 }
 
 /// A bracket right after `pos` that starts with number words (the legal habit of spelling
 /// the sum out): where it ends and the currency named inside, if any.
-fn words_in_brackets(
-    text: &str,
-    pos: usize,
-    rules: &MoneyRules,
-) -> Option<(usize, Option<CurrencyId>)> {
+fn words_in_brackets(text: &str, pos: usize, rules: &MoneyRules) -> Option<(usize, Option<CurrencyId>)> {
     let p = skip_space(text, pos);
     if text.as_bytes().get(p) != Some(&b'(') {
         return None;
     }
     let words = read_words(text, skip_space(text, p + 1), rules)?;
-    let close = text
-        .get(words.end..)?
-        .char_indices()
-        .take(120)
-        .find(|&(_, c)| c == ')' || c == '\n' || c == '(');
+    let close = text.get(words.end..)?.char_indices().take(120).find(|&(_, c)| c == ')' || c == '\n' || c == '(');
     let (off, c) = close?;
     if c != ')' {
         return None;
@@ -305,20 +268,18 @@ fn words_in_brackets(
     Some((words.end + off + 1, currency))
 }
 
-/// The second end of a range after `pos` (`– 30 млн тенге`, `до 30 тысяч рублей`).
-fn range_end(text: &str, pos: usize, has_from: bool, rules: &MoneyRules) -> Option<(Value, Tail)> {
+/// The second end of a range after `pos` (`– 30 млн тенге`, `до 30 тысяч рублей`), and
+/// whether the connector is a word (valid only after a range_from word such as `от`).
+fn range_end(text: &str, pos: usize, rules: &MoneyRules) -> Option<(Value, Tail, bool)> {
     let p = skip_space(text, pos);
     let (_, end) = lookup(&rules.range_to, text, p, 1)?;
     let is_word = text[p..].chars().next().is_some_and(char::is_alphabetic);
-    if is_word && !has_from {
-        return None;
-    }
     let q = skip_space(text, end);
     if is_word && q == end {
         return None;
     }
-    let starts_number = text.as_bytes().get(q).is_some_and(u8::is_ascii_digit)
-        || lookup(&rules.numbers, text, q, 1).is_some();
+    let starts_number =
+        text.as_bytes().get(q).is_some_and(u8::is_ascii_digit) || lookup(&rules.numbers, text, q, 1).is_some();
     if !starts_number || char_before(text, q).is_some_and(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -327,7 +288,7 @@ fn range_end(text: &str, pos: usize, has_from: bool, rules: &MoneyRules) -> Opti
         return None;
     };
     let t = tail(text, b, rules);
-    Some((b, t))
+    Some((b, t, is_word))
 }
 
 /// A line made only of widget tokens such as `USD443.85` or `EUR474.3 RUB4.8`.
@@ -339,9 +300,7 @@ fn is_rate_widget(line: &str) -> bool {
         let ok = b.len() >= 4
             && b[..3].iter().all(u8::is_ascii_uppercase)
             && b[3].is_ascii_digit()
-            && b[3..]
-                .iter()
-                .all(|c| c.is_ascii_digit() || *c == b'.' || *c == b',');
+            && b[3..].iter().all(|c| c.is_ascii_digit() || *c == b'.' || *c == b',');
         if !ok || n > 12 {
             return false;
         }

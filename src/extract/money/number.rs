@@ -43,20 +43,15 @@ fn separator(bytes: &[u8], pos: usize) -> Option<(Sep, usize)> {
         [b' ', ..] => (Sep::Space, 1),
         [b'.', ..] => (Sep::Dot, 1),
         [b',', ..] => (Sep::Comma, 1),
-        [0xC2, 0xA0, ..] => (Sep::Space, 2), // NBSP
+        [0xC2, 0xA0, ..] => (Sep::Space, 2),                     // NBSP
         [0xE2, 0x80, 0x89 | 0x8A | 0xAF, ..] => (Sep::Space, 3), // thin, hair, narrow NBSP
         _ => return None,
     };
-    bytes
-        .get(pos + len)
-        .filter(|b| b.is_ascii_digit())
-        .map(|_| (sep, len))
+    bytes.get(pos + len).filter(|b| b.is_ascii_digit()).map(|_| (sep, len))
 }
 
 fn digit_run(bytes: &[u8], pos: usize) -> usize {
-    bytes
-        .get(pos..)
-        .map_or(0, |b| b.iter().take_while(|b| b.is_ascii_digit()).count())
+    bytes.get(pos..).map_or(0, |b| b.iter().take_while(|b| b.is_ascii_digit()).count())
 }
 
 /// Outcome of reading digits at a position.
@@ -177,12 +172,7 @@ mod tests {
             assert_eq!(num($text, $mult), None, "{:?}", $text);
         };
         ($text:expr, $mult:expr, $value:expr, $covered:expr) => {
-            assert_eq!(
-                num($text, $mult),
-                Some(($value.to_string(), $covered)),
-                "{:?}",
-                $text
-            );
+            assert_eq!(num($text, $mult), Some(($value.to_string(), $covered)), "{:?}", $text);
         };
     }
 
@@ -190,18 +180,8 @@ mod tests {
     fn grouping_and_decimal_rules() {
         t!("500", false, "500", "500");
         t!("2 134 472,44", false, "2134472.44", "2 134 472,44");
-        t!(
-            "2\u{a0}134\u{a0}472.44",
-            false,
-            "2134472.44",
-            "2\u{a0}134\u{a0}472.44"
-        );
-        t!(
-            "2\u{2009}134\u{202f}472",
-            false,
-            "2134472",
-            "2\u{2009}134\u{202f}472"
-        );
+        t!("2\u{a0}134\u{a0}472.44", false, "2134472.44", "2\u{a0}134\u{a0}472.44");
+        t!("2\u{2009}134\u{202f}472", false, "2134472", "2\u{2009}134\u{202f}472");
         t!("20.000", false, "20000", "20.000");
         t!("20,000", false, "20000", "20,000");
         t!("20,00", false, "20", "20,00");
@@ -225,9 +205,6 @@ mod tests {
         let long = "9".repeat(5000) + " рублей";
         assert_eq!(parse_digits(&long, 0, |_| false), Digits::Skip(5000));
         let grouped = "1 000".repeat(2000);
-        assert!(matches!(
-            parse_digits(&grouped, 0, |_| false),
-            Digits::Skip(_) | Digits::Number(_)
-        ));
+        assert!(matches!(parse_digits(&grouped, 0, |_| false), Digits::Skip(_) | Digits::Number(_)));
     }
 }

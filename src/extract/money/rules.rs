@@ -8,12 +8,12 @@
 //! words). The trigger automaton finds the places worth parsing: ASCII digits and the words
 //! that can start a number, written in lower case, Capitalised or UPPER case.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::decimal::Decimal;
+use super::scan::Phrases;
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::model::Qualifier;
 use crate::text::fold_str;
@@ -58,12 +58,12 @@ pub enum Role {
 
 /// The compiled money rules. Built once, shared by every worker.
 pub struct MoneyRules {
-    pub(super) numbers: HashMap<String, NumberWord>,
-    pub(super) currency_after: HashMap<String, CurrencyId>,
-    pub(super) currency_before: HashMap<String, CurrencyId>,
-    pub(super) minor: HashMap<String, MinorUnit>,
-    pub(super) before_words: HashMap<String, Role>,
-    pub(super) range_to: HashMap<String, ()>,
+    pub(super) numbers: Phrases<NumberWord>,
+    pub(super) currency_after: Phrases<CurrencyId>,
+    pub(super) currency_before: Phrases<CurrencyId>,
+    pub(super) minor: Phrases<MinorUnit>,
+    pub(super) before_words: Phrases<Role>,
+    pub(super) range_to: Phrases<()>,
     pub(super) codes: Vec<String>,
     /// Digits and the number words that can start a number.
     pub(super) triggers: AhoCorasick,
@@ -76,10 +76,7 @@ impl std::fmt::Debug for MoneyRules {
         f.debug_struct("MoneyRules")
             .field("numbers", &self.numbers.len())
             .field("currencies", &self.codes.len())
-            .field(
-                "currency_forms",
-                &(self.currency_after.len() + self.currency_before.len()),
-            )
+            .field("currency_forms", &(self.currency_after.len() + self.currency_before.len()))
             .finish()
     }
 }
@@ -116,15 +113,16 @@ impl MoneyRules {
 
 #[derive(Default)]
 struct Builder {
-    numbers: HashMap<String, NumberWord>,
-    currency_after: HashMap<String, CurrencyId>,
-    currency_before: HashMap<String, CurrencyId>,
-    minor: HashMap<String, MinorUnit>,
-    before_words: HashMap<String, Role>,
-    range_to: HashMap<String, ()>,
+    numbers: Phrases<NumberWord>,
+    currency_after: Phrases<CurrencyId>,
+    currency_before: Phrases<CurrencyId>,
+    minor: Phrases<MinorUnit>,
+    before_words: Phrases<Role>,
+    range_to: Phrases<()>,
     codes: Vec<String>,
     /// Trigger words as written in the file (may hold `ё`).
     trigger_forms: Vec<String>,
+    max_words: usize,
 }
 
 impl Builder {
@@ -135,11 +133,7 @@ impl Builder {
         for row in &table.rows {
             let code = table.field(row, "code");
             if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-                d.error(
-                    path,
-                    row.line,
-                    format!("code is {code:?}; use an ISO 4217 code such as RUB or USD"),
-                );
+                d.error(path, row.line, format!("code is {code:?}; use an ISO 4217 code such as RUB or USD"));
                 continue;
             }
             let place = table.field(row, "place");
@@ -148,11 +142,7 @@ impl Builder {
                 "before" => (false, true),
                 "both" => (true, true),
                 _ => {
-                    d.error(
-                        path,
-                        row.line,
-                        format!("place is {place:?}; use after, before or both"),
-                    );
+                    d.error(path, row.line, format!("place is {place:?}; use after, before or both"));
                     continue;
                 }
             };
@@ -165,21 +155,13 @@ impl Builder {
                     match Decimal::parse(per).and_then(Decimal::power_of_ten) {
                         Some(k @ 1..=3) => Some(k),
                         _ => {
-                            d.error(
-                                path,
-                                row.line,
-                                format!("per_major is {per:?}; use 10, 100 or 1000"),
-                            );
+                            d.error(path, row.line, format!("per_major is {per:?}; use 10, 100 or 1000"));
                             continue;
                         }
                     }
                 }
                 _ => {
-                    d.error(
-                        path,
-                        row.line,
-                        format!("unit is {unit:?}; use major or minor"),
-                    );
+                    d.error(path, row.line, format!("unit is {unit:?}; use major or minor"));
                     continue;
                 }
             };
@@ -191,15 +173,10 @@ impl Builder {
             let id = self.code_id(code);
             for form in forms(field) {
                 let key = fold_str(form);
+                self.max_words = self.max_words.max(key.split(' ').count());
                 match minor {
                     Some(per_major_pow) => {
-                        self.minor.insert(
-                            key,
-                            MinorUnit {
-                                currency: id,
-                                per_major_pow,
-                            },
-                        );
+                        self.minor.insert(key, MinorUnit { currency: id, per_major_pow });
                     }
                     None => {
                         if after {
@@ -232,15 +209,10 @@ impl Builder {
             let kind_s = table.field(row, "kind");
             let value_s = table.field(row, "value");
             let Some(value) = Decimal::parse(value_s) else {
-                d.error(
-                    path,
-                    row.line,
-                    format!("value is {value_s:?}; write a number such as 500 or 1.5"),
-                );
+                d.error(path, row.line, format!("value is {value_s:?}; write a number such as 500 or 1.5"));
                 continue;
             };
-            let in_range =
-                |lo: u64, hi: u64| value >= Decimal::from_u64(lo) && value <= Decimal::from_u64(hi);
+            let in_range = |lo: u64, hi: u64| value >= Decimal::from_u64(lo) && value <= Decimal::from_u64(hi);
             let (kind, ok) = match kind_s {
                 "unit" => (NumKind::Unit, in_range(1, 9)),
                 "teen" => (NumKind::Teen, in_range(10, 19)),
@@ -248,14 +220,8 @@ impl Builder {
                 "hundreds" => (NumKind::Hundreds, in_range(100, 900)),
                 "fraction" => (NumKind::Fraction, !value.is_zero()),
                 "half" => (NumKind::Half, value < Decimal::ONE),
-                "multiplier" => (
-                    NumKind::Multiplier { standalone: false },
-                    value >= Decimal::from_u64(10),
-                ),
-                "multiplier_one" => (
-                    NumKind::Multiplier { standalone: true },
-                    value >= Decimal::from_u64(10),
-                ),
+                "multiplier" => (NumKind::Multiplier { standalone: false }, value >= Decimal::from_u64(10)),
+                "multiplier_one" => (NumKind::Multiplier { standalone: true }, value >= Decimal::from_u64(10)),
                 _ => {
                     d.error(
                         path,
@@ -268,11 +234,7 @@ impl Builder {
                 }
             };
             if !ok {
-                d.error(
-                    path,
-                    row.line,
-                    format!("value {value_s} does not fit kind {kind_s}"),
-                );
+                d.error(path, row.line, format!("value {value_s} does not fit kind {kind_s}"));
                 continue;
             }
             let field = table.field(row, "forms");
@@ -282,10 +244,7 @@ impl Builder {
             }
             for form in forms(field) {
                 let key = fold_str(form);
-                let starts_number = !matches!(
-                    kind,
-                    NumKind::Half | NumKind::Multiplier { standalone: false }
-                );
+                let starts_number = !matches!(kind, NumKind::Half | NumKind::Multiplier { standalone: false });
                 if starts_number && !key.contains(' ') {
                     self.trigger_forms.push(form.to_string());
                 }
@@ -336,17 +295,12 @@ impl Builder {
     }
 
     fn build(self) -> MoneyRules {
-        let mut patterns: Vec<String> = (0..10)
-            .map(|d: u8| char::from(b'0' + d).to_string())
-            .collect();
+        let mut patterns: Vec<String> = (0..10).map(|d: u8| char::from(b'0' + d).to_string()).collect();
         for form in &self.trigger_forms {
             for variant in [form.clone(), fold_str(form)] {
                 let lower = variant.to_lowercase();
                 let mut chars = lower.chars();
-                let capital: String = chars
-                    .next()
-                    .map(|c| c.to_uppercase().chain(chars).collect())
-                    .unwrap_or_default();
+                let capital: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
                 patterns.extend([lower.clone(), capital, lower.to_uppercase()]);
             }
         }
@@ -356,25 +310,9 @@ impl Builder {
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
-            .or_else(|_| {
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&patterns)
-            })
+            .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns))
             .expect("digits and words always build an automaton");
-        let words = |k: &String| k.split(' ').count();
-        let max_words = self
-            .numbers
-            .keys()
-            .chain(self.currency_after.keys())
-            .chain(self.currency_before.keys())
-            .chain(self.minor.keys())
-            .chain(self.before_words.keys())
-            .chain(self.range_to.keys())
-            .map(words)
-            .max()
-            .unwrap_or(1)
-            .min(4);
+        let max_words = self.max_words.clamp(1, 4);
         MoneyRules {
             numbers: self.numbers,
             currency_after: self.currency_after,

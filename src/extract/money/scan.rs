@@ -4,7 +4,8 @@
 //! Everything here looks at a few tokens on the same line: a money expression never spans
 //! a line break, and look-ahead is bounded so a long line costs nothing extra.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::text::{fold_char, Folded};
 
@@ -15,10 +16,7 @@ const MAX_GAP_CHARS: usize = 4;
 
 /// Whitespace that may sit inside a money expression (not a line break).
 pub fn is_inline_space(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
-    )
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
 }
 
 /// Zero-width characters that may sit inside a word.
@@ -53,13 +51,7 @@ pub fn skip_space(text: &str, pos: usize) -> usize {
 /// Position before at most a few inline spaces ending at `pos`.
 pub fn skip_space_back(text: &str, pos: usize) -> usize {
     let mut at = pos;
-    for c in text
-        .get(..pos)
-        .unwrap_or("")
-        .chars()
-        .rev()
-        .take(MAX_GAP_CHARS)
-    {
+    for c in text.get(..pos).unwrap_or("").chars().rev().take(MAX_GAP_CHARS) {
         if !is_inline_space(c) {
             break;
         }
@@ -74,10 +66,64 @@ fn push_folded(key: &mut String, c: char) {
     }
 }
 
-/// One token: a word (letters, with its trailing dot noted) or a single symbol.
-#[derive(Debug)]
+/// A fast, deterministic hasher for the short folded keys (Fx-style: multiply and rotate).
+/// Keys come from the rule files, so hash flooding is not a concern.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fast = BuildHasherDefault<FxHasher>;
+
+/// Folded keys of one or more words (`долларов сша`), with the word prefixes of longer keys
+/// so a lookup reads a second word only when some key continues.
+pub struct Phrases<V> {
+    map: HashMap<String, V, Fast>,
+    continues: HashSet<String, Fast>,
+}
+
+impl<V> Default for Phrases<V> {
+    fn default() -> Self {
+        Phrases { map: HashMap::default(), continues: HashSet::default() }
+    }
+}
+
+impl<V> Phrases<V> {
+    /// Adds a folded key (words separated by one space); a later key replaces an earlier one.
+    pub fn insert(&mut self, key: String, value: V) {
+        for (i, _) in key.match_indices(' ') {
+            self.continues.insert(key[..i].to_string());
+        }
+        self.map.insert(key, value);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// A token read at a position: a word (letters, with its trailing dot noted) or one symbol.
+/// Its folded text is appended to a key buffer.
 struct Token {
-    folded: String,
     /// End without the trailing dot.
     end: usize,
     /// Whether a `.` follows the word directly.
@@ -85,11 +131,10 @@ struct Token {
     is_word: bool,
 }
 
-fn token_at(text: &str, pos: usize) -> Option<Token> {
+fn token_at(text: &str, pos: usize, key: &mut String) -> Option<Token> {
     let rest = text.get(pos..)?;
     let first = rest.chars().next()?;
     if first.is_alphabetic() {
-        let mut folded = String::new();
         let mut end = pos;
         for (n, c) in rest.chars().enumerate() {
             if !is_word_char(c) {
@@ -98,47 +143,54 @@ fn token_at(text: &str, pos: usize) -> Option<Token> {
             if n >= MAX_WORD_CHARS {
                 return None;
             }
-            push_folded(&mut folded, c);
+            push_folded(key, c);
             end += c.len_utf8();
         }
         let dot = text.as_bytes().get(end) == Some(&b'.');
-        Some(Token {
-            folded,
-            end,
-            dot,
-            is_word: true,
-        })
-    } else if first.is_whitespace() || first.is_ascii_digit() || first.is_alphanumeric() {
+        Some(Token { end, dot, is_word: true })
+    } else if first.is_whitespace() || first.is_alphanumeric() {
         None
     } else {
-        let mut folded = String::new();
-        push_folded(&mut folded, first);
-        Some(Token {
-            folded,
-            end: pos + first.len_utf8(),
-            dot: false,
-            is_word: false,
-        })
+        push_folded(key, first);
+        Some(Token { end: pos + first.len_utf8(), dot: false, is_word: false })
     }
 }
 
-/// The longest key of `map` written at `pos` (up to `max_words` tokens on one line); returns
-/// the value and the end of the matched text. Words must end at a word boundary.
-pub fn lookup<'m, V>(
-    map: &'m HashMap<String, V>,
-    text: &str,
-    pos: usize,
-    max_words: usize,
-) -> Option<(&'m V, usize)> {
-    let mut tokens: Vec<Token> = Vec::with_capacity(max_words);
+/// The longest key of `phrases` written at `pos` (at most `max_words` tokens on one line);
+/// returns the value and the end of the matched text. Words match whole.
+pub fn lookup<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize, max_words: usize) -> Option<(&'m V, usize)> {
+    let mut key = String::with_capacity(48);
+    let mut best = None;
     let mut at = pos;
-    while tokens.len() < max_words.max(1) {
-        let Some(tok) = token_at(text, at) else { break };
-        let is_word = tok.is_word;
-        at = if tok.dot { tok.end + 1 } else { tok.end };
-        tokens.push(tok);
-        // A symbol is a key by itself; and a word key never continues past a digit.
-        if !is_word {
+    for n in 0..max_words.max(1) {
+        if n > 0 {
+            key.push(' ');
+        }
+        let Some(tok) = token_at(text, at, &mut key) else { break };
+        let continues = if tok.dot {
+            key.push('.');
+            let with_dot = phrases.get(&key);
+            let continues = phrases.continues.contains(key.as_str());
+            key.pop();
+            match with_dot {
+                Some(v) => best = Some((v, tok.end + 1)),
+                None => {
+                    if let Some(v) = phrases.get(&key) {
+                        best = Some((v, tok.end));
+                    }
+                }
+            }
+            key.push('.');
+            at = tok.end + 1;
+            continues
+        } else {
+            if let Some(v) = phrases.get(&key) {
+                best = Some((v, tok.end));
+            }
+            at = tok.end;
+            tok.is_word && phrases.continues.contains(key.as_str())
+        };
+        if !continues {
             break;
         }
         let next = skip_space(text, at);
@@ -147,56 +199,32 @@ pub fn lookup<'m, V>(
         }
         at = next;
     }
-    let mut key = String::new();
-    for n in (1..=tokens.len()).rev() {
-        key.clear();
-        for tok in &tokens[..n - 1] {
-            key.push_str(&tok.folded);
-            if tok.dot {
-                key.push('.');
-            }
-            key.push(' ');
-        }
-        let last = &tokens[n - 1];
-        key.push_str(&last.folded);
-        if last.dot {
-            key.push('.');
-            if let Some(v) = map.get(&key) {
-                return Some((v, last.end + 1));
-            }
-            key.pop();
-        }
-        if let Some(v) = map.get(&key) {
-            return Some((v, last.end));
-        }
-    }
-    None
+    best
 }
 
-/// The longest key of `map` that ends right before `pos` (up to two words, on one line);
-/// returns the value and where the matched text starts. The match must start at a word
+/// The longest key of `phrases` that ends right before `pos` (one or two words, on one
+/// line); returns the value and where the matched text starts. The match starts at a word
 /// boundary.
-pub fn lookup_back<'m, V>(
-    map: &'m HashMap<String, V>,
-    text: &str,
-    pos: usize,
-) -> Option<(&'m V, usize)> {
+pub fn lookup_back<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> Option<(&'m V, usize)> {
     let end1 = skip_space_back(text, pos);
     let start1 = word_start_back(text, end1)?;
+    let mut key = String::with_capacity(32);
     let end0 = skip_space_back(text, start1);
     if end0 < start1 {
         if let Some(start0) = word_start_back(text, end0) {
-            let key = format!(
-                "{} {}",
-                fold(&text[start0..end0]),
-                fold(&text[start1..end1])
-            );
-            if let Some(v) = map.get(&key) {
-                return Some((v, start0));
+            fold_into(&text[start0..end0], &mut key);
+            if phrases.continues.contains(key.as_str()) {
+                key.push(' ');
+                fold_into(&text[start1..end1], &mut key);
+                if let Some(v) = phrases.get(&key) {
+                    return Some((v, start0));
+                }
             }
+            key.clear();
         }
     }
-    map.get(&fold(&text[start1..end1])).map(|v| (v, start1))
+    fold_into(&text[start1..end1], &mut key);
+    phrases.get(&key).map(|v| (v, start1))
 }
 
 /// Start of the word (or single symbol) that ends at `end`.
@@ -222,21 +250,15 @@ fn word_start_back(text: &str, end: usize) -> Option<usize> {
     Some(start)
 }
 
-fn fold(s: &str) -> String {
-    let mut key = String::with_capacity(s.len());
+fn fold_into(s: &str, key: &mut String) {
     for c in s.chars() {
-        push_folded(&mut key, c);
+        push_folded(key, c);
     }
-    key
 }
 
 /// A currency form written right before a number at `pos` (`$500`, `USD 500`, `(US$500`):
 /// the value, where the form starts, and whether it is glued to the number.
-pub fn lookup_prefix<'m, V>(
-    map: &'m HashMap<String, V>,
-    text: &str,
-    pos: usize,
-) -> Option<(&'m V, usize, bool)> {
+pub fn lookup_prefix<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> Option<(&'m V, usize, bool)> {
     let end = skip_space_back(text, pos);
     let glued = end == pos;
     let before = text.get(..end)?;
@@ -251,12 +273,15 @@ pub fn lookup_prefix<'m, V>(
         starts.push(start);
     }
     // Longest suffix first; it must start at a word boundary.
+    let mut key = String::with_capacity(16);
     for &s in starts.iter().rev() {
         let first = char_at(text, s)?;
         if first.is_alphabetic() && char_before(text, s).is_some_and(is_word_char) {
             continue;
         }
-        if let Some(v) = map.get(&fold(&text[s..end])) {
+        key.clear();
+        fold_into(&text[s..end], &mut key);
+        if let Some(v) = phrases.get(&key) {
             return Some((v, s, glued));
         }
     }
@@ -270,14 +295,8 @@ pub fn ends_word(text: &str, end: usize) -> bool {
 
 /// The line around byte `pos`.
 pub fn line_around(text: &str, pos: usize) -> &str {
-    let start = text
-        .get(..pos)
-        .and_then(|b| b.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let end = text
-        .get(pos..)
-        .and_then(|a| a.find('\n'))
-        .map_or(text.len(), |i| pos + i);
+    let start = text.get(..pos).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+    let end = text.get(pos..).and_then(|a| a.find('\n')).map_or(text.len(), |i| pos + i);
     text.get(start..end).unwrap_or("")
 }
 
@@ -285,11 +304,12 @@ pub fn line_around(text: &str, pos: usize) -> &str {
 mod tests {
     use super::*;
 
-    fn map(keys: &[&str]) -> HashMap<String, usize> {
-        keys.iter()
-            .enumerate()
-            .map(|(i, k)| (k.to_string(), i))
-            .collect()
+    fn map(keys: &[&str]) -> Phrases<usize> {
+        let mut p = Phrases::default();
+        for (i, k) in keys.iter().enumerate() {
+            p.insert(k.to_string(), i);
+        }
+        p
     }
 
     #[test]
@@ -297,10 +317,7 @@ mod tests {
         let m = map(&["долларов", "долларов сша", "руб.", "р."]);
         let t = "долларов США.";
         assert_eq!(lookup(&m, t, 0, 3), Some((&1, t.len() - 1)));
-        assert_eq!(
-            lookup(&m, "долларов, а", 0, 3),
-            Some((&0, "долларов".len()))
-        );
+        assert_eq!(lookup(&m, "долларов, а", 0, 3), Some((&0, "долларов".len())));
         assert_eq!(lookup(&m, "руб. 98", 0, 3), Some((&2, "руб.".len())));
         assert_eq!(lookup(&m, "р", 0, 3), None);
         assert_eq!(lookup(&m, "рублевый", 0, 3), None);
@@ -311,10 +328,7 @@ mod tests {
         let m = map(&["до", "не более", "$", "usd"]);
         let t = "сумма не более ";
         assert_eq!(lookup_back(&m, t, t.len()), Some((&1, "сумма ".len())));
-        assert_eq!(
-            lookup_back(&m, "вплоть до", "вплоть до".len()),
-            Some((&0, "вплоть ".len()))
-        );
+        assert_eq!(lookup_back(&m, "вплоть до", "вплоть до".len()), Some((&0, "вплоть ".len())));
         assert_eq!(lookup_back(&m, "вплоть до", "вплоть".len()), None);
         let t = "цена:$";
         assert_eq!(lookup_prefix(&m, t, t.len()), Some((&2, t.len() - 1, true)));

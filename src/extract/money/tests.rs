@@ -10,9 +10,7 @@ use crate::model::{MoneyKind, Qualifier::*};
 fn rules() -> &'static MoneyRules {
     static RULES: OnceLock<MoneyRules> = OnceLock::new();
     RULES.get_or_init(|| {
-        let dirs = DictDirs::new(vec![
-            concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-        ]);
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
         let mut d = Diagnostics::default();
         let rules = MoneyRules::load(&dirs, &mut d);
         assert!(d.items.is_empty(), "{:?}", d.items);
@@ -35,31 +33,15 @@ fn check(marked: &str, expected: Option<(&str, Option<&str>, &str, Qualifier, Mo
     let (text, span) = unmark(marked);
     let found = extract_money(&text, rules());
     for m in &found {
-        assert!(
-            text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end),
-            "{marked}: {m:?}"
-        );
+        assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end), "{marked}: {m:?}");
     }
     let Some((amount, max, currency, qualifier, kind)) = expected else {
-        assert!(
-            found.is_empty(),
-            "{marked:?}: expected no amount, got {found:?}"
-        );
+        assert!(found.is_empty(), "{marked:?}: expected no amount, got {found:?}");
         return;
     };
-    assert_eq!(
-        found.len(),
-        1,
-        "{marked:?}: expected one amount, got {found:?}"
-    );
+    assert_eq!(found.len(), 1, "{marked:?}: expected one amount, got {found:?}");
     let m = &found[0];
-    let got = (
-        m.amount.as_str(),
-        m.amount_max.as_deref(),
-        m.currency.as_str(),
-        m.qualifier,
-        m.kind,
-    );
+    let got = (m.amount.as_str(), m.amount_max.as_deref(), m.currency.as_str(), m.qualifier, m.kind);
     assert_eq!(got, (amount, max, currency, qualifier, kind), "{marked:?}");
     let (s, e) = span.unwrap_or_else(|| panic!("{marked:?}: mark the expected span with [ ]"));
     assert_eq!(m.span.slice(&text), &text[s..e], "{marked:?}: span");
@@ -73,10 +55,7 @@ macro_rules! t {
         check($text, Some(($amount, None, $cur, Exact, MoneyKind::Rate)))
     };
     ($text:expr, $amount:expr, $max:expr, $cur:expr, $q:expr) => {
-        check(
-            $text,
-            Some(($amount, Some($max), $cur, $q, MoneyKind::Amount)),
-        )
+        check($text, Some(($amount, Some($max), $cur, $q, MoneyKind::Amount)))
     };
     ($text:expr, $amount:expr, $cur:expr, $q:expr) => {
         check($text, Some(($amount, None, $cur, $q, MoneyKind::Amount)))
@@ -87,18 +66,8 @@ macro_rules! t {
 fn digits_grouping_and_decimals() {
     t!("Бюджет [500 рублей].", "500", "RUB", Exact);
     t!("Сумма [2 134 472,44 руб.]", "2134472.44", "RUB", Exact);
-    t!(
-        "Сумма [2\u{a0}134\u{a0}472,44\u{a0}руб.]",
-        "2134472.44",
-        "RUB",
-        Exact
-    );
-    t!(
-        "Сумма [2\u{202f}134\u{2009}472 тенге]",
-        "2134472",
-        "KZT",
-        Exact
-    );
+    t!("Сумма [2\u{a0}134\u{a0}472,44\u{a0}руб.]", "2134472.44", "RUB", Exact);
+    t!("Сумма [2\u{202f}134\u{2009}472 тенге]", "2134472", "KZT", Exact);
     t!("Цена [20.000 тенге]", "20000", "KZT", Exact);
     t!("Цена [20,000 тенге]", "20000", "KZT", Exact);
     t!("Цена [20,00 евро]", "20", "EUR", Exact);
@@ -121,41 +90,21 @@ fn multipliers() {
     t!("[3 миллиардов долларов]", "3000000000", "USD", Exact);
     t!("[2,5 трлн тенге]", "2500000000000", "KZT", Exact);
     t!("[1 млн 200 тыс. рублей]", "1200000", "RUB", Exact);
-    t!(
-        "[1 млрд 200 млн 300 тыс. тенге]",
-        "1200300000",
-        "KZT",
-        Exact
-    );
+    t!("[1 млрд 200 млн 300 тыс. тенге]", "1200300000", "KZT", Exact);
     t!("[15 тыс. 300 рублей]", "15300", "RUB", Exact);
     t!("[5млн долларов]", "5000000", "USD", Exact);
 }
 
 #[test]
 fn number_words() {
-    t!(
-        "кредит на [пятьсот миллионов долларов]",
-        "500000000",
-        "USD",
-        Exact
-    );
+    t!("кредит на [пятьсот миллионов долларов]", "500000000", "USD", Exact);
     t!("[Сорок тысяч тенге] в месяц", "40000", "KZT", Exact);
     t!("[полтора миллиарда рублей]", "1500000000", "RUB", Exact);
-    t!(
-        "[два с половиной миллиона долларов]",
-        "2500000",
-        "USD",
-        Exact
-    );
+    t!("[два с половиной миллиона долларов]", "2500000", "USD", Exact);
     t!("[полмиллиона рублей]", "500000", "RUB", Exact);
     t!("[миллион долларов]", "1000000", "USD", Exact);
     t!("[около пятисот тысяч рублей]", "500000", "RUB", About);
-    t!(
-        "[до двадцати пяти миллионов тенге]",
-        "25000000",
-        "KZT",
-        UpTo
-    );
+    t!("[до двадцати пяти миллионов тенге]", "25000000", "KZT", UpTo);
     t!("[трёхсот тысяч рублей]", "300000", "RUB", Exact);
     t!("[полутора миллиардов долларов]", "1500000000", "USD", Exact);
     t!("[сто двенадцать тысяч евро]", "112000", "EUR", Exact);
@@ -170,18 +119,8 @@ fn legal_style() {
         "RUB",
         Exact
     );
-    t!(
-        "[5 000 000 (пять миллионов) тенге]",
-        "5000000",
-        "KZT",
-        Exact
-    );
-    t!(
-        "[1 000 (одна тысяча) рублей 00 копеек]",
-        "1000",
-        "RUB",
-        Exact
-    );
+    t!("[5 000 000 (пять миллионов) тенге]", "5000000", "KZT", Exact);
+    t!("[1 000 (одна тысяча) рублей 00 копеек]", "1000", "RUB", Exact);
     t!("[500 (пятьсот рублей)]", "500", "RUB", Exact);
     t!("[881 913 руб. 98 коп.]", "881913.98", "RUB", Exact);
     t!("[100 тенге 50 тиын]", "100.5", "KZT", Exact);
@@ -221,12 +160,7 @@ fn currencies_everywhere() {
 
 #[test]
 fn qualifiers_and_ranges() {
-    t!(
-        "в размере [до 500 миллионов долларов]",
-        "500000000",
-        "USD",
-        UpTo
-    );
+    t!("в размере [до 500 миллионов долларов]", "500000000", "USD", UpTo);
     t!("[около 5 млн рублей]", "5000000", "RUB", About);
     t!("[порядка 5 млн рублей]", "5000000", "RUB", About);
     t!("[примерно $300]", "300", "USD", About);
@@ -238,32 +172,14 @@ fn qualifiers_and_ranges() {
     t!("[не более 1 млн рублей]", "1000000", "RUB", UpTo);
     t!("[от 20 тысяч рублей]", "20000", "RUB", Over);
     t!("[от 20 до 30 тысяч рублей]", "20000", "30000", "RUB", Range);
-    t!(
-        "[от 20 тыс. рублей до 30 тыс. рублей]",
-        "20000",
-        "30000",
-        "RUB",
-        Range
-    );
+    t!("[от 20 тыс. рублей до 30 тыс. рублей]", "20000", "30000", "RUB", Range);
     t!("[20–30 млн тенге]", "20000000", "30000000", "KZT", Range);
     t!("[20-30 млн тенге]", "20000000", "30000000", "KZT", Range);
     t!("[20 — 30 млн тенге]", "20000000", "30000000", "KZT", Range);
     t!("[от 500 до 1 млн рублей]", "500", "1000000", "RUB", Range);
-    t!(
-        "[от 1,5 до 2 млрд долларов]",
-        "1500000000",
-        "2000000000",
-        "USD",
-        Range
-    );
+    t!("[от 1,5 до 2 млрд долларов]", "1500000000", "2000000000", "USD", Range);
     t!("[$20–30 млн]", "20000000", "30000000", "USD", Range);
-    t!(
-        "[от двадцати до тридцати тысяч рублей]",
-        "20000",
-        "30000",
-        "RUB",
-        Range
-    );
+    t!("[от двадцати до тридцати тысяч рублей]", "20000", "30000", "RUB", Range);
     t!("[между 5 и 7 млн евро]", "5000000", "7000000", "EUR", Range);
 }
 
@@ -273,10 +189,7 @@ fn not_amounts() {
     t!("На протяжении 30 лет", none);
     t!("в сентябре 2021 года", none);
     t!("25.10.2021", none);
-    t!(
-        "Кредитная линия будет предоставлена в российских рублях",
-        none
-    );
+    t!("Кредитная линия будет предоставлена в российских рублях", none);
     t!("Моб.: 8 747 650 05 30", none);
     t!("Наш адрес: 071406, Казахстан", none);
     t!("  • 21557", none);
@@ -298,17 +211,8 @@ fn rates() {
     t!("[CNY61.25]", rate "61.25", "CNY");
     t!("Курс: [USD443.85] вырос", "443.85", "USD", Exact);
     let text = "EUR474.3 RUB4.8";
-    let got: Vec<_> = extract_money(text, rules())
-        .into_iter()
-        .map(|m| (m.kind, m.amount, m.currency))
-        .collect();
-    assert_eq!(
-        got,
-        [
-            (MoneyKind::Rate, "474.3".into(), "EUR".into()),
-            (MoneyKind::Rate, "4.8".into(), "RUB".into())
-        ]
-    );
+    let got: Vec<_> = extract_money(text, rules()).into_iter().map(|m| (m.kind, m.amount, m.currency)).collect();
+    assert_eq!(got, [(MoneyKind::Rate, "474.3".into(), "EUR".into()), (MoneyKind::Rate, "4.8".into(), "RUB".into())]);
     t!("Курс [USD 443,85]", "443.85", "USD", Exact);
 }
 
@@ -316,10 +220,8 @@ fn rates() {
 fn several_amounts_in_order() {
     let text = "Собрали $5 млн, потратили 300 тыс. тенге и около 2 млрд рублей.";
     let found = extract_money(text, rules());
-    let got: Vec<(&str, &str, &str)> = found
-        .iter()
-        .map(|m| (m.span.slice(text), m.amount.as_str(), m.currency.as_str()))
-        .collect();
+    let got: Vec<(&str, &str, &str)> =
+        found.iter().map(|m| (m.span.slice(text), m.amount.as_str(), m.currency.as_str())).collect();
     assert_eq!(
         got,
         [
@@ -342,18 +244,10 @@ fn spans_on_char_boundaries_with_emoji_and_nbsp() {
         let found = extract_money(text, rules());
         assert!(!found.is_empty(), "{text}");
         for m in &found {
-            assert!(
-                m.span.start < m.span.end && text.is_char_boundary(m.span.start),
-                "{m:?}"
-            );
+            assert!(m.span.start < m.span.end && text.is_char_boundary(m.span.start), "{m:?}");
             assert!(text.is_char_boundary(m.span.end), "{m:?}");
             let surface = m.span.slice(text);
-            assert!(
-                surface
-                    .chars()
-                    .any(|c| c.is_ascii_digit() || c.is_alphabetic()),
-                "{surface:?}"
-            );
+            assert!(surface.chars().any(|c| c.is_ascii_digit() || c.is_alphabetic()), "{surface:?}");
         }
     }
 }
@@ -372,19 +266,8 @@ fn garbage_does_not_panic_or_blow_up() {
     for m in extract_money(huge, rules()) {
         assert!(!m.amount.contains('e'));
     }
-    for s in [
-        "",
-        "$",
-        "(",
-        "руб.",
-        "1",
-        "1,",
-        ",1 руб",
-        "от",
-        "от 1 до",
-        "((((5 (пять",
-        "5 (пять",
-    ] {
+    for s in ["", "$", "(", "руб.", "1", "1,", ",1 руб", "от", "от 1 до", "((((5 (пять", "5 (пять"]
+    {
         let _ = extract_money(s, rules());
     }
 }
@@ -392,38 +275,27 @@ fn garbage_does_not_panic_or_blow_up() {
 #[test]
 fn seeds() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     assert_eq!(paths.len(), 5);
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();
         let found = extract_money(&text, rules());
         let name = path.file_name().unwrap().to_string_lossy().to_string();
-        let amounts: Vec<_> = found
-            .iter()
-            .filter(|m| m.kind == MoneyKind::Amount)
-            .collect();
+        let amounts: Vec<_> = found.iter().filter(|m| m.kind == MoneyKind::Amount).collect();
         let rates: Vec<_> = found.iter().filter(|m| m.kind == MoneyKind::Rate).collect();
         if name.starts_with("001") {
             assert_eq!(amounts.len(), 1, "{name}: {found:?}");
             let m = amounts[0];
             assert_eq!(m.span.slice(&text), "до 500 миллионов долларов");
-            assert_eq!(
-                (m.amount.as_str(), m.currency.as_str(), m.qualifier),
-                ("500000000", "USD", UpTo)
-            );
+            assert_eq!((m.amount.as_str(), m.currency.as_str(), m.qualifier), ("500000000", "USD", UpTo));
             assert_eq!(m.amount_max, None);
         } else {
             assert!(amounts.is_empty(), "{name}: {amounts:?}");
         }
         if name.starts_with("004") {
-            let got: Vec<_> = rates
-                .iter()
-                .map(|m| (m.span.slice(&text), m.amount.as_str(), m.currency.as_str()))
-                .collect();
+            let got: Vec<_> =
+                rates.iter().map(|m| (m.span.slice(&text), m.amount.as_str(), m.currency.as_str())).collect();
             assert_eq!(
                 got,
                 [
@@ -454,23 +326,11 @@ fn bad_rule_lines_are_reported_and_skipped() {
         "kind\tvalue\tforms\nunit\t5\tпять\nunit\t50\tпятьдесят\nweird\t1\tx\nmultiplier\tabc\tтыс\nmultiplier\t1000\tтысяч\n",
     )
     .unwrap();
-    std::fs::write(
-        rules_dir.join("money_qualifiers.tsv"),
-        "role\tforms\nup_to\tдо\nsometimes\tиногда\n",
-    )
-    .unwrap();
+    std::fs::write(rules_dir.join("money_qualifiers.tsv"), "role\tforms\nup_to\tдо\nsometimes\tиногда\n").unwrap();
     let mut d = Diagnostics::default();
     let rules = MoneyRules::load(&DictDirs::new(vec![dir.path().to_path_buf()]), &mut d);
-    let mut lines: Vec<String> = d
-        .errors()
-        .map(|e| {
-            format!(
-                "{}:{}",
-                e.path.file_name().unwrap().to_string_lossy(),
-                e.line
-            )
-        })
-        .collect();
+    let mut lines: Vec<String> =
+        d.errors().map(|e| format!("{}:{}", e.path.file_name().unwrap().to_string_lossy(), e.line)).collect();
     lines.sort();
     assert_eq!(
         lines,
@@ -487,14 +347,48 @@ fn bad_rule_lines_are_reported_and_skipped() {
     );
     let found = extract_money("до пять тысяч рублей", &rules);
     assert_eq!(found.len(), 1);
-    assert_eq!(
-        (found[0].amount.as_str(), found[0].qualifier),
-        ("5000", UpTo)
-    );
+    assert_eq!((found[0].amount.as_str(), found[0].qualifier), ("5000", UpTo));
 }
 
 #[test]
 fn rules_are_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<MoneyRules>();
+}
+
+/// Throughput over the seeds repeated to ~50 MB (plus a money-dense paragraph per copy).
+/// Run: `cargo test --release --lib extract::money::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn throughput() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    let mut one = String::new();
+    for p in &paths {
+        one.push_str(&std::fs::read_to_string(p).unwrap());
+        one.push('\n');
+    }
+    one.push_str("Бюджет проекта составит 1,5 млрд тенге, из них 200 тыс. долларов США уйдут на аудит, а от 20 до 30 тысяч рублей на связь.\n");
+    let copies = 50_000_000 / one.len() + 1;
+    let docs: Vec<&str> = std::iter::repeat_n(one.as_str(), copies).collect();
+    let rules = rules();
+    let started = std::time::Instant::now();
+    let mut amounts = 0;
+    let mut rates = 0;
+    for doc in &docs {
+        for m in extract_money(doc, rules) {
+            match m.kind {
+                MoneyKind::Amount => amounts += 1,
+                MoneyKind::Rate => rates += 1,
+            }
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let t2 = std::time::Instant::now();
+    let hits: usize = docs.iter().map(|d| rules.triggers.find_iter(*d).count()).sum();
+    eprintln!("scan only: {:.2} s, {hits} hits, {:?}", t2.elapsed().as_secs_f64(), rules.triggers.kind());
+    let mb = (one.len() * copies) as f64 / 1e6;
+    eprintln!("money: {mb:.1} MB in {secs:.2} s = {:.0} MB/s ({amounts} amounts, {rates} rates)", mb / secs);
+    assert_eq!((amounts, rates), (4 * copies, 4 * copies));
 }

@@ -40,12 +40,7 @@ fn multiplier_at(text: &str, pos: usize, rules: &MoneyRules) -> Option<(Decimal,
 }
 
 /// Reads the value at `pos`: digits (an ASCII digit is there) or number words.
-pub fn read_value(
-    text: &str,
-    pos: usize,
-    rules: &MoneyRules,
-    currency_follows: impl Fn(usize) -> bool,
-) -> Read {
+pub fn read_value(text: &str, pos: usize, rules: &MoneyRules, currency_follows: impl Fn(usize) -> bool) -> Read {
     if text.as_bytes().get(pos).is_some_and(u8::is_ascii_digit) {
         read_digits_value(text, pos, rules, currency_follows)
     } else {
@@ -60,12 +55,7 @@ fn read_digits(text: &str, pos: usize, rules: &MoneyRules) -> Digits {
     parse_digits(text, pos, |end| multiplier_at(text, end, rules).is_some())
 }
 
-fn read_digits_value(
-    text: &str,
-    pos: usize,
-    rules: &MoneyRules,
-    currency_follows: impl Fn(usize) -> bool,
-) -> Read {
+fn read_digits_value(text: &str, pos: usize, rules: &MoneyRules, currency_follows: impl Fn(usize) -> bool) -> Read {
     let first = match read_digits(text, pos, rules) {
         Digits::Number(n) => n,
         Digits::Skip(at) => return Read::Skip(at),
@@ -78,8 +68,7 @@ fn read_digits_value(
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let Some((m, m_end)) =
-            multiplier_at(text, end, rules).filter(|(m, _)| last_multiplier.is_none_or(|l| *m < l))
+        let Some((m, m_end)) = multiplier_at(text, end, rules).filter(|(m, _)| last_multiplier.is_none_or(|l| *m < l))
         else {
             break;
         };
@@ -117,11 +106,7 @@ fn read_digits_value(
     let Some(value) = total.checked_add(group) else {
         return Read::Skip(first.end);
     };
-    Read::Value(Value {
-        value,
-        multiplier: first_multiplier,
-        end,
-    })
+    Read::Value(Value { value, multiplier: first_multiplier, end })
 }
 
 /// Number words from `pos`; `None` when no number word starts there.
@@ -177,8 +162,7 @@ pub fn read_words(text: &str, pos: usize, rules: &MoneyRules) -> Option<Value> {
                 fits
             }
             NumKind::Multiplier { standalone } => {
-                let fits =
-                    (group.is_some() || standalone) && last_multiplier.is_none_or(|l| w.value < l);
+                let fits = (group.is_some() || standalone) && last_multiplier.is_none_or(|l| w.value < l);
                 if fits {
                     let n = group.take().unwrap_or(Decimal::ONE);
                     total = total.checked_add(n.checked_mul(w.value)?)?;
@@ -208,9 +192,5 @@ pub fn read_words(text: &str, pos: usize, rules: &MoneyRules) -> Option<Value> {
         return None;
     }
     let value = total.checked_add(group.unwrap_or(Decimal::ZERO))?;
-    Some(Value {
-        value,
-        multiplier: first_multiplier,
-        end,
-    })
+    Some(Value { value, multiplier: first_multiplier, end })
 }
