@@ -99,6 +99,14 @@ fn amount_at(text: &str, start: usize, trigger_end: usize, floor: usize, rules: 
     if !is_digit && prev.is_some_and(is_word_char) {
         return Attempt::Skip(trigger_end);
     }
+    // The tail of a time, date or fraction (`10:30`, `1/2`): not a number of its own.
+    if is_digit
+        && matches!(prev, Some(':' | '/' | '.' | ','))
+        && text[..start].chars().rev().nth(1).is_some_and(|c| c.is_ascii_digit())
+    {
+        let digits = text[start..].bytes().take_while(u8::is_ascii_digit).count();
+        return Attempt::Skip(start + digits);
+    }
     let currency_follows = |p: usize| currency_at(text, p, rules).is_some();
     let first = match read_value(text, start, rules, currency_follows) {
         Read::Value(v) => v,
