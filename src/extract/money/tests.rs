@@ -410,3 +410,14 @@ fn throughput() {
     eprintln!("money: {mb:.1} MB in {secs:.2} s = {:.0} MB/s ({amounts} amounts, {rates} rates)", mb / secs);
     assert_eq!((amounts, rates), (4 * copies, 4 * copies));
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_text_gives_valid_spans(text in "([0-9]{1,4}|[ ,.:\u{a0}\u{202f}()–-]|от|до|млн|тыс\\.|рублей|руб\\.|коп\\.|пятьсот|с половиной|USD|\\$|₸|😀|\\PC){0,24}") {
+        for m in extract_money(&text, rules()) {
+            proptest::prop_assert!(m.span.start < m.span.end && m.span.end <= text.len());
+            proptest::prop_assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end));
+            proptest::prop_assert!(!m.amount.is_empty() && m.amount.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+        }
+    }
+}
