@@ -9,6 +9,7 @@ pub mod analyze;
 pub mod cli;
 pub mod corpus;
 pub mod dict;
+pub mod extract;
 pub mod model;
 pub mod output;
 pub mod pipeline;
