@@ -2,5 +2,6 @@
 //! with exact character offsets back into the text.
 
 pub mod dict;
+pub mod extract;
 pub mod model;
 pub mod text;

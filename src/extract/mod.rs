@@ -1,0 +1,3 @@
+//! Extractors: pure functions from a document and the loaded resources to items.
+
+pub mod quotes;

@@ -1,0 +1,1 @@
+//! Table tests: one line per pattern of the issue.
