@@ -38,6 +38,8 @@ pub(crate) struct Doc<'a> {
     pub entities: Vec<Entity>,
     /// Entity index of each mention.
     pub mention_entity: Vec<usize>,
+    /// Role lookups by folded word (a window is often scanned more than once).
+    role_cache: std::cell::RefCell<HashMap<String, Option<&'a RoleNoun>>>,
 }
 
 impl<'a> Doc<'a> {
@@ -85,6 +87,7 @@ impl<'a> Doc<'a> {
             cues,
             entities,
             mention_entity,
+            role_cache: Default::default(),
         }
     }
 
@@ -191,15 +194,76 @@ impl<'a> Doc<'a> {
         tokens
     }
 
+    /// Tokens of at most the last `max_bytes` of `[from, to)` (the first may be a word's tail).
+    pub fn tokens_tail(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+        let mut start = from.max(to.saturating_sub(max_bytes));
+        while start < to && !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        self.tokens(start, to)
+    }
+
+    /// Tokens of at most the first `max_bytes` of `[from, to)` (the last may be cut).
+    pub fn tokens_head(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+        let mut end = to.min(from.saturating_add(max_bytes));
+        while end > from && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.tokens(from, end)
+    }
+
+    /// Number of words in `span`, counting no further than `cap`.
+    pub fn word_count_upto(&self, span: Span, cap: usize) -> usize {
+        let Some(s) = self.text.get(span.start..span.end) else {
+            return 0;
+        };
+        let mut count = 0;
+        let mut in_word = false;
+        for c in s.chars() {
+            let w = is_word_char_fast(c);
+            if w && !in_word {
+                count += 1;
+                if count >= cap {
+                    return count;
+                }
+            }
+            in_word = w || (in_word && matches!(c, '-' | '\u{301}' | '\u{ad}'));
+        }
+        count
+    }
+
+    pub fn words_at_least(&self, span: Span, n: usize) -> bool {
+        n == 0 || self.word_count_upto(span, n) >= n
+    }
+
+    /// The folded form of a token (case, `ё`, invisible characters), without building a
+    /// whole [`crate::text::FoldedText`].
     pub fn folded(&self, t: &Token) -> String {
-        fold_str(t.text(self.text))
+        let mut out = String::with_capacity(t.span.len());
+        for c in t.text(self.text).chars() {
+            match c {
+                'а'..='е' | 'ж'..='я' | 'a'..='z' | '0'..='9' | '-' => out.push(c),
+                'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+                'ё' | 'Ё' => out.push('е'),
+                'A'..='Z' => out.push(c.to_ascii_lowercase()),
+                // Everything else as the folded view folds it (invisible characters dropped).
+                c => out.push_str(&fold_str(c.encode_utf8(&mut [0; 4]))),
+            }
+        }
+        out
     }
 
     pub fn role(&self, t: &Token) -> Option<&'a RoleNoun> {
         if t.kind != TokenKind::Word {
             return None;
         }
-        self.roles.lookup(t.text(self.text))
+        let key = self.folded(t);
+        if let Some(hit) = self.role_cache.borrow().get(&key) {
+            return *hit;
+        }
+        let hit = self.roles.lookup(&key);
+        self.role_cache.borrow_mut().insert(key, hit);
+        hit
     }
 
     /// Whether a role-noun token is in the dictionary form (nominative singular).
@@ -228,6 +292,17 @@ impl<'a> Doc<'a> {
     /// The character right before `pos`.
     pub fn char_before(&self, pos: usize) -> Option<char> {
         self.text.get(..pos)?.chars().next_back()
+    }
+}
+
+/// `char::is_alphanumeric` with a fast path for Cyrillic and ASCII (the Unicode table lookup
+/// dominates otherwise).
+#[inline]
+pub(crate) fn is_word_char_fast(c: char) -> bool {
+    match c {
+        'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | 'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric(),
     }
 }
 

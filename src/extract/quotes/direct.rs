@@ -14,7 +14,7 @@
 //!    sentence punctuation) is a quote, attributed to a cue earlier in its sentence if any;
 //!    anything shorter is a name or a scare quote (`"побочку"`, `«Семей Сити»`).
 
-use super::context::{is_dash, Doc};
+use super::context::{is_dash, is_word_char_fast, Doc};
 use super::marks::{is_line_break, trim_span, QuotedSpan};
 use super::speaker::{CueKind, CueRef, Order};
 use crate::model::{EntityType, QuoteKind};
@@ -44,7 +44,7 @@ const MAX_WORDS_BEFORE_CUE: usize = 3;
 pub(crate) fn from_marks(doc: &Doc, spans: &[QuotedSpan]) -> Vec<Candidate> {
     let mut out = Vec::new();
     for q in spans {
-        if word_count(doc, q.content) == 0 || is_name(doc, q) {
+        if !doc.words_at_least(q.content, 1) || is_name(doc, q) {
             continue;
         }
         if let Some((parts, cue)) = split_by_author(doc, q.content) {
@@ -82,13 +82,6 @@ pub(crate) fn from_marks(doc: &Doc, spans: &[QuotedSpan]) -> Vec<Candidate> {
     out
 }
 
-fn word_count(doc: &Doc, span: Span) -> usize {
-    doc.tokens(span.start, span.end)
-        .iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .count()
-}
-
 /// Rule 1: a name, a title or a scare quote by what stands before it or what it names.
 fn is_name(doc: &Doc, q: &QuotedSpan) -> bool {
     let line_start = {
@@ -99,32 +92,40 @@ fn is_name(doc: &Doc, q: &QuotedSpan) -> bool {
     };
     let before = doc.tokens(line_start, q.open.start);
     if let Some(t) = before.last() {
-        if t.span.end == q.open.start
-            || doc.text[t.span.end..q.open.start]
-                .chars()
-                .all(|c| c.is_whitespace() && !is_line_break(c))
-        {
-            if doc.is_name_noun(t) {
-                return true;
-            }
+        let adjacent = doc.text[t.span.end..q.open.start]
+            .chars()
+            .all(|c| c.is_whitespace() && !is_line_break(c));
+        if adjacent && doc.is_name_noun(t) {
+            return true;
         }
     }
     // An entity mention covering every word of the content.
-    let words = doc.tokens(q.content.start, q.content.end);
-    let (Some(first), Some(last)) = (
-        words.iter().find(|t| t.kind != TokenKind::Punct),
-        words.iter().rev().find(|t| t.kind != TokenKind::Punct),
-    ) else {
+    let content = q.content.slice(doc.text);
+    let first = content
+        .char_indices()
+        .find(|&(_, c)| is_word_char_fast(c))
+        .map(|(at, _)| q.content.start + at);
+    let last_end = content
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_word_char_fast(c))
+        .map(|(at, c)| q.content.start + at + c.len_utf8());
+    let (Some(first), Some(last_end)) = (first, last_end) else {
         return true;
     };
-    doc.mention_containing(first.span.start)
-        .is_some_and(|mi| doc.mentions[mi].span.end >= last.span.end)
+    doc.mention_containing(first)
+        .is_some_and(|mi| doc.mentions[mi].span.end >= last_end)
 }
 
 /// Rule 2: `П, — заявил он, — п` / `П, — заявил он. — П` inside one pair of marks (or on a
 /// dash-led line). Returns the parts of the quoted words and the cue.
 pub(crate) fn split_by_author(doc: &Doc, content: Span) -> Option<(Vec<Span>, CueRef)> {
     let text = doc.text;
+    // Cheap test first: the author's words need a spaced dash.
+    let s = content.slice(text);
+    if !s.contains([' ', '\u{a0}']) || !s.contains(|c: char| is_dash(c)) {
+        return None;
+    }
     let tokens = doc.tokens(content.start, content.end);
     for (i, t) in tokens.iter().enumerate() {
         if !is_author_dash(doc, &tokens, i) {
@@ -288,7 +289,9 @@ fn cue_before(doc: &Doc, q: &QuotedSpan) -> Option<CueRef> {
                 order: Order::BeforeThenAfter,
             });
         }
-        if word_count(doc, Span::new(start, colon)) <= 30 && has_speaker_words(doc, start, colon) {
+        if doc.word_count_upto(Span::new(start, colon), 31) <= 30
+            && has_speaker_words(doc, start, colon)
+        {
             return Some(CueRef {
                 cue: CueKind::Colon(colon_span),
                 region: (start, colon),
@@ -297,7 +300,7 @@ fn cue_before(doc: &Doc, q: &QuotedSpan) -> Option<CueRef> {
         }
         return None;
     }
-    if crossed_line || word_count(doc, q.content) < 2 {
+    if crossed_line || !doc.words_at_least(q.content, 2) {
         return None;
     }
     // A cue among the last few words before the opening mark.
@@ -334,7 +337,7 @@ pub(crate) fn has_speaker_words(doc: &Doc, from: usize, to: usize) -> bool {
 
 /// Rule 5: no cue at hand — does the span read like someone's words rather than a name?
 fn looks_like_speech(doc: &Doc, q: &QuotedSpan) -> bool {
-    let words = word_count(doc, q.content);
+    let words = doc.word_count_upto(q.content, 4);
     let content = q.content.slice(doc.text);
     let first_letter = content.chars().find(|c| c.is_alphabetic());
     let lower = first_letter.is_some_and(char::is_lowercase);
@@ -388,7 +391,7 @@ pub(crate) fn from_dash_lines(doc: &Doc) -> Vec<Candidate> {
                             warning: None,
                         });
                     } else if let Some((region, colon)) = header {
-                        if word_count(doc, content) > 0 {
+                        if doc.words_at_least(content, 1) {
                             let cue = CueRef {
                                 cue: CueKind::Colon(colon),
                                 region,
@@ -439,7 +442,7 @@ fn dash_line_content(doc: &Doc, line: Span) -> Option<Span> {
 /// starts with a person's name (or a role and a name).
 fn interview_header(doc: &Doc, line: Span) -> Option<((usize, usize), Span)> {
     let s = line.slice(doc.text);
-    if !s.ends_with(':') || word_count(doc, line) > 30 {
+    if !s.ends_with(':') || doc.word_count_upto(line, 31) > 30 {
         return None;
     }
     let colon = Span::new(line.end - 1, line.end);

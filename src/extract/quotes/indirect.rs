@@ -25,6 +25,8 @@ const MAX_WORDS_TO_COMPLEMENTIZER: usize = 6;
 const MAX_INTRO_WORDS: usize = 10;
 const MAX_TAIL_WORDS: usize = 15;
 const MIN_CLAUSE_WORDS: usize = 2;
+/// How far the token windows around a cue reach, in bytes.
+const WINDOW: usize = 160;
 
 pub(crate) fn find(doc: &Doc, direct: &[Candidate]) -> Vec<Candidate> {
     let mut direct_spans: Vec<Span> = direct.iter().map(Candidate::span).collect();
@@ -49,7 +51,10 @@ pub(crate) fn find(doc: &Doc, direct: &[Candidate]) -> Vec<Candidate> {
         }
         let sent_start = doc.sentence_start(cue.span.start, 0);
         let sent_end = doc.sentence_end(cue.span.end);
-        let before = doc.tokens(sent_start, cue.span.start);
+        let before = doc.tokens_tail(sent_start, cue.span.start, WINDOW);
+        let before_is_whole = before
+            .first()
+            .is_none_or(|t| doc.text[sent_start..t.span.start].trim().is_empty());
         if before
             .last()
             .is_some_and(|t| doc.word_kind(t) == Some(WordKind::Negation))
@@ -58,7 +63,7 @@ pub(crate) fn find(doc: &Doc, direct: &[Candidate]) -> Vec<Candidate> {
         }
         let found = if form.construction == Construction::Intro {
             intro(doc, ci, cue.span.start, sent_start, sent_end)
-        } else if let Some(kak) = kak_intro(doc, &before) {
+        } else if let Some(kak) = kak_intro(doc, &before, before_is_whole) {
             intro(doc, ci, kak, sent_start, sent_end)
         } else {
             complement(doc, ci, sent_start, sent_end)
@@ -88,13 +93,13 @@ fn intro(
 ) -> Option<Candidate> {
     let text = doc.text;
     let cue = doc.cues[ci];
-    let after = doc.tokens(cue.span.end, sent_end);
+    let after = doc.tokens_head(cue.span.end, sent_end, 2 * WINDOW);
     let comma = after
         .iter()
         .take(MAX_INTRO_WORDS * 2)
         .find(|t| t.text(text) == ",")?;
     let clause = trim_span(text, comma.span.end, sent_end);
-    if words(&doc.tokens(clause.start, clause.end)) < MIN_CLAUSE_WORDS {
+    if !doc.words_at_least(clause, MIN_CLAUSE_WORDS) {
         return None;
     }
     let head = trim_span(text, sent_start, intro_start);
@@ -123,7 +128,7 @@ fn intro(
 }
 
 /// `Как он отметил, …`: `как` among the last three words before the cue, opening a clause.
-fn kak_intro(doc: &Doc, before: &[Token]) -> Option<usize> {
+fn kak_intro(doc: &Doc, before: &[Token], whole: bool) -> Option<usize> {
     let mut seen = 0;
     for (i, t) in before.iter().enumerate().rev() {
         if t.kind == TokenKind::Punct {
@@ -134,7 +139,11 @@ fn kak_intro(doc: &Doc, before: &[Token]) -> Option<usize> {
             return None;
         }
         if doc.word_kind(t) == Some(WordKind::Intro) {
-            let opens = i == 0 || before[i - 1].text(doc.text) == ",";
+            let opens = if i == 0 {
+                whole
+            } else {
+                before[i - 1].text(doc.text) == ","
+            };
             return opens.then_some(t.span.start);
         }
     }
@@ -145,7 +154,7 @@ fn kak_intro(doc: &Doc, before: &[Token]) -> Option<usize> {
 fn complement(doc: &Doc, ci: usize, sent_start: usize, sent_end: usize) -> Option<Candidate> {
     let text = doc.text;
     let cue = doc.cues[ci];
-    let after = doc.tokens(cue.span.end, sent_end);
+    let after = doc.tokens_head(cue.span.end, sent_end, WINDOW);
     let mut seen = 0;
     let mut at = None;
     for (i, t) in after.iter().enumerate() {
@@ -171,7 +180,7 @@ fn complement(doc: &Doc, ci: usize, sent_start: usize, sent_end: usize) -> Optio
     let (comma, clause_start) = at?;
     let clause_end = coordinated_end(doc, clause_start, sent_end);
     let clause = trim_span(text, clause_start, clause_end);
-    if words(&doc.tokens(clause.start, clause.end)) < MIN_CLAUSE_WORDS {
+    if !doc.words_at_least(clause, MIN_CLAUSE_WORDS) {
         return None;
     }
     let cue_ref = CueRef {
@@ -190,7 +199,7 @@ fn complement(doc: &Doc, ci: usize, sent_start: usize, sent_end: usize) -> Optio
 /// Where a clause ends when a second cue joins the sentence: `…, и заявил, что …`.
 fn coordinated_end(doc: &Doc, from: usize, sent_end: usize) -> usize {
     for ci in doc.cues_in(from, sent_end) {
-        let before = doc.tokens(from, doc.cues[ci].span.start);
+        let before = doc.tokens_tail(from, doc.cues[ci].span.start, 60);
         let n = before.len();
         for k in (n.saturating_sub(3)..n).rev() {
             if doc.word_kind(&before[k]) == Some(WordKind::Conjunction)
@@ -222,6 +231,9 @@ fn tail(
             return None;
         }
     }
+    if sent_end - cue.span.end > 2 * WINDOW {
+        return None;
+    }
     let rest = doc.tokens(cue.span.end, sent_end);
     if words(&rest) > MAX_TAIL_WORDS
         || rest.iter().any(|t| {
@@ -241,7 +253,7 @@ fn tail(
         return None;
     }
     let clause = trim_span(text, sent_start, comma.span.start);
-    if words(&doc.tokens(clause.start, clause.end)) < MIN_CLAUSE_WORDS + 1 {
+    if !doc.words_at_least(clause, MIN_CLAUSE_WORDS + 1) {
         return None;
     }
     let cue_ref = CueRef {

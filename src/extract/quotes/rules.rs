@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
@@ -48,6 +48,8 @@ pub(crate) enum Construction {
 /// One written form of a speech cue.
 #[derive(Clone, Debug)]
 pub(crate) struct CueForm {
+    /// The row's lemma, for messages and tests.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub lemma: String,
     pub gender: Gender,
     pub direct: bool,
@@ -281,6 +283,7 @@ impl QuoteRules {
         if !patterns.is_empty() {
             match AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&patterns)
             {
                 Ok(ac) => rules.cue_automaton = Some(ac),

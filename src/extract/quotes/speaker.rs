@@ -134,6 +134,8 @@ pub(crate) struct Resolver<'d, 'a> {
 const MAX_SUBJECT_WORDS: usize = 8;
 const MAX_ROLE_PHRASE_WORDS: usize = 12;
 const MAX_COORDINATION_DEPTH: usize = 3;
+/// How far a scan's token window reaches, in bytes (a dozen Russian words).
+const WINDOW: usize = 240;
 
 impl<'d, 'a> Resolver<'d, 'a> {
     pub fn new(doc: &'d Doc<'a>) -> Self {
@@ -280,7 +282,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     fn scan_forward(&self, from: usize, to: usize, o: ScanOpts) -> Option<Hit> {
         let doc = self.doc;
         let to = to.min(doc.sentence_end(from)).max(from);
-        let tokens = doc.tokens(from, to);
+        let tokens = doc.tokens_head(from, to, WINDOW);
         let mut words = 0;
         let mut i = 0;
         while i < tokens.len() {
@@ -324,7 +326,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// The nearest speaker-like words before `to`, back to `from`.
     fn scan_backward(&self, from: usize, to: usize, o: ScanOpts) -> Scan {
         let doc = self.doc;
-        let tokens = doc.tokens(from, to);
+        let tokens = doc.tokens_tail(from, to, WINDOW);
         let mut words = 0;
         let mut i = tokens.len();
         while i > 0 {
@@ -501,7 +503,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     fn person_in_role_phrase(&self, from: usize) -> Option<usize> {
         let doc = self.doc;
         let to = doc.sentence_end(from);
-        let tokens = doc.tokens(from, to);
+        let tokens = doc.tokens_head(from, to, WINDOW);
         let mut words = 0;
         let mut i = 0;
         while i < tokens.len() {
@@ -570,7 +572,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             let entity = doc.mention_entity[mi];
             let start = doc.sentence_start(m.span.start, floor.min(m.span.start));
-            let tokens = doc.tokens(start, m.span.start);
+            let tokens = doc.tokens_tail(start, m.span.start, WINDOW);
             let mut words = 0;
             for t in tokens.iter().rev() {
                 if t.kind == TokenKind::Punct {
