@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use crate::extract::{money, quotes};
 use crate::model::Extraction;
 use crate::output::summary::StageTimes;
 use crate::resources::Resources;
@@ -18,9 +19,12 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
         *slot += (now - clock).as_secs_f64();
         clock = now;
     };
-    let _folded = FoldedText::new(text);
+    let folded = FoldedText::new(text);
     lap(&mut times.normalise);
-    let money = crate::extract::money::extract_money(text, &resources.money);
+    let mentions = Vec::new();
+    let quotes = quotes::extract_quotes_folded(text, &folded, &mentions, &resources.roles, &resources.quotes);
+    lap(&mut times.quotes);
+    let money = money::extract_money(text, &resources.money);
     lap(&mut times.money);
-    Extraction { money, ..Extraction::default() }
+    Extraction { mentions, quotes, money, warnings: Vec::new() }
 }

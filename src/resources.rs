@@ -6,6 +6,7 @@ use std::time::Instant;
 use crate::dict::roles::RoleNouns;
 use crate::dict::{Diagnostics, DictDirs};
 use crate::extract::money::MoneyRules;
+use crate::extract::quotes::QuoteRules;
 use crate::output::summary::DictionaryInfo;
 
 /// Dictionaries and rule data of a run (`Send + Sync`).
@@ -13,6 +14,7 @@ pub struct Resources {
     pub dirs: DictDirs,
     pub roles: RoleNouns,
     pub money: MoneyRules,
+    pub quotes: QuoteRules,
     /// Every problem found while loading (errors and warnings, with `file:line`).
     pub diagnostics: Diagnostics,
     /// What was loaded, for the summary.
@@ -35,7 +37,17 @@ impl Resources {
         let roles = RoleNouns::load(&dirs, &mut diagnostics);
         dictionaries.push(info("rules/roles.tsv", "role nouns", roles.len()));
         let money = MoneyRules::load(&dirs, &mut diagnostics);
-        Resources { dirs, roles, money, diagnostics, dictionaries, load_seconds: started.elapsed().as_secs_f64() }
+        let quotes = QuoteRules::load(&dirs, &mut diagnostics);
+        dictionaries.push(info("rules/speech_cues.tsv", "speech cues", quotes.cue_count()));
+        Resources {
+            dirs,
+            roles,
+            money,
+            quotes,
+            diagnostics,
+            dictionaries,
+            load_seconds: started.elapsed().as_secs_f64(),
+        }
     }
 }
 

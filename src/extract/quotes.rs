@@ -42,12 +42,7 @@ use speaker::{Resolver, Speaker};
 /// `mentions` are the document's entity mentions, sorted by start, already resolved (all
 /// mentions of one person share `entity_id` and `canonical`). Role nouns such as `министр`
 /// are not mentions; `roles` lets the extractor read them.
-pub fn extract_quotes(
-    text: &str,
-    mentions: &[Mention],
-    roles: &RoleNouns,
-    rules: &QuoteRules,
-) -> Vec<Quote> {
+pub fn extract_quotes(text: &str, mentions: &[Mention], roles: &RoleNouns, rules: &QuoteRules) -> Vec<Quote> {
     let folded = FoldedText::new(text);
     extract_quotes_folded(text, &folded, mentions, roles, rules)
 }
@@ -85,23 +80,13 @@ pub fn extract_quotes_folded(
 
     // Resolve in document order of the cues, so pronouns see the speakers before them.
     let mut all: Vec<Candidate> = direct.into_iter().chain(indirect).collect();
-    all.sort_by_key(|c| {
-        (
-            c.cue
-                .as_ref()
-                .map_or(c.span().start, |r| r.span(&doc).start),
-            c.span().start,
-        )
-    });
+    all.sort_by_key(|c| (c.cue.as_ref().map_or(c.span().start, |r| r.span(&doc).start), c.span().start));
     let mut resolver = Resolver::new(&doc);
     let mut quotes: Vec<Quote> = all
         .into_iter()
         .filter(|c| !c.span().is_empty())
         .map(|c| {
-            let speaker = c
-                .cue
-                .as_ref()
-                .map_or_else(Speaker::none, |r| resolver.attribute(r));
+            let speaker = c.cue.as_ref().map_or_else(Speaker::none, |r| resolver.attribute(r));
             to_quote(&doc, c, speaker)
         })
         .collect();
@@ -121,11 +106,7 @@ fn to_quote(doc: &Doc, c: Candidate, s: Speaker) -> Quote {
         speaker_span: s.span,
         cue: cue_span.map(|sp| sp.slice(doc.text).to_string()),
         cue_span,
-        attribution: if c.cue.is_some() {
-            s.attribution
-        } else {
-            Attribution::None
-        },
+        attribution: if c.cue.is_some() { s.attribution } else { Attribution::None },
         kind: c.kind,
         warning: c.warning,
     }

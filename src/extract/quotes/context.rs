@@ -54,11 +54,7 @@ impl<'a> Doc<'a> {
         let mut entities: Vec<Entity> = Vec::new();
         let mut mention_entity = Vec::with_capacity(mentions.len());
         for m in mentions {
-            let key = if m.entity_id.is_empty() {
-                m.canonical.as_str()
-            } else {
-                m.entity_id.as_str()
-            };
+            let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };
             let idx = *by_id.entry(key).or_insert_with(|| {
                 entities.push(Entity {
                     canonical: m.canonical.clone(),
@@ -79,16 +75,7 @@ impl<'a> Doc<'a> {
             e.first = e.first.min(m.span.start);
             mention_entity.push(idx);
         }
-        Doc {
-            text,
-            mentions,
-            roles,
-            rules,
-            cues,
-            entities,
-            mention_entity,
-            role_cache: Default::default(),
-        }
+        Doc { text, mentions, roles, rules, cues, entities, mention_entity, role_cache: Default::default() }
     }
 
     pub fn entity_of(&self, mention: usize) -> &Entity {
@@ -176,10 +163,7 @@ impl<'a> Doc<'a> {
 
     /// End of the line holding `pos` (the line break itself excluded).
     pub fn line_end(&self, pos: usize) -> usize {
-        self.text[pos..]
-            .char_indices()
-            .find(|&(_, c)| is_line_break(c))
-            .map_or(self.text.len(), |(at, _)| pos + at)
+        self.text[pos..].char_indices().find(|&(_, c)| is_line_break(c)).map_or(self.text.len(), |(at, _)| pos + at)
     }
 
     /// Tokens of `[from, to)` with spans into the whole text.
@@ -313,11 +297,7 @@ pub(crate) fn is_dash(c: char) -> bool {
 
 /// Whether a punctuation token stops a speaker scan: quotation marks, brackets, colons, dashes.
 pub(crate) fn is_scan_stop(c: char) -> bool {
-    is_dash(c)
-        || matches!(
-            c,
-            '«' | '»' | '„' | '“' | '”' | '"' | ':' | ';' | '(' | ')' | '[' | ']' | '&'
-        )
+    is_dash(c) || matches!(c, '«' | '»' | '„' | '“' | '”' | '"' | ':' | ';' | '(' | ')' | '[' | ']' | '&')
 }
 
 /// A person's grammatical gender, guessed from the ending of the last word of the canonical
@@ -327,16 +307,8 @@ pub(crate) fn person_gender(canonical: &str, rules: &QuoteRules) -> Gender {
         return Gender::Any;
     };
     let last = fold_str(last);
-    let fem = rules
-        .female_endings
-        .iter()
-        .find(|e| last.ends_with(e.as_str()))
-        .map_or(0, |e| e.chars().count());
-    let masc = rules
-        .male_endings
-        .iter()
-        .find(|e| last.ends_with(e.as_str()))
-        .map_or(0, |e| e.chars().count());
+    let fem = rules.female_endings.iter().find(|e| last.ends_with(e.as_str())).map_or(0, |e| e.chars().count());
+    let masc = rules.male_endings.iter().find(|e| last.ends_with(e.as_str())).map_or(0, |e| e.chars().count());
     match (fem, masc) {
         (0, 0) => Gender::Any,
         (f, m) if f > m => Gender::Fem,

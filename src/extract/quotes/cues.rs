@@ -38,14 +38,8 @@ pub(crate) fn find_cues(text: &str, folded: &FoldedText, rules: &QuoteRules) -> 
         if let Some(n) = rules.cue_forms[m.pattern().as_usize()].shown_words {
             span = shown_part(text, span, n);
         }
-        if text.is_char_boundary(span.start)
-            && text.is_char_boundary(span.end)
-            && span.start < span.end
-        {
-            hits.push(CueHit {
-                span,
-                form: m.pattern().as_usize(),
-            });
+        if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) && span.start < span.end {
+            hits.push(CueHit { span, form: m.pattern().as_usize() });
         }
     }
     hits
@@ -70,23 +64,17 @@ mod tests {
     use crate::dict::{Diagnostics, DictDirs};
 
     fn rules() -> QuoteRules {
-        let dirs = DictDirs::new(vec![
-            concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-        ]);
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
         QuoteRules::load(&dirs, &mut Diagnostics::default())
     }
 
     #[test]
     fn finds_whole_words_any_case_and_spacing() {
         let r = rules();
-        let text =
-            "Рассказал он. По\u{a0}словам министра, ЗАЯВИЛА она; пересказал; говорится в ответе";
+        let text = "Рассказал он. По\u{a0}словам министра, ЗАЯВИЛА она; пересказал; говорится в ответе";
         let hits = find_cues(text, &FoldedText::new(text), &r);
         let found: Vec<&str> = hits.iter().map(|h| h.span.slice(text)).collect();
-        assert_eq!(
-            found,
-            ["Рассказал", "По\u{a0}словам", "ЗАЯВИЛА", "говорится"]
-        );
+        assert_eq!(found, ["Рассказал", "По\u{a0}словам", "ЗАЯВИЛА", "говорится"]);
         assert_eq!(hits[0].form(&r).lemma, "рассказать");
     }
 

@@ -48,18 +48,10 @@ pub(crate) fn from_marks(doc: &Doc, spans: &[QuotedSpan]) -> Vec<Candidate> {
             continue;
         }
         if let Some((parts, cue)) = split_by_author(doc, q.content) {
-            out.push(Candidate {
-                parts,
-                cue: Some(cue),
-                kind: QuoteKind::Direct,
-                warning: q.warning.clone(),
-            });
+            out.push(Candidate { parts, cue: Some(cue), kind: QuoteKind::Direct, warning: q.warning.clone() });
             continue;
         }
-        let cue = q
-            .close
-            .and_then(|c| cue_after(doc, c.end))
-            .or_else(|| cue_before(doc, q));
+        let cue = q.close.and_then(|c| cue_after(doc, c.end)).or_else(|| cue_before(doc, q));
         if let Some(cue) = cue {
             out.push(Candidate {
                 parts: q.parts.clone(),
@@ -71,12 +63,7 @@ pub(crate) fn from_marks(doc: &Doc, spans: &[QuotedSpan]) -> Vec<Candidate> {
         }
         if looks_like_speech(doc, q) {
             let cue = cue_earlier_in_sentence(doc, q.open.start);
-            out.push(Candidate {
-                parts: q.parts.clone(),
-                cue,
-                kind: QuoteKind::Direct,
-                warning: q.warning.clone(),
-            });
+            out.push(Candidate { parts: q.parts.clone(), cue, kind: QuoteKind::Direct, warning: q.warning.clone() });
         }
     }
     out
@@ -86,25 +73,18 @@ pub(crate) fn from_marks(doc: &Doc, spans: &[QuotedSpan]) -> Vec<Candidate> {
 fn is_name(doc: &Doc, q: &QuotedSpan) -> bool {
     let line_start = {
         let s = q.open.start.saturating_sub(80);
-        (s..q.open.start)
-            .find(|&b| doc.text.is_char_boundary(b))
-            .unwrap_or(q.open.start)
+        (s..q.open.start).find(|&b| doc.text.is_char_boundary(b)).unwrap_or(q.open.start)
     };
     let before = doc.tokens(line_start, q.open.start);
     if let Some(t) = before.last() {
-        let adjacent = doc.text[t.span.end..q.open.start]
-            .chars()
-            .all(|c| c.is_whitespace() && !is_line_break(c));
+        let adjacent = doc.text[t.span.end..q.open.start].chars().all(|c| c.is_whitespace() && !is_line_break(c));
         if adjacent && doc.is_name_noun(t) {
             return true;
         }
     }
     // An entity mention covering every word of the content.
     let content = q.content.slice(doc.text);
-    let first = content
-        .char_indices()
-        .find(|&(_, c)| is_word_char_fast(c))
-        .map(|(at, _)| q.content.start + at);
+    let first = content.char_indices().find(|&(_, c)| is_word_char_fast(c)).map(|(at, _)| q.content.start + at);
     let last_end = content
         .char_indices()
         .rev()
@@ -113,8 +93,7 @@ fn is_name(doc: &Doc, q: &QuotedSpan) -> bool {
     let (Some(first), Some(last_end)) = (first, last_end) else {
         return true;
     };
-    doc.mention_containing(first)
-        .is_some_and(|mi| doc.mentions[mi].span.end >= last_end)
+    doc.mention_containing(first).is_some_and(|mi| doc.mentions[mi].span.end >= last_end)
 }
 
 /// Rule 2: `П, — заявил он, — п` / `П, — заявил он. — П` inside one pair of marks (or on a
@@ -142,12 +121,9 @@ pub(crate) fn split_by_author(doc: &Doc, content: Span) -> Option<(Vec<Span>, Cu
         let seg_start = t.span.end;
         let sentence_end = doc.sentence_end(seg_start).min(content.end);
         // The quote resumes after the next spaced dash that follows `,` or `.` (`, — п` / `. — П`).
-        let resume = (i + 1..tokens.len())
-            .find(|&k| is_author_dash(doc, &tokens, k))
-            .filter(|&k| {
-                tokens[k - 1].kind == TokenKind::Punct
-                    && matches!(tokens[k - 1].text(text), "," | "." | "!" | "?" | "…")
-            });
+        let resume = (i + 1..tokens.len()).find(|&k| is_author_dash(doc, &tokens, k)).filter(|&k| {
+            tokens[k - 1].kind == TokenKind::Punct && matches!(tokens[k - 1].text(text), "," | "." | "!" | "?" | "…")
+        });
         let seg_end = resume.map_or(sentence_end, |k| tokens[k - 1].span.start.min(sentence_end));
         let cue = first_cue(doc, seg_start, seg_end)?;
         let part1_end = if pc == ',' { p.span.start } else { p.span.end };
@@ -160,11 +136,7 @@ pub(crate) fn split_by_author(doc: &Doc, content: Span) -> Option<(Vec<Span>, Cu
         }
         return Some((
             parts,
-            CueRef {
-                cue: CueKind::Cue(cue),
-                region: (seg_start, seg_end),
-                order: Order::AfterThenBefore,
-            },
+            CueRef { cue: CueKind::Cue(cue), region: (seg_start, seg_end), order: Order::AfterThenBefore },
         ));
     }
     None
@@ -183,26 +155,15 @@ fn is_author_dash(doc: &Doc, tokens: &[crate::text::tokens::Token], i: usize) ->
             end = n.span.end;
         }
     }
-    let before = doc
-        .char_before(t.span.start)
-        .is_some_and(char::is_whitespace);
-    let after = doc.text[end..]
-        .chars()
-        .next()
-        .is_some_and(char::is_whitespace);
+    let before = doc.char_before(t.span.start).is_some_and(char::is_whitespace);
+    let after = doc.text[end..].chars().next().is_some_and(char::is_whitespace);
     before && after
 }
 
 /// The first direct-speech cue among the first few words of `[from, to)`.
 fn first_cue(doc: &Doc, from: usize, to: usize) -> Option<usize> {
-    let ci = doc
-        .cues_in(from, to)
-        .find(|&ci| doc.cues[ci].form(doc.rules).direct)?;
-    let words = doc
-        .tokens(from, doc.cues[ci].span.start)
-        .iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .count();
+    let ci = doc.cues_in(from, to).find(|&ci| doc.cues[ci].form(doc.rules).direct)?;
+    let words = doc.tokens(from, doc.cues[ci].span.start).iter().filter(|t| t.kind == TokenKind::Word).count();
     (words <= MAX_WORDS_BEFORE_CUE).then_some(ci)
 }
 
@@ -242,14 +203,10 @@ fn cue_after(doc: &Doc, close_end: usize) -> Option<CueRef> {
     };
     // The author's words stop at a spaced dash that resumes the quote.
     let tokens = doc.tokens(pos, end);
-    let stop = (0..tokens.len())
-        .find(|&k| tokens[k].span.start > doc.cues[ci].span.end && is_author_dash(doc, &tokens, k));
+    let stop =
+        (0..tokens.len()).find(|&k| tokens[k].span.start > doc.cues[ci].span.end && is_author_dash(doc, &tokens, k));
     let region_end = stop.map_or(end, |k| tokens[k].span.start);
-    Some(CueRef {
-        cue: CueKind::Cue(ci),
-        region: (pos, region_end),
-        order: Order::AfterThenBefore,
-    })
+    Some(CueRef { cue: CueKind::Cue(ci), region: (pos, region_end), order: Order::AfterThenBefore })
 }
 
 /// Rule 4: `Мусин заявил: «П»`, `Мусин: «П»`, `назвал меморандум «всего лишь …»`.
@@ -278,20 +235,10 @@ fn cue_before(doc: &Doc, q: &QuotedSpan) -> Option<CueRef> {
     if let Some(colon) = colon_at {
         let start = doc.sentence_start(colon, 0);
         let colon_span = Span::new(colon, colon + 1);
-        if let Some(ci) = doc
-            .cues_in(start, colon)
-            .rev()
-            .find(|&ci| doc.cues[ci].form(doc.rules).direct)
-        {
-            return Some(CueRef {
-                cue: CueKind::Cue(ci),
-                region: (start, colon),
-                order: Order::BeforeThenAfter,
-            });
+        if let Some(ci) = doc.cues_in(start, colon).rev().find(|&ci| doc.cues[ci].form(doc.rules).direct) {
+            return Some(CueRef { cue: CueKind::Cue(ci), region: (start, colon), order: Order::BeforeThenAfter });
         }
-        if doc.word_count_upto(Span::new(start, colon), 31) <= 30
-            && has_speaker_words(doc, start, colon)
-        {
+        if doc.word_count_upto(Span::new(start, colon), 31) <= 30 && has_speaker_words(doc, start, colon) {
             return Some(CueRef {
                 cue: CueKind::Colon(colon_span),
                 region: (start, colon),
@@ -305,31 +252,21 @@ fn cue_before(doc: &Doc, q: &QuotedSpan) -> Option<CueRef> {
     }
     // A cue among the last few words before the opening mark.
     let start = doc.sentence_start(open, 0);
-    let ci = doc
-        .cues_in(start, open)
-        .rev()
-        .find(|&ci| doc.cues[ci].form(doc.rules).direct)?;
+    let ci = doc.cues_in(start, open).rev().find(|&ci| doc.cues[ci].form(doc.rules).direct)?;
     let between = doc.tokens(doc.cues[ci].span.end, open);
     if between.iter().filter(|t| t.kind == TokenKind::Word).count() > MAX_WORDS_BEFORE_CUE
-        || between
-            .iter()
-            .any(|t| t.kind == TokenKind::Punct && t.text(text) != ",")
+        || between.iter().any(|t| t.kind == TokenKind::Punct && t.text(text) != ",")
     {
         return None;
     }
-    Some(CueRef {
-        cue: CueKind::Cue(ci),
-        region: (start, open),
-        order: Order::BeforeThenAfter,
-    })
+    Some(CueRef { cue: CueKind::Cue(ci), region: (start, open), order: Order::BeforeThenAfter })
 }
 
 /// Whether `[from, to)` names someone who can speak (a person or organisation mention, a role
 /// noun or a pronoun).
 pub(crate) fn has_speaker_words(doc: &Doc, from: usize, to: usize) -> bool {
     doc.tokens(from, to).iter().any(|t| {
-        doc.mention_containing(t.span.start)
-            .is_some_and(|mi| doc.entity_of(mi).entity_type != EntityType::Loc)
+        doc.mention_containing(t.span.start).is_some_and(|mi| doc.entity_of(mi).entity_type != EntityType::Loc)
             || doc.role(t).is_some()
             || doc.pronoun(t).is_some()
     })
@@ -357,15 +294,8 @@ fn looks_like_speech(doc: &Doc, q: &QuotedSpan) -> bool {
 /// The last direct-speech cue earlier in the sentence of `pos` (for partial quotes).
 fn cue_earlier_in_sentence(doc: &Doc, pos: usize) -> Option<CueRef> {
     let start = doc.sentence_start(pos, 0);
-    let ci = doc
-        .cues_in(start, pos)
-        .rev()
-        .find(|&ci| doc.cues[ci].form(doc.rules).direct)?;
-    Some(CueRef {
-        cue: CueKind::Cue(ci),
-        region: (start, pos),
-        order: Order::BeforeThenAfter,
-    })
+    let ci = doc.cues_in(start, pos).rev().find(|&ci| doc.cues[ci].form(doc.rules).direct)?;
+    Some(CueRef { cue: CueKind::Cue(ci), region: (start, pos), order: Order::BeforeThenAfter })
 }
 
 /// Dash-led lines: interview blocks (`БАГДАТ МУСИН, министр …:` then `– …` paragraphs) and
@@ -384,19 +314,10 @@ pub(crate) fn from_dash_lines(doc: &Doc) -> Vec<Candidate> {
             match dash_line_content(doc, line) {
                 Some(content) => {
                     if let Some((parts, cue)) = split_by_author(doc, content) {
-                        out.push(Candidate {
-                            parts,
-                            cue: Some(cue),
-                            kind: QuoteKind::Direct,
-                            warning: None,
-                        });
+                        out.push(Candidate { parts, cue: Some(cue), kind: QuoteKind::Direct, warning: None });
                     } else if let Some((region, colon)) = header {
                         if doc.words_at_least(content, 1) {
-                            let cue = CueRef {
-                                cue: CueKind::Colon(colon),
-                                region,
-                                order: Order::BeforeThenAfter,
-                            };
+                            let cue = CueRef { cue: CueKind::Colon(colon), region, order: Order::BeforeThenAfter };
                             out.push(Candidate {
                                 parts: vec![content],
                                 cue: Some(cue),
@@ -447,13 +368,8 @@ fn interview_header(doc: &Doc, line: Span) -> Option<((usize, usize), Span)> {
     }
     let colon = Span::new(line.end - 1, line.end);
     let tokens = doc.tokens(line.start, colon.start);
-    let person_early = tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .take(3)
-        .any(|t| {
-            doc.mention_containing(t.span.start)
-                .is_some_and(|mi| doc.entity_of(mi).entity_type == EntityType::Per)
-        });
+    let person_early = tokens.iter().filter(|t| t.kind == TokenKind::Word).take(3).any(|t| {
+        doc.mention_containing(t.span.start).is_some_and(|mi| doc.entity_of(mi).entity_type == EntityType::Per)
+    });
     person_early.then_some(((line.start, colon.start), colon))
 }

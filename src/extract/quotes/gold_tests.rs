@@ -22,25 +22,10 @@ struct GoldRow {
 }
 
 fn gold() -> Vec<GoldRow> {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/quotes_gold.tsv"
-    ));
+    let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/quotes_gold.tsv"));
     let mut d = Diagnostics::default();
-    let t = tsv::read_tsv(
-        path,
-        &[
-            "doc_id",
-            "kind",
-            "text_start",
-            "text_end",
-            "speaker",
-            "attribution",
-            "cue",
-        ],
-        &mut d,
-    )
-    .expect("gold file readable");
+    let t = tsv::read_tsv(path, &["doc_id", "kind", "text_start", "text_end", "speaker", "attribution", "cue"], &mut d)
+        .expect("gold file readable");
     assert!(d.items.is_empty(), "{:?}", d.items);
     t.rows
         .iter()
@@ -79,14 +64,8 @@ fn gold_seeds_match_exactly() {
     let mut docs: Vec<&str> = gold.iter().map(|g| g.doc.as_str()).collect();
     docs.dedup();
     let mut problems = Vec::new();
-    let (
-        mut direct_gold,
-        mut direct_right,
-        mut indirect_gold,
-        mut indirect_right,
-        mut traps,
-        mut traps_ok,
-    ) = (0, 0, 0, 0, 0, 0);
+    let (mut direct_gold, mut direct_right, mut indirect_gold, mut indirect_right, mut traps, mut traps_ok) =
+        (0, 0, 0, 0, 0, 0);
     for doc in docs {
         let path = format!("{}/seeds/{doc}.txt", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).expect("seed readable");
@@ -101,19 +80,13 @@ fn gold_seeds_match_exactly() {
                 indirect_gold += 1;
             }
             match quotes.iter().position(|q| matches(&text, q, g)) {
-                None => problems.push(format!(
-                    "{doc}: missing {} {:?}…{:?}",
-                    g.kind, g.start, g.end
-                )),
+                None => problems.push(format!("{doc}: missing {} {:?}…{:?}", g.kind, g.start, g.end)),
                 Some(i) => {
                     used[i] = true;
                     let q = &quotes[i];
                     let speaker = q.speaker.clone().unwrap_or_default();
                     let cue = q.cue.clone().unwrap_or_default();
-                    if speaker == g.speaker
-                        && q.attribution.as_str() == g.attribution
-                        && cue == g.cue
-                    {
+                    if speaker == g.speaker && q.attribution.as_str() == g.attribution && cue == g.cue {
                         if is_direct {
                             direct_right += 1;
                         } else {
@@ -145,10 +118,7 @@ fn gold_seeds_match_exactly() {
                 traps_ok += 1;
             }
         }
-        assert!(quotes
-            .iter()
-            .filter(|q| q.kind == QuoteKind::Direct)
-            .all(|q| !q.parts.is_empty()));
+        assert!(quotes.iter().filter(|q| q.kind == QuoteKind::Direct).all(|q| !q.parts.is_empty()));
     }
     eprintln!(
         "quote gold: direct {direct_right}/{direct_gold} right, indirect {indirect_right}/{indirect_gold} right, not-quote traps {traps_ok}/{traps} avoided"
@@ -162,11 +132,8 @@ fn gold_seeds_match_exactly() {
 #[ignore]
 fn dump_seeds() {
     let k = kit();
-    let mut paths: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap().flatten().map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -194,11 +161,8 @@ fn dump_seeds() {
 fn throughput() {
     let k = kit();
     let mut docs = Vec::new();
-    let mut paths: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap().flatten().map(|e| e.path()).collect();
     paths.sort();
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -216,9 +180,6 @@ fn throughput() {
     }
     let secs = start.elapsed().as_secs_f64();
     let mb = (rounds * per_round) as f64 / 1e6;
-    println!(
-        "quotes: {mb:.1} MB in {secs:.2} s = {:.1} MB/s, {quotes} quotes",
-        mb / secs
-    );
+    println!("quotes: {mb:.1} MB in {secs:.2} s = {:.1} MB/s, {quotes} quotes", mb / secs);
     assert_eq!(quotes, rounds * 31);
 }

@@ -52,13 +52,8 @@ pub(crate) fn find(doc: &Doc, direct: &[Candidate]) -> Vec<Candidate> {
         let sent_start = doc.sentence_start(cue.span.start, 0);
         let sent_end = doc.sentence_end(cue.span.end);
         let before = doc.tokens_tail(sent_start, cue.span.start, WINDOW);
-        let before_is_whole = before
-            .first()
-            .is_none_or(|t| doc.text[sent_start..t.span.start].trim().is_empty());
-        if before
-            .last()
-            .is_some_and(|t| doc.word_kind(t) == Some(WordKind::Negation))
-        {
+        let before_is_whole = before.first().is_none_or(|t| doc.text[sent_start..t.span.start].trim().is_empty());
+        if before.last().is_some_and(|t| doc.word_kind(t) == Some(WordKind::Negation)) {
             continue;
         }
         let found = if form.construction == Construction::Intro {
@@ -66,12 +61,10 @@ pub(crate) fn find(doc: &Doc, direct: &[Candidate]) -> Vec<Candidate> {
         } else if let Some(kak) = kak_intro(doc, &before, before_is_whole) {
             intro(doc, ci, kak, sent_start, sent_end)
         } else {
-            complement(doc, ci, sent_start, sent_end)
-                .or_else(|| tail(doc, ci, &before, sent_start, sent_end))
+            complement(doc, ci, sent_start, sent_end).or_else(|| tail(doc, ci, &before, sent_start, sent_end))
         };
         if let Some(c) = found {
-            if !inside_direct(c.span()) && out.last().is_none_or(|l| !l.span().overlaps(&c.span()))
-            {
+            if !inside_direct(c.span()) && out.last().is_none_or(|l| !l.span().overlaps(&c.span())) {
                 out.push(c);
             }
         }
@@ -84,20 +77,11 @@ fn words(tokens: &[Token]) -> usize {
 }
 
 /// `По словам X, CLAUSE` / `Как отметил X, CLAUSE` with the intro starting at `intro_start`.
-fn intro(
-    doc: &Doc,
-    ci: usize,
-    intro_start: usize,
-    sent_start: usize,
-    sent_end: usize,
-) -> Option<Candidate> {
+fn intro(doc: &Doc, ci: usize, intro_start: usize, sent_start: usize, sent_end: usize) -> Option<Candidate> {
     let text = doc.text;
     let cue = doc.cues[ci];
     let after = doc.tokens_head(cue.span.end, sent_end, 2 * WINDOW);
-    let comma = after
-        .iter()
-        .take(MAX_INTRO_WORDS * 2)
-        .find(|t| t.text(text) == ",")?;
+    let comma = after.iter().take(MAX_INTRO_WORDS * 2).find(|t| t.text(text) == ",")?;
     let clause = trim_span(text, comma.span.end, sent_end);
     if !doc.words_at_least(clause, MIN_CLAUSE_WORDS) {
         return None;
@@ -114,17 +98,9 @@ fn intro(
         }
     }
     parts.push(clause);
-    let cue_ref = CueRef {
-        cue: CueKind::Cue(ci),
-        region: (intro_start, comma.span.start),
-        order: Order::BeforeThenAfter,
-    };
-    Some(Candidate {
-        parts,
-        cue: Some(cue_ref),
-        kind: QuoteKind::Indirect,
-        warning: None,
-    })
+    let cue_ref =
+        CueRef { cue: CueKind::Cue(ci), region: (intro_start, comma.span.start), order: Order::BeforeThenAfter };
+    Some(Candidate { parts, cue: Some(cue_ref), kind: QuoteKind::Indirect, warning: None })
 }
 
 /// `Как он отметил, …`: `как` among the last three words before the cue, opening a clause.
@@ -139,11 +115,7 @@ fn kak_intro(doc: &Doc, before: &[Token], whole: bool) -> Option<usize> {
             return None;
         }
         if doc.word_kind(t) == Some(WordKind::Intro) {
-            let opens = if i == 0 {
-                whole
-            } else {
-                before[i - 1].text(doc.text) == ","
-            };
+            let opens = if i == 0 { whole } else { before[i - 1].text(doc.text) == "," };
             return opens.then_some(t.span.start);
         }
     }
@@ -161,10 +133,7 @@ fn complement(doc: &Doc, ci: usize, sent_start: usize, sent_end: usize) -> Optio
         if t.kind == TokenKind::Punct {
             let s = t.text(text);
             if s == "," {
-                if let Some(n) = after
-                    .get(i + 1)
-                    .filter(|n| doc.word_kind(n) == Some(WordKind::Complementizer))
-                {
+                if let Some(n) = after.get(i + 1).filter(|n| doc.word_kind(n) == Some(WordKind::Complementizer)) {
                     at = Some((t.span.start, n.span.end));
                     break;
                 }
@@ -183,17 +152,8 @@ fn complement(doc: &Doc, ci: usize, sent_start: usize, sent_end: usize) -> Optio
     if !doc.words_at_least(clause, MIN_CLAUSE_WORDS) {
         return None;
     }
-    let cue_ref = CueRef {
-        cue: CueKind::Cue(ci),
-        region: (sent_start, comma),
-        order: Order::BeforeThenAfter,
-    };
-    Some(Candidate {
-        parts: vec![clause],
-        cue: Some(cue_ref),
-        kind: QuoteKind::Indirect,
-        warning: None,
-    })
+    let cue_ref = CueRef { cue: CueKind::Cue(ci), region: (sent_start, comma), order: Order::BeforeThenAfter };
+    Some(Candidate { parts: vec![clause], cue: Some(cue_ref), kind: QuoteKind::Indirect, warning: None })
 }
 
 /// Where a clause ends when a second cue joins the sentence: `…, и заявил, что …`.
@@ -202,9 +162,7 @@ fn coordinated_end(doc: &Doc, from: usize, sent_end: usize) -> usize {
         let before = doc.tokens_tail(from, doc.cues[ci].span.start, 60);
         let n = before.len();
         for k in (n.saturating_sub(3)..n).rev() {
-            if doc.word_kind(&before[k]) == Some(WordKind::Conjunction)
-                && k > 0
-                && before[k - 1].text(doc.text) == ","
+            if doc.word_kind(&before[k]) == Some(WordKind::Conjunction) && k > 0 && before[k - 1].text(doc.text) == ","
             {
                 return before[k - 1].span.start;
             }
@@ -214,13 +172,7 @@ fn coordinated_end(doc: &Doc, from: usize, sent_end: usize) -> usize {
 }
 
 /// `CLAUSE, отметил Мусин.`
-fn tail(
-    doc: &Doc,
-    ci: usize,
-    before: &[Token],
-    sent_start: usize,
-    sent_end: usize,
-) -> Option<Candidate> {
+fn tail(doc: &Doc, ci: usize, before: &[Token], sent_start: usize, sent_end: usize) -> Option<Candidate> {
     let text = doc.text;
     let cue = doc.cues[ci];
     let comma = before.last().filter(|t| t.text(text) == ",")?;
@@ -236,19 +188,14 @@ fn tail(
     }
     let rest = doc.tokens(cue.span.end, sent_end);
     if words(&rest) > MAX_TAIL_WORDS
-        || rest.iter().any(|t| {
-            doc.word_kind(t) == Some(WordKind::Complementizer)
-                || doc.cue_starting_at(t.span.start).is_some()
-        })
+        || rest
+            .iter()
+            .any(|t| doc.word_kind(t) == Some(WordKind::Complementizer) || doc.cue_starting_at(t.span.start).is_some())
     {
         return None;
     }
     // The tail must name the speaker right away: `, отметил Мусин`, not `, писали об угрозе …`.
-    let head_end = rest
-        .iter()
-        .filter(|t| t.kind != TokenKind::Punct)
-        .nth(3)
-        .map_or(sent_end, |t| t.span.end);
+    let head_end = rest.iter().filter(|t| t.kind != TokenKind::Punct).nth(3).map_or(sent_end, |t| t.span.end);
     if !has_speaker_words(doc, cue.span.end, head_end) {
         return None;
     }
@@ -256,15 +203,6 @@ fn tail(
     if !doc.words_at_least(clause, MIN_CLAUSE_WORDS + 1) {
         return None;
     }
-    let cue_ref = CueRef {
-        cue: CueKind::Cue(ci),
-        region: (cue.span.end, sent_end),
-        order: Order::AfterThenBefore,
-    };
-    Some(Candidate {
-        parts: vec![clause],
-        cue: Some(cue_ref),
-        kind: QuoteKind::Indirect,
-        warning: None,
-    })
+    let cue_ref = CueRef { cue: CueKind::Cue(ci), region: (cue.span.end, sent_end), order: Order::AfterThenBefore };
+    Some(Candidate { parts: vec![clause], cue: Some(cue_ref), kind: QuoteKind::Indirect, warning: None })
 }

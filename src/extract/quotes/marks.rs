@@ -78,9 +78,7 @@ impl MarkSet {
         let mut pairs = vec![false; n * n];
         for (c, gc) in glyphs.iter().enumerate() {
             for (o, go) in glyphs.iter().enumerate() {
-                pairs[c * n + o] = marks
-                    .iter()
-                    .any(|m| m.open == go.text && m.close == gc.text);
+                pairs[c * n + o] = marks.iter().any(|m| m.open == go.text && m.close == gc.text);
             }
         }
         let mut first_byte = vec![false; 256];
@@ -93,11 +91,7 @@ impl MarkSet {
         for b in [b'\n', b'\r', 0xC2, 0xE2] {
             first_byte[b as usize] = true;
         }
-        MarkSet {
-            glyphs,
-            pairs,
-            first_byte,
-        }
+        MarkSet { glyphs, pairs, first_byte }
     }
 
     fn closes(&self, closer: usize, opener: usize) -> bool {
@@ -106,20 +100,12 @@ impl MarkSet {
 
     fn glyph_at(&self, text: &str, at: usize) -> Option<usize> {
         let rest = text.get(at..)?;
-        self.glyphs
-            .iter()
-            .position(|g| rest.starts_with(g.text.as_str()))
+        self.glyphs.iter().position(|g| rest.starts_with(g.text.as_str()))
     }
 
     /// Every top-level quoted span of `text`, in text order.
     pub fn find(&self, text: &str) -> Vec<QuotedSpan> {
-        let mut pairer = Pairer {
-            set: self,
-            text,
-            stack: Vec::new(),
-            out: Vec::new(),
-            carry: None,
-        };
+        let mut pairer = Pairer { set: self, text, stack: Vec::new(), out: Vec::new(), carry: None };
         let bytes = text.as_bytes();
         let mut para_start = 0usize;
         let mut first_content = first_non_space(text, 0);
@@ -155,17 +141,9 @@ impl MarkSet {
 fn line_break_len(bytes: &[u8], i: usize) -> Option<usize> {
     match bytes[i] {
         b'\n' => Some(1),
-        b'\r' => Some(if bytes.get(i + 1) == Some(&b'\n') {
-            2
-        } else {
-            1
-        }),
+        b'\r' => Some(if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 }),
         0xC2 if bytes.get(i + 1) == Some(&0x85) => Some(2),
-        0xE2 if bytes.get(i + 1) == Some(&0x80)
-            && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
-        {
-            Some(3)
-        }
+        0xE2 if bytes.get(i + 1) == Some(&0x80) && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) => Some(3),
         _ => None,
     }
 }
@@ -251,9 +229,7 @@ impl Pairer<'_, '_> {
     /// The stack index of the opener `g` can close, looking a few entries down.
     fn find_opener(&self, g: usize) -> Option<usize> {
         let n = self.stack.len();
-        (n.saturating_sub(CLOSE_LOOKBACK)..n)
-            .rev()
-            .find(|&k| self.set.closes(g, self.stack[k].glyph))
+        (n.saturating_sub(CLOSE_LOOKBACK)..n).rev().find(|&k| self.set.closes(g, self.stack[k].glyph))
     }
 
     fn push(&mut self, g: usize, open: Span, paragraph_start: bool) {
@@ -325,9 +301,7 @@ impl Pairer<'_, '_> {
         }
         // A quote of several paragraphs: each opens with the mark, only the last closes.
         let next = next_paragraph_start(self.text, end);
-        if bottom.paragraph_start
-            && next < self.text.len()
-            && self.set.glyph_at(self.text, next) == Some(bottom.glyph)
+        if bottom.paragraph_start && next < self.text.len() && self.set.glyph_at(self.text, next) == Some(bottom.glyph)
         {
             let part = trim_span(self.text, bottom.part_start, end);
             if !part.is_empty() {
@@ -338,23 +312,14 @@ impl Pairer<'_, '_> {
             return;
         }
         let mark = self.set.glyphs[bottom.glyph].text.clone();
-        self.emit(
-            bottom,
-            end,
-            None,
-            Some(format!(
-                "no closing mark for {mark}: the quote ends at the paragraph end"
-            )),
-        );
+        self.emit(bottom, end, None, Some(format!("no closing mark for {mark}: the quote ends at the paragraph end")));
     }
 }
 
 /// The first non-whitespace byte after the line break(s) at `end`.
 fn next_paragraph_start(text: &str, end: usize) -> usize {
     let rest = &text[end..];
-    rest.char_indices()
-        .find(|&(_, c)| !c.is_whitespace())
-        .map_or(text.len(), |(at, _)| end + at)
+    rest.char_indices().find(|&(_, c)| !c.is_whitespace()).map_or(text.len(), |(at, _)| end + at)
 }
 
 /// A symmetric mark opens when it precedes a non-space and does not follow a word or
@@ -363,9 +328,7 @@ fn open_flank(prev: Option<char>, next: Option<char>) -> bool {
     let next_ok = next.is_some_and(|c| !c.is_whitespace());
     let prev_ok = match prev {
         None => true,
-        Some(c) => {
-            !c.is_alphanumeric() && !matches!(c, '.' | ',' | ';' | '!' | '?' | ')' | ']' | '…')
-        }
+        Some(c) => !c.is_alphanumeric() && !matches!(c, '.' | ',' | ';' | '!' | '?' | ')' | ']' | '…'),
     };
     next_ok && prev_ok
 }
@@ -382,33 +345,13 @@ mod tests {
     use super::*;
 
     fn set() -> MarkSet {
-        let pairs = [
-            ("«", "»"),
-            ("„", "“"),
-            ("“", "”"),
-            ("”", "”"),
-            ("\"", "\""),
-            ("&quot;", "&quot;"),
-        ];
-        MarkSet::new(&pairs.map(|(o, c)| MarkPair {
-            open: o.into(),
-            close: c.into(),
-        }))
+        let pairs = [("«", "»"), ("„", "“"), ("“", "”"), ("”", "”"), ("\"", "\""), ("&quot;", "&quot;")];
+        MarkSet::new(&pairs.map(|(o, c)| MarkPair { open: o.into(), close: c.into() }))
     }
 
     /// (content, closed, parts) of every top-level span.
     fn spans(text: &str) -> Vec<(String, bool, usize)> {
-        set()
-            .find(text)
-            .iter()
-            .map(|q| {
-                (
-                    q.content.slice(text).to_string(),
-                    q.close.is_some(),
-                    q.parts.len(),
-                )
-            })
-            .collect()
+        set().find(text).iter().map(|q| (q.content.slice(text).to_string(), q.close.is_some(), q.parts.len())).collect()
     }
 
     macro_rules! t {
@@ -421,47 +364,15 @@ mod tests {
         };
     }
 
-    t!(
-        guillemets,
-        "Он: «Да». Она: «Нет»",
-        [("Да", true, 1), ("Нет", true, 1)]
-    );
-    t!(
-        german_inside,
-        "«Мы „Сбер“ выбрали»",
-        [("Мы „Сбер“ выбрали", true, 1)]
-    );
+    t!(guillemets, "Он: «Да». Она: «Нет»", [("Да", true, 1), ("Нет", true, 1)]);
+    t!(german_inside, "«Мы „Сбер“ выбрали»", [("Мы „Сбер“ выбрали", true, 1)]);
     t!(english, "“Они строят”, — заявил", [("Они строят", true, 1)]);
-    t!(
-        right_both_sides,
-        "”Мы здесь”, — сказал",
-        [("Мы здесь", true, 1)]
-    );
-    t!(
-        ascii_nested_name,
-        "\"Если АО \"НИТ\" создал совет\", – сказал",
-        [("Если АО \"НИТ\" создал совет", true, 1)]
-    );
-    t!(
-        ascii_adjacent_closers,
-        "\"Мы и АО \"НИТ\"\", – сказал",
-        [("Мы и АО \"НИТ\"", true, 1)]
-    );
-    t!(
-        html_quot,
-        "&quot;Мы готовы&quot;, - сказал",
-        [("Мы готовы", true, 1)]
-    );
-    t!(
-        same_type_nesting_closed,
-        "«Операция «Искра» прошла», — сказал",
-        [("Операция «Искра» прошла", true, 1)]
-    );
-    t!(
-        same_type_nesting_one_closer,
-        "фильм «Операция «Искра» вышел",
-        [("Операция «Искра", true, 1)]
-    );
+    t!(right_both_sides, "”Мы здесь”, — сказал", [("Мы здесь", true, 1)]);
+    t!(ascii_nested_name, "\"Если АО \"НИТ\" создал совет\", – сказал", [("Если АО \"НИТ\" создал совет", true, 1)]);
+    t!(ascii_adjacent_closers, "\"Мы и АО \"НИТ\"\", – сказал", [("Мы и АО \"НИТ\"", true, 1)]);
+    t!(html_quot, "&quot;Мы готовы&quot;, - сказал", [("Мы готовы", true, 1)]);
+    t!(same_type_nesting_closed, "«Операция «Искра» прошла», — сказал", [("Операция «Искра» прошла", true, 1)]);
+    t!(same_type_nesting_one_closer, "фильм «Операция «Искра» вышел", [("Операция «Искра", true, 1)]);
     t!(
         unclosed_ends_at_paragraph,
         "«Мы идём дальше\nНовая строка «Сбер»",
@@ -472,16 +383,8 @@ mod tests {
         "«Первый абзац.\n«Второй абзац.\n\n«Третий», — сказал он.",
         [("Первый абзац.\n«Второй абзац.\n\n«Третий", true, 3)]
     );
-    t!(
-        emoji_before,
-        "3🏗️\"Стадион - детям!\": алматинцы",
-        [("Стадион - детям!", true, 1)]
-    );
-    t!(
-        inch_mark_ignored,
-        "экран 12\" и \"Сбер\"",
-        [("Сбер", true, 1)]
-    );
+    t!(emoji_before, "3🏗️\"Стадион - детям!\": алматинцы", [("Стадион - детям!", true, 1)]);
+    t!(inch_mark_ignored, "экран 12\" и \"Сбер\"", [("Сбер", true, 1)]);
     t!(crlf_paragraphs, "«А\r\nБ»", [("А", false, 1)]);
 
     #[test]
@@ -493,17 +396,11 @@ mod tests {
 
     #[test]
     fn ten_thousand_openers_stay_linear_and_bounded() {
-        let text = "«".repeat(10_000)
-            + "слово\n"
-            + &"«Абзац\n".repeat(10_000)
-            + &"„".repeat(5000)
-            + &"“".repeat(5000);
+        let text = "«".repeat(10_000) + "слово\n" + &"«Абзац\n".repeat(10_000) + &"„".repeat(5000) + &"“".repeat(5000);
         let start = std::time::Instant::now();
         let q = set().find(&text);
         assert!(start.elapsed().as_secs_f64() < 2.0);
-        assert!(q
-            .iter()
-            .all(|s| !s.content.slice(&text).contains('\n') || s.parts.len() > 1));
+        assert!(q.iter().all(|s| !s.content.slice(&text).contains('\n') || s.parts.len() > 1));
         for s in &q {
             assert!(text.is_char_boundary(s.content.start) && text.is_char_boundary(s.content.end));
         }

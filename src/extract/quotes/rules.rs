@@ -169,13 +169,7 @@ impl QuoteRules {
         let mut seen_forms: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         for path in dirs.rule_files(CUES_FILE) {
-            load_cues(
-                &path,
-                diagnostics,
-                &mut rules.cue_forms,
-                &mut patterns,
-                &mut seen_forms,
-            );
+            load_cues(&path, diagnostics, &mut rules.cue_forms, &mut patterns, &mut seen_forms);
         }
         for path in dirs.rule_files(MARKS_FILE) {
             load_marks(&path, diagnostics, &mut rules.marks);
@@ -187,11 +181,7 @@ impl QuoteRules {
             for row in &t.rows {
                 let word = t.field(row, "word");
                 let forms = t.field(row, "forms");
-                for f in std::iter::once(word)
-                    .chain(forms.split('|'))
-                    .map(fold_str)
-                    .filter(|f| !f.is_empty())
-                {
+                for f in std::iter::once(word).chain(forms.split('|')).map(fold_str).filter(|f| !f.is_empty()) {
                     rules.name_nouns.insert(f, word.to_string());
                 }
             }
@@ -205,10 +195,7 @@ impl QuoteRules {
                     diagnostics.error(
                         &path,
                         row.line,
-                        format!(
-                            "gender {:?}; use masc, fem, neut or plural",
-                            t.field(row, "gender")
-                        ),
+                        format!("gender {:?}; use masc, fem, neut or plural", t.field(row, "gender")),
                     );
                     continue;
                 };
@@ -216,18 +203,11 @@ impl QuoteRules {
                     "nom" => true,
                     "gen" => false,
                     other => {
-                        diagnostics.error(
-                            &path,
-                            row.line,
-                            format!("case {other:?}; use nom or gen"),
-                        );
+                        diagnostics.error(&path, row.line, format!("case {other:?}; use nom or gen"));
                         continue;
                     }
                 };
-                rules.pronouns.insert(
-                    fold_str(t.field(row, "form")),
-                    Pronoun { gender, nominative },
-                );
+                rules.pronouns.insert(fold_str(t.field(row, "form")), Pronoun { gender, nominative });
             }
         }
         for path in dirs.rule_files(WORDS_FILE) {
@@ -256,17 +236,9 @@ impl QuoteRules {
                 continue;
             };
             for row in &t.rows {
-                let fits: Vec<FitPattern> = t
-                    .field(row, "fits")
-                    .split('|')
-                    .filter_map(FitPattern::parse)
-                    .collect();
+                let fits: Vec<FitPattern> = t.field(row, "fits").split('|').filter_map(FitPattern::parse).collect();
                 if fits.is_empty() {
-                    diagnostics.error(
-                        &path,
-                        row.line,
-                        "no fits patterns (use * for any organisation)",
-                    );
+                    diagnostics.error(&path, row.line, "no fits patterns (use * for any organisation)");
                     continue;
                 }
                 rules.org_fits.insert(fold_str(t.field(row, "noun")), fits);
@@ -274,12 +246,8 @@ impl QuoteRules {
         }
         rules.mark_set = super::marks::MarkSet::new(&rules.marks);
         // Longest endings first, so `ская` wins over `ая`.
-        rules
-            .female_endings
-            .sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
-        rules
-            .male_endings
-            .sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
+        rules.female_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
+        rules.male_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         if !patterns.is_empty() {
             match AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostLongest)
@@ -288,11 +256,7 @@ impl QuoteRules {
             {
                 Ok(ac) => rules.cue_automaton = Some(ac),
                 Err(e) => {
-                    let path = dirs
-                        .rule_files(CUES_FILE)
-                        .into_iter()
-                        .next()
-                        .unwrap_or_default();
+                    let path = dirs.rule_files(CUES_FILE).into_iter().next().unwrap_or_default();
                     diagnostics.error(&path, 0, format!("cannot compile speech cues: {e}"));
                 }
             }
@@ -343,11 +307,7 @@ fn load_cues(
             "indirect" => (false, true),
             "both" => (true, true),
             other => {
-                diagnostics.error(
-                    path,
-                    row.line,
-                    format!("speech {other:?}; use direct, indirect or both"),
-                );
+                diagnostics.error(path, row.line, format!("speech {other:?}; use direct, indirect or both"));
                 continue;
             }
         };
@@ -373,12 +333,7 @@ fn load_cues(
             ("plural", Gender::Plural),
             ("other", Gender::Any),
         ] {
-            for raw in t
-                .field(row, column)
-                .split('|')
-                .map(str::trim)
-                .filter(|f| !f.is_empty())
-            {
+            for raw in t.field(row, column).split('|').map(str::trim).filter(|f| !f.is_empty()) {
                 // `говорится [в]`: the bracketed words must follow but are not the cue.
                 let shown_words = raw.find('[').map(|i| raw[..i].split_whitespace().count());
                 let form = fold_str(&raw.replace(['[', ']'], ""));
@@ -390,30 +345,17 @@ fn load_cues(
                     diagnostics.warning(
                         path,
                         row.line,
-                        format!(
-                            "cue form {form:?} already given on line {line}; the first is kept"
-                        ),
+                        format!("cue form {form:?} already given on line {line}; the first is kept"),
                     );
                     continue;
                 }
                 seen.insert(form.clone(), row.line);
                 patterns.push(form);
-                forms.push(CueForm {
-                    lemma: lemma.to_string(),
-                    gender,
-                    direct,
-                    indirect,
-                    construction,
-                    shown_words,
-                });
+                forms.push(CueForm { lemma: lemma.to_string(), gender, direct, indirect, construction, shown_words });
             }
         }
         if !any {
-            diagnostics.error(
-                path,
-                row.line,
-                format!("cue {lemma:?} has no forms (fill masc/fem/neut/plural/other)"),
-            );
+            diagnostics.error(path, row.line, format!("cue {lemma:?} has no forms (fill masc/fem/neut/plural/other)"));
         }
     }
 }
@@ -432,10 +374,7 @@ fn load_marks(path: &Path, diagnostics: &mut Diagnostics, marks: &mut Vec<MarkPa
             diagnostics.error(path, row.line, format!("mark {open:?} contains letters"));
             continue;
         }
-        let pair = MarkPair {
-            open: open.to_string(),
-            close: close.to_string(),
-        };
+        let pair = MarkPair { open: open.to_string(), close: close.to_string() };
         if !marks.contains(&pair) {
             marks.push(pair);
         }
@@ -448,27 +387,17 @@ mod tests {
 
     #[test]
     fn shipped_rules_load_cleanly() {
-        let dirs = DictDirs::new(vec![
-            concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-        ]);
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
         let mut d = Diagnostics::default();
         let rules = QuoteRules::load(&dirs, &mut d);
-        assert!(
-            d.items.is_empty(),
-            "{:?}",
-            d.items.iter().map(ToString::to_string).collect::<Vec<_>>()
-        );
+        assert!(d.items.is_empty(), "{:?}", d.items.iter().map(ToString::to_string).collect::<Vec<_>>());
         assert!(rules.cue_count() > 200, "{}", rules.cue_count());
         assert!(rules.marks.len() >= 6);
         assert!(rules.name_nouns.contains_key("холдингом"));
         assert_eq!(rules.pronouns["ее"].gender, Gender::Fem);
         assert_eq!(rules.word_kind("что"), Some(WordKind::Complementizer));
-        assert!(rules.org_fits["ведомство"]
-            .iter()
-            .any(|f| f.matches("минцифры")));
-        assert!(!rules.org_fits["ведомство"]
-            .iter()
-            .any(|f| f.matches("сбер")));
+        assert!(rules.org_fits["ведомство"].iter().any(|f| f.matches("минцифры")));
+        assert!(!rules.org_fits["ведомство"].iter().any(|f| f.matches("сбер")));
     }
 
     #[test]
@@ -485,16 +414,8 @@ mod tests {
         let rules = QuoteRules::load(&DictDirs::new(vec![dir.path().into()]), &mut d);
         let msgs: Vec<String> = d.items.iter().map(ToString::to_string).collect();
         assert_eq!(msgs.len(), 2, "{msgs:?}");
-        assert!(
-            msgs[0].contains(":3: error: speech \"maybe\""),
-            "{}",
-            msgs[0]
-        );
-        assert!(
-            msgs[1].contains(":4: error: cue \"б\" has no forms"),
-            "{}",
-            msgs[1]
-        );
+        assert!(msgs[0].contains(":3: error: speech \"maybe\""), "{}", msgs[0]);
+        assert!(msgs[1].contains(":4: error: cue \"б\" has no forms"), "{}", msgs[1]);
         assert_eq!(rules.cue_count(), 1);
     }
 

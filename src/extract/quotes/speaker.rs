@@ -67,11 +67,7 @@ pub(crate) struct Speaker {
 
 impl Speaker {
     pub fn none() -> Speaker {
-        Speaker {
-            entity: None,
-            span: None,
-            attribution: Attribution::None,
-        }
+        Speaker { entity: None, span: None, attribution: Attribution::None }
     }
 }
 
@@ -139,12 +135,7 @@ const WINDOW: usize = 240;
 
 impl<'d, 'a> Resolver<'d, 'a> {
     pub fn new(doc: &'d Doc<'a>) -> Self {
-        Resolver {
-            doc,
-            establishments: None,
-            speakers: Vec::new(),
-            by_cue: HashMap::new(),
-        }
+        Resolver { doc, establishments: None, speakers: Vec::new(), by_cue: HashMap::new() }
     }
 
     /// Attributes one request; remembers the speaker for pronouns and coordinated cues.
@@ -173,13 +164,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         speaker
     }
 
-    fn attribute_cue(
-        &mut self,
-        ci: usize,
-        region: (usize, usize),
-        order: Order,
-        depth: usize,
-    ) -> Speaker {
+    fn attribute_cue(&mut self, ci: usize, region: (usize, usize), order: Order, depth: usize) -> Speaker {
         if let Some(s) = self.by_cue.get(&ci) {
             return s.clone();
         }
@@ -196,31 +181,14 @@ impl<'d, 'a> Resolver<'d, 'a> {
             own_cue: hit.span,
         };
         let (rs, re) = (region.0.min(at), region.1.max(hit.span.end));
-        let any_case = ScanOpts {
-            nominative: false,
-            ..base
-        };
+        let any_case = ScanOpts { nominative: false, ..base };
         let found = match form.construction {
-            Construction::Intro => self
-                .scan_forward(
-                    hit.span.start,
-                    re,
-                    ScanOpts {
-                        stop_at_comma: true,
-                        ..any_case
-                    },
-                )
-                .map(Scan::Hit),
+            Construction::Intro => {
+                self.scan_forward(hit.span.start, re, ScanOpts { stop_at_comma: true, ..any_case }).map(Scan::Hit)
+            }
             Construction::Source => self.scan_forward(hit.span.end, re, any_case).map(Scan::Hit),
             Construction::Object => self
-                .scan_forward(
-                    hit.span.end,
-                    re,
-                    ScanOpts {
-                        persons_only: true,
-                        ..any_case
-                    },
-                )
+                .scan_forward(hit.span.end, re, ScanOpts { persons_only: true, ..any_case })
                 .or_else(|| self.scan_forward(hit.span.end, re, any_case))
                 .map(Scan::Hit),
             Construction::Subject => {
@@ -241,13 +209,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
             Some(Scan::Hit(h)) => self.resolve(h, at, form.gender),
             Some(Scan::Coordinated) if depth < MAX_COORDINATION_DEPTH => {
                 let sentence = doc.sentence_start(at, 0);
-                match ci
-                    .checked_sub(1)
-                    .filter(|&p| doc.cues[p].span.start >= sentence)
-                {
-                    Some(prev) => {
-                        self.attribute_cue(prev, (sentence, at), Order::BeforeThenAfter, depth + 1)
-                    }
+                match ci.checked_sub(1).filter(|&p| doc.cues[p].span.start >= sentence) {
+                    Some(prev) => self.attribute_cue(prev, (sentence, at), Order::BeforeThenAfter, depth + 1),
                     None => Speaker::none(),
                 }
             }
@@ -410,10 +373,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                             }
                         }
                     }
-                    Hit::PersonRole {
-                        span,
-                        lemma: role.role.clone(),
-                    }
+                    Hit::PersonRole { span, lemma: role.role.clone() }
                 }
                 _ => {
                     // `пресс-служба Минцифры`: the organisation named right after the noun.
@@ -422,10 +382,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                             return Some(Hit::Mention(mi));
                         }
                     }
-                    Hit::OrgRole {
-                        span: t.span,
-                        lemma: role.role.clone(),
-                    }
+                    Hit::OrgRole { span: t.span, lemma: role.role.clone() }
                 }
             };
             return self.agrees(&hit, o).then_some(hit);
@@ -434,10 +391,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             if o.nominative && !p.nominative {
                 return None;
             }
-            let hit = Hit::Pronoun {
-                span: t.span,
-                gender: p.gender,
-            };
+            let hit = Hit::Pronoun { span: t.span, gender: p.gender };
             return self.agrees(&hit, o).then_some(hit);
         }
         None
@@ -448,48 +402,25 @@ impl<'d, 'a> Resolver<'d, 'a> {
         match hit {
             Hit::Mention(mi) => {
                 let e = doc.entity_of(mi);
-                let attribution = if e.entity_type == EntityType::Per {
-                    Attribution::Named
-                } else {
-                    Attribution::Org
-                };
-                Speaker {
-                    entity: Some(doc.mention_entity[mi]),
-                    span: Some(doc.mentions[mi].span),
-                    attribution,
-                }
+                let attribution = if e.entity_type == EntityType::Per { Attribution::Named } else { Attribution::Org };
+                Speaker { entity: Some(doc.mention_entity[mi]), span: Some(doc.mentions[mi].span), attribution }
             }
             Hit::PersonRole { span, lemma } => {
-                if let Some(mi) = self
-                    .person_in_role_phrase(span.end)
-                    .or_else(|| self.person_before_role(span.start))
-                {
+                if let Some(mi) = self.person_in_role_phrase(span.end).or_else(|| self.person_before_role(span.start)) {
                     return Speaker {
                         entity: Some(doc.mention_entity[mi]),
                         span: Some(doc.mentions[mi].span),
                         attribution: Attribution::Named,
                     };
                 }
-                let entity = self
-                    .established(&lemma, at)
-                    .or_else(|| self.salient_person(at));
-                Speaker {
-                    entity,
-                    span: Some(span),
-                    attribution: Attribution::Role,
-                }
+                let entity = self.established(&lemma, at).or_else(|| self.salient_person(at));
+                Speaker { entity, span: Some(span), attribution: Attribution::Role }
             }
-            Hit::OrgRole { span, lemma } => Speaker {
-                entity: self.fitting_org(&lemma, at),
-                span: Some(span),
-                attribution: Attribution::Org,
-            },
+            Hit::OrgRole { span, lemma } => {
+                Speaker { entity: self.fitting_org(&lemma, at), span: Some(span), attribution: Attribution::Org }
+            }
             Hit::Pronoun { span, gender } => {
-                let g = if gender == Gender::Any {
-                    cue_gender
-                } else {
-                    gender
-                };
+                let g = if gender == Gender::Any { cue_gender } else { gender };
                 Speaker {
                     entity: self.pronoun_referent(g, span.start),
                     span: Some(span),
@@ -542,9 +473,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     fn person_before_role(&self, role_start: usize) -> Option<usize> {
         let doc = self.doc;
         let from = role_start.saturating_sub(200);
-        let from = (from..role_start)
-            .find(|&b| doc.text.is_char_boundary(b))
-            .unwrap_or(role_start);
+        let from = (from..role_start).find(|&b| doc.text.is_char_boundary(b)).unwrap_or(role_start);
         let tokens = doc.tokens(from, role_start);
         let n = tokens.len();
         if n >= 2 && tokens[n - 1].text(doc.text) == "," {
@@ -591,17 +520,11 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     }
                     continue;
                 }
-                if doc.cue_starting_at(t.span.start).is_some()
-                    || doc.word_kind(t) == Some(WordKind::Complementizer)
-                {
+                if doc.cue_starting_at(t.span.start).is_some() || doc.word_kind(t) == Some(WordKind::Complementizer) {
                     break;
                 }
                 if let Some(role) = doc.role(t).filter(|r| r.refers_to == EntityType::Per) {
-                    out.push(Establishment {
-                        pos: m.span.start,
-                        lemma: role.role.clone(),
-                        entity,
-                    });
+                    out.push(Establishment { pos: m.span.start, lemma: role.role.clone(), entity });
                     break;
                 }
             }
@@ -609,18 +532,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
             let after_end = doc.line_end(m.span.end).min(m.span.end + 120);
             let after = doc.tokens(m.span.end, after_end);
             if after.first().is_some_and(|t| t.text(doc.text) == ",") {
-                if let Some(role) = after
-                    .iter()
-                    .skip(1)
-                    .take(2)
-                    .find_map(|t| doc.role(t))
-                    .filter(|r| r.refers_to == EntityType::Per)
+                if let Some(role) =
+                    after.iter().skip(1).take(2).find_map(|t| doc.role(t)).filter(|r| r.refers_to == EntityType::Per)
                 {
-                    out.push(Establishment {
-                        pos: m.span.start,
-                        lemma: role.role.clone(),
-                        entity,
-                    });
+                    out.push(Establishment { pos: m.span.start, lemma: role.role.clone(), entity });
                 }
             }
             floor = m.span.end;
@@ -631,11 +546,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// The person established for `lemma` last before `at` (a role phrase later in the text
     /// may introduce someone else: `глава Кабмина Аскар Мамин` after `— рассказал глава МЦРИАП`).
     fn established(&mut self, lemma: &str, at: usize) -> Option<usize> {
-        self.establishments()
-            .iter()
-            .rev()
-            .find(|e| e.lemma == lemma && e.pos < at)
-            .map(|e| e.entity)
+        self.establishments().iter().rev().find(|e| e.lemma == lemma && e.pos < at).map(|e| e.entity)
     }
 
     /// The most mentioned person among those named before `at` (else in the whole document).
@@ -672,11 +583,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     /// The last person (or organisation, for a neuter pronoun) that fits before `at`.
     fn pronoun_referent(&self, gender: Gender, at: usize) -> Option<usize> {
         let doc = self.doc;
-        let want = if gender == Gender::Neut {
-            EntityType::Org
-        } else {
-            EntityType::Per
-        };
+        let want = if gender == Gender::Neut { EntityType::Org } else { EntityType::Per };
         if gender == Gender::Plural {
             return None;
         }
@@ -693,13 +600,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             .rev()
             .find(|&mi| fits(doc.mention_entity[mi]))
             .map(|mi| (doc.mentions[mi].span.start, doc.mention_entity[mi]));
-        let from_speakers = self
-            .speakers
-            .iter()
-            .rev()
-            .take(20)
-            .find(|&&(pos, e)| pos < at && fits(e))
-            .copied();
+        let from_speakers = self.speakers.iter().rev().take(20).find(|&&(pos, e)| pos < at && fits(e)).copied();
         match (from_mentions, from_speakers) {
             (Some(a), Some(b)) => Some(if b.0 > a.0 { b.1 } else { a.1 }),
             (a, b) => a.or(b).map(|x| x.1),

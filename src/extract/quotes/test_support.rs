@@ -13,38 +13,13 @@ const ENTITIES: &[(EntityType, &str, &[&str])] = &[
     (
         EntityType::Per,
         "Багдат Мусин",
-        &[
-            "Багдат Мусин",
-            "Багдата Мусина",
-            "Багдату Мусину",
-            "БАГДАТ МУСИН",
-            "Мусин",
-            "Мусина",
-            "Мусину",
-            "Мусиным",
-        ],
+        &["Багдат Мусин", "Багдата Мусина", "Багдату Мусину", "БАГДАТ МУСИН", "Мусин", "Мусина", "Мусину", "Мусиным"],
     ),
-    (
-        EntityType::Per,
-        "Аскар Мамин",
-        &["Аскар Мамин", "Аскара Мамина", "Мамин"],
-    ),
-    (
-        EntityType::Per,
-        "Герман Греф",
-        &["Герман Греф", "Германа Грефа", "Греф"],
-    ),
+    (EntityType::Per, "Аскар Мамин", &["Аскар Мамин", "Аскара Мамина", "Мамин"]),
+    (EntityType::Per, "Герман Греф", &["Герман Греф", "Германа Грефа", "Греф"]),
     (EntityType::Per, "Айгерим Сейткали", &["Айгерим Сейткали"]),
-    (
-        EntityType::Per,
-        "Мария Иванова",
-        &["Мария Иванова", "Иванова", "Ивановой"],
-    ),
-    (
-        EntityType::Org,
-        "Минцифры",
-        &["Минцифры", "МЦРИАП", "Минцифровизации"],
-    ),
+    (EntityType::Per, "Мария Иванова", &["Мария Иванова", "Иванова", "Ивановой"]),
+    (EntityType::Org, "Минцифры", &["Минцифры", "МЦРИАП", "Минцифровизации"]),
     (
         EntityType::Org,
         "Сбер",
@@ -81,11 +56,7 @@ const ENTITIES: &[(EntityType, &str, &[&str])] = &[
     (EntityType::Org, "Facebook", &["Facebook"]),
     (EntityType::Org, "Google", &["Google"]),
     (EntityType::Org, "Яндекс", &["Яндекс"]),
-    (
-        EntityType::Loc,
-        "Казахстан",
-        &["Казахстан", "Казахстана", "Казахстану", "Казахстане", "РК"],
-    ),
+    (EntityType::Loc, "Казахстан", &["Казахстан", "Казахстана", "Казахстану", "Казахстане", "РК"]),
     (EntityType::Loc, "Россия", &["Россия", "России"]),
     (EntityType::Loc, "Китай", &["Китай", "Китая"]),
     (EntityType::Loc, "Алматы", &["Алматы"]),
@@ -94,11 +65,8 @@ const ENTITIES: &[(EntityType, &str, &[&str])] = &[
 
 /// Mentions of the stand-in entities in `text`: whole words, longest alias first, no overlaps.
 pub(crate) fn stand_in_mentions(text: &str) -> Vec<Mention> {
-    let mut aliases: Vec<(&str, usize)> = ENTITIES
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (_, _, a))| a.iter().map(move |s| (*s, i)))
-        .collect();
+    let mut aliases: Vec<(&str, usize)> =
+        ENTITIES.iter().enumerate().flat_map(|(i, (_, _, a))| a.iter().map(move |s| (*s, i))).collect();
     aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
     let mut taken: Vec<Span> = Vec::new();
     let mut out = Vec::new();
@@ -107,8 +75,7 @@ pub(crate) fn stand_in_mentions(text: &str) -> Vec<Mention> {
             let span = Span::new(at, at + alias.len());
             let before = text[..at].chars().next_back();
             let after = text[span.end..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
-            {
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
                 continue;
             }
             if taken.iter().any(|t| t.overlaps(&span)) {
@@ -140,9 +107,7 @@ pub(crate) struct Kit {
 }
 
 pub(crate) fn kit() -> Kit {
-    let dirs = DictDirs::new(vec![
-        concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-    ]);
+    let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
     let mut d = Diagnostics::default();
     let roles = RoleNouns::load(&dirs, &mut d);
     let rules = QuoteRules::load(&dirs, &mut d);
@@ -163,16 +128,10 @@ impl Kit {
 
 /// Every span on char boundaries, ordered, inside the text.
 pub(crate) fn check_spans(text: &str, q: &Quote) {
-    let all = std::iter::once(q.span)
-        .chain(q.parts.iter().copied())
-        .chain(q.speaker_span)
-        .chain(q.cue_span);
+    let all = std::iter::once(q.span).chain(q.parts.iter().copied()).chain(q.speaker_span).chain(q.cue_span);
     for s in all {
         assert!(s.start <= s.end && s.end <= text.len(), "{s:?}");
-        assert!(
-            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
-            "{s:?}"
-        );
+        assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end), "{s:?}");
     }
     for p in &q.parts {
         assert!(q.span.contains(p), "part {p:?} outside {:?}", q.span);
