@@ -11,7 +11,7 @@ Run it from the repository root (versions pinned in tools/requirements.txt):
 
 The output is deterministic: the same package versions give byte-identical files.
 The format is described in the file's own header and in dictionaries/lexicon/README.md;
-src/dict/lexicon.rs reads it.
+src/dict/lexicon/load.rs reads it.
 """
 
 import argparse
