@@ -229,7 +229,7 @@ impl Lexicon {
         self.add_hand_table(&table, diagnostics, expand);
     }
 
-    fn add_hand_table(
+    pub(super) fn add_hand_table(
         &mut self,
         table: &tsv::TsvTable,
         diagnostics: &mut Diagnostics,
@@ -243,8 +243,10 @@ impl Lexicon {
                 table.field(row, "class"),
                 table.field(row, "gender"),
             );
+            let mut folded_lemma = String::new();
+            fold_into(lemma, &mut folded_lemma);
             let mut problems = Vec::new();
-            if lemma.is_empty() {
+            if folded_lemma.is_empty() {
                 problems.push("empty lemma".to_string());
             }
             let class_ok = NameClass::parse(class);
@@ -273,8 +275,6 @@ impl Lexicon {
                     .map(str::to_string)
                     .collect()
             };
-            let mut folded_lemma = String::new();
-            fold_into(lemma, &mut folded_lemma);
             let start = self.edits.len() as u32;
             let gender_tags = Tags::new(Some(Case::Nom), false, gender);
             self.edits.push(Edit {

@@ -331,3 +331,30 @@ fn load_and_lookup_timing() {
     );
     assert!(hits > 0);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Any string in: no panic, and every analysis gives a nominative.
+    #[test]
+    fn any_word_is_safe(word in "\\PC{0,40}|[А-Яа-яЁё-]{1,12}") {
+        let lex = shipped();
+        for form in lex.lookup(&word) {
+            let _ = lex.nominative(&form);
+        }
+        let _ = lex.form_info(&word);
+        let _ = lex.forms_of(&word, NameClass::Surname);
+    }
+
+    /// Any hand-list text: no panic; every bad line is reported with a line number.
+    #[test]
+    fn any_hand_list_is_safe(body in "(\\PC{0,12}(\\t\\PC{0,8}){0,5}\\n){0,6}") {
+        let text = format!("lemma\tclass\tgender\tforms\tnote\n{body}");
+        let mut d = Diagnostics::default();
+        let table = crate::dict::tsv::parse_tsv(Path::new("p.tsv"), &text, &Lexicon::HAND_COLUMNS, &mut d).unwrap();
+        let mut lex = Lexicon::empty();
+        lex.add_hand_table(&table, &mut d, &|l, _, _| vec![format!("{l}а")]);
+        proptest::prop_assert!(d.items.iter().all(|i| i.line >= 2));
+        proptest::prop_assert!(lex.lookup("").next().is_none());
+    }
+}
