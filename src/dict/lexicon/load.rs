@@ -45,7 +45,12 @@ impl Lexicon {
         }
     }
 
-    pub(super) fn parse_generated(&mut self, path: &Path, text: &str, diagnostics: &mut Diagnostics) {
+    pub(super) fn parse_generated(
+        &mut self,
+        path: &Path,
+        text: &str,
+        diagnostics: &mut Diagnostics,
+    ) {
         let first_paradigm = self.paradigms.len();
         // Sized up front: growing a 400k-entry table rehashes it several times.
         let lemma_lines = text.lines().filter(|l| l.starts_with("L\t")).count();
