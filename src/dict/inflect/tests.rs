@@ -105,6 +105,6 @@ fn single_words() {
 
 #[test]
 fn table_macro_catches_a_wrong_form() {
-    let r = std::panic::catch_unwind(|| w!("Сбер", WordClass::Noun, ["Сбер"]));
+    let r = std::panic::catch_unwind(|| { w!("Сбер", WordClass::Noun, ["Сбер"]); });
     assert!(r.is_err());
 }
