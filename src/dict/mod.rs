@@ -7,6 +7,7 @@
 //! - `DIR/rules/NAME.tsv` — rule data (speech cues, role nouns, currencies, …).
 
 pub mod diagnostics;
+pub mod entities;
 pub mod inflect;
 pub mod roles;
 pub mod tsv;
