@@ -8,6 +8,7 @@
 
 pub mod diagnostics;
 pub mod entities;
+pub mod gazetteer;
 pub mod inflect;
 pub mod roles;
 pub mod tsv;

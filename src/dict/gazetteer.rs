@@ -1,0 +1,272 @@
+//! The gazetteer: every alias of every dictionary entity, in every form it inflects to,
+//! compiled into one leftmost-longest Aho-Corasick automaton over the folded text.
+//!
+//! Matching is case-, `ё`- and typography-insensitive because both the text
+//! ([`FoldedText`]) and the patterns ([`fold_str`]) are folded the same way; spans map back
+//! to the original text exactly. Matches are whole words: a match must not begin or end
+//! inside a longer word (`Сбер` is not found in `Сбербанкир`, `РК` not in `РКО`). When the
+//! longest match at a position ends inside a word, the longest shorter alias at the same
+//! position that ends on a word boundary is taken instead.
+//!
+//! An alias shared by several entities is resolved per document: the candidate the
+//! document names unambiguously elsewhere wins; failing that, the first candidate (in
+//! dictionary order) is reported with a warning naming the others.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
+pub use aho_corasick::AhoCorasickKind;
+
+use super::entities::{load_entries, Entry};
+use super::inflect::Inflector;
+use super::{DictDirs, Diagnostics};
+use crate::model::{Mention, MentionSource};
+use crate::text::{fold_str, FoldedText};
+
+/// Where a pattern came from: an entity, which alias, and whether it is the alias as
+/// written (rather than a generated form).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatternSource {
+    pub entry: u32,
+    pub alias: u32,
+    pub written: bool,
+}
+
+/// Every folded pattern and its sources, in first-seen order.
+#[derive(Debug, Default)]
+pub struct PatternTable {
+    pub patterns: Vec<String>,
+    pub sources: Vec<Vec<PatternSource>>,
+    /// Generated forms not used because they are common words: (entry, alias, form).
+    pub dropped: Vec<(u32, u32, String)>,
+}
+
+impl PatternTable {
+    /// Expands every alias of `entries` (inflecting `inflect=auto` ones) and folds it.
+    pub fn build(entries: &[Entry], inflector: &Inflector) -> PatternTable {
+        let mut table = PatternTable::default();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for (e, entry) in entries.iter().enumerate() {
+            for (a, alias) in entry.aliases.iter().enumerate() {
+                let forms = if entry.inflect {
+                    let f = inflector.alias_forms(alias, entry.entity_type);
+                    for d in f.dropped {
+                        table.dropped.push((e as u32, a as u32, d));
+                    }
+                    f.forms
+                } else {
+                    vec![alias.clone()]
+                };
+                for (i, form) in forms.iter().enumerate() {
+                    let folded = fold_str(form);
+                    if !folded.chars().any(char::is_alphanumeric) {
+                        continue;
+                    }
+                    let source = PatternSource { entry: e as u32, alias: a as u32, written: i == 0 };
+                    let p = *index.entry(folded).or_insert_with_key(|k| {
+                        table.patterns.push(k.clone());
+                        table.sources.push(Vec::new());
+                        table.patterns.len() - 1
+                    });
+                    let sources = &mut table.sources[p];
+                    match sources.iter_mut().find(|s| s.entry == source.entry) {
+                        Some(s) => s.written |= source.written,
+                        None => sources.push(source),
+                    }
+                }
+            }
+        }
+        table
+    }
+}
+
+/// The compiled dictionaries. `Send + Sync`: built once, borrowed by every worker.
+#[derive(Debug)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    /// `None` when there are no patterns.
+    automaton: Option<AhoCorasick>,
+    /// For every pattern, the entries it names, in dictionary order.
+    candidates: Vec<Box<[u32]>>,
+}
+
+/// A raw match in the folded text.
+struct Hit {
+    start: usize,
+    end: usize,
+    pattern: usize,
+}
+
+impl Gazetteer {
+    /// Loads every `DIR/entities/**/*.tsv` and the inflection rules, and compiles them.
+    /// Problems go to `diagnostics`; the good rows are used.
+    pub fn load(dirs: &DictDirs, diagnostics: &mut Diagnostics) -> Gazetteer {
+        let entries = load_entries(dirs, diagnostics);
+        let inflector = Inflector::load(dirs, diagnostics);
+        Gazetteer::from_entries(entries, &inflector)
+    }
+
+    pub fn from_entries(entries: Vec<Entry>, inflector: &Inflector) -> Gazetteer {
+        Gazetteer::with_engine(entries, inflector, None)
+    }
+
+    /// Like [`Gazetteer::from_entries`] with a chosen automaton kind (`None`: let
+    /// aho-corasick choose); for the benchmark.
+    pub fn with_engine(entries: Vec<Entry>, inflector: &Inflector, kind: Option<AhoCorasickKind>) -> Gazetteer {
+        let table = PatternTable::build(&entries, inflector);
+        let automaton = if table.patterns.is_empty() {
+            None
+        } else {
+            let built = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Both)
+                .kind(kind)
+                .build(&table.patterns);
+            built.ok()
+        };
+        let candidates = table.sources.iter().map(|s| s.iter().map(|s| s.entry).collect()).collect();
+        let by_id = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        Gazetteer { entries, by_id, automaton, candidates }
+    }
+
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Number of distinct folded forms in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.candidates.len()
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&Entry> {
+        self.by_id.get(id).map(|&i| &self.entries[i])
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Dictionary mentions in `text`: byte spans into `text`, sorted, non-overlapping,
+    /// the longest alias winning; `folded` must be `FoldedText::new(text)`.
+    pub fn find(&self, text: &str, folded: &FoldedText) -> Vec<Mention> {
+        let hits = self.hits(folded.as_str());
+        let mut unambiguous: HashMap<u32, usize> = HashMap::new();
+        for hit in &hits {
+            if let [only] = *self.candidates[hit.pattern] {
+                *unambiguous.entry(only).or_default() += 1;
+            }
+        }
+        hits.iter()
+            .map(|hit| {
+                let (entry, warning) = self.resolve(&self.candidates[hit.pattern], &unambiguous, folded, hit);
+                let entry = &self.entries[entry as usize];
+                Mention {
+                    span: folded.to_original(hit.start, hit.end, text),
+                    entity_type: entry.entity_type,
+                    canonical: entry.canonical.clone(),
+                    entity_id: entry.id.clone(),
+                    source: MentionSource::Gazetteer,
+                    warning,
+                }
+            })
+            .collect()
+    }
+
+    /// Picks one of several candidates: the one this document names unambiguously most
+    /// often; the first one, with a warning, when that does not decide.
+    fn resolve(
+        &self,
+        candidates: &[u32],
+        unambiguous: &HashMap<u32, usize>,
+        folded: &FoldedText,
+        hit: &Hit,
+    ) -> (u32, Option<String>) {
+        if let [only] = candidates {
+            return (*only, None);
+        }
+        let count = |c: &u32| unambiguous.get(c).copied().unwrap_or(0);
+        let best = candidates.iter().map(count).max().unwrap_or(0);
+        let leaders: Vec<u32> = candidates.iter().copied().filter(|c| count(c) == best).collect();
+        if best > 0 && leaders.len() == 1 {
+            return (leaders[0], None);
+        }
+        let chosen = leaders[0];
+        let others: Vec<&str> =
+            candidates.iter().filter(|&&c| c != chosen).map(|&c| self.entries[c as usize].id.as_str()).collect();
+        let surface = folded.as_str().get(hit.start..hit.end).unwrap_or("");
+        let warning = format!(
+            "ambiguous alias \"{surface}\": chose {}, other candidates: {}",
+            self.entries[chosen as usize].id,
+            others.join(", ")
+        );
+        (chosen, Some(warning))
+    }
+
+    /// Whole-word leftmost-longest matches in the folded text.
+    fn hits(&self, hay: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let Some(ac) = &self.automaton else { return hits };
+        let mut at = 0;
+        while at < hay.len() {
+            let Some(first) = ac.find(Input::new(hay).span(at..hay.len())) else { break };
+            let start = first.start();
+            let mut found = None;
+            if starts_word(hay, start) {
+                let mut m = first;
+                loop {
+                    if ends_word(hay, m.end()) {
+                        found = Some(m);
+                        break;
+                    }
+                    // The longest match ends inside a word: try the longest shorter one.
+                    let limit = prev_boundary(hay, m.end());
+                    if limit <= start {
+                        break;
+                    }
+                    let input = Input::new(&hay[..limit]).span(start..limit).anchored(Anchored::Yes);
+                    match ac.find(input) {
+                        Some(shorter) => m = shorter,
+                        None => break,
+                    }
+                }
+            }
+            match found {
+                Some(m) => {
+                    hits.push(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() });
+                    at = m.end();
+                }
+                None => at = next_boundary(hay, start),
+            }
+        }
+        hits
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// A match may start at `at` unless both the char before and the char at `at` are word chars.
+fn starts_word(hay: &str, at: usize) -> bool {
+    let before = hay[..at].chars().next_back();
+    let here = hay[at..].chars().next();
+    !(before.is_some_and(is_word_char) && here.is_some_and(is_word_char))
+}
+
+/// A match may end at `at` unless both the char before and the char at `at` are word chars.
+fn ends_word(hay: &str, at: usize) -> bool {
+    starts_word(hay, at)
+}
+
+fn prev_boundary(hay: &str, at: usize) -> usize {
+    hay[..at].char_indices().next_back().map_or(0, |(i, _)| i)
+}
+
+fn next_boundary(hay: &str, at: usize) -> usize {
+    hay[at..].chars().next().map_or(hay.len(), |c| at + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests;
