@@ -162,3 +162,18 @@ fn shipped_dictionaries_load_and_find_the_seed_names() {
         ["per:bagdat-musin", "org:government-kz", "org:sber", "org:mcriap", "per:askar-mamin", "loc:semey"]
     );
 }
+
+#[test]
+#[ignore = "prints the seed mentions for a look by eye"]
+fn print_seed_mentions() {
+    let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+    let g = Gazetteer::load(&dirs, &mut Diagnostics::default());
+    let mut paths: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap().flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap();
+        for m in g.find(&text, &FoldedText::new(&text)) {
+            println!("{}\t{}\t{}\t{:?}", p.file_name().unwrap().to_string_lossy(), m.span.slice(&text), m.entity_id, m.warning);
+        }
+    }
+}
