@@ -2,7 +2,7 @@
 //! compiled into one leftmost-longest Aho-Corasick automaton over the folded text.
 //!
 //! Matching is case-, `ё`- and typography-insensitive because both the text
-//! ([`FoldedText`]) and the patterns ([`fold_str`]) are folded the same way; spans map back
+//! ([`FoldedText`]) and the patterns ([`crate::text::fold_str`]) are folded the same way; spans map back
 //! to the original text exactly. Matches are whole words: a match must not begin or end
 //! inside a longer word (`Сбер` is not found in `Сбербанкир`, `РК` not in `РКО`). When the
 //! longest match at a position ends inside a word, the longest shorter alias at the same
@@ -14,15 +14,17 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
-
-pub use aho_corasick::AhoCorasickKind;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use daachorse::{
+    CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, DoubleArrayAhoCorasick,
+    DoubleArrayAhoCorasickBuilder,
+};
 
 use super::entities::{load_entries, Entry};
-use super::inflect::Inflector;
+use super::inflect::{fold_pattern, Inflector};
 use super::{DictDirs, Diagnostics};
 use crate::model::{Mention, MentionSource};
-use crate::text::{fold_str, FoldedText};
+use crate::text::FoldedText;
 
 /// Where a pattern came from: an entity, which alias, and whether it is the alias as
 /// written (rather than a generated form).
@@ -54,12 +56,11 @@ impl PatternTable {
                     for d in f.dropped {
                         table.dropped.push((e as u32, a as u32, d));
                     }
-                    f.forms
+                    f.folded
                 } else {
-                    vec![alias.clone()]
+                    vec![fold_pattern(alias)]
                 };
-                for (i, form) in forms.iter().enumerate() {
-                    let folded = fold_str(form);
+                for (i, folded) in forms.into_iter().enumerate() {
                     if !folded.chars().any(char::is_alphanumeric) {
                         continue;
                     }
@@ -87,7 +88,7 @@ pub struct Gazetteer {
     entries: Vec<Entry>,
     by_id: HashMap<String, usize>,
     /// `None` when there are no patterns.
-    automaton: Option<AhoCorasick>,
+    matcher: Option<Matcher>,
     /// For every pattern, the entries it names, in dictionary order.
     candidates: Vec<Box<[u32]>>,
 }
@@ -109,26 +110,16 @@ impl Gazetteer {
     }
 
     pub fn from_entries(entries: Vec<Entry>, inflector: &Inflector) -> Gazetteer {
-        Gazetteer::with_engine(entries, inflector, None)
+        Gazetteer::with_engine(entries, inflector, Engine::default())
     }
 
-    /// Like [`Gazetteer::from_entries`] with a chosen automaton kind (`None`: let
-    /// aho-corasick choose); for the benchmark.
-    pub fn with_engine(entries: Vec<Entry>, inflector: &Inflector, kind: Option<AhoCorasickKind>) -> Gazetteer {
+    /// Like [`Gazetteer::from_entries`] with a chosen automaton (for the benchmark).
+    pub fn with_engine(entries: Vec<Entry>, inflector: &Inflector, engine: Engine) -> Gazetteer {
         let table = PatternTable::build(&entries, inflector);
-        let automaton = if table.patterns.is_empty() {
-            None
-        } else {
-            let built = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .start_kind(StartKind::Both)
-                .kind(kind)
-                .build(&table.patterns);
-            built.ok()
-        };
+        let matcher = if table.patterns.is_empty() { None } else { Matcher::build(engine, &table.patterns) };
         let candidates = table.sources.iter().map(|s| s.iter().map(|s| s.entry).collect()).collect();
         let by_id = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-        Gazetteer { entries, by_id, automaton, candidates }
+        Gazetteer { entries, by_id, matcher, candidates }
     }
 
     pub fn entry_count(&self) -> usize {
@@ -153,9 +144,11 @@ impl Gazetteer {
     pub fn find(&self, text: &str, folded: &FoldedText) -> Vec<Mention> {
         let hits = self.hits(folded.as_str());
         let mut unambiguous: HashMap<u32, usize> = HashMap::new();
-        for hit in &hits {
-            if let [only] = *self.candidates[hit.pattern] {
-                *unambiguous.entry(only).or_default() += 1;
+        if hits.iter().any(|h| self.candidates[h.pattern].len() > 1) {
+            for hit in &hits {
+                if let [only] = *self.candidates[hit.pattern] {
+                    *unambiguous.entry(only).or_default() += 1;
+                }
             }
         }
         hits.iter()
@@ -205,42 +198,153 @@ impl Gazetteer {
     }
 
     /// Whole-word leftmost-longest matches in the folded text.
+    ///
+    /// The automaton runs once over the text; only when a match does not sit on word
+    /// boundaries (rare) does the search restart, after trying the longest shorter pattern
+    /// at the same start.
     fn hits(&self, hay: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
-        let Some(ac) = &self.automaton else { return hits };
+        let Some(matcher) = &self.matcher else { return hits };
         let mut at = 0;
         while at < hay.len() {
-            let Some(first) = ac.find(Input::new(hay).span(at..hay.len())) else { break };
-            let start = first.start();
-            let mut found = None;
-            if starts_word(hay, start) {
-                let mut m = first;
-                loop {
-                    if ends_word(hay, m.end()) {
-                        found = Some(m);
-                        break;
+            let mut restart = None;
+            matcher.scan(&hay[at..], |start, end, pattern| {
+                let (start, end) = (at + start, at + end);
+                if starts_word(hay, start) {
+                    if ends_word(hay, end) {
+                        hits.push(Hit { start, end, pattern });
+                        return true;
                     }
-                    // The longest match ends inside a word: try the longest shorter one.
-                    let limit = prev_boundary(hay, m.end());
-                    if limit <= start {
-                        break;
-                    }
-                    let input = Input::new(&hay[..limit]).span(start..limit).anchored(Anchored::Yes);
-                    match ac.find(input) {
-                        Some(shorter) => m = shorter,
-                        None => break,
+                    if let Some(shorter) = shorter_at(matcher, hay, start, end) {
+                        restart = Some(shorter.end);
+                        hits.push(shorter);
+                        return false;
                     }
                 }
-            }
-            match found {
-                Some(m) => {
-                    hits.push(Hit { start: m.start(), end: m.end(), pattern: m.pattern().as_usize() });
-                    at = m.end();
-                }
-                None => at = next_boundary(hay, start),
+                restart = Some(next_boundary(hay, start));
+                false
+            });
+            match restart {
+                Some(r) => at = r,
+                None => break,
             }
         }
         hits
+    }
+}
+
+/// The longest pattern that starts at `start`, ends before `end` and ends on a word boundary.
+fn shorter_at(matcher: &Matcher, hay: &str, start: usize, end: usize) -> Option<Hit> {
+    let mut limit = prev_boundary(hay, end);
+    while limit > start {
+        // Leftmost-longest on the slice: a pattern starting at its first byte, if any, wins.
+        let (s, e, pattern) = matcher.first(&hay[start..limit])?;
+        if s != 0 {
+            return None;
+        }
+        if ends_word(hay, start + e) {
+            return Some(Hit { start, end: start + e, pattern });
+        }
+        limit = prev_boundary(hay, start + e);
+    }
+    None
+}
+
+/// Which automaton runs the patterns. Chosen by `cargo bench --bench gazetteer`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    AhoCorasickDfa,
+    AhoCorasickNfa,
+    #[default]
+    DaachorseBytewise,
+    DaachorseCharwise,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 4] =
+        [Engine::AhoCorasickDfa, Engine::AhoCorasickNfa, Engine::DaachorseBytewise, Engine::DaachorseCharwise];
+}
+
+enum Matcher {
+    Aho(AhoCorasick),
+    Bytewise(DoubleArrayAhoCorasick<u32>),
+    Charwise(CharwiseDoubleArrayAhoCorasick<u32>),
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Matcher::Aho(_) => "Matcher::Aho",
+            Matcher::Bytewise(_) => "Matcher::Bytewise",
+            Matcher::Charwise(_) => "Matcher::Charwise",
+        })
+    }
+}
+
+impl Matcher {
+    /// Builds `engine`, falling back to aho-corasick's NFA (no size limits) if it fails.
+    fn build(engine: Engine, patterns: &[String]) -> Option<Matcher> {
+        let aho = |kind| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(kind))
+                .prefilter(false)
+                .build(patterns)
+                .ok()
+                .map(Matcher::Aho)
+        };
+        let built = match engine {
+            Engine::AhoCorasickDfa => aho(AhoCorasickKind::DFA),
+            Engine::AhoCorasickNfa => None,
+            Engine::DaachorseBytewise => DoubleArrayAhoCorasickBuilder::new()
+                .match_kind(daachorse::MatchKind::LeftmostLongest)
+                .build(patterns)
+                .ok()
+                .map(Matcher::Bytewise),
+            Engine::DaachorseCharwise => CharwiseDoubleArrayAhoCorasickBuilder::new()
+                .match_kind(daachorse::MatchKind::LeftmostLongest)
+                .build(patterns)
+                .ok()
+                .map(Matcher::Charwise),
+        };
+        built.or_else(|| aho(AhoCorasickKind::ContiguousNFA))
+    }
+
+    /// Calls `f(start, end, pattern)` for each leftmost-longest match of `hay` until it
+    /// returns false.
+    fn scan(&self, hay: &str, mut f: impl FnMut(usize, usize, usize) -> bool) {
+        match self {
+            Matcher::Aho(ac) => {
+                for m in ac.find_iter(hay) {
+                    if !f(m.start(), m.end(), m.pattern().as_usize()) {
+                        return;
+                    }
+                }
+            }
+            Matcher::Bytewise(pma) => {
+                for m in pma.leftmost_find_iter(hay) {
+                    if !f(m.start(), m.end(), m.value() as usize) {
+                        return;
+                    }
+                }
+            }
+            Matcher::Charwise(pma) => {
+                for m in pma.leftmost_find_iter(hay) {
+                    if !f(m.start(), m.end(), m.value() as usize) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn first(&self, hay: &str) -> Option<(usize, usize, usize)> {
+        let mut first = None;
+        self.scan(hay, |s, e, p| {
+            first = Some((s, e, p));
+            false
+        });
+        first
     }
 }
 

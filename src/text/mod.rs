@@ -10,5 +10,5 @@ mod span;
 pub mod tokens;
 
 pub use charindex::CharIndex;
-pub use fold::{fold_char, fold_str, FoldedText};
+pub use fold::{fold_char, fold_str, Folded, FoldedText};
 pub use span::Span;

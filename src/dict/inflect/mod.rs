@@ -23,7 +23,7 @@ use paradigm::{lower, unchanged, CaseForms, Paradigm, Paradigms, CASES};
 
 use super::{tsv, DictDirs, Diagnostics};
 use crate::model::EntityType;
-use crate::text::fold_str;
+use crate::text::{fold_char, fold_str, Folded};
 
 /// How one word inflects (for [`word_forms`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -48,6 +48,8 @@ pub enum WordClass {
 pub struct AliasForms {
     /// The alias as written first, then its other forms, without duplicates.
     pub forms: Vec<String>,
+    /// `forms`, folded as the matcher sees them (`fold_str`).
+    pub folded: Vec<String>,
     /// Generated forms that equal a common word and are therefore not matched.
     pub dropped: Vec<String>,
 }
@@ -195,8 +197,9 @@ impl Inflector {
             EntityType::Org | EntityType::Loc => self.name_cases(&words),
         };
         let written = join(&words, &words.iter().map(|w| w.core.to_string()).collect::<Vec<_>>());
-        let mut out = AliasForms { forms: vec![written.clone()], dropped: Vec::new() };
-        let mut seen: HashSet<String> = HashSet::from([fold_str(&written)]);
+        let written_key = fold_pattern(&written);
+        let mut out = AliasForms { forms: vec![written], folded: vec![written_key.clone()], dropped: Vec::new() };
+        let mut seen: HashSet<String> = HashSet::from([written_key]);
         for case in 0..CASES {
             let mut combos: Vec<Vec<String>> = vec![Vec::new()];
             for word in &cases {
@@ -214,14 +217,17 @@ impl Inflector {
             }
             for combo in combos {
                 let form = join(&words, &combo);
-                if !seen.insert(fold_str(&form)) {
+                let key = fold_pattern(&form);
+                if seen.contains(&key) {
                     continue;
                 }
-                if words.len() == 1 && self.is_common_word(&form) {
+                if words.len() == 1 && self.common.contains(&key) {
                     out.dropped.push(form);
                 } else {
                     out.forms.push(form);
+                    out.folded.push(key.clone());
                 }
+                seen.insert(key);
             }
         }
         out
@@ -312,6 +318,35 @@ fn flatten(cases: &CaseForms) -> Vec<String> {
     for form in cases.iter().flatten() {
         if !out.contains(form) {
             out.push(form.clone());
+        }
+    }
+    out
+}
+
+/// The same as [`fold_str`], faster for the short, plain strings aliases are (no
+/// `&quot;`, no line breaks): one pass of [`fold_char`] with spaces collapsed.
+pub fn fold_pattern(s: &str) -> String {
+    if s.contains('&') {
+        return fold_str(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        match fold_char(c) {
+            Folded::Nothing => {}
+            Folded::Space { newline } => {
+                if newline {
+                    return fold_str(s);
+                }
+                space = true;
+            }
+            Folded::One(f) => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(f);
+            }
         }
     }
     out
