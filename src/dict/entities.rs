@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{tsv, DictDirs, Diagnostics};
+use super::{tsv, Diagnostics, DictDirs};
 use crate::model::EntityType;
 
 /// Where an entry was defined.
@@ -81,7 +81,10 @@ impl EntryLoader {
                 diagnostics.warning(
                     path,
                     0,
-                    format!("unknown column {column:?} is ignored (columns: {})", COLUMNS.join(", ")),
+                    format!(
+                        "unknown column {column:?} is ignored (columns: {})",
+                        COLUMNS.join(", ")
+                    ),
                 );
             }
         }
@@ -91,7 +94,9 @@ impl EntryLoader {
             if id.is_empty() {
                 problems.push("empty id".to_string());
             } else if id.chars().any(char::is_whitespace) {
-                problems.push(format!("id {id:?} contains a space; use e.g. per:bagdat-musin"));
+                problems.push(format!(
+                    "id {id:?} contains a space; use e.g. per:bagdat-musin"
+                ));
             }
             let type_field = table.field(row, "type");
             let entity_type = EntityType::parse(type_field);
@@ -106,12 +111,17 @@ impl EntryLoader {
                 "" | "auto" => true,
                 "no" => false,
                 other => {
-                    problems.push(format!("inflect is {other:?}; use auto (or leave empty) or no"));
+                    problems.push(format!(
+                        "inflect is {other:?}; use auto (or leave empty) or no"
+                    ));
                     true
                 }
             };
             if let Some(&first) = self.by_id.get(id) {
-                problems.push(format!("duplicate id {id:?}, first defined at {}", self.entries[first].origin));
+                problems.push(format!(
+                    "duplicate id {id:?}, first defined at {}",
+                    self.entries[first].origin
+                ));
             }
             let (Some(entity_type), true) = (entity_type, problems.is_empty()) else {
                 for p in problems {
@@ -133,7 +143,10 @@ impl EntryLoader {
                 aliases,
                 inflect,
                 note: table.field(row, "note").to_string(),
-                origin: Origin { path: path.clone(), line: row.line },
+                origin: Origin {
+                    path: path.clone(),
+                    line: row.line,
+                },
             });
         }
     }
@@ -163,7 +176,10 @@ short\tPER
         loader.add_text(Path::new("x.tsv"), text, &mut d);
         let ids: Vec<&str> = loader.entries.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["per:a", "loc:d"]);
-        assert_eq!(loader.entries[0].aliases, ["Багдат Мусин", "Мусин", "Б. Мусин"]);
+        assert_eq!(
+            loader.entries[0].aliases,
+            ["Багдат Мусин", "Мусин", "Б. Мусин"]
+        );
         assert!(loader.entries[0].inflect);
         assert!(!loader.entries[1].inflect);
         assert_eq!(loader.entries[0].origin.to_string(), "x.tsv:3");
@@ -187,10 +203,20 @@ short\tPER
     fn duplicate_ids_across_files_name_the_other_file() {
         let mut loader = EntryLoader::default();
         let mut d = Diagnostics::default();
-        loader.add_text(Path::new("a.tsv"), "id\ttype\tcanonical\nloc:x\tLOC\tX\n", &mut d);
-        loader.add_text(Path::new("b.tsv"), "id\ttype\tcanonical\n\nloc:x\tLOC\tY\nloc:y\tLOC\tY\n", &mut d);
+        loader.add_text(
+            Path::new("a.tsv"),
+            "id\ttype\tcanonical\nloc:x\tLOC\tX\n",
+            &mut d,
+        );
+        loader.add_text(
+            Path::new("b.tsv"),
+            "id\ttype\tcanonical\n\nloc:x\tLOC\tY\nloc:y\tLOC\tY\n",
+            &mut d,
+        );
         assert_eq!(loader.entries.len(), 2);
         assert_eq!(d.items.len(), 1);
-        assert!(d.items[0].to_string().starts_with("b.tsv:3: error: duplicate id \"loc:x\", first defined at a.tsv:2"));
+        assert!(d.items[0]
+            .to_string()
+            .starts_with("b.tsv:3: error: duplicate id \"loc:x\", first defined at a.tsv:2"));
     }
 }

@@ -1,5 +1,6 @@
 //! The gazetteer: every alias of every dictionary entity, in every form it inflects to,
-//! compiled into one leftmost-longest Aho-Corasick automaton over the folded text.
+//! compiled into one leftmost-longest Aho-Corasick automaton over the folded text
+//! (daachorse's charwise double array by default; see [`Engine`] and `benches/gazetteer.rs`).
 //!
 //! Matching is case-, `ё`- and typography-insensitive because both the text
 //! ([`FoldedText`]) and the patterns ([`crate::text::fold_str`]) are folded the same way; spans map back
@@ -22,7 +23,7 @@ use daachorse::{
 
 use super::entities::{load_entries, Entry};
 use super::inflect::{fold_pattern, Inflector};
-use super::{DictDirs, Diagnostics};
+use super::{Diagnostics, DictDirs};
 use crate::model::{Mention, MentionSource};
 use crate::text::FoldedText;
 
@@ -64,7 +65,11 @@ impl PatternTable {
                     if !folded.chars().any(char::is_alphanumeric) {
                         continue;
                     }
-                    let source = PatternSource { entry: e as u32, alias: a as u32, written: i == 0 };
+                    let source = PatternSource {
+                        entry: e as u32,
+                        alias: a as u32,
+                        written: i == 0,
+                    };
                     let p = *index.entry(folded).or_insert_with_key(|k| {
                         table.patterns.push(k.clone());
                         table.sources.push(Vec::new());
@@ -116,10 +121,27 @@ impl Gazetteer {
     /// Like [`Gazetteer::from_entries`] with a chosen automaton (for the benchmark).
     pub fn with_engine(entries: Vec<Entry>, inflector: &Inflector, engine: Engine) -> Gazetteer {
         let table = PatternTable::build(&entries, inflector);
-        let matcher = if table.patterns.is_empty() { None } else { Matcher::build(engine, &table.patterns) };
-        let candidates = table.sources.iter().map(|s| s.iter().map(|s| s.entry).collect()).collect();
-        let by_id = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-        Gazetteer { entries, by_id, matcher, candidates }
+        let matcher = if table.patterns.is_empty() {
+            None
+        } else {
+            Matcher::build(engine, &table.patterns)
+        };
+        let candidates = table
+            .sources
+            .iter()
+            .map(|s| s.iter().map(|s| s.entry).collect())
+            .collect();
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        Gazetteer {
+            entries,
+            by_id,
+            matcher,
+            candidates,
+        }
     }
 
     pub fn entry_count(&self) -> usize {
@@ -153,7 +175,8 @@ impl Gazetteer {
         }
         hits.iter()
             .map(|hit| {
-                let (entry, warning) = self.resolve(&self.candidates[hit.pattern], &unambiguous, folded, hit);
+                let (entry, warning) =
+                    self.resolve(&self.candidates[hit.pattern], &unambiguous, folded, hit);
                 let entry = &self.entries[entry as usize];
                 Mention {
                     span: folded.to_original(hit.start, hit.end, text),
@@ -181,13 +204,20 @@ impl Gazetteer {
         }
         let count = |c: &u32| unambiguous.get(c).copied().unwrap_or(0);
         let best = candidates.iter().map(count).max().unwrap_or(0);
-        let leaders: Vec<u32> = candidates.iter().copied().filter(|c| count(c) == best).collect();
+        let leaders: Vec<u32> = candidates
+            .iter()
+            .copied()
+            .filter(|c| count(c) == best)
+            .collect();
         if best > 0 && leaders.len() == 1 {
             return (leaders[0], None);
         }
         let chosen = leaders[0];
-        let others: Vec<&str> =
-            candidates.iter().filter(|&&c| c != chosen).map(|&c| self.entries[c as usize].id.as_str()).collect();
+        let others: Vec<&str> = candidates
+            .iter()
+            .filter(|&&c| c != chosen)
+            .map(|&c| self.entries[c as usize].id.as_str())
+            .collect();
         let surface = folded.as_str().get(hit.start..hit.end).unwrap_or("");
         let warning = format!(
             "ambiguous alias \"{surface}\": chose {}, other candidates: {}",
@@ -204,7 +234,9 @@ impl Gazetteer {
     /// at the same start.
     fn hits(&self, hay: &str) -> Vec<Hit> {
         let mut hits = Vec::new();
-        let Some(matcher) = &self.matcher else { return hits };
+        let Some(matcher) = &self.matcher else {
+            return hits;
+        };
         let mut at = 0;
         while at < hay.len() {
             let mut restart = None;
@@ -212,7 +244,11 @@ impl Gazetteer {
                 let (start, end) = (at + start, at + end);
                 if starts_word(hay, start) {
                     if ends_word(hay, end) {
-                        hits.push(Hit { start, end, pattern });
+                        hits.push(Hit {
+                            start,
+                            end,
+                            pattern,
+                        });
                         return true;
                     }
                     if let Some(shorter) = shorter_at(matcher, hay, start, end) {
@@ -243,7 +279,11 @@ fn shorter_at(matcher: &Matcher, hay: &str, start: usize, end: usize) -> Option<
             return None;
         }
         if ends_word(hay, start + e) {
-            return Some(Hit { start, end: start + e, pattern });
+            return Some(Hit {
+                start,
+                end: start + e,
+                pattern,
+            });
         }
         limit = prev_boundary(hay, start + e);
     }
@@ -255,14 +295,19 @@ fn shorter_at(matcher: &Matcher, hay: &str, start: usize, end: usize) -> Option<
 pub enum Engine {
     AhoCorasickDfa,
     AhoCorasickNfa,
-    #[default]
     DaachorseBytewise,
+    /// The default: as fast as any at matching, the fastest to compile large sets.
+    #[default]
     DaachorseCharwise,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 4] =
-        [Engine::AhoCorasickDfa, Engine::AhoCorasickNfa, Engine::DaachorseBytewise, Engine::DaachorseCharwise];
+    pub const ALL: [Engine; 4] = [
+        Engine::AhoCorasickDfa,
+        Engine::AhoCorasickNfa,
+        Engine::DaachorseBytewise,
+        Engine::DaachorseCharwise,
+    ];
 }
 
 enum Matcher {
@@ -369,7 +414,10 @@ fn prev_boundary(hay: &str, at: usize) -> usize {
 }
 
 fn next_boundary(hay: &str, at: usize) -> usize {
-    hay[at..].chars().next().map_or(hay.len(), |c| at + c.len_utf8())
+    hay[at..]
+        .chars()
+        .next()
+        .map_or(hay.len(), |c| at + c.len_utf8())
 }
 
 #[cfg(test)]
