@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::{tsv, DictDirs, Diagnostics};
+use super::{tsv, Diagnostics, DictDirs};
 use crate::model::EntityType;
 use crate::text::fold_str;
 

@@ -98,11 +98,7 @@ pub fn parse_tsv(path: &Path, text: &str, required: &[&str], diagnostics: &mut D
         );
         return None;
     }
-    let needed = required
-        .iter()
-        .filter_map(|r| columns.iter().position(|c| c == r))
-        .max()
-        .map_or(0, |i| i + 1);
+    let needed = required.iter().filter_map(|r| columns.iter().position(|c| c == r)).max().map_or(0, |i| i + 1);
     let mut rows = Vec::new();
     for (line, l) in lines {
         if is_skippable(l) {
@@ -113,7 +109,12 @@ pub fn parse_tsv(path: &Path, text: &str, required: &[&str], diagnostics: &mut D
             diagnostics.error(
                 path,
                 line,
-                format!("{} fields, but the header has {} columns ({})", fields.len(), columns.len(), columns.join(", ")),
+                format!(
+                    "{} fields, but the header has {} columns ({})",
+                    fields.len(),
+                    columns.len(),
+                    columns.join(", ")
+                ),
             );
             continue;
         }

@@ -33,10 +33,7 @@ impl<'t> CharIndex<'t> {
     /// # Panics
     /// If `byte` is past the end of the text or not on a char boundary (a bug in an extractor).
     pub fn char_offset(&self, byte: usize) -> usize {
-        assert!(
-            self.text.is_char_boundary(byte),
-            "byte offset {byte} is not a char boundary"
-        );
+        assert!(self.text.is_char_boundary(byte), "byte offset {byte} is not a char boundary");
         let i = match self.checkpoints.binary_search_by_key(&byte, |&(b, _)| b) {
             Ok(i) => return self.checkpoints[i].1,
             Err(i) => i - 1,

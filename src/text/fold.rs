@@ -11,13 +11,15 @@
 use super::Span;
 
 /// A folded copy of a text with its map back to the original.
+///
+/// The map is a list of checkpoints `(folded offset, original offset)`: between two
+/// checkpoints both texts advance byte for byte. Most characters fold to the same number
+/// of bytes (ASCII and Russian letters), so checkpoints are needed only where lengths differ
+/// («, —, NBSP, collapsed spaces, dropped characters): folding is a byte loop, not a
+/// per-character table.
 pub struct FoldedText {
     folded: String,
-    /// For every byte of `folded`, the byte offset in the original of the char it came from.
-    origin: Vec<u32>,
-    /// For every byte of `folded`, the byte length in the original of the char (or `&quot;`)
-    /// it came from.
-    origin_len: Vec<u8>,
+    checkpoints: Vec<(u32, u32)>,
     original_len: usize,
 }
 
@@ -28,7 +30,9 @@ pub enum Folded {
     Nothing,
     One(char),
     /// Whitespace, collapsed with its neighbours.
-    Space { newline: bool },
+    Space {
+        newline: bool,
+    },
 }
 
 /// Folds one character (see the module docs for the rules).
@@ -40,17 +44,19 @@ pub fn fold_char(c: char) -> Folded {
         'А'..='Я' => Folded::One(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
         'ё' | 'Ё' => Folded::One('е'),
         '\n' | '\r' | '\u{2028}' | '\u{2029}' | '\u{85}' => Folded::Space { newline: true },
-        ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
-        | '\u{b}' | '\u{c}' => Folded::Space { newline: false },
-        '«' | '»' | '„' | '“' | '”' | '‟' | '″' | '‹' | '›' | '〝' | '〞' | '＂' => {
-            Folded::One('"')
+        ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{b}' | '\u{c}' => {
+            Folded::Space { newline: false }
         }
+        '«' | '»' | '„' | '“' | '”' | '‟' | '″' | '‹' | '›' | '〝' | '〞' | '＂' => Folded::One('"'),
         '’' | '‘' | '‚' | '‛' | '`' | '´' | 'ʼ' => Folded::One('\''),
         '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' | '﹘' | '﹣' | '－' => Folded::One('-'),
-        '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}'
-        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fe00}'..='\u{fe0f}' => {
-            Folded::Nothing
-        }
+        '\u{ad}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{feff}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{fe00}'..='\u{fe0f}' => Folded::Nothing,
         '\u{300}'..='\u{36f}' => Folded::Nothing,
         c if c.is_ascii() => Folded::One(c),
         c if c.is_whitespace() => Folded::Space { newline: false },
@@ -69,48 +75,135 @@ pub fn fold_str(s: &str) -> String {
     FoldedText::new(s).as_str().trim().to_string()
 }
 
+/// The whitespace character at `i`, if any: (byte length, is a line break).
+#[inline]
+fn whitespace_at(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
+    match bytes[i] {
+        b' ' | b'\t' | 0x0b | 0x0c => Some((1, false)),
+        b'\n' | b'\r' => Some((1, true)),
+        0xc2 => match bytes.get(i + 1) {
+            Some(0xa0) => Some((2, false)),
+            Some(0x85) => Some((2, true)),
+            _ => None,
+        },
+        0xe2 => match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (Some(0x80), Some(0x80..=0x8a | 0xaf)) | (Some(0x81), Some(0x9f)) => Some((3, false)),
+            (Some(0x80), Some(0xa8 | 0xa9)) => Some((3, true)),
+            _ => None,
+        },
+        0xe3 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0x80) => Some((3, false)),
+        _ => None,
+    }
+}
+
 impl FoldedText {
     pub fn new(original: &str) -> FoldedText {
-        let mut folded = String::with_capacity(original.len());
-        let mut origin = Vec::with_capacity(original.len());
-        let mut origin_len = Vec::with_capacity(original.len());
-        let mut pending_space: Option<(usize, usize, bool)> = None;
+        assert!(original.len() < u32::MAX as usize, "documents over 4 GB are not supported");
         let bytes = original.as_bytes();
-        let mut iter = original.char_indices();
-        while let Some((at, c)) = iter.next() {
-            let (folded_char, width) = if c == '&' && bytes[at..].starts_with(b"&quot;") {
-                for _ in 0..5 {
-                    iter.next();
+        let n = bytes.len();
+        let mut out: Vec<u8> = Vec::with_capacity(n);
+        let mut checkpoints: Vec<(u32, u32)> = vec![(0, 0)];
+        // Set when folded and original offsets stopped advancing together: the next
+        // character written records a checkpoint.
+        let mut need_checkpoint = false;
+        macro_rules! checkpoint_if_needed {
+            ($at:expr) => {
+                if need_checkpoint {
+                    checkpoints.push((out.len() as u32, $at as u32));
+                    need_checkpoint = false;
                 }
-                (Folded::One('"'), 6)
-            } else {
-                (fold_char(c), c.len_utf8())
             };
-            match folded_char {
-                Folded::Nothing => {}
-                Folded::Space { newline } => match &mut pending_space {
-                    Some((_, end, nl)) => {
-                        *end = at + width;
-                        *nl |= newline;
+        }
+        let mut i = 0;
+        while i < n {
+            let b = bytes[i];
+            if let Some((len, newline)) = whitespace_at(bytes, i) {
+                let (mut j, mut newline) = (i + len, newline);
+                while j < n {
+                    match whitespace_at(bytes, j) {
+                        Some((l, nl)) => {
+                            j += l;
+                            newline |= nl;
+                        }
+                        None => break,
                     }
-                    None => pending_space = Some((at, at + width, newline)),
-                },
-                Folded::One(f) => {
-                    if let Some((start, _, newline)) = pending_space.take() {
-                        push(&mut folded, &mut origin, &mut origin_len, if newline { '\n' } else { ' ' }, start, 1);
-                    }
-                    push(&mut folded, &mut origin, &mut origin_len, f, at, width);
                 }
+                checkpoint_if_needed!(i);
+                out.push(if newline { b'\n' } else { b' ' });
+                need_checkpoint = j - i != 1;
+                i = j;
+            } else if b < 0x80 {
+                let folded = match b {
+                    b'A'..=b'Z' => b + 32,
+                    b'`' => b'\'',
+                    b'&' if bytes[i..].starts_with(b"&quot;") => {
+                        checkpoint_if_needed!(i);
+                        out.push(b'"');
+                        need_checkpoint = true;
+                        i += 6;
+                        continue;
+                    }
+                    _ => b,
+                };
+                checkpoint_if_needed!(i);
+                out.push(folded);
+                i += 1;
+            } else if (b == 0xd0 || b == 0xd1)
+                && i + 1 < n
+                && matches!((b, bytes[i + 1]), (0xd0, 0x81 | 0x90..=0xbf) | (0xd1, 0x80..=0x8f | 0x91))
+            {
+                let c = bytes[i + 1];
+                let pair = match (b, c) {
+                    (0xd0, 0x90..=0x9f) => [0xd0, c + 0x20],     // А-П → а-п
+                    (0xd0, 0xa0..=0xaf) => [0xd1, c - 0x20],     // Р-Я → р-я
+                    (0xd0, 0x81) | (0xd1, 0x91) => [0xd0, 0xb5], // Ё, ё → е
+                    _ => [b, c],
+                };
+                checkpoint_if_needed!(i);
+                out.extend_from_slice(&pair);
+                i += 2;
+            } else {
+                let Some(c) = original[i..].chars().next() else { break };
+                let width = c.len_utf8();
+                match fold_char(c) {
+                    Folded::Nothing => need_checkpoint = true,
+                    Folded::Space { newline } => {
+                        // Whitespace `whitespace_at` does not know (rare): one separator.
+                        checkpoint_if_needed!(i);
+                        out.push(if newline { b'\n' } else { b' ' });
+                        need_checkpoint = width != 1;
+                    }
+                    Folded::One(f) => {
+                        let mut buf = [0u8; 4];
+                        let encoded = f.encode_utf8(&mut buf).as_bytes();
+                        if encoded.len() != width {
+                            need_checkpoint = true;
+                        }
+                        checkpoint_if_needed!(i);
+                        out.extend_from_slice(encoded);
+                        need_checkpoint = encoded.len() != width;
+                    }
+                }
+                i += width;
             }
         }
-        if let Some((start, _, newline)) = pending_space {
-            push(&mut folded, &mut origin, &mut origin_len, if newline { '\n' } else { ' ' }, start, 1);
-        }
-        FoldedText { folded, origin, origin_len, original_len: original.len() }
+        let folded = String::from_utf8(out).expect("folding writes whole UTF-8 characters");
+        FoldedText { folded, checkpoints, original_len: n }
     }
 
     pub fn as_str(&self) -> &str {
         &self.folded
+    }
+
+    /// The original byte offset of the character that produced folded byte `at`
+    /// (the original length past the end).
+    pub fn origin_of(&self, at: usize) -> usize {
+        if at >= self.folded.len() {
+            return self.original_len;
+        }
+        let i = self.checkpoints.partition_point(|&(f, _)| f as usize <= at) - 1;
+        let (f, o) = self.checkpoints[i];
+        o as usize + (at - f as usize)
     }
 
     /// Maps a byte range of the folded text back to the original text.
@@ -119,13 +212,18 @@ impl FoldedText {
     /// name keeps its accent.
     pub fn to_original(&self, start: usize, end: usize, original: &str) -> Span {
         debug_assert_eq!(original.len(), self.original_len);
-        if start >= end || start >= self.origin.len() {
-            let at = self.origin.get(start).map_or(self.original_len, |&o| o as usize);
+        if start >= end || start >= self.folded.len() {
+            let at = self.origin_of(start);
             return Span::new(at, at);
         }
-        let o_start = self.origin[start] as usize;
-        let last = end - 1;
-        let mut o_end = self.origin[last] as usize + self.origin_len[last] as usize;
+        let mut last = end.min(self.folded.len()) - 1;
+        while !self.folded.is_char_boundary(last) {
+            last -= 1;
+        }
+        let o_last = self.origin_of(last);
+        let rest = &original[o_last..];
+        let width = if rest.starts_with("&quot;") { 6 } else { rest.chars().next().map_or(0, char::len_utf8) };
+        let mut o_end = o_last + width;
         for c in original[o_end..].chars() {
             if ('\u{300}'..='\u{36f}').contains(&c) {
                 o_end += c.len_utf8();
@@ -133,21 +231,7 @@ impl FoldedText {
                 break;
             }
         }
-        Span::new(o_start, o_end)
-    }
-
-    /// The original byte offset where folded byte `at` came from (text length past the end).
-    pub fn origin_of(&self, at: usize) -> usize {
-        self.origin.get(at).map_or(self.original_len, |&o| o as usize)
-    }
-}
-
-fn push(folded: &mut String, origin: &mut Vec<u32>, origin_len: &mut Vec<u8>, c: char, at: usize, width: usize) {
-    let n = c.len_utf8();
-    folded.push(c);
-    for _ in 0..n {
-        origin.push(at as u32);
-        origin_len.push(width as u8);
+        Span::new(self.origin_of(start), o_end)
     }
 }
 
@@ -186,6 +270,20 @@ mod tests {
     #[test]
     fn newline_runs_fold_to_one_newline() {
         assert_eq!(FoldedText::new("a \r\n\r\n b\tc").as_str(), "a\nb c");
+    }
+
+    #[test]
+    fn every_char_maps_back_to_itself() {
+        let original = "«Ёлки» —\u{a0}СБЕРом &quot;НИТ&quot;  Қазақстан 🏗️ Ü\u{ad}ber\r\n\tЖ";
+        let f = FoldedText::new(original);
+        for (at, c) in f.as_str().char_indices() {
+            if c == ' ' || c == '\n' {
+                continue;
+            }
+            let span = f.to_original(at, at + c.len_utf8(), original);
+            let folded_back = fold_str(span.slice(original));
+            assert_eq!(folded_back, c.to_string(), "folded char {c:?} at {at} maps to {:?}", span.slice(original));
+        }
     }
 
     #[test]

@@ -1,0 +1,3 @@
+//! Extractors: pure functions from a document's text and the loaded rules to items.
+
+pub mod money;

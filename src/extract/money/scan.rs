@@ -1,0 +1,338 @@
+//! Reading words and symbols right next to a number, forwards and backwards, folded the
+//! way the rule keys are (lower case, `ё` → `е`, dashes → `-`).
+//!
+//! Everything here looks at a few tokens on the same line: a money expression never spans
+//! a line break, and look-ahead is bounded so a long line costs nothing extra.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::text::{fold_char, Folded};
+
+/// Longest word we fold for a lookup; longer runs are not rule words.
+const MAX_WORD_CHARS: usize = 32;
+/// Most whitespace characters skipped between two tokens.
+const MAX_GAP_CHARS: usize = 4;
+
+/// Whitespace that may sit inside a money expression (not a line break).
+pub fn is_inline_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
+}
+
+/// Zero-width characters that may sit inside a word.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{300}'..='\u{36f}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || is_invisible(c)
+}
+
+fn char_at(text: &str, pos: usize) -> Option<char> {
+    text.get(pos..)?.chars().next()
+}
+
+pub fn char_before(text: &str, pos: usize) -> Option<char> {
+    text.get(..pos)?.chars().next_back()
+}
+
+/// Position after at most a few inline spaces from `pos`.
+pub fn skip_space(text: &str, pos: usize) -> usize {
+    let mut at = pos;
+    for c in text.get(pos..).unwrap_or("").chars().take(MAX_GAP_CHARS) {
+        if !is_inline_space(c) {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    at
+}
+
+/// Position before at most a few inline spaces ending at `pos`.
+pub fn skip_space_back(text: &str, pos: usize) -> usize {
+    let mut at = pos;
+    for c in text.get(..pos).unwrap_or("").chars().rev().take(MAX_GAP_CHARS) {
+        if !is_inline_space(c) {
+            break;
+        }
+        at -= c.len_utf8();
+    }
+    at
+}
+
+fn push_folded(key: &mut String, c: char) {
+    if let Folded::One(f) = fold_char(c) {
+        key.push(f);
+    }
+}
+
+/// A fast, deterministic hasher for the short folded keys (Fx-style: multiply and rotate).
+/// Keys come from the rule files, so hash flooding is not a concern.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fast = BuildHasherDefault<FxHasher>;
+
+/// Folded keys of one or more words (`долларов сша`), with the word prefixes of longer keys
+/// so a lookup reads a second word only when some key continues.
+pub struct Phrases<V> {
+    map: HashMap<String, V, Fast>,
+    continues: HashSet<String, Fast>,
+}
+
+impl<V> Default for Phrases<V> {
+    fn default() -> Self {
+        Phrases { map: HashMap::default(), continues: HashSet::default() }
+    }
+}
+
+impl<V> Phrases<V> {
+    /// Adds a folded key (words separated by one space); a later key replaces an earlier one.
+    pub fn insert(&mut self, key: String, value: V) {
+        for (i, _) in key.match_indices(' ') {
+            self.continues.insert(key[..i].to_string());
+        }
+        self.map.insert(key, value);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.map.get(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
+/// A token read at a position: a word (letters, with its trailing dot noted) or one symbol.
+/// Its folded text is appended to a key buffer.
+struct Token {
+    /// End without the trailing dot.
+    end: usize,
+    /// Whether a `.` follows the word directly.
+    dot: bool,
+    is_word: bool,
+}
+
+fn token_at(text: &str, pos: usize, key: &mut String) -> Option<Token> {
+    let rest = text.get(pos..)?;
+    let first = rest.chars().next()?;
+    if first.is_alphabetic() {
+        let mut end = pos;
+        for (n, c) in rest.chars().enumerate() {
+            if !is_word_char(c) {
+                break;
+            }
+            if n >= MAX_WORD_CHARS {
+                return None;
+            }
+            push_folded(key, c);
+            end += c.len_utf8();
+        }
+        let dot = text.as_bytes().get(end) == Some(&b'.');
+        Some(Token { end, dot, is_word: true })
+    } else if first.is_whitespace() || first.is_alphanumeric() {
+        None
+    } else {
+        push_folded(key, first);
+        Some(Token { end: pos + first.len_utf8(), dot: false, is_word: false })
+    }
+}
+
+/// The longest key of `phrases` written at `pos` (at most `max_words` tokens on one line);
+/// returns the value and the end of the matched text. Words match whole.
+pub fn lookup<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize, max_words: usize) -> Option<(&'m V, usize)> {
+    let mut key = String::with_capacity(48);
+    let mut best = None;
+    let mut at = pos;
+    for n in 0..max_words.max(1) {
+        if n > 0 {
+            key.push(' ');
+        }
+        let Some(tok) = token_at(text, at, &mut key) else { break };
+        let continues = if tok.dot {
+            key.push('.');
+            let with_dot = phrases.get(&key);
+            let continues = phrases.continues.contains(key.as_str());
+            key.pop();
+            match with_dot {
+                Some(v) => best = Some((v, tok.end + 1)),
+                None => {
+                    if let Some(v) = phrases.get(&key) {
+                        best = Some((v, tok.end));
+                    }
+                }
+            }
+            key.push('.');
+            at = tok.end + 1;
+            continues
+        } else {
+            if let Some(v) = phrases.get(&key) {
+                best = Some((v, tok.end));
+            }
+            at = tok.end;
+            tok.is_word && phrases.continues.contains(key.as_str())
+        };
+        if !continues {
+            break;
+        }
+        let next = skip_space(text, at);
+        if next == at {
+            break;
+        }
+        at = next;
+    }
+    best
+}
+
+/// The longest key of `phrases` that ends right before `pos` (one or two words, on one
+/// line); returns the value and where the matched text starts. The match starts at a word
+/// boundary.
+pub fn lookup_back<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> Option<(&'m V, usize)> {
+    let end1 = skip_space_back(text, pos);
+    let start1 = word_start_back(text, end1)?;
+    let mut key = String::with_capacity(32);
+    let end0 = skip_space_back(text, start1);
+    if end0 < start1 {
+        if let Some(start0) = word_start_back(text, end0) {
+            fold_into(&text[start0..end0], &mut key);
+            if phrases.continues.contains(key.as_str()) {
+                key.push(' ');
+                fold_into(&text[start1..end1], &mut key);
+                if let Some(v) = phrases.get(&key) {
+                    return Some((v, start0));
+                }
+            }
+            key.clear();
+        }
+    }
+    fold_into(&text[start1..end1], &mut key);
+    phrases.get(&key).map(|v| (v, start1))
+}
+
+/// Start of the word (or single symbol) that ends at `end`.
+fn word_start_back(text: &str, end: usize) -> Option<usize> {
+    let before = text.get(..end)?;
+    let last = before.chars().next_back()?;
+    if !is_word_char(last) {
+        if last.is_whitespace() || last.is_alphanumeric() {
+            return None;
+        }
+        return Some(end - last.len_utf8());
+    }
+    let mut start = end;
+    for (n, c) in before.chars().rev().enumerate() {
+        if !is_word_char(c) {
+            break;
+        }
+        if n >= MAX_WORD_CHARS {
+            return None;
+        }
+        start -= c.len_utf8();
+    }
+    Some(start)
+}
+
+fn fold_into(s: &str, key: &mut String) {
+    for c in s.chars() {
+        push_folded(key, c);
+    }
+}
+
+/// A currency form written right before a number at `pos` (`$500`, `USD 500`, `(US$500`):
+/// the value, where the form starts, and whether it is glued to the number.
+pub fn lookup_prefix<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> Option<(&'m V, usize, bool)> {
+    let end = skip_space_back(text, pos);
+    let glued = end == pos;
+    let before = text.get(..end)?;
+    // The run of non-space, non-digit characters before the number, at most 8 chars.
+    let mut starts = Vec::with_capacity(8);
+    let mut start = end;
+    for c in before.chars().rev().take(8) {
+        if c.is_whitespace() || c.is_ascii_digit() {
+            break;
+        }
+        start -= c.len_utf8();
+        starts.push(start);
+    }
+    // Longest suffix first; it must start at a word boundary.
+    let mut key = String::with_capacity(16);
+    for &s in starts.iter().rev() {
+        let first = char_at(text, s)?;
+        if first.is_alphabetic() && char_before(text, s).is_some_and(is_word_char) {
+            continue;
+        }
+        key.clear();
+        fold_into(&text[s..end], &mut key);
+        if let Some(v) = phrases.get(&key) {
+            return Some((v, s, glued));
+        }
+    }
+    None
+}
+
+/// Whether the word at `pos` ends at a word boundary (`end` is where it ends).
+pub fn ends_word(text: &str, end: usize) -> bool {
+    !char_at(text, end).is_some_and(is_word_char)
+}
+
+/// The line around byte `pos`.
+pub fn line_around(text: &str, pos: usize) -> &str {
+    let start = text.get(..pos).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+    let end = text.get(pos..).and_then(|a| a.find('\n')).map_or(text.len(), |i| pos + i);
+    text.get(start..end).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(keys: &[&str]) -> Phrases<usize> {
+        let mut p = Phrases::default();
+        for (i, k) in keys.iter().enumerate() {
+            p.insert(k.to_string(), i);
+        }
+        p
+    }
+
+    #[test]
+    fn forward_lookup_prefers_longest_and_handles_dots() {
+        let m = map(&["долларов", "долларов сша", "руб.", "р."]);
+        let t = "долларов США.";
+        assert_eq!(lookup(&m, t, 0, 3), Some((&1, t.len() - 1)));
+        assert_eq!(lookup(&m, "долларов, а", 0, 3), Some((&0, "долларов".len())));
+        assert_eq!(lookup(&m, "руб. 98", 0, 3), Some((&2, "руб.".len())));
+        assert_eq!(lookup(&m, "р", 0, 3), None);
+        assert_eq!(lookup(&m, "рублевый", 0, 3), None);
+    }
+
+    #[test]
+    fn backward_lookups() {
+        let m = map(&["до", "не более", "$", "usd"]);
+        let t = "сумма не более ";
+        assert_eq!(lookup_back(&m, t, t.len()), Some((&1, "сумма ".len())));
+        assert_eq!(lookup_back(&m, "вплоть до", "вплоть до".len()), Some((&0, "вплоть ".len())));
+        assert_eq!(lookup_back(&m, "вплоть до", "вплоть".len()), None);
+        let t = "цена:$";
+        assert_eq!(lookup_prefix(&m, t, t.len()), Some((&2, t.len() - 1, true)));
+        assert_eq!(lookup_prefix(&m, "(USD ", 5), Some((&3, 1, false)));
+        assert_eq!(lookup_prefix(&m, "XUSD", 4), None);
+    }
+}

@@ -1,0 +1,235 @@
+//! Sinks: the files of a run. They know nothing of Russian; they receive each document's
+//! items in input order and write CSV, JSONL and the summary.
+//!
+//! Every file is written under a temporary name in the output folder and renamed when the
+//! run completes, so a failed or interrupted run never leaves a half-written file that
+//! looks whole, and the previous run's files stay untouched until the new ones are ready.
+
+mod atomic;
+mod csv_style;
+pub mod merge;
+pub mod rows;
+pub mod stream;
+pub mod summary;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use atomic::{remove_pending, AtomicFiles};
+pub use csv_style::CsvStyle;
+use rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
+pub use summary::Summary;
+
+use crate::model::Extraction;
+
+/// A document after analysis, ready for the sinks.
+pub struct ProcessedDocument {
+    pub id: String,
+    /// Position in the input (see [`crate::corpus::RawDocument::seq`]).
+    pub seq: usize,
+    pub text: String,
+    pub encoding: &'static str,
+    pub notes: Vec<String>,
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub extraction: Extraction,
+}
+
+pub const MENTIONS_HEADER: &[&str] =
+    &["doc_id", "start", "end", "text", "type", "canonical", "entity_id", "source", "warning"];
+pub const ENTITIES_HEADER: &[&str] = &["doc_id", "entity_id", "type", "canonical", "mentions"];
+pub const QUOTES_HEADER: &[&str] = &[
+    "doc_id",
+    "quote_id",
+    "start",
+    "end",
+    "text",
+    "speaker",
+    "speaker_type",
+    "speaker_start",
+    "speaker_end",
+    "cue",
+    "attribution",
+    "kind",
+    "speaker_id",
+    "cue_start",
+    "cue_end",
+    "warning",
+];
+pub const MONEY_HEADER: &[&str] =
+    &["doc_id", "start", "end", "text", "amount", "amount_max", "currency", "qualifier", "kind"];
+
+/// The JSON form of one document: `documents.jsonl` lines and stream-mode output.
+#[derive(Serialize)]
+pub struct DocumentJson<'a> {
+    pub id: &'a str,
+    /// Position in the input, so `merge` can restore the order of a single run.
+    pub seq: usize,
+    pub encoding: &'a str,
+    /// Length in characters.
+    pub length: usize,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub notes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    pub mentions: &'a [MentionRow<'a>],
+    pub entities: &'a [EntityRow<'a>],
+    pub quotes: Vec<QuoteJson<'a>>,
+    pub money: &'a [MoneyRow<'a>],
+}
+
+#[derive(Serialize)]
+pub struct QuoteJson<'a> {
+    #[serde(flatten)]
+    pub quote: &'a QuoteRow<'a>,
+    pub parts: &'a [PartRow<'a>],
+}
+
+impl ProcessedDocument {
+    /// Writes this document as one JSON line.
+    pub fn write_json_line(&self, rows: &DocumentRows<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+        let json = DocumentJson {
+            id: &self.id,
+            seq: self.seq,
+            encoding: self.encoding,
+            length: self.text.chars().count(),
+            notes: &self.notes,
+            metadata: self.metadata.as_ref(),
+            mentions: &rows.mentions,
+            entities: &rows.entities,
+            quotes: rows.quotes.iter().map(|(quote, parts)| QuoteJson { quote, parts }).collect(),
+            money: &rows.money,
+        };
+        serde_json::to_writer(&mut *out, &json)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// The output folder of a run: CSV files, `documents.jsonl` and `summary.json`.
+pub struct OutputFiles {
+    style: CsvStyle,
+    files: AtomicFiles,
+    mentions: csv::Writer<BufWriter<File>>,
+    entities: csv::Writer<BufWriter<File>>,
+    quotes: csv::Writer<BufWriter<File>>,
+    money: csv::Writer<BufWriter<File>>,
+    documents: BufWriter<File>,
+    summary: BufWriter<File>,
+}
+
+impl OutputFiles {
+    /// Creates the folder if needed and opens every file under a temporary name.
+    ///
+    /// # Errors
+    /// When the folder cannot be created or written.
+    pub fn create(dir: &Path, style: CsvStyle) -> anyhow::Result<OutputFiles> {
+        let mut files = AtomicFiles::new(dir)?;
+        let mentions = csv_file(&mut files, "mentions.csv", MENTIONS_HEADER, style)?;
+        let entities = csv_file(&mut files, "entities.csv", ENTITIES_HEADER, style)?;
+        let quotes = csv_file(&mut files, "quotes.csv", QUOTES_HEADER, style)?;
+        let money = csv_file(&mut files, "money.csv", MONEY_HEADER, style)?;
+        let documents = files.create("documents.jsonl")?;
+        let summary = files.create("summary.json")?;
+        Ok(OutputFiles { style, files, mentions, entities, quotes, money, documents, summary })
+    }
+
+    /// Appends one document's rows to every file.
+    pub fn write_document(&mut self, doc: &ProcessedDocument) -> anyhow::Result<()> {
+        let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
+        let s = self.style;
+        for m in &rows.mentions {
+            let (start, end) = (m.start.to_string(), m.end.to_string());
+            self.mentions.write_record([
+                &*s.text_cell(m.doc_id),
+                &start,
+                &end,
+                &s.text_cell(m.text),
+                m.entity_type,
+                &s.text_cell(m.canonical),
+                &s.text_cell(m.entity_id),
+                m.source,
+                &s.text_cell(m.warning),
+            ])?;
+        }
+        for e in &rows.entities {
+            self.entities.write_record([
+                &*s.text_cell(e.doc_id),
+                &s.text_cell(e.entity_id),
+                e.entity_type,
+                &s.text_cell(e.canonical),
+                &e.mentions.to_string(),
+            ])?;
+        }
+        let opt = |n: Option<usize>| n.map_or(String::new(), |n| n.to_string());
+        for (q, _) in &rows.quotes {
+            self.quotes.write_record([
+                &*s.text_cell(q.doc_id),
+                &q.quote_id,
+                &q.start.to_string(),
+                &q.end.to_string(),
+                &s.text_cell(q.text),
+                &s.text_cell(q.speaker),
+                q.speaker_type,
+                &opt(q.speaker_start),
+                &opt(q.speaker_end),
+                &s.text_cell(q.cue),
+                q.attribution,
+                q.kind,
+                &s.text_cell(q.speaker_id),
+                &opt(q.cue_start),
+                &opt(q.cue_end),
+                &s.text_cell(q.warning),
+            ])?;
+        }
+        for m in &rows.money {
+            self.money.write_record([
+                &*s.text_cell(m.doc_id),
+                &m.start.to_string(),
+                &m.end.to_string(),
+                &s.text_cell(m.text),
+                &s.number_cell(m.amount),
+                &s.number_cell(m.amount_max),
+                m.currency,
+                m.qualifier,
+                m.kind,
+            ])?;
+        }
+        doc.write_json_line(&rows, &mut self.documents)?;
+        Ok(())
+    }
+
+    /// Flushes everything, writes the summary and renames every file into place.
+    ///
+    /// # Errors
+    /// When a write or rename fails; the temporary files are removed and earlier outputs
+    /// stay as they were.
+    pub fn finish(mut self, summary: &Summary) -> anyhow::Result<()> {
+        self.mentions.flush()?;
+        self.entities.flush()?;
+        self.quotes.flush()?;
+        self.money.flush()?;
+        self.documents.flush()?;
+        serde_json::to_writer_pretty(&mut self.summary, summary)?;
+        self.summary.write_all(b"\n")?;
+        self.summary.flush()?;
+        self.files.commit()
+    }
+}
+
+/// Opens a CSV file with its header (and a BOM in Excel mode).
+pub(crate) fn csv_file(
+    files: &mut AtomicFiles,
+    name: &str,
+    header: &[&str],
+    style: CsvStyle,
+) -> anyhow::Result<csv::Writer<BufWriter<File>>> {
+    let mut out = files.create(name)?;
+    if style.excel {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut writer = csv::WriterBuilder::new().delimiter(style.delimiter()).from_writer(out);
+    writer.write_record(header)?;
+    Ok(writer)
+}

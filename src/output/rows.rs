@@ -1,0 +1,187 @@
+//! Row types shared by the CSV and JSON writers: items with character offsets.
+//!
+//! The field order of each struct is the column order of its CSV file.
+
+use serde::Serialize;
+
+use crate::model::{Extraction, Mention, Money, Quote};
+use crate::text::{CharIndex, Span};
+
+#[derive(Debug, Serialize)]
+pub struct MentionRow<'a> {
+    pub doc_id: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    #[serde(rename = "type")]
+    pub entity_type: &'static str,
+    pub canonical: &'a str,
+    pub entity_id: &'a str,
+    pub source: &'static str,
+    pub warning: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EntityRow<'a> {
+    pub doc_id: &'a str,
+    pub entity_id: &'a str,
+    #[serde(rename = "type")]
+    pub entity_type: &'static str,
+    pub canonical: &'a str,
+    pub mentions: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuoteRow<'a> {
+    pub doc_id: &'a str,
+    pub quote_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub speaker: &'a str,
+    pub speaker_type: &'static str,
+    pub speaker_start: Option<usize>,
+    pub speaker_end: Option<usize>,
+    pub cue: &'a str,
+    pub attribution: &'static str,
+    pub kind: &'static str,
+    pub speaker_id: &'a str,
+    pub cue_start: Option<usize>,
+    pub cue_end: Option<usize>,
+    pub warning: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MoneyRow<'a> {
+    pub doc_id: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub amount: &'a str,
+    pub amount_max: &'a str,
+    pub currency: &'a str,
+    pub qualifier: &'static str,
+    pub kind: &'static str,
+}
+
+/// A quote's piece in character offsets (JSON only).
+#[derive(Debug, Serialize)]
+pub struct PartRow<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+}
+
+/// Every row of one document, offsets converted to characters.
+pub struct DocumentRows<'a> {
+    pub mentions: Vec<MentionRow<'a>>,
+    pub entities: Vec<EntityRow<'a>>,
+    pub quotes: Vec<(QuoteRow<'a>, Vec<PartRow<'a>>)>,
+    pub money: Vec<MoneyRow<'a>>,
+}
+
+impl<'a> DocumentRows<'a> {
+    pub fn new(doc_id: &'a str, text: &'a str, extraction: &'a Extraction) -> DocumentRows<'a> {
+        let index = CharIndex::new(text);
+        let chars = |span: Span| (index.char_offset(span.start), index.char_offset(span.end));
+        let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, chars(m.span))).collect();
+        let quotes = extraction
+            .quotes
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let parts = q
+                    .parts
+                    .iter()
+                    .map(|&p| {
+                        let (start, end) = chars(p);
+                        PartRow { start, end, text: p.slice(text) }
+                    })
+                    .collect();
+                (quote_row(doc_id, i, text, q, &chars), parts)
+            })
+            .collect();
+        let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, chars(m.span))).collect();
+        DocumentRows { entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
+    }
+}
+
+fn mention_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Mention, (start, end): (usize, usize)) -> MentionRow<'a> {
+    MentionRow {
+        doc_id,
+        start,
+        end,
+        text: m.span.slice(text),
+        entity_type: m.entity_type.as_str(),
+        canonical: &m.canonical,
+        entity_id: &m.entity_id,
+        source: m.source.as_str(),
+        warning: m.warning.as_deref().unwrap_or(""),
+    }
+}
+
+/// One row per distinct entity, in order of first mention.
+fn entity_rows<'a>(doc_id: &'a str, mentions: &'a [Mention]) -> Vec<EntityRow<'a>> {
+    let mut rows: Vec<EntityRow<'a>> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for m in mentions {
+        match index.get(m.entity_id.as_str()) {
+            Some(&i) => rows[i].mentions += 1,
+            None => {
+                index.insert(&m.entity_id, rows.len());
+                rows.push(EntityRow {
+                    doc_id,
+                    entity_id: &m.entity_id,
+                    entity_type: m.entity_type.as_str(),
+                    canonical: &m.canonical,
+                    mentions: 1,
+                });
+            }
+        }
+    }
+    rows
+}
+
+fn quote_row<'a>(
+    doc_id: &'a str,
+    i: usize,
+    text: &'a str,
+    q: &'a Quote,
+    chars: &dyn Fn(Span) -> (usize, usize),
+) -> QuoteRow<'a> {
+    let (start, end) = chars(q.span);
+    let speaker = q.speaker_span.map(chars);
+    let cue = q.cue_span.map(chars);
+    QuoteRow {
+        doc_id,
+        quote_id: format!("q{}", i + 1),
+        start,
+        end,
+        text: q.span.slice(text),
+        speaker: q.speaker.as_deref().unwrap_or(""),
+        speaker_type: q.speaker_type.map_or("", |t| t.as_str()),
+        speaker_start: speaker.map(|s| s.0),
+        speaker_end: speaker.map(|s| s.1),
+        cue: q.cue.as_deref().unwrap_or(""),
+        attribution: q.attribution.as_str(),
+        kind: q.kind.as_str(),
+        speaker_id: q.speaker_id.as_deref().unwrap_or(""),
+        cue_start: cue.map(|s| s.0),
+        cue_end: cue.map(|s| s.1),
+        warning: q.warning.as_deref().unwrap_or(""),
+    }
+}
+
+fn money_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Money, (start, end): (usize, usize)) -> MoneyRow<'a> {
+    MoneyRow {
+        doc_id,
+        start,
+        end,
+        text: m.span.slice(text),
+        amount: &m.amount,
+        amount_max: m.amount_max.as_deref().unwrap_or(""),
+        currency: &m.currency,
+        qualifier: m.qualifier.as_str(),
+        kind: m.kind.as_str(),
+    }
+}

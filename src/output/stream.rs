@@ -1,0 +1,40 @@
+//! Stream mode: one JSON line per document on stdout, in input order, as soon as a batch
+//! is done — a mapper for GNU parallel, Hadoop Streaming or Spark's `RDD.pipe`.
+
+use std::io::Write;
+
+use crate::corpus::Skipped;
+use crate::output::rows::DocumentRows;
+use crate::output::ProcessedDocument;
+use crate::pipeline::Sink;
+
+pub struct JsonlStream<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonlStream<W> {
+    pub fn new(out: W) -> JsonlStream<W> {
+        JsonlStream { out }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> Sink for JsonlStream<W> {
+    fn write_document(&mut self, doc: &ProcessedDocument) -> anyhow::Result<()> {
+        let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
+        doc.write_json_line(&rows, &mut self.out)?;
+        self.out.flush()?;
+        Ok(())
+    }
+
+    /// A skipped document is a line too, so a consumer sees every input: `{"id","skipped"}`.
+    fn write_skipped(&mut self, skipped: &Skipped) -> anyhow::Result<()> {
+        let line = serde_json::json!({"id": skipped.id, "skipped": skipped.reason});
+        serde_json::to_writer(&mut self.out, &line)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+}

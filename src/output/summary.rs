@@ -1,0 +1,93 @@
+//! `summary.json`: what a run found, skipped and loaded, and how long it took.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::Skipped;
+use crate::model::{Extraction, MoneyKind};
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ItemCounts {
+    pub mentions: usize,
+    pub entities: usize,
+    pub quotes: usize,
+    pub money: usize,
+    pub rates: usize,
+}
+
+impl ItemCounts {
+    pub fn add(&mut self, extraction: &Extraction) {
+        self.mentions += extraction.mentions.len();
+        let mut ids: Vec<&str> = extraction.mentions.iter().map(|m| m.entity_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.entities += ids.len();
+        self.quotes += extraction.quotes.len();
+        self.money += extraction.money.iter().filter(|m| m.kind == MoneyKind::Amount).count();
+        self.rates += extraction.money.iter().filter(|m| m.kind == MoneyKind::Rate).count();
+    }
+}
+
+/// Time spent per stage, summed over all documents and threads (seconds).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct StageTimes {
+    pub decode: f64,
+    pub normalise: f64,
+    pub gazetteer: f64,
+    pub entity_rules: f64,
+    pub quotes: f64,
+    pub money: f64,
+    pub write: f64,
+}
+
+impl StageTimes {
+    pub fn add(&mut self, other: &StageTimes) {
+        self.decode += other.decode;
+        self.normalise += other.normalise;
+        self.gazetteer += other.gazetteer;
+        self.entity_rules += other.entity_rules;
+        self.quotes += other.quotes;
+        self.money += other.money;
+        self.write += other.write;
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Timings {
+    /// Loading and compiling the dictionaries.
+    pub load_seconds: f64,
+    /// Reading, analysing and writing the corpus (wall clock).
+    pub run_seconds: f64,
+    pub mb_per_second: f64,
+    pub documents_per_second: f64,
+    /// CPU time per stage, summed over worker threads.
+    pub stages: StageTimes,
+}
+
+/// One dictionary file and how many entries it gave.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DictionaryInfo {
+    pub file: String,
+    pub kind: String,
+    pub entries: usize,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// Every input document found.
+    pub documents: usize,
+    pub processed: usize,
+    pub skipped: Vec<Skipped>,
+    /// Characters of the processed documents.
+    pub characters: usize,
+    pub bytes: u64,
+    pub items: ItemCounts,
+    pub encodings: BTreeMap<String, usize>,
+    /// Documents with a note (damaged bytes replaced, BOM removed, …): id → notes.
+    pub notes: BTreeMap<String, Vec<String>>,
+    pub dictionaries: Vec<DictionaryInfo>,
+    /// Dictionary problems (`file:line: …`).
+    pub dictionary_problems: Vec<String>,
+    pub timings: Timings,
+}

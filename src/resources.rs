@@ -1,0 +1,52 @@
+//! Everything loaded from the dictionary folders, validated and compiled once before the
+//! first document is read, then borrowed by every worker.
+
+use std::time::Instant;
+
+use crate::dict::roles::RoleNouns;
+use crate::dict::{Diagnostics, DictDirs};
+use crate::output::summary::DictionaryInfo;
+
+/// Dictionaries and rule data of a run (`Send + Sync`).
+pub struct Resources {
+    pub dirs: DictDirs,
+    pub roles: RoleNouns,
+    /// Every problem found while loading (errors and warnings, with `file:line`).
+    pub diagnostics: Diagnostics,
+    /// What was loaded, for the summary.
+    pub dictionaries: Vec<DictionaryInfo>,
+    pub load_seconds: f64,
+}
+
+impl Resources {
+    /// Loads every dictionary and rule file of `dirs`. Problems are collected in
+    /// `diagnostics`; the good rows always load.
+    pub fn load(dirs: DictDirs) -> Resources {
+        let started = Instant::now();
+        let mut diagnostics = Diagnostics::default();
+        let mut dictionaries = Vec::new();
+        for dir in dirs.dirs() {
+            if !dir.is_dir() {
+                diagnostics.error(dir, 0, "dictionary folder not found");
+            }
+        }
+        let roles = RoleNouns::load(&dirs, &mut diagnostics);
+        dictionaries.push(DictionaryInfo {
+            file: "rules/roles.tsv".into(),
+            kind: "role nouns".into(),
+            entries: roles.len(),
+        });
+        Resources { dirs, roles, diagnostics, dictionaries, load_seconds: started.elapsed().as_secs_f64() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Resources>();
+    }
+}
