@@ -177,4 +177,13 @@ mod tests {
             "{msgs:#?}"
         );
     }
+
+    #[test]
+    #[ignore = "prints what dict check says about the shipped dictionaries"]
+    fn print_shipped_check() {
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+        for d in check(&dirs).items {
+            println!("{d}");
+        }
+    }
 }

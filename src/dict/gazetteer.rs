@@ -22,10 +22,10 @@ use daachorse::{
 };
 
 use super::entities::{load_entries, Entry};
-use super::inflect::{fold_pattern, Inflector};
+use super::inflect::Inflector;
 use super::{Diagnostics, DictDirs};
 use crate::model::{Mention, MentionSource};
-use crate::text::FoldedText;
+use crate::text::{fold_str, FoldedText};
 
 /// Where a pattern came from: an entity, which alias, and whether it is the alias as
 /// written (rather than a generated form).
@@ -59,7 +59,7 @@ impl PatternTable {
                     }
                     f.folded
                 } else {
-                    vec![fold_pattern(alias)]
+                    vec![fold_str(alias)]
                 };
                 for (i, folded) in forms.into_iter().enumerate() {
                     if !folded.chars().any(char::is_alphanumeric) {

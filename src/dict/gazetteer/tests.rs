@@ -257,11 +257,11 @@ fn shipped_dictionaries_load_and_find_the_seed_names() {
         ids,
         [
             "per:bagdat-musin",
-            "org:government-kz",
+            "org:kz-government",
             "org:sber",
-            "org:mcriap",
+            "org:kz-mcriap",
             "per:askar-mamin",
-            "loc:semey"
+            "loc:kz-semey"
         ]
     );
 }

@@ -23,7 +23,7 @@ use paradigm::{lower, unchanged, CaseForms, Paradigm, Paradigms, CASES};
 
 use super::{tsv, Diagnostics, DictDirs};
 use crate::model::EntityType;
-use crate::text::{fold_char, fold_str, Folded};
+use crate::text::fold_str;
 
 /// How one word inflects (for [`word_forms`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -231,7 +231,7 @@ impl Inflector {
             &words,
             &words.iter().map(|w| w.core.to_string()).collect::<Vec<_>>(),
         );
-        let written_key = fold_pattern(&written);
+        let written_key = fold_str(&written);
         let mut out = AliasForms {
             forms: vec![written],
             folded: vec![written_key.clone()],
@@ -255,7 +255,7 @@ impl Inflector {
             }
             for combo in combos {
                 let form = join(&words, &combo);
-                let key = fold_pattern(&form);
+                let key = fold_str(&form);
                 if seen.contains(&key) {
                     continue;
                 }
@@ -373,41 +373,11 @@ fn flatten(cases: &CaseForms) -> Vec<String> {
     out
 }
 
-/// The same as [`fold_str`], faster for the short, plain strings aliases are (no
-/// `&quot;`, no line breaks): one pass of [`fold_char`] with spaces collapsed.
-pub fn fold_pattern(s: &str) -> String {
-    if s.contains('&') {
-        return fold_str(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        match fold_char(c) {
-            Folded::Nothing => {}
-            Folded::Space { newline } => {
-                if newline {
-                    return fold_str(s);
-                }
-                space = true;
-            }
-            Folded::One(f) => {
-                if space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = false;
-                out.push(f);
-            }
-        }
-    }
-    out
-}
-
-/// Two or more letters, all Cyrillic (a hyphenated word counts its parts).
+/// Letters only (a hyphen allowed), ending in at least two Cyrillic letters: `Казахстан`,
+/// and the mixed-script `Vласть` (→ `Vласти`), but not `Mail.ru`, `IT` or `2050`.
 fn is_cyrillic_word(word: &str) -> bool {
-    word.chars().count() >= 2
-        && word
-            .chars()
-            .all(|c| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | '-'))
+    let cyrillic = |c: &char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
+    word.chars().all(|c| c.is_alphabetic() || c == '-') && word.chars().rev().take(2).filter(cyrillic).count() == 2
 }
 
 /// All capitals, two letters or more (`МЦРИАП`, `РК`, `СБЕР`).

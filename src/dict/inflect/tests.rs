@@ -192,6 +192,8 @@ fn organisations_and_places() {
     a!("АО «НИТ»", Org, [], ["АО «НИТа»"]);
     a!("Sputnik Казахстан", Org, [], ["Sputnik Казахстана"]);
     a!("Halyk Bank", Org, [], ["Halyk Banka"]);
+    a!("Vласть", Org, ["Vласти", "Vластью"], []);
+    a!("Kaspi.kz", Org, [], ["Kaspi.kzа"]);
 }
 
 #[test]
@@ -284,30 +286,7 @@ fn table_macro_catches_a_wrong_form() {
     assert!(r.is_err());
 }
 
-#[test]
-fn fold_pattern_equals_fold_str() {
-    for s in [
-        "АО «НИТ»",
-        "  Нур–Султан ",
-        "Му\u{301}син\u{ad}",
-        "a\u{a0}\u{a0}b",
-        "АО &quot;НИТ&quot;",
-        "x\ny",
-        "Ёлкин",
-        "",
-        " ",
-        "🏗️Сбер",
-    ] {
-        assert_eq!(fold_pattern(s), fold_str(s), "{s:?}");
-    }
-}
-
 proptest::proptest! {
-    #[test]
-    fn fold_pattern_equals_fold_str_on_anything(s in "\\PC{0,20}|[ \u{a0}\u{ad}\u{301}«»–—ёЁA-Za-zА-Яа-я&;]{0,20}") {
-        proptest::prop_assert_eq!(fold_pattern(&s), fold_str(&s));
-    }
-
     #[test]
     fn alias_forms_never_panic(s in "\\PC{0,30}|[ \\-.«»А-Яа-яЁё]{0,30}") {
         for ty in [Per, Org, Loc] {
