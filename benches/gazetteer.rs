@@ -4,7 +4,8 @@
 //! Run: `cargo bench --bench gazetteer` (release build, one thread). Speeds are computed
 //! from the thread's CPU time, so a busy machine does not skew them (wall time is shown too). Optional:
 //! `GAZETKA_BENCH_MB=200` to change the corpus size, `GAZETKA_BENCH_ENTRIES=30000` to
-//! also time loading a synthetic dictionary of that many entries. It asserts the number of mentions, so
+//! also time loading a synthetic dictionary of that many entries, `GAZETKA_BENCH_DEFAULT_ONLY=1`
+//! to time only the default engine. It asserts the number of mentions, so
 //! it cannot time a broken run.
 
 use std::path::PathBuf;
@@ -61,12 +62,17 @@ fn main() {
 
     let entries = load_entries(&dirs, &mut Diagnostics::default());
     let inflector = Inflector::load(&dirs, &mut Diagnostics::default());
+    let only_default = std::env::var_os("GAZETKA_BENCH_DEFAULT_ONLY").is_some();
     for engine in Engine::ALL {
+        if only_default && engine != Engine::default() {
+            continue;
+        }
         let name = format!("{engine:?}{}", if engine == Engine::default() { " (default)" } else { "" });
         let t = Instant::now();
         let g = Gazetteer::with_engine(entries.clone(), &inflector, engine);
         let build = t.elapsed();
         // CPU time of this thread, so other processes on the machine do not count.
+        // 1. folding alone
         let c0 = thread_cpu();
         let mut folded_bytes = 0usize;
         for _ in 0..rounds {
@@ -74,25 +80,47 @@ fn main() {
                 folded_bytes += FoldedText::new(doc).as_str().len();
             }
         }
-        let c1 = thread_cpu();
-        let (w0, mut found) = (Instant::now(), 0usize);
+        let fold = thread_cpu() - c0;
+        assert!(folded_bytes > 0);
+        // 2. matching alone, on documents folded beforehand
+        let prefolded: Vec<FoldedText> = seeds.iter().map(|d| FoldedText::new(d)).collect();
+        let c0 = thread_cpu();
+        let mut found = 0usize;
+        for _ in 0..rounds {
+            for (doc, folded) in seeds.iter().zip(&prefolded) {
+                found += g.find(doc, folded).len();
+            }
+        }
+        let find = thread_cpu() - c0;
+        assert_eq!(found, per_round * rounds, "{name}: wrong number of mentions");
+        // 3. both, as the pipeline runs them
+        let (w0, c0) = (Instant::now(), thread_cpu());
+        let mut found_again = 0usize;
         for _ in 0..rounds {
             for doc in &seeds {
                 let folded = FoldedText::new(doc);
-                found += g.find(doc, &folded).len();
+                found_again += g.find(doc, &folded).len();
             }
         }
-        let wall = w0.elapsed();
-        let c2 = thread_cpu();
-        assert!(folded_bytes > 0);
-        assert_eq!(found, per_round * rounds, "{name}: wrong number of mentions");
-        let (fold, both) = (c1 - c0, c2 - c1);
-        let find = both.saturating_sub(fold);
+        let (both, wall) = (thread_cpu() - c0, w0.elapsed());
+        assert_eq!(found_again, found);
+        // 4. the automaton alone, word boundaries and mentions left out
+        let folded: Vec<String> = prefolded.iter().map(|f| f.as_str().to_string()).collect();
+        let c0 = thread_cpu();
+        let mut raw = 0usize;
+        for _ in 0..rounds {
+            for doc in &folded {
+                raw += g.raw_match_count(doc);
+            }
+        }
+        let raw_cpu = thread_cpu() - c0;
+        assert!(raw >= found);
         println!(
-            "{name}: compile {:.1} ms; CPU time: fold {:.0} MB/s, match {:.0} MB/s, fold+match {:.0} MB/s (wall {:.0} MB/s); {found} mentions",
+            "{name}: compile {:.1} ms; CPU time: fold {:.0} MB/s, match {:.0} MB/s (automaton alone {:.0} MB/s), fold+match {:.0} MB/s (wall {:.0} MB/s); {found} mentions",
             ms(build),
             mb(total) / fold.as_secs_f64(),
             mb(total) / find.as_secs_f64(),
+            mb(total) / raw_cpu.as_secs_f64(),
             mb(total) / both.as_secs_f64(),
             mb(total) / wall.as_secs_f64(),
         );
