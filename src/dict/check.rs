@@ -28,12 +28,14 @@ pub fn check_entries(entries: &[Entry], inflector: &Inflector, diagnostics: &mut
             continue;
         };
         for other in rest {
-            if !reported.insert((first.entry, other.entry)) && !(first.written && other.written) {
+            let both_written = first.written && other.written;
+            // One warning per pair of entities, except that every shared written alias is named.
+            if !reported.insert((first.entry, other.entry)) && !both_written {
                 continue;
             }
             let a = &entries[first.entry as usize];
             let b = &entries[other.entry as usize];
-            let what = if first.written && other.written {
+            let what = if both_written {
                 format!("alias \"{}\" is shared with {} ({})", b.aliases[other.alias as usize], a.id, a.origin)
             } else {
                 format!(

@@ -2,9 +2,10 @@
 //! gazetteer knows, in the format people edit by hand.
 //!
 //! ```text
-//! id	type	canonical	aliases	inflect	note
-//! per:bagdat-musin	PER	Багдат Мусин	Мусин|Б. Мусин	auto	министр цифрового развития
+//! id→type→canonical→aliases→inflect→note
+//! per:bagdat-musin→PER→Багдат Мусин→Мусин|Б. Мусин→auto→министр цифрового развития
 //! ```
+//! (`→` stands for a TAB.)
 //!
 //! Every bad row is reported as `file:line: problem` and skipped; the good rows load.
 //! Ids are unique across all files and folders; a duplicate names the first definition.

@@ -245,3 +245,23 @@ fn print_mid_word_candidates() {
         &bad[..bad.len().min(40)]
     );
 }
+
+proptest::proptest! {
+    /// Any text: no panic; spans sorted, disjoint, non-empty, on char boundaries, naming
+    /// a known entry.
+    #[test]
+    fn any_text_gives_valid_spans(
+        text in "(\\PC|[ \u{a0}\u{ad}\u{301}\u{200b}«»“”\"–—\\-]|Сбер|СБЕРом|РК|Мусин|Нур-Султан|АО «НИТ»|🏗️|\r\n){0,40}"
+    ) {
+        let g = gazetteer();
+        let folded = FoldedText::new(&text);
+        let mentions = g.find(&text, &folded);
+        let mut last_end = 0;
+        for m in &mentions {
+            proptest::prop_assert!(m.span.start >= last_end && m.span.start < m.span.end);
+            proptest::prop_assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end));
+            proptest::prop_assert!(g.entry(&m.entity_id).is_some());
+            last_end = m.span.end;
+        }
+    }
+}
