@@ -71,58 +71,70 @@ fn main() {
         let t = Instant::now();
         let g = Gazetteer::with_engine(entries.clone(), &inflector, engine);
         let build = t.elapsed();
-        // CPU time of this thread, so other processes on the machine do not count.
-        // 1. folding alone
-        let c0 = thread_cpu();
-        let mut folded_bytes = 0usize;
-        for _ in 0..rounds {
-            for doc in &seeds {
-                folded_bytes += FoldedText::new(doc).as_str().len();
-            }
-        }
-        let fold = thread_cpu() - c0;
-        assert!(folded_bytes > 0);
-        // 2. matching alone, on documents folded beforehand
+        // CPU time of this thread, so other processes on the machine do not count; the four
+        // passes are interleaved over TRIALS trials of a third of the corpus each and the best
+        // trial of each pass is kept, so a burst of load on the shared core skews none of them.
+        const TRIALS: usize = 3;
+        let part = rounds.div_ceil(TRIALS);
         let prefolded: Vec<FoldedText> = seeds.iter().map(|d| FoldedText::new(d)).collect();
-        let c0 = thread_cpu();
-        let mut found = 0usize;
-        for _ in 0..rounds {
-            for (doc, folded) in seeds.iter().zip(&prefolded) {
-                found += g.find(doc, folded).len();
-            }
-        }
-        let find = thread_cpu() - c0;
-        assert_eq!(found, per_round * rounds, "{name}: wrong number of mentions");
-        // 3. both, as the pipeline runs them
-        let (w0, c0) = (Instant::now(), thread_cpu());
-        let mut found_again = 0usize;
-        for _ in 0..rounds {
-            for doc in &seeds {
-                let folded = FoldedText::new(doc);
-                found_again += g.find(doc, &folded).len();
-            }
-        }
-        let (both, wall) = (thread_cpu() - c0, w0.elapsed());
-        assert_eq!(found_again, found);
-        // 4. the automaton alone, word boundaries and mentions left out
         let folded: Vec<String> = prefolded.iter().map(|f| f.as_str().to_string()).collect();
-        let c0 = thread_cpu();
-        let mut raw = 0usize;
-        for _ in 0..rounds {
-            for doc in &folded {
-                raw += g.raw_match_count(doc);
+        let mut best = [Duration::MAX; 4];
+        let mut wall = Duration::MAX;
+        let mut found = 0usize;
+        for _ in 0..TRIALS {
+            // 1. folding alone
+            let c0 = thread_cpu();
+            let mut folded_bytes = 0usize;
+            for _ in 0..part {
+                for doc in &seeds {
+                    folded_bytes += FoldedText::new(doc).as_str().len();
+                }
             }
+            best[0] = best[0].min(thread_cpu() - c0);
+            assert!(folded_bytes > 0);
+            // 2. matching alone, on documents folded beforehand
+            let c0 = thread_cpu();
+            found = 0;
+            for _ in 0..part {
+                for (doc, folded) in seeds.iter().zip(&prefolded) {
+                    found += g.find(doc, folded).len();
+                }
+            }
+            best[1] = best[1].min(thread_cpu() - c0);
+            assert_eq!(found, per_round * part, "{name}: wrong number of mentions");
+            // 3. both, as the pipeline runs them
+            let (w0, c0) = (Instant::now(), thread_cpu());
+            let mut found_again = 0usize;
+            for _ in 0..part {
+                for doc in &seeds {
+                    let folded = FoldedText::new(doc);
+                    found_again += g.find(doc, &folded).len();
+                }
+            }
+            best[2] = best[2].min(thread_cpu() - c0);
+            wall = wall.min(w0.elapsed());
+            assert_eq!(found_again, found);
+            // 4. the automaton alone, word boundaries and mentions left out
+            let c0 = thread_cpu();
+            let mut raw = 0usize;
+            for _ in 0..part {
+                for doc in &folded {
+                    raw += g.raw_match_count(doc);
+                }
+            }
+            best[3] = best[3].min(thread_cpu() - c0);
+            assert!(raw >= found);
         }
-        let raw_cpu = thread_cpu() - c0;
-        assert!(raw >= found);
+        let part_mb = mb(part * round_bytes);
+        let [fold, find, both, raw_cpu] = best;
         println!(
-            "{name}: compile {:.1} ms; CPU time: fold {:.0} MB/s, match {:.0} MB/s (automaton alone {:.0} MB/s), fold+match {:.0} MB/s (wall {:.0} MB/s); {found} mentions",
+            "{name}: compile {:.1} ms; CPU time: fold {:.0} MB/s, match {:.0} MB/s (automaton alone {:.0} MB/s), fold+match {:.0} MB/s (wall {:.0} MB/s); {found} mentions per {part_mb:.0} MB",
             ms(build),
-            mb(total) / fold.as_secs_f64(),
-            mb(total) / find.as_secs_f64(),
-            mb(total) / raw_cpu.as_secs_f64(),
-            mb(total) / both.as_secs_f64(),
-            mb(total) / wall.as_secs_f64(),
+            part_mb / fold.as_secs_f64(),
+            part_mb / find.as_secs_f64(),
+            part_mb / raw_cpu.as_secs_f64(),
+            part_mb / both.as_secs_f64(),
+            part_mb / wall.as_secs_f64(),
         );
     }
 }

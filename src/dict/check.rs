@@ -149,13 +149,4 @@ mod tests {
         assert!(msgs[0].contains("inflection.tsv:2: error: unknown paradigm \"verb\""), "{msgs:#?}");
         assert!(msgs[1].contains("inflection.tsv:3: error: empty dat"), "{msgs:#?}");
     }
-
-    #[test]
-    #[ignore = "prints what dict check says about the shipped dictionaries"]
-    fn print_shipped_check() {
-        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
-        for d in check(&dirs).items {
-            println!("{d}");
-        }
-    }
 }

@@ -178,28 +178,6 @@ fn shipped_dictionaries_load_and_find_the_seed_names() {
 }
 
 #[test]
-#[ignore = "prints the seed mentions for a look by eye"]
-fn print_seed_mentions() {
-    let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
-    let g = Gazetteer::load(&dirs, &mut Diagnostics::default());
-    let mut paths: Vec<_> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap().flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).unwrap();
-        for m in g.find(&text, &FoldedText::new(&text)) {
-            println!(
-                "{}\t{}\t{}\t{:?}",
-                p.file_name().unwrap().to_string_lossy(),
-                m.span.slice(&text),
-                m.entity_id,
-                m.warning
-            );
-        }
-    }
-}
-
-#[test]
 fn every_engine_finds_the_same() {
     let mut loader = EntryLoader::default();
     loader.add_text(Path::new("test.tsv"), DICT, &mut Diagnostics::default());
@@ -212,38 +190,6 @@ fn every_engine_finds_the_same() {
         let g = Gazetteer::with_engine(loader.entries.clone(), Inflector::builtin(), engine);
         assert_eq!(g.find(text, &folded), expected, "{engine:?}");
     }
-}
-
-#[test]
-#[ignore = "prints which patterns match inside words most (restarts cost speed)"]
-fn print_mid_word_candidates() {
-    let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
-    let entries = crate::dict::entities::load_entries(&dirs, &mut Diagnostics::default());
-    let table = PatternTable::build(&entries, Inflector::builtin());
-    let g = Gazetteer::from_entries(entries, Inflector::builtin());
-    let mut text = String::new();
-    for f in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap().flatten() {
-        text.push_str(&std::fs::read_to_string(f.path()).unwrap());
-    }
-    let folded = FoldedText::new(&text);
-    let hay = folded.as_str();
-    let mut raw = 0;
-    let mut bad: HashMap<&str, usize> = HashMap::new();
-    g.matcher.as_ref().unwrap().scan(hay, |s, e, p| {
-        raw += 1;
-        if !(starts_word(hay, s) && ends_word(hay, e)) {
-            *bad.entry(table.patterns[p].as_str()).or_default() += 1;
-        }
-        true
-    });
-    let mut bad: Vec<_> = bad.into_iter().collect();
-    bad.sort_by_key(|b| std::cmp::Reverse(b.1));
-    println!(
-        "{} bytes, {raw} raw matches, {} hits, mid-word: {:?}",
-        hay.len(),
-        g.hits(hay).len(),
-        &bad[..bad.len().min(40)]
-    );
 }
 
 proptest::proptest! {
