@@ -33,8 +33,15 @@ impl Token {
     }
 }
 
+/// Letters, digits and in-word invisibles; ASCII and Cyrillic are answered without the
+/// Unicode tables (the tokenizer asks this for every character of the corpus).
+#[inline]
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_invisible_in_word(c)
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric() || is_invisible_in_word(c),
+    }
 }
 
 /// Characters that may sit inside a word without splitting it.

@@ -1,0 +1,318 @@
+//! One document as the quote rules see it: the text, its entity mentions grouped into
+//! entities, the speech cues found in it, and bounded word-level views around a position
+//! (sentence limits, tokens, what a word is: role noun, pronoun, function word).
+//!
+//! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
+
+use std::collections::HashMap;
+
+use super::cues::CueHit;
+use super::marks::is_line_break;
+use super::rules::{Gender, Pronoun, QuoteRules, WordKind};
+use crate::dict::roles::{RoleNoun, RoleNouns};
+use crate::model::{EntityType, Mention};
+use crate::text::tokens::{tokenize, Token, TokenKind};
+use crate::text::{fold_str, Span};
+
+/// The farthest any local scan looks, in bytes.
+pub(crate) const MAX_SCAN: usize = 1200;
+
+/// One entity of the document (all mentions sharing an `entity_id`).
+#[derive(Clone, Debug)]
+pub(crate) struct Entity {
+    pub canonical: String,
+    pub id: String,
+    pub entity_type: EntityType,
+    pub count: usize,
+    /// Start of the first mention.
+    pub first: usize,
+    pub gender: Gender,
+}
+
+pub(crate) struct Doc<'a> {
+    pub text: &'a str,
+    pub mentions: &'a [Mention],
+    pub roles: &'a RoleNouns,
+    pub rules: &'a QuoteRules,
+    pub cues: Vec<CueHit>,
+    pub entities: Vec<Entity>,
+    /// Entity index of each mention.
+    pub mention_entity: Vec<usize>,
+    /// Role lookups by folded word (a window is often scanned more than once).
+    role_cache: std::cell::RefCell<HashMap<String, Option<&'a RoleNoun>>>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(
+        text: &'a str,
+        mentions: &'a [Mention],
+        roles: &'a RoleNouns,
+        rules: &'a QuoteRules,
+        cues: Vec<CueHit>,
+    ) -> Doc<'a> {
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut entities: Vec<Entity> = Vec::new();
+        let mut mention_entity = Vec::with_capacity(mentions.len());
+        for m in mentions {
+            let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };
+            let idx = *by_id.entry(key).or_insert_with(|| {
+                entities.push(Entity {
+                    canonical: m.canonical.clone(),
+                    id: m.entity_id.clone(),
+                    entity_type: m.entity_type,
+                    count: 0,
+                    first: m.span.start,
+                    gender: if m.entity_type == EntityType::Per {
+                        person_gender(&m.canonical, rules)
+                    } else {
+                        Gender::Any
+                    },
+                });
+                entities.len() - 1
+            });
+            let e = &mut entities[idx];
+            e.count += 1;
+            e.first = e.first.min(m.span.start);
+            mention_entity.push(idx);
+        }
+        Doc { text, mentions, roles, rules, cues, entities, mention_entity, role_cache: Default::default() }
+    }
+
+    pub fn entity_of(&self, mention: usize) -> &Entity {
+        &self.entities[self.mention_entity[mention]]
+    }
+
+    /// The mention that starts exactly at `pos`.
+    pub fn mention_starting_at(&self, pos: usize) -> Option<usize> {
+        let i = self.mentions.partition_point(|m| m.span.start < pos);
+        (i < self.mentions.len() && self.mentions[i].span.start == pos).then_some(i)
+    }
+
+    /// The mention covering byte `pos` (the last one starting at or before it).
+    pub fn mention_containing(&self, pos: usize) -> Option<usize> {
+        let i = self.mentions.partition_point(|m| m.span.start <= pos);
+        let mut k = i;
+        // Mentions are sorted by start and rarely overlap; look back a little.
+        while k > 0 && i - k < 4 {
+            k -= 1;
+            let m = &self.mentions[k];
+            if m.span.start <= pos && pos < m.span.end {
+                return Some(k);
+            }
+        }
+        None
+    }
+
+    /// Index of the cue starting exactly at `pos`.
+    pub fn cue_starting_at(&self, pos: usize) -> Option<usize> {
+        let i = self.cues.partition_point(|c| c.span.start < pos);
+        (i < self.cues.len() && self.cues[i].span.start == pos).then_some(i)
+    }
+
+    /// Indices of the cues starting in `[from, to)`.
+    pub fn cues_in(&self, from: usize, to: usize) -> std::ops::Range<usize> {
+        let a = self.cues.partition_point(|c| c.span.start < from);
+        let b = self.cues.partition_point(|c| c.span.start < to);
+        a..b.max(a)
+    }
+
+    /// Start of the sentence holding `pos`: after the last line break or `.!?…` followed by
+    /// a space, looking back no further than `floor` nor [`MAX_SCAN`] bytes.
+    pub fn sentence_start(&self, pos: usize, floor: usize) -> usize {
+        let limit = floor.max(pos.saturating_sub(MAX_SCAN));
+        let mut after_is_space = false;
+        let mut after_at = pos;
+        for (at, c) in self.text[..pos].char_indices().rev() {
+            if at < limit {
+                return after_at;
+            }
+            if is_line_break(c) {
+                return after_at;
+            }
+            if matches!(c, '.' | '!' | '?' | '…') && after_is_space {
+                return after_at;
+            }
+            after_is_space = c.is_whitespace();
+            after_at = at;
+        }
+        after_at.min(pos)
+    }
+
+    /// End of the sentence holding `pos`: the first line break or `.!?…` followed by a space
+    /// or the text end (the punctuation itself excluded), at most [`MAX_SCAN`] bytes on.
+    pub fn sentence_end(&self, pos: usize) -> usize {
+        let mut chars = self.text[pos..].char_indices().peekable();
+        while let Some((off, c)) = chars.next() {
+            let at = pos + off;
+            if at - pos > MAX_SCAN {
+                return at;
+            }
+            if is_line_break(c) {
+                return at;
+            }
+            if matches!(c, '.' | '!' | '?' | '…') {
+                match chars.peek() {
+                    None => return at,
+                    Some(&(_, n)) if n.is_whitespace() => return at,
+                    _ => {}
+                }
+            }
+        }
+        self.text.len()
+    }
+
+    /// End of the line holding `pos` (the line break itself excluded).
+    pub fn line_end(&self, pos: usize) -> usize {
+        self.text[pos..].char_indices().find(|&(_, c)| is_line_break(c)).map_or(self.text.len(), |(at, _)| pos + at)
+    }
+
+    /// Tokens of `[from, to)` with spans into the whole text.
+    pub fn tokens(&self, from: usize, to: usize) -> Vec<Token> {
+        let Some(slice) = self.text.get(from..to) else {
+            return Vec::new();
+        };
+        let mut tokens = tokenize(slice);
+        for t in &mut tokens {
+            t.span = Span::new(t.span.start + from, t.span.end + from);
+        }
+        tokens
+    }
+
+    /// Tokens of at most the last `max_bytes` of `[from, to)` (the first may be a word's tail).
+    pub fn tokens_tail(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+        let mut start = from.max(to.saturating_sub(max_bytes));
+        while start < to && !self.text.is_char_boundary(start) {
+            start += 1;
+        }
+        self.tokens(start, to)
+    }
+
+    /// Tokens of at most the first `max_bytes` of `[from, to)` (the last may be cut).
+    pub fn tokens_head(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+        let mut end = to.min(from.saturating_add(max_bytes));
+        while end > from && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.tokens(from, end)
+    }
+
+    /// Number of words in `span`, counting no further than `cap`.
+    pub fn word_count_upto(&self, span: Span, cap: usize) -> usize {
+        let Some(s) = self.text.get(span.start..span.end) else {
+            return 0;
+        };
+        let mut count = 0;
+        let mut in_word = false;
+        for c in s.chars() {
+            let w = is_word_char_fast(c);
+            if w && !in_word {
+                count += 1;
+                if count >= cap {
+                    return count;
+                }
+            }
+            in_word = w || (in_word && matches!(c, '-' | '\u{301}' | '\u{ad}'));
+        }
+        count
+    }
+
+    pub fn words_at_least(&self, span: Span, n: usize) -> bool {
+        n == 0 || self.word_count_upto(span, n) >= n
+    }
+
+    /// The folded form of a token (case, `ё`, invisible characters), without building a
+    /// whole [`crate::text::FoldedText`].
+    pub fn folded(&self, t: &Token) -> String {
+        let mut out = String::with_capacity(t.span.len());
+        for c in t.text(self.text).chars() {
+            match c {
+                'а'..='е' | 'ж'..='я' | 'a'..='z' | '0'..='9' | '-' => out.push(c),
+                'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+                'ё' | 'Ё' => out.push('е'),
+                'A'..='Z' => out.push(c.to_ascii_lowercase()),
+                // Everything else as the folded view folds it (invisible characters dropped).
+                c => out.push_str(&fold_str(c.encode_utf8(&mut [0; 4]))),
+            }
+        }
+        out
+    }
+
+    pub fn role(&self, t: &Token) -> Option<&'a RoleNoun> {
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        let key = self.folded(t);
+        if let Some(hit) = self.role_cache.borrow().get(&key) {
+            return *hit;
+        }
+        let hit = self.roles.lookup(&key);
+        self.role_cache.borrow_mut().insert(key, hit);
+        hit
+    }
+
+    /// Whether a role-noun token is in the dictionary form (nominative singular).
+    pub fn role_is_nominative(&self, t: &Token, role: &RoleNoun) -> bool {
+        self.folded(t) == fold_str(&role.role)
+    }
+
+    pub fn pronoun(&self, t: &Token) -> Option<Pronoun> {
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        self.rules.pronouns.get(&self.folded(t)).copied()
+    }
+
+    pub fn word_kind(&self, t: &Token) -> Option<WordKind> {
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        self.rules.word_kind(&self.folded(t))
+    }
+
+    pub fn is_name_noun(&self, t: &Token) -> bool {
+        t.kind == TokenKind::Word && self.rules.name_nouns.contains_key(&self.folded(t))
+    }
+
+    /// The character right before `pos`.
+    pub fn char_before(&self, pos: usize) -> Option<char> {
+        self.text.get(..pos)?.chars().next_back()
+    }
+}
+
+/// `char::is_alphanumeric` with a fast path for Cyrillic and ASCII (the Unicode table lookup
+/// dominates otherwise).
+#[inline]
+pub(crate) fn is_word_char_fast(c: char) -> bool {
+    match c {
+        'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | 'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphanumeric(),
+    }
+}
+
+/// Whether `c` is one of the dash family (a lone `-` included).
+pub(crate) fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−')
+}
+
+/// Whether a punctuation token stops a speaker scan: quotation marks, brackets, colons, dashes.
+pub(crate) fn is_scan_stop(c: char) -> bool {
+    is_dash(c) || matches!(c, '«' | '»' | '„' | '“' | '”' | '"' | ':' | ';' | '(' | ')' | '[' | ']' | '&')
+}
+
+/// A person's grammatical gender, guessed from the ending of the last word of the canonical
+/// name with the endings of `quote_words.tsv` (longest ending wins).
+pub(crate) fn person_gender(canonical: &str, rules: &QuoteRules) -> Gender {
+    let Some(last) = canonical.split_whitespace().next_back() else {
+        return Gender::Any;
+    };
+    let last = fold_str(last);
+    let fem = rules.female_endings.iter().find(|e| last.ends_with(e.as_str())).map_or(0, |e| e.chars().count());
+    let masc = rules.male_endings.iter().find(|e| last.ends_with(e.as_str())).map_or(0, |e| e.chars().count());
+    match (fem, masc) {
+        (0, 0) => Gender::Any,
+        (f, m) if f > m => Gender::Fem,
+        (f, m) if m > f => Gender::Masc,
+        _ => Gender::Any,
+    }
+}
