@@ -6,7 +6,11 @@
 //! - `DIR/lexicon/*` — generated lexicons (first names, surnames, patronymics, toponyms);
 //! - `DIR/rules/NAME.tsv` — rule data (speech cues, role nouns, currencies, …).
 
+pub mod check;
 pub mod diagnostics;
+pub mod entities;
+pub mod gazetteer;
+pub mod inflect;
 pub mod lexicon;
 pub mod roles;
 pub mod tsv;

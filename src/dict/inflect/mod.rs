@@ -1,0 +1,364 @@
+//! Russian inflection of dictionary aliases: from `Багдат Мусин` to every written form a
+//! news text may use (`Багдата Мусина`, `Багдатом Мусиным`, …).
+//!
+//! Forms are generated once, at load time, so matching is one automaton pass. The endings
+//! are data (`rules/inflection.tsv`); this module decides which word of a name inflects by
+//! which paradigm:
+//! - persons: every word, as first name, patronymic or surname, by the person's gender;
+//! - organisations and places: the adjectives before the head noun and the head noun,
+//!   never the genitive chain after it (`Министерства цифрового развития`);
+//! - hyphenated words inflect their last part (`Нур-Султане`); words ending in a vowel
+//!   other than `а`/`я`, Latin words, initials and unpronounceable acronyms stay as they are;
+//!   pronounceable acronyms take lower-case endings (`СБЕРа`, `НИТом`).
+//!
+//! A generated form that is a common Russian word (`rules/common_words.tsv`) is dropped.
+
+mod paradigm;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use paradigm::{lower, unchanged, CaseForms, Paradigm, Paradigms, CASES};
+
+use super::{tsv, Diagnostics, DictDirs};
+use crate::model::EntityType;
+use crate::text::fold_str;
+
+/// How one word inflects (for [`word_forms`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WordClass {
+    /// A man's first name or patronymic (`Багдат`, `Батырбекович`).
+    MascName,
+    /// A woman's first name or patronymic (`Айгерим`, `Динара`, `Асель`).
+    FemName,
+    /// A man's surname (`Мусин`, `Греф`).
+    MascSurname,
+    /// A woman's surname (`Мамина`).
+    FemSurname,
+    Noun,
+    Adjective,
+    Indeclinable,
+    /// Noun or adjective, guessed from the ending.
+    Auto,
+}
+
+/// The forms of one alias, and the generated forms left out because they are common words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AliasForms {
+    /// The alias as written first, then its other forms, without duplicates.
+    pub forms: Vec<String>,
+    /// `forms`, folded as the matcher sees them (`fold_str`).
+    pub folded: Vec<String>,
+    /// Generated forms that equal a common word and are therefore not matched.
+    pub dropped: Vec<String>,
+}
+
+/// The ending tables and the common-word list, ready to inflect.
+#[derive(Clone, Debug, Default)]
+pub struct Inflector {
+    paradigms: Paradigms,
+    /// Folded common words and their forms.
+    common: HashSet<String>,
+}
+
+const BUILTIN_INFLECTION: &str = include_str!("../../../dictionaries/rules/inflection.tsv");
+const BUILTIN_COMMON: &str = include_str!("../../../dictionaries/rules/common_words.tsv");
+
+/// Most forms generated per case of a multi-word alias (the product of alternatives).
+const MAX_COMBINATIONS: usize = 32;
+
+impl Inflector {
+    pub const INFLECTION_FILE: &'static str = "inflection.tsv";
+    pub const COMMON_WORDS_FILE: &'static str = "common_words.tsv";
+
+    /// The tables shipped in `dictionaries/rules/`, compiled into the binary.
+    pub fn builtin() -> &'static Inflector {
+        static BUILTIN: OnceLock<Inflector> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let mut d = Diagnostics::default();
+            let paradigms = Paradigms::from_text(Path::new("<built-in inflection.tsv>"), BUILTIN_INFLECTION, &mut d);
+            let mut inflector = Inflector { paradigms, common: HashSet::new() };
+            if let Some(t) = tsv::parse_tsv(Path::new("<built-in common_words.tsv>"), BUILTIN_COMMON, &["word"], &mut d)
+            {
+                inflector.add_common_words(&t);
+            }
+            debug_assert!(d.items.is_empty(), "{:?}", d.items);
+            inflector
+        })
+    }
+
+    /// The tables of the dictionary folders (`DIR/rules/inflection.tsv`,
+    /// `DIR/rules/common_words.tsv`), later folders adding to earlier ones; the built-in
+    /// table when no folder has one.
+    pub fn load(dirs: &DictDirs, diagnostics: &mut Diagnostics) -> Inflector {
+        let builtin = Inflector::builtin();
+        let mut inflector = Inflector::default();
+        let inflection_files = dirs.rule_files(Self::INFLECTION_FILE);
+        if inflection_files.is_empty() {
+            inflector.paradigms = builtin.paradigms.clone();
+        }
+        for path in inflection_files {
+            if let Some(t) =
+                tsv::read_tsv(&path, &["paradigm", "ending", "gen", "dat", "acc", "ins", "prep"], diagnostics)
+            {
+                inflector.paradigms.add_table(&t, diagnostics);
+            }
+        }
+        let common_files = dirs.rule_files(Self::COMMON_WORDS_FILE);
+        if common_files.is_empty() {
+            inflector.common = builtin.common.clone();
+        }
+        for path in common_files {
+            if let Some(t) = tsv::read_tsv(&path, &["word"], diagnostics) {
+                inflector.add_common_words(&t);
+            }
+        }
+        inflector
+    }
+
+    fn add_common_words(&mut self, table: &tsv::TsvTable) {
+        for row in &table.rows {
+            let word = table.field(row, "word");
+            if word.is_empty() {
+                continue;
+            }
+            let forms = table.field(row, "forms");
+            self.common.insert(fold_str(word));
+            if forms.is_empty() {
+                for f in self.word_forms(word, WordClass::Noun) {
+                    self.common.insert(fold_str(&f));
+                }
+            } else {
+                self.common.extend(forms.split('|').map(fold_str).filter(|f| !f.is_empty()));
+            }
+        }
+    }
+
+    /// Whether `word` (any case) is a common word or a form of one.
+    pub fn is_common_word(&self, word: &str) -> bool {
+        self.common.contains(&fold_str(word))
+    }
+
+    /// The forms of one word of class `class`, the word itself first.
+    pub fn word_forms(&self, word: &str, class: WordClass) -> Vec<String> {
+        flatten(&self.word_cases(word, class))
+    }
+
+    /// Every case of one word. A hyphenated word inflects its last part.
+    fn word_cases(&self, word: &str, class: WordClass) -> CaseForms {
+        if let Some((head, last)) = word.rsplit_once('-') {
+            if !head.is_empty() && !last.is_empty() {
+                return self.word_cases(last, class).map(|v| v.into_iter().map(|f| format!("{head}-{f}")).collect());
+            }
+        }
+        if class == WordClass::Indeclinable || !is_cyrillic_word(word) {
+            return unchanged(word);
+        }
+        if is_acronym(word) {
+            return if acronym_inflects(word) { self.inflect_by(word, Paradigm::Noun) } else { unchanged(word) };
+        }
+        let paradigm = match class {
+            WordClass::MascName => Paradigm::NameM,
+            WordClass::FemName => Paradigm::NameF,
+            WordClass::MascSurname if self.paradigms.fits(Paradigm::SurnameM, word) => Paradigm::SurnameM,
+            WordClass::MascSurname => Paradigm::NameM,
+            WordClass::FemSurname if self.paradigms.fits(Paradigm::SurnameF, word) => Paradigm::SurnameF,
+            WordClass::FemSurname => Paradigm::NameF,
+            WordClass::Noun => Paradigm::Noun,
+            WordClass::Adjective => Paradigm::Adj,
+            WordClass::Auto if self.is_adjective(word) => Paradigm::Adj,
+            WordClass::Auto | WordClass::Indeclinable => Paradigm::Noun,
+        };
+        self.inflect_by(word, paradigm)
+    }
+
+    fn inflect_by(&self, word: &str, paradigm: Paradigm) -> CaseForms {
+        self.paradigms.inflect(word, paradigm).unwrap_or_else(|| unchanged(word))
+    }
+
+    /// An adjective ending fits at least as long as any noun ending (`Алматинская`,
+    /// `Национальные`; not `Управление`, whose `ение` beats the adjectival `ие`).
+    fn is_adjective(&self, word: &str) -> bool {
+        let lw = lower(word);
+        match (self.paradigms.ending_len(Paradigm::Adj, &lw), self.paradigms.ending_len(Paradigm::Noun, &lw)) {
+            (Some(a), Some(n)) => a >= n,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// What an `inflect=auto` alias of an entity of type `entity_type` matches.
+    pub fn alias_forms(&self, alias: &str, entity_type: EntityType) -> AliasForms {
+        let words = split_words(alias);
+        if words.is_empty() {
+            return AliasForms::default();
+        }
+        let cases: Vec<CaseForms> = match entity_type {
+            EntityType::Per => self.person_cases(&words),
+            EntityType::Org | EntityType::Loc => self.name_cases(&words),
+        };
+        let written = join(&words, &words.iter().map(|w| w.core.to_string()).collect::<Vec<_>>());
+        let written_key = fold_str(&written);
+        let mut out = AliasForms { forms: vec![written], folded: vec![written_key.clone()], dropped: Vec::new() };
+        let mut seen: HashSet<String> = HashSet::from([written_key]);
+        for case in 0..CASES {
+            let mut combos: Vec<Vec<String>> = vec![Vec::new()];
+            for word in &cases {
+                let mut next = Vec::new();
+                for combo in &combos {
+                    for form in &word[case] {
+                        if next.len() < MAX_COMBINATIONS {
+                            let mut c = combo.clone();
+                            c.push(form.clone());
+                            next.push(c);
+                        }
+                    }
+                }
+                combos = next;
+            }
+            for combo in combos {
+                let form = join(&words, &combo);
+                let key = fold_str(&form);
+                if seen.contains(&key) {
+                    continue;
+                }
+                if words.len() == 1 && self.common.contains(&key) {
+                    out.dropped.push(form);
+                } else {
+                    out.forms.push(form);
+                    out.folded.push(key.clone());
+                }
+                seen.insert(key);
+            }
+        }
+        out
+    }
+
+    /// Every word of a person's name inflects, by the person's gender.
+    fn person_cases(&self, words: &[Word<'_>]) -> Vec<CaseForms> {
+        let female = words.iter().any(|w| self.paradigms.fits(Paradigm::Female, last_part(w.core)));
+        let surname_paradigm = if female { Paradigm::SurnameF } else { Paradigm::SurnameM };
+        let is_surname = |w: &Word<'_>| self.paradigms.fits(surname_paradigm, last_part(w.core));
+        let last_is_surname = words.last().is_some_and(is_surname);
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let surname = is_surname(w) && !(i == 0 && words.len() > 1 && last_is_surname);
+                let class = match (surname, female) {
+                    (true, false) => WordClass::MascSurname,
+                    (true, true) => WordClass::FemSurname,
+                    (false, false) => WordClass::MascName,
+                    (false, true) => WordClass::FemName,
+                };
+                self.word_cases(w.core, class)
+            })
+            .collect()
+    }
+
+    /// Adjectives before the head noun and the head noun inflect; the rest stays.
+    fn name_cases(&self, words: &[Word<'_>]) -> Vec<CaseForms> {
+        let mut out = Vec::with_capacity(words.len());
+        let mut head_seen = false;
+        for w in words {
+            if head_seen {
+                out.push(unchanged(w.core));
+                continue;
+            }
+            let last = last_part(w.core);
+            if is_cyrillic_word(last) && !is_acronym(last) && self.is_adjective(last) {
+                out.push(self.word_cases(w.core, WordClass::Adjective));
+            } else {
+                out.push(self.word_cases(w.core, WordClass::Noun));
+                head_seen = true;
+            }
+        }
+        out
+    }
+}
+
+/// One word of an alias: punctuation around it (`«`, `»`, `,`) and its letters.
+#[derive(Debug)]
+struct Word<'a> {
+    before: &'a str,
+    core: &'a str,
+    after: &'a str,
+}
+
+fn split_words(alias: &str) -> Vec<Word<'_>> {
+    alias
+        .split_whitespace()
+        .map(|token| {
+            let start = token.find(char::is_alphanumeric).unwrap_or(token.len());
+            let end = token
+                .rfind(char::is_alphanumeric)
+                .map_or(start, |i| i + token[i..].chars().next().map_or(1, char::len_utf8));
+            let end = end.max(start);
+            Word { before: &token[..start], core: &token[start..end], after: &token[end..] }
+        })
+        .collect()
+}
+
+fn join(words: &[Word<'_>], cores: &[String]) -> String {
+    let mut s = String::new();
+    for (w, core) in words.iter().zip(cores) {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(w.before);
+        s.push_str(core);
+        s.push_str(w.after);
+    }
+    s
+}
+
+fn last_part(word: &str) -> &str {
+    word.rsplit('-').next().unwrap_or(word)
+}
+
+fn flatten(cases: &CaseForms) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for form in cases.iter().flatten() {
+        if !out.contains(form) {
+            out.push(form.clone());
+        }
+    }
+    out
+}
+
+/// Letters only (a hyphen allowed), ending in at least two Cyrillic letters: `Казахстан`,
+/// and the mixed-script `Vласть` (→ `Vласти`), but not `Mail.ru`, `IT` or `2050`.
+fn is_cyrillic_word(word: &str) -> bool {
+    let cyrillic = |c: &char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
+    word.chars().all(|c| c.is_alphabetic() || c == '-') && word.chars().rev().take(2).filter(cyrillic).count() == 2
+}
+
+/// All capitals, two letters or more (`МЦРИАП`, `РК`, `СБЕР`).
+fn is_acronym(word: &str) -> bool {
+    word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !word.chars().any(char::is_lowercase)
+}
+
+/// Acronyms read as a word and ending in a consonant take case endings (`НИТа`, `СБЕРом`);
+/// spelled-out or vowel-final ones (`РК`, `США`, `СНГ`) do not.
+fn acronym_inflects(word: &str) -> bool {
+    let lw = lower(word);
+    let vowel = |c: char| "аеиоуыэюя".contains(c);
+    lw.chars().count() >= 3
+        && lw.chars().any(vowel)
+        && lw.chars().last().is_some_and(|c| !vowel(c) && c != 'ь' && c != 'й')
+}
+
+/// What `gazetka dict forms WORDS` prints: the forms an `inflect=auto` alias written as
+/// `alias` matches, by the shipped rules.
+pub fn alias_forms(alias: &str, entity_type: EntityType) -> Vec<String> {
+    Inflector::builtin().alias_forms(alias, entity_type).forms
+}
+
+/// The forms of one word by the shipped rules (used for hand-listed lexicon names).
+pub fn word_forms(word: &str, class: WordClass) -> Vec<String> {
+    Inflector::builtin().word_forms(word, class)
+}
+
+#[cfg(test)]
+mod tests;
