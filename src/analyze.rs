@@ -21,7 +21,8 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
     };
     let folded = FoldedText::new(text);
     lap(&mut times.normalise);
-    let mentions = Vec::new();
+    let mentions = resources.gazetteer.find(text, &folded);
+    lap(&mut times.gazetteer);
     let quotes = quotes::extract_quotes_folded(text, &folded, &mentions, &resources.roles, &resources.quotes);
     lap(&mut times.quotes);
     let money = money::extract_money(text, &resources.money);

@@ -9,7 +9,10 @@ use clap::Parser;
 
 use gazetka::cli::{Cli, Command, DictCommand, ExtractArgs, Format};
 use gazetka::corpus::InputSpec;
+use gazetka::dict::check::check_entries;
+use gazetka::dict::inflect::Inflector;
 use gazetka::dict::{DictDirs, Severity};
+use gazetka::model::EntityType;
 use gazetka::output::{CsvStyle, OutputFiles, Summary};
 use gazetka::pipeline::{self, RunOptions, Shard};
 use gazetka::resources::Resources;
@@ -123,16 +126,70 @@ fn dict(command: DictCommand) -> anyhow::Result<ExitCode> {
     match command {
         DictCommand::Check { dicts } => {
             let resources = Resources::load(DictDirs::new(dicts));
-            for problem in &resources.diagnostics.items {
-                println!("{problem}");
+            let mut diagnostics = resources.diagnostics.clone();
+            check_entries(resources.gazetteer.entries(), &resources.inflector, &mut diagnostics);
+            let mut out = std::io::stdout().lock();
+            for problem in &diagnostics.items {
+                writeln!(out, "{problem}")?;
             }
-            let errors = resources.diagnostics.errors().count();
-            let warnings = resources.diagnostics.warnings().count();
-            println!("{errors} error(s), {warnings} warning(s)");
+            let errors = diagnostics.errors().count();
+            let warnings = diagnostics.warnings().count();
+            writeln!(
+                out,
+                "{errors} error(s), {warnings} warning(s); {} entities, {} patterns, {} lexicon forms",
+                resources.gazetteer.entry_count(),
+                resources.gazetteer.pattern_count(),
+                resources.lexicon.len()
+            )?;
             Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
-        DictCommand::Forms { .. } | DictCommand::Match { .. } => {
-            anyhow::bail!("this dictionary command arrives with the gazetteer")
+        DictCommand::Forms { entity_type, words } => {
+            let entity_type = EntityType::parse(&entity_type)
+                .ok_or_else(|| anyhow::anyhow!("--type {entity_type:?}: use PER, ORG or LOC"))?;
+            let forms = Inflector::builtin().alias_forms(&words.join(" "), entity_type);
+            let mut out = std::io::stdout().lock();
+            for form in &forms.forms {
+                writeln!(out, "{form}")?;
+            }
+            for form in &forms.dropped {
+                writeln!(out, "{form}\t(not matched: a common word)")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DictCommand::Match { text, file, dicts } => {
+            let text = match (text, file) {
+                (Some(text), None) => text,
+                (None, Some(path)) => {
+                    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                    gazetka::corpus::decode::decode(&bytes)
+                        .map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))?
+                        .text
+                }
+                _ => anyhow::bail!("give the sample either as TEXT or with --file F"),
+            };
+            let resources = Resources::load(DictDirs::new(dicts));
+            for problem in resources.diagnostics.errors() {
+                eprintln!("{problem}");
+            }
+            let mut times = Default::default();
+            let extraction = gazetka::analyze::analyze(&text, &resources, &mut times);
+            let index = gazetka::text::CharIndex::new(&text);
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "start\tend\ttext\ttype\tentity_id\tcanonical\tsource")?;
+            for m in &extraction.mentions {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    index.char_offset(m.span.start),
+                    index.char_offset(m.span.end),
+                    m.span.slice(&text),
+                    m.entity_type.as_str(),
+                    m.entity_id,
+                    m.canonical,
+                    m.source.as_str()
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

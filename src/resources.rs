@@ -3,6 +3,10 @@
 
 use std::time::Instant;
 
+use crate::dict::entities::load_entries;
+use crate::dict::gazetteer::Gazetteer;
+use crate::dict::inflect::{Inflector, WordClass};
+use crate::dict::lexicon::{Gender, Lexicon, NameClass};
 use crate::dict::roles::RoleNouns;
 use crate::dict::{Diagnostics, DictDirs};
 use crate::extract::money::MoneyRules;
@@ -12,6 +16,9 @@ use crate::output::summary::DictionaryInfo;
 /// Dictionaries and rule data of a run (`Send + Sync`).
 pub struct Resources {
     pub dirs: DictDirs,
+    pub inflector: Inflector,
+    pub gazetteer: Gazetteer,
+    pub lexicon: Lexicon,
     pub roles: RoleNouns,
     pub money: MoneyRules,
     pub quotes: QuoteRules,
@@ -34,6 +41,14 @@ impl Resources {
                 diagnostics.error(dir, 0, "dictionary folder not found");
             }
         }
+        let inflector = Inflector::load(&dirs, &mut diagnostics);
+        let entries = load_entries(&dirs, &mut diagnostics);
+        dictionaries.push(info("entities/", "gazetteer entities", entries.len()));
+        let gazetteer = Gazetteer::from_entries(entries, &inflector);
+        let lexicon = Lexicon::load(&dirs, &mut diagnostics, &|lemma, class, gender| {
+            inflector.word_forms(lemma, lexicon_word_class(class, gender))
+        });
+        dictionaries.push(info("lexicon/", "name and place forms", lexicon.len()));
         let roles = RoleNouns::load(&dirs, &mut diagnostics);
         dictionaries.push(info("rules/roles.tsv", "role nouns", roles.len()));
         let money = MoneyRules::load(&dirs, &mut diagnostics);
@@ -41,6 +56,9 @@ impl Resources {
         dictionaries.push(info("rules/speech_cues.tsv", "speech cues", quotes.cue_count()));
         Resources {
             dirs,
+            inflector,
+            gazetteer,
+            lexicon,
             roles,
             money,
             quotes,
@@ -48,6 +66,19 @@ impl Resources {
             dictionaries,
             load_seconds: started.elapsed().as_secs_f64(),
         }
+    }
+}
+
+/// How a hand-listed lexicon name inflects: persons by gender; a name of common gender
+/// (Kazakh surnames such as Сейткали) does not inflect; places by their ending.
+fn lexicon_word_class(class: NameClass, gender: Gender) -> WordClass {
+    match (class, gender) {
+        (NameClass::First | NameClass::Patronymic, Gender::Fem) => WordClass::FemName,
+        (NameClass::First | NameClass::Patronymic, _) => WordClass::MascName,
+        (NameClass::Surname, Gender::Masc) => WordClass::MascSurname,
+        (NameClass::Surname, Gender::Fem) => WordClass::FemSurname,
+        (NameClass::Surname, Gender::Common) => WordClass::Indeclinable,
+        (NameClass::Toponym, _) => WordClass::Auto,
     }
 }
 
