@@ -54,8 +54,7 @@ fn extract(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     };
     let summary = match args.format {
         Format::Jsonl => {
-            let stdout = std::io::stdout().lock();
-            let mut sink = gazetka::output::stream::JsonlStream::new(std::io::BufWriter::new(stdout));
+            let mut sink = gazetka::output::stream::JsonlStream::new(std::io::BufWriter::new(std::io::stdout()));
             let summary = pipeline::run(&options, &resources, &mut sink)?;
             sink.into_inner().flush()?;
             summary

@@ -48,8 +48,13 @@ impl Shard {
 }
 
 /// Receives analysed documents in input order.
-pub trait Sink {
-    fn write_document(&mut self, doc: &ProcessedDocument) -> anyhow::Result<()>;
+///
+/// `prepare` runs on the worker threads (formatting rows is as parallel as the analysis);
+/// `write_document` runs on one thread, in input order.
+pub trait Sink: Sync {
+    type Prepared: Send;
+    fn prepare(&self, doc: &ProcessedDocument) -> Self::Prepared;
+    fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()>;
     /// A document that was found but not processed (stream mode reports it inline).
     fn write_skipped(&mut self, _skipped: &Skipped) -> anyhow::Result<()> {
         Ok(())
@@ -57,8 +62,14 @@ pub trait Sink {
 }
 
 impl Sink for crate::output::OutputFiles {
-    fn write_document(&mut self, doc: &ProcessedDocument) -> anyhow::Result<()> {
-        crate::output::OutputFiles::write_document(self, doc)
+    type Prepared = crate::output::EncodedDocument;
+
+    fn prepare(&self, doc: &ProcessedDocument) -> Self::Prepared {
+        crate::output::EncodedDocument::new(doc, self.style())
+    }
+
+    fn write_document(&mut self, _doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()> {
+        self.write_encoded(&prepared)
     }
 }
 
@@ -79,7 +90,7 @@ const BATCH_BYTES: usize = 32 << 20;
 ///
 /// # Errors
 /// When an input does not exist or the sink fails.
-pub fn run(options: &RunOptions, resources: &Resources, sink: &mut dyn Sink) -> anyhow::Result<Summary> {
+pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -> anyhow::Result<Summary> {
     let started = Instant::now();
     let mut corpus = Corpus::open(&options.inputs)?;
     let pool =
@@ -92,14 +103,15 @@ pub fn run(options: &RunOptions, resources: &Resources, sink: &mut dyn Sink) -> 
         if batch.is_empty() {
             break;
         }
-        let results: Vec<(Outcome, StageTimes)> =
-            pool.install(|| batch.into_par_iter().map(|item| process(item, resources)).collect());
+        let shared: &S = sink;
+        let results: Vec<(Outcome<S::Prepared>, StageTimes)> =
+            pool.install(|| batch.into_par_iter().map(|item| process(item, resources, shared)).collect());
         let write_started = Instant::now();
         for (outcome, times) in results {
             stages.add(&times);
             summary.documents += 1;
             match outcome {
-                Outcome::Processed(doc) => {
+                Outcome::Processed(doc, prepared) => {
                     bar.inc(doc.text.len() as u64);
                     summary.processed += 1;
                     summary.characters += doc.text.chars().count();
@@ -109,7 +121,7 @@ pub fn run(options: &RunOptions, resources: &Resources, sink: &mut dyn Sink) -> 
                     if !doc.notes.is_empty() {
                         summary.notes.insert(doc.id.clone(), doc.notes.clone());
                     }
-                    sink.write_document(&doc)?;
+                    sink.write_document(&doc, prepared)?;
                 }
                 Outcome::Skipped(skipped) => {
                     sink.write_skipped(&skipped)?;
@@ -154,13 +166,13 @@ fn next_batch(corpus: &mut Corpus, options: &RunOptions) -> Vec<CorpusItem> {
     batch
 }
 
-enum Outcome {
-    Processed(ProcessedDocument),
+enum Outcome<P> {
+    Processed(ProcessedDocument, P),
     Skipped(Skipped),
 }
 
 /// Decodes and analyses one document; every failure becomes a `Skipped` with its reason.
-fn process(item: CorpusItem, resources: &Resources) -> (Outcome, StageTimes) {
+fn process<S: Sink>(item: CorpusItem, resources: &Resources, sink: &S) -> (Outcome<S::Prepared>, StageTimes) {
     let mut times = StageTimes::default();
     let raw: RawDocument = match item {
         CorpusItem::Skipped(s) => return (Outcome::Skipped(s), times),
@@ -180,25 +192,20 @@ fn process(item: CorpusItem, resources: &Resources) -> (Outcome, StageTimes) {
         return (Outcome::Skipped(Skipped { seq: raw.seq, id: raw.id, reason: reason.to_string() }), times);
     }
     notes.extend(raw.notes);
+    let RawDocument { id, seq, metadata, .. } = raw;
     let analysed = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        if test_panic_target().is_some_and(|target| *target == raw.id) {
+        if test_panic_target().is_some_and(|target| *target == id) {
             panic!("GAZETKA_TEST_PANIC_ON asked for a panic in this document");
         }
-        crate::analyze::analyze(&text, resources, &mut times)
+        let extraction = crate::analyze::analyze(&text, resources, &mut times);
+        let doc = ProcessedDocument { id: id.clone(), seq, text, encoding, notes, metadata, extraction };
+        let format_started = Instant::now();
+        let prepared = sink.prepare(&doc);
+        times.write += format_started.elapsed().as_secs_f64();
+        (doc, prepared)
     }));
     match analysed {
-        Ok(extraction) => {
-            let doc = ProcessedDocument {
-                id: raw.id,
-                seq: raw.seq,
-                text,
-                encoding,
-                notes,
-                metadata: raw.metadata,
-                extraction,
-            };
-            (Outcome::Processed(doc), times)
-        }
+        Ok((doc, prepared)) => (Outcome::Processed(doc, prepared), times),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()
@@ -206,7 +213,7 @@ fn process(item: CorpusItem, resources: &Resources) -> (Outcome, StageTimes) {
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
             let reason = format!("internal error while analysing (please report): {message}");
-            (Outcome::Skipped(Skipped { seq: raw.seq, id: raw.id, reason }), times)
+            (Outcome::Skipped(Skipped { seq, id, reason }), times)
         }
     }
 }

@@ -111,12 +111,117 @@ impl ProcessedDocument {
 pub struct OutputFiles {
     style: CsvStyle,
     files: AtomicFiles,
-    mentions: csv::Writer<BufWriter<File>>,
-    entities: csv::Writer<BufWriter<File>>,
-    quotes: csv::Writer<BufWriter<File>>,
-    money: csv::Writer<BufWriter<File>>,
+    mentions: BufWriter<File>,
+    entities: BufWriter<File>,
+    quotes: BufWriter<File>,
+    money: BufWriter<File>,
     documents: BufWriter<File>,
     summary: BufWriter<File>,
+}
+
+/// One document's lines of every output file, formatted on a worker thread so the single
+/// writer only copies bytes.
+#[derive(Default)]
+pub struct EncodedDocument {
+    pub mentions: Vec<u8>,
+    pub entities: Vec<u8>,
+    pub quotes: Vec<u8>,
+    pub money: Vec<u8>,
+    pub json: Vec<u8>,
+}
+
+fn csv_rows(style: CsvStyle) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().has_headers(false).delimiter(style.delimiter()).from_writer(Vec::new())
+}
+
+impl EncodedDocument {
+    /// Formats every row of `doc` as CSV (in `style`) and its JSON line.
+    ///
+    /// # Panics
+    /// Only on a bug: writing to memory cannot fail.
+    pub fn new(doc: &ProcessedDocument, style: CsvStyle) -> EncodedDocument {
+        let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
+        let s = style;
+        let mut mentions = csv_rows(s);
+        for m in &rows.mentions {
+            let (start, end) = (m.start.to_string(), m.end.to_string());
+            mentions
+                .write_record([
+                    &*s.text_cell(m.doc_id),
+                    &start,
+                    &end,
+                    &s.text_cell(m.text),
+                    m.entity_type,
+                    &s.text_cell(m.canonical),
+                    &s.text_cell(m.entity_id),
+                    m.source,
+                    &s.text_cell(m.warning),
+                ])
+                .expect("in-memory CSV");
+        }
+        let mut entities = csv_rows(s);
+        for e in &rows.entities {
+            entities
+                .write_record([
+                    &*s.text_cell(e.doc_id),
+                    &s.text_cell(e.entity_id),
+                    e.entity_type,
+                    &s.text_cell(e.canonical),
+                    &e.mentions.to_string(),
+                ])
+                .expect("in-memory CSV");
+        }
+        let opt = |n: Option<usize>| n.map_or(String::new(), |n| n.to_string());
+        let mut quotes = csv_rows(s);
+        for (q, _) in &rows.quotes {
+            quotes
+                .write_record([
+                    &*s.text_cell(q.doc_id),
+                    &q.quote_id,
+                    &q.start.to_string(),
+                    &q.end.to_string(),
+                    &s.text_cell(q.text),
+                    &s.text_cell(q.speaker),
+                    q.speaker_type,
+                    &opt(q.speaker_start),
+                    &opt(q.speaker_end),
+                    &s.text_cell(q.cue),
+                    q.attribution,
+                    q.kind,
+                    &s.text_cell(q.speaker_id),
+                    &opt(q.cue_start),
+                    &opt(q.cue_end),
+                    &s.text_cell(q.warning),
+                ])
+                .expect("in-memory CSV");
+        }
+        let mut money = csv_rows(s);
+        for m in &rows.money {
+            money
+                .write_record([
+                    &*s.text_cell(m.doc_id),
+                    &m.start.to_string(),
+                    &m.end.to_string(),
+                    &s.text_cell(m.text),
+                    &s.number_cell(m.amount),
+                    &s.number_cell(m.amount_max),
+                    m.currency,
+                    m.qualifier,
+                    m.kind,
+                ])
+                .expect("in-memory CSV");
+        }
+        let mut json = Vec::new();
+        doc.write_json_line(&rows, &mut json).expect("in-memory JSON");
+        let bytes = |w: csv::Writer<Vec<u8>>| w.into_inner().expect("in-memory CSV");
+        EncodedDocument {
+            mentions: bytes(mentions),
+            entities: bytes(entities),
+            quotes: bytes(quotes),
+            money: bytes(money),
+            json,
+        }
+    }
 }
 
 impl OutputFiles {
@@ -126,78 +231,27 @@ impl OutputFiles {
     /// When the folder cannot be created or written.
     pub fn create(dir: &Path, style: CsvStyle) -> anyhow::Result<OutputFiles> {
         let mut files = AtomicFiles::new(dir)?;
-        let mentions = csv_file(&mut files, "mentions.csv", MENTIONS_HEADER, style)?;
-        let entities = csv_file(&mut files, "entities.csv", ENTITIES_HEADER, style)?;
-        let quotes = csv_file(&mut files, "quotes.csv", QUOTES_HEADER, style)?;
-        let money = csv_file(&mut files, "money.csv", MONEY_HEADER, style)?;
+        let mentions = csv_file(&mut files, "mentions.csv", MENTIONS_HEADER, style)?.into_inner()?;
+        let entities = csv_file(&mut files, "entities.csv", ENTITIES_HEADER, style)?.into_inner()?;
+        let quotes = csv_file(&mut files, "quotes.csv", QUOTES_HEADER, style)?.into_inner()?;
+        let money = csv_file(&mut files, "money.csv", MONEY_HEADER, style)?.into_inner()?;
         let documents = files.create("documents.jsonl")?;
         let summary = files.create("summary.json")?;
         Ok(OutputFiles { style, files, mentions, entities, quotes, money, documents, summary })
     }
 
-    /// Appends one document's rows to every file.
-    pub fn write_document(&mut self, doc: &ProcessedDocument) -> anyhow::Result<()> {
-        let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
-        let s = self.style;
-        for m in &rows.mentions {
-            let (start, end) = (m.start.to_string(), m.end.to_string());
-            self.mentions.write_record([
-                &*s.text_cell(m.doc_id),
-                &start,
-                &end,
-                &s.text_cell(m.text),
-                m.entity_type,
-                &s.text_cell(m.canonical),
-                &s.text_cell(m.entity_id),
-                m.source,
-                &s.text_cell(m.warning),
-            ])?;
-        }
-        for e in &rows.entities {
-            self.entities.write_record([
-                &*s.text_cell(e.doc_id),
-                &s.text_cell(e.entity_id),
-                e.entity_type,
-                &s.text_cell(e.canonical),
-                &e.mentions.to_string(),
-            ])?;
-        }
-        let opt = |n: Option<usize>| n.map_or(String::new(), |n| n.to_string());
-        for (q, _) in &rows.quotes {
-            self.quotes.write_record([
-                &*s.text_cell(q.doc_id),
-                &q.quote_id,
-                &q.start.to_string(),
-                &q.end.to_string(),
-                &s.text_cell(q.text),
-                &s.text_cell(q.speaker),
-                q.speaker_type,
-                &opt(q.speaker_start),
-                &opt(q.speaker_end),
-                &s.text_cell(q.cue),
-                q.attribution,
-                q.kind,
-                &s.text_cell(q.speaker_id),
-                &opt(q.cue_start),
-                &opt(q.cue_end),
-                &s.text_cell(q.warning),
-            ])?;
-        }
-        for m in &rows.money {
-            self.money.write_record([
-                &*s.text_cell(m.doc_id),
-                &m.start.to_string(),
-                &m.end.to_string(),
-                &s.text_cell(m.text),
-                &s.number_cell(m.amount),
-                &s.number_cell(m.amount_max),
-                m.currency,
-                m.qualifier,
-                m.kind,
-            ])?;
-        }
-        doc.write_json_line(&rows, &mut self.documents)?;
+    /// Appends one document's rows, formatted by [`EncodedDocument::new`], to every file.
+    pub fn write_encoded(&mut self, encoded: &EncodedDocument) -> anyhow::Result<()> {
+        self.mentions.write_all(&encoded.mentions)?;
+        self.entities.write_all(&encoded.entities)?;
+        self.quotes.write_all(&encoded.quotes)?;
+        self.money.write_all(&encoded.money)?;
+        self.documents.write_all(&encoded.json)?;
         Ok(())
+    }
+
+    pub fn style(&self) -> CsvStyle {
+        self.style
     }
 
     /// Flushes everything, writes the summary and renames every file into place.

@@ -22,10 +22,19 @@ impl<W: Write> JsonlStream<W> {
     }
 }
 
-impl<W: Write> Sink for JsonlStream<W> {
-    fn write_document(&mut self, doc: &ProcessedDocument) -> anyhow::Result<()> {
+impl<W: Write + Sync> Sink for JsonlStream<W> {
+    /// The document's JSON line, formatted on the worker.
+    type Prepared = Vec<u8>;
+
+    fn prepare(&self, doc: &ProcessedDocument) -> Vec<u8> {
         let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
-        doc.write_json_line(&rows, &mut self.out)?;
+        let mut line = Vec::new();
+        doc.write_json_line(&rows, &mut line).expect("in-memory JSON");
+        line
+    }
+
+    fn write_document(&mut self, _doc: &ProcessedDocument, line: Vec<u8>) -> anyhow::Result<()> {
+        self.out.write_all(&line)?;
         self.out.flush()?;
         Ok(())
     }
