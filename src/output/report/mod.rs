@@ -222,7 +222,7 @@ impl<W: Write> ReportWriter<W> {
         if top.is_empty() {
             s.push_str("<p class=\"empty\">No entities.</p>");
         } else {
-            s.push_str("<table><tr><th>entity</th><th>mentions</th><th>documents</th></tr>");
+            s.push_str("<table><tr><th>entity</th><th>mentions</th><th title=\"documents\">docs</th></tr>");
             for (id, t) in top {
                 let _ = write!(
                     s,
@@ -257,7 +257,7 @@ impl<W: Write> ReportWriter<W> {
         if top.is_empty() {
             s.push_str("<p class=\"empty\">No attributed quotes.</p>");
         } else {
-            s.push_str("<table><tr><th>speaker</th><th>quotes</th><th>documents</th></tr>");
+            s.push_str("<table><tr><th>speaker</th><th>quotes</th><th title=\"documents\">docs</th></tr>");
             for (key, t) in top {
                 let pill = if t.kind.is_empty() {
                     String::new()
