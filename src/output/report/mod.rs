@@ -165,7 +165,7 @@ impl<W: Write> ReportWriter<W> {
             (summary.documents, "documents found".to_string()),
             (summary.processed, "processed".to_string()),
             (skipped, "skipped".to_string()),
-            (i.mentions, format!("mentions of {} entities", i.entities)),
+            (i.mentions, format!("mentions of {} entities", st.entities.distinct())),
             (i.quotes, format!("quotes, {} without speaker", st.unattributed_quotes)),
             (i.money, format!("money amounts, {} rates", i.rates)),
         ] {
