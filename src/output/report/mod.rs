@@ -386,7 +386,7 @@ fn document_section(doc: &ProcessedDocument, shown: usize, s: &mut String) {
     }
     s.push_str("<div class=\"text\">");
     let text = doc.text.get(..shown).unwrap_or("");
-    let mut marks = document_marks(x);
+    let mut marks = document_marks(&doc.text, x);
     for m in &mut marks {
         m.end = m.end.min(shown);
     }
@@ -420,7 +420,7 @@ fn document_row(doc: &ProcessedDocument, s: &mut String) {
 
 /// Every highlight of a document: quotes (by their parts) enclose speaker and cue words,
 /// which enclose mentions, which enclose money.
-fn document_marks(x: &Extraction) -> Vec<Mark> {
+fn document_marks(text: &str, x: &Extraction) -> Vec<Mark> {
     let mut marks = Vec::with_capacity(x.mentions.len() + x.quotes.len() * 3 + x.money.len());
     for (n, q) in x.quotes.iter().enumerate() {
         let id = format!("q{}", n + 1);
@@ -438,6 +438,14 @@ fn document_marks(x: &Extraction) -> Vec<Mark> {
             }
             None => title.push_str("speaker: NOT FOUND"),
         }
+        // Words that point at a speaker nobody was resolved to (`министр`, `он`).
+        let unresolved = match (speaker, q.speaker_span) {
+            (None, Some(sp)) => text.get(sp.start..sp.end).filter(|w| !w.is_empty()),
+            _ => None,
+        };
+        if let Some(words) = unresolved {
+            let _ = write!(title, " (not resolved: {words})");
+        }
         if q.attribution != Attribution::None {
             let _ = write!(title, "\nattribution: {}", q.attribution.as_str());
         }
@@ -451,11 +459,15 @@ fn document_marks(x: &Extraction) -> Vec<Mark> {
         let parts = if q.parts.is_empty() { std::slice::from_ref(&q.span) } else { &q.parts[..] };
         for (k, p) in parts.iter().enumerate() {
             let last = k + 1 == parts.len();
-            let badge = last.then(|| speaker.unwrap_or("no speaker").to_string());
+            let badge = last.then(|| match (speaker, unresolved) {
+                (Some(name), _) => name.to_string(),
+                (None, Some(words)) => format!("{words}?"),
+                (None, None) => "no speaker".to_string(),
+            });
             marks.push(Mark { start: p.start, end: p.end, rank: 0, class, title: title.clone(), badge });
         }
         if let Some(sp) = q.speaker_span {
-            let title = format!("Speaker of {id}: {}", speaker.unwrap_or("?"));
+            let title = format!("Speaker of {id}: {}", speaker.unwrap_or("not resolved"));
             marks.push(Mark { start: sp.start, end: sp.end, rank: 1, class: "spk", title, badge: None });
         }
         if let Some(cs) = q.cue_span {

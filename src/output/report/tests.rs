@@ -142,6 +142,9 @@ fn nested_items_keep_the_text_whole_and_the_spans_balanced() {
     q.cue_span = Some(span_of(text, "заявил"));
     x.quotes.push(q);
     x.quotes.push(quote(span_of(text, "Без автора"), None));
+    let mut pointed = quote(span_of(text, "Сбер вложит"), None);
+    pointed.speaker_span = Some(span_of(text, "Министр"));
+    x.quotes.push(pointed);
     x.money.push(money(span_of(text, "500 млн тенге"), "500000000", "KZT"));
     let html = render(&[doc(0, "a", text, x)], ReportLimits::default());
     let body = &html[html.find("<div class=\"text\">").unwrap()..];
@@ -154,13 +157,16 @@ fn nested_items_keep_the_text_whole_and_the_spans_balanced() {
         "<span class=\"money\" title=\"500000000 KZT\nqualifier: exact\nkind: amount\">500 млн тенге</span>",
         "<span class=\"q nosp\" title=\"Quote q2 (direct)\nspeaker: NOT FOUND\">Без автора<span class=\"badge\" data-label=\"no speaker\">",
         "data-label=\"Багдат Мусин\"></span></span>",
+        "title=\"Quote q3 (direct)\nspeaker: NOT FOUND (not resolved: Министр)\">",
+        "<span class=\"badge\" data-label=\"Министр?\"></span>",
+        "<span class=\"spk\" title=\"Speaker of q3: not resolved\">Министр</span>",
     ] {
         assert!(body.contains(needle), "{needle:?} missing in\n{body}");
     }
     // The summary counts the items.
     assert!(html.contains("per:bagdat-musin</span></td><td class=\"n\">1</td>"), "{html}");
     assert!(html.contains("<b>KZT</b></td><td class=\"n\">1</td><td class=\"n\" title=\"500000000\">"));
-    assert!(html.contains("<b>1</b> without a speaker"));
+    assert!(html.contains("<b>2</b> without a speaker"));
 }
 
 #[test]
