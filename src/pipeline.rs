@@ -68,8 +68,8 @@ impl Sink for crate::output::OutputFiles {
         crate::output::EncodedDocument::new(doc, self.style())
     }
 
-    fn write_document(&mut self, _doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()> {
-        self.write_encoded(&prepared)
+    fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()> {
+        self.write_encoded(doc, &prepared)
     }
 }
 

@@ -1,5 +1,5 @@
 //! Sinks: the files of a run. They know nothing of Russian; they receive each document's
-//! items in input order and write CSV, JSONL and the summary.
+//! items in input order and write CSV, JSONL, the summary and `report.html`.
 //!
 //! Every file is written under a temporary name in the output folder and renamed when the
 //! run completes, so a failed or interrupted run never leaves a half-written file that
@@ -8,6 +8,7 @@
 mod atomic;
 mod csv_style;
 pub mod merge;
+pub mod report;
 pub mod rows;
 pub mod stream;
 pub mod summary;
@@ -17,6 +18,8 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use serde::Serialize;
+
+use report::{ReportLimits, ReportWriter};
 
 pub use atomic::{remove_pending, AtomicFiles};
 pub use csv_style::CsvStyle;
@@ -107,7 +110,7 @@ impl ProcessedDocument {
     }
 }
 
-/// The output folder of a run: CSV files, `documents.jsonl` and `summary.json`.
+/// The output folder of a run: CSV files, `documents.jsonl`, `summary.json` and `report.html`.
 pub struct OutputFiles {
     style: CsvStyle,
     files: AtomicFiles,
@@ -117,6 +120,7 @@ pub struct OutputFiles {
     money: BufWriter<File>,
     documents: BufWriter<File>,
     summary: BufWriter<File>,
+    report: ReportWriter<BufWriter<File>>,
 }
 
 /// One document's lines of every output file, formatted on a worker thread so the single
@@ -237,11 +241,14 @@ impl OutputFiles {
         let money = csv_file(&mut files, "money.csv", MONEY_HEADER, style)?.into_inner()?;
         let documents = files.create("documents.jsonl")?;
         let summary = files.create("summary.json")?;
-        Ok(OutputFiles { style, files, mentions, entities, quotes, money, documents, summary })
+        let report = ReportWriter::new(files.create("report.html")?, ReportLimits::default())?;
+        Ok(OutputFiles { style, files, mentions, entities, quotes, money, documents, summary, report })
     }
 
-    /// Appends one document's rows, formatted by [`EncodedDocument::new`], to every file.
-    pub fn write_encoded(&mut self, encoded: &EncodedDocument) -> anyhow::Result<()> {
+    /// Appends one document's rows, formatted by [`EncodedDocument::new`], to every file,
+    /// and the document to the report.
+    pub fn write_encoded(&mut self, doc: &ProcessedDocument, encoded: &EncodedDocument) -> anyhow::Result<()> {
+        self.report.write_document(doc)?;
         self.mentions.write_all(&encoded.mentions)?;
         self.entities.write_all(&encoded.entities)?;
         self.quotes.write_all(&encoded.quotes)?;
@@ -268,6 +275,7 @@ impl OutputFiles {
         serde_json::to_writer_pretty(&mut self.summary, summary)?;
         self.summary.write_all(b"\n")?;
         self.summary.flush()?;
+        self.report.finish(summary)?.flush()?;
         self.files.commit()
     }
 }
