@@ -12,7 +12,6 @@ use crate::text::FoldedText;
 /// Extracts every item of one document; spans are byte ranges of `text`, items sorted by
 /// (start, end) within each kind.
 pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Extraction {
-    let _ = resources;
     let mut clock = Instant::now();
     let mut lap = |slot: &mut f64| {
         let now = Instant::now();
@@ -21,5 +20,7 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
     };
     let _folded = FoldedText::new(text);
     lap(&mut times.normalise);
-    Extraction::default()
+    let money = crate::extract::money::extract_money(text, &resources.money);
+    lap(&mut times.money);
+    Extraction { money, ..Extraction::default() }
 }

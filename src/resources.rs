@@ -5,12 +5,14 @@ use std::time::Instant;
 
 use crate::dict::roles::RoleNouns;
 use crate::dict::{Diagnostics, DictDirs};
+use crate::extract::money::MoneyRules;
 use crate::output::summary::DictionaryInfo;
 
 /// Dictionaries and rule data of a run (`Send + Sync`).
 pub struct Resources {
     pub dirs: DictDirs,
     pub roles: RoleNouns,
+    pub money: MoneyRules,
     /// Every problem found while loading (errors and warnings, with `file:line`).
     pub diagnostics: Diagnostics,
     /// What was loaded, for the summary.
@@ -31,13 +33,14 @@ impl Resources {
             }
         }
         let roles = RoleNouns::load(&dirs, &mut diagnostics);
-        dictionaries.push(DictionaryInfo {
-            file: "rules/roles.tsv".into(),
-            kind: "role nouns".into(),
-            entries: roles.len(),
-        });
-        Resources { dirs, roles, diagnostics, dictionaries, load_seconds: started.elapsed().as_secs_f64() }
+        dictionaries.push(info("rules/roles.tsv", "role nouns", roles.len()));
+        let money = MoneyRules::load(&dirs, &mut diagnostics);
+        Resources { dirs, roles, money, diagnostics, dictionaries, load_seconds: started.elapsed().as_secs_f64() }
     }
+}
+
+fn info(file: &str, kind: &str, entries: usize) -> DictionaryInfo {
+    DictionaryInfo { file: file.into(), kind: kind.into(), entries }
 }
 
 #[cfg(test)]

@@ -97,6 +97,8 @@ fn whitespace_at(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
 }
 
 impl FoldedText {
+    // The checkpoint macro clears the flag and some branches then set it again.
+    #[allow(unused_assignments)]
     pub fn new(original: &str) -> FoldedText {
         assert!(original.len() < u32::MAX as usize, "documents over 4 GB are not supported");
         let bytes = original.as_bytes();
