@@ -18,9 +18,19 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
         *slot += (now - clock).as_secs_f64();
         clock = now;
     };
-    let _folded = FoldedText::new(text);
+    let folded = FoldedText::new(text);
     lap(&mut times.normalise);
+    let found = resources.gazetteer.find(text, &folded);
+    lap(&mut times.gazetteer);
+    let mentions = crate::extract::entities::resolve_entities(
+        text,
+        found,
+        &resources.names,
+        &resources.roles,
+        &resources.entity_rules,
+    );
+    lap(&mut times.entity_rules);
     let money = crate::extract::money::extract_money(text, &resources.money);
     lap(&mut times.money);
-    Extraction { money, ..Extraction::default() }
+    Extraction { mentions, money, ..Extraction::default() }
 }

@@ -3,7 +3,10 @@
 
 use std::time::Instant;
 
+use crate::dict::gazetteer::Gazetteer;
+use crate::dict::inflect::Inflector;
 use crate::dict::roles::RoleNouns;
+use crate::extract::entities::{EntityRules, NameList};
 use crate::dict::{Diagnostics, DictDirs};
 use crate::extract::money::MoneyRules;
 use crate::output::summary::DictionaryInfo;
@@ -13,6 +16,10 @@ pub struct Resources {
     pub dirs: DictDirs,
     pub roles: RoleNouns,
     pub money: MoneyRules,
+    pub gazetteer: Gazetteer,
+    /// Name lexicon (until the generated lexicon lands: the hand lists `lexicon/kz_*.tsv`).
+    pub names: NameList,
+    pub entity_rules: EntityRules,
     /// Every problem found while loading (errors and warnings, with `file:line`).
     pub diagnostics: Diagnostics,
     /// What was loaded, for the summary.
@@ -35,7 +42,12 @@ impl Resources {
         let roles = RoleNouns::load(&dirs, &mut diagnostics);
         dictionaries.push(info("rules/roles.tsv", "role nouns", roles.len()));
         let money = MoneyRules::load(&dirs, &mut diagnostics);
-        Resources { dirs, roles, money, diagnostics, dictionaries, load_seconds: started.elapsed().as_secs_f64() }
+        let gazetteer = Gazetteer::load(&dirs, &mut diagnostics);
+        dictionaries.push(info("entities/", "gazetteer entries", gazetteer.entry_count()));
+        let entity_rules = EntityRules::load(&dirs, &mut diagnostics);
+        let names = NameList::load_lists(&dirs, &Inflector::load(&dirs, &mut Diagnostics::default()), &mut diagnostics);
+        dictionaries.push(info("lexicon/kz_*.tsv", "names", names.len()));
+        Resources { dirs, roles, money, gazetteer, names, entity_rules, diagnostics, dictionaries, load_seconds: started.elapsed().as_secs_f64() }
     }
 }
 
