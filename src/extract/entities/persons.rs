@@ -97,7 +97,7 @@ impl Finder<'_, '_, '_, '_> {
     fn known_surname(&self, i: usize) -> bool {
         self.namey(i)
             && (self.doc.lex[i].surname.is_some_and(|s| !s.common_word)
-                || matches!(self.doc.ending(self.rules, i), Some(Ending::Surname | Ending::SurnameAdj)))
+                || self.doc.ending(self.rules, i) == Some(Ending::Surname))
     }
 
     /// Particles and extra capitalised words of a long foreign name after `j`.
@@ -179,6 +179,19 @@ impl Finder<'_, '_, '_, '_> {
                 return Some(PersonMatch { from: i, to: j, parts, weak: false });
             }
             return None;
+        }
+        // An unknown capitalised word before a surname-shaped one (`Павел Виноградов`), or two
+        // unknown capitalised words inside a sentence (`Зденко Кожул`): a first name and a surname.
+        let plain = |k: usize| {
+            self.surname_like(k) && d.lex[k].toponym.is_none() && !d.toks[k].caps && d.ending(self.rules, k).is_none()
+        };
+        if plain(i) && d.lex[i].surname.is_none() {
+            let next_surname = self.known_surname(i + 1) && d.lex[i + 1].toponym.is_none();
+            if next_surname || (!d.toks[i].sent_start && plain(i + 1)) {
+                let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
+                let j = self.foreign_tail(i + 2, &mut parts);
+                return Some(PersonMatch { from: i, to: j, parts, weak: true });
+            }
         }
         let after_role = self.after_role(i);
         // A known surname alone, or any surname-like word after a role noun.
