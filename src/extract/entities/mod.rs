@@ -145,7 +145,30 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
     join_acronyms(text, &mut mentions);
+    latin_spelling_of_person(text, &mut mentions);
     mentions
+}
+
+/// A Latin name in brackets right after a person (`Билл Герстенмайер (Bill Gerstenmaier)`) is
+/// that person's spelling, not an organisation.
+fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
+    for i in 1..mentions.len() {
+        let (prev, cur) = (&mentions[i - 1], &mentions[i]);
+        let between = text.get(prev.span.end..cur.span.start).unwrap_or("");
+        if prev.entity_type == EntityType::Per
+            && cur.entity_type == EntityType::Org
+            && cur.source == MentionSource::Rule
+            && between.trim() == "("
+            && cur.span.slice(text).chars().any(|c| c.is_ascii_alphabetic())
+        {
+            let (canonical, id) = (prev.canonical.clone(), prev.entity_id.clone());
+            let cur = &mut mentions[i];
+            cur.entity_type = EntityType::Per;
+            cur.canonical = canonical;
+            cur.entity_id = id;
+            cur.source = MentionSource::Coref;
+        }
+    }
 }
 
 fn rule_mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {

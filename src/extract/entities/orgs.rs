@@ -131,8 +131,9 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
         return None;
     }
     if let Some(j) = legal_form_at(doc, rules, i) {
-        if let Some((_, _, after)) = quoted(doc, j) {
-            return Some(OrgMatch { from: i, to: after, head: None });
+        // The name without the legal form and the quotes (factRuEval's convention).
+        if let Some((first, end, _)) = quoted(doc, j) {
+            return Some(OrgMatch { from: first, to: end, head: None });
         }
         let end = capitalised_run(doc, rules, j, false);
         if end > j {
@@ -158,8 +159,27 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
             None
         }
         Some(OrgRole::Head) if doc.toks[i].cap => head_chain(doc, rules, i),
-        _ => acronym_or_brand(doc, rules, i),
+        _ => adjective_head(doc, rules, i)
+            .or_else(|| acronym_or_brand(doc, rules, i))
+            .or_else(|| quoted(doc, i).map(|(first, end, _)| OrgMatch { from: first, to: end, head: None })),
     }
+}
+
+/// A capitalised adjective, maybe more lower-case ones, then a head noun and its chain
+/// (`Социалистической рабочей партии`, `Общественной палаты`).
+fn adjective_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
+    if !doc.cap_word(i) || doc.toks[i].caps || !matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj)) {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < i + 3 && doc.free(j) && doc.is_word(j) && !doc.toks[j].cap && doc.ending(rules, j) == Some(Ending::Adjective) {
+        j += 1;
+    }
+    if !matches!(org_role(doc, rules, j), Some(OrgRole::Head | OrgRole::Both)) || doc.toks[j].cap {
+        return None;
+    }
+    let end = chain_end(doc, rules, j);
+    Some(OrgMatch { from: i, to: end, head: None })
 }
 
 fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
