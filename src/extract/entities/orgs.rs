@@ -93,6 +93,9 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
         if !doc.free(j) {
             break;
         }
+        if doc.is_punct(j, ",") && !(j + 1..j + 4).any(|k| doc.fw(k) == "и") {
+            break;
+        }
         if doc.is_punct(j, ",") || rules.org_words.get(doc.fw(j)).is_some_and(|w| w.role == OrgRole::Link) {
             j += 1;
             continue;
@@ -160,8 +163,7 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
         }
         Some(OrgRole::Head) if doc.toks[i].cap => head_chain(doc, rules, i),
         _ => adjective_head(doc, rules, i)
-            .or_else(|| acronym_or_brand(doc, rules, i))
-            .or_else(|| quoted(doc, i).map(|(first, end, _)| OrgMatch { from: first, to: end, head: None })),
+            .or_else(|| acronym_or_brand(doc, rules, i)),
     }
 }
 
@@ -195,7 +197,7 @@ fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// numeral) and Latin names (`Google`, `Piedmont Airlines`).
 fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     let t = &doc.toks[i];
-    if t.kind != TokenKind::Word || t.shout || doc.not_name(rules, i).is_some() {
+    if t.kind != TokenKind::Word || t.shout || doc.not_name(rules, i).is_some() || rules.legal_forms.contains_key(doc.w(i)) {
         return None;
     }
     let w = doc.w(i);
