@@ -202,6 +202,11 @@ fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch
     }
     let w = doc.w(i);
     let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    let next_to_number = |k: usize| doc.toks.get(k).is_some_and(|t| t.kind == TokenKind::Number);
+    if next_to_number(i + 1) || (i > 0 && next_to_number(i - 1)) || letters < 2 {
+        // `USD 448.50`, `500 KZT`: a currency code; single letters are initials or numerals.
+        return None;
+    }
     if t.caps && (2..=6).contains(&letters) && !w.chars().all(|c| "IVXLCDM".contains(c)) {
         return Some(OrgMatch { from: i, to: i + 1, head: None });
     }

@@ -235,9 +235,13 @@ impl EntityRules {
                 }
             };
             let forms = t.field(row, "forms");
-            self.not_names.insert(fold_str(word), kind);
-            for f in forms.split('|').map(str::trim).filter(|f| !f.is_empty()) {
-                self.not_names.insert(fold_str(f), kind);
+            let forms = if kind == NotName::Function {
+                vec![fold_str(word)]
+            } else {
+                forms_or_generated(word, forms, &self.inflector)
+            };
+            for f in forms {
+                self.not_names.insert(f, kind);
             }
         }
     }
