@@ -39,10 +39,7 @@ fn main() {
         ms(loads[2])
     );
 
-    if let Some(n) = std::env::var("GAZETKA_BENCH_ENTRIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(n) = std::env::var("GAZETKA_BENCH_ENTRIES").ok().and_then(|v| v.parse().ok()) {
         synthetic_load(n);
     }
 
@@ -54,34 +51,17 @@ fn main() {
         .map(|p| std::fs::read_to_string(p).expect("seed"))
         .collect();
     seeds.sort();
-    let per_round: usize = seeds
-        .iter()
-        .map(|s| gazetteer.find(s, &FoldedText::new(s)).len())
-        .sum();
+    let per_round: usize = seeds.iter().map(|s| gazetteer.find(s, &FoldedText::new(s)).len()).sum();
     let round_bytes: usize = seeds.iter().map(String::len).sum();
-    let target_mb: usize = std::env::var("GAZETKA_BENCH_MB")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100);
+    let target_mb: usize = std::env::var("GAZETKA_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
     let rounds = (target_mb << 20).div_ceil(round_bytes);
     let total = rounds * round_bytes;
-    println!(
-        "corpus: {} seed documents x {rounds} = {:.1} MB, {per_round} mentions per round",
-        seeds.len(),
-        mb(total)
-    );
+    println!("corpus: {} seed documents x {rounds} = {:.1} MB, {per_round} mentions per round", seeds.len(), mb(total));
 
     let entries = load_entries(&dirs, &mut Diagnostics::default());
     let inflector = Inflector::load(&dirs, &mut Diagnostics::default());
     for engine in Engine::ALL {
-        let name = format!(
-            "{engine:?}{}",
-            if engine == Engine::default() {
-                " (default)"
-            } else {
-                ""
-            }
-        );
+        let name = format!("{engine:?}{}", if engine == Engine::default() { " (default)" } else { "" });
         let t = Instant::now();
         let g = Gazetteer::with_engine(entries.clone(), &inflector, engine);
         let build = t.elapsed();
@@ -96,11 +76,7 @@ fn main() {
                 find += t1.elapsed();
             }
         }
-        assert_eq!(
-            found,
-            per_round * rounds,
-            "{name}: wrong number of mentions"
-        );
+        assert_eq!(found, per_round * rounds, "{name}: wrong number of mentions");
         println!(
             "{name}: compile {:.1} ms; fold {:.0} MB/s, match {:.0} MB/s, fold+match {:.0} MB/s ({found} mentions)",
             ms(build),
@@ -117,9 +93,7 @@ fn synthetic_load(n: usize) {
     let dir = std::env::temp_dir().join(format!("gazetka-bench-{}", std::process::id()));
     let entities = dir.join("entities");
     std::fs::create_dir_all(&entities).expect("temp dir");
-    let syllables = [
-        "ка", "ра", "му", "син", "бек", "ай", "тол", "ген", "жан", "ов", "ер", "лан", "ну", "ста",
-    ];
+    let syllables = ["ка", "ра", "му", "син", "бек", "ай", "тол", "ген", "жан", "ов", "ер", "лан", "ну", "ста"];
     let word = |mut i: usize| {
         let mut w = String::new();
         for _ in 0..4 {
@@ -127,24 +101,13 @@ fn synthetic_load(n: usize) {
             i /= syllables.len();
         }
         let mut c = w.chars();
-        c.next()
-            .map(|f| f.to_uppercase().chain(c).collect::<String>())
-            .unwrap_or_default()
+        c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
     };
     let mut tsv = String::from("id\ttype\tcanonical\taliases\tinflect\tnote\n");
     for i in 0..n {
         let line = match i % 3 {
-            0 => format!(
-                "per:{i}\tPER\t{} {}ов\t{}ов\t\t\n",
-                word(i),
-                word(i + 7),
-                word(i + 7)
-            ),
-            1 => format!(
-                "org:{i}\tORG\tНациональная компания {}\t{}\t\t\n",
-                word(i),
-                word(i)
-            ),
+            0 => format!("per:{i}\tPER\t{} {}ов\t{}ов\t\t\n", word(i), word(i + 7), word(i + 7)),
+            1 => format!("org:{i}\tORG\tНациональная компания {}\t{}\t\t\n", word(i), word(i)),
             _ => format!("loc:{i}\tLOC\t{}ская область\t{}\t\t\n", word(i), word(i)),
         };
         tsv.push_str(&line);
@@ -155,30 +118,15 @@ fn synthetic_load(n: usize) {
     let g = Gazetteer::load(&DictDirs::new(vec![dir.clone()]), &mut d);
     let took = t.elapsed();
     assert_eq!(g.entry_count(), n, "{:?}", d.items.first());
-    println!(
-        "synthetic dictionary: {n} entries, {} patterns: load+compile {:.0} ms",
-        g.pattern_count(),
-        ms(took)
-    );
-    let entries = load_entries(
-        &DictDirs::new(vec![dir.clone()]),
-        &mut Diagnostics::default(),
-    );
+    println!("synthetic dictionary: {n} entries, {} patterns: load+compile {:.0} ms", g.pattern_count(), ms(took));
+    let entries = load_entries(&DictDirs::new(vec![dir.clone()]), &mut Diagnostics::default());
     let t = Instant::now();
     let table = gazetka::dict::gazetteer::PatternTable::build(&entries, Inflector::builtin());
-    println!(
-        "  of which forms + folding: {:.0} ms ({} patterns)",
-        ms(t.elapsed()),
-        table.patterns.len()
-    );
+    println!("  of which forms + folding: {:.0} ms ({} patterns)", ms(t.elapsed()), table.patterns.len());
     for engine in Engine::ALL {
         let t = Instant::now();
         let g = Gazetteer::with_engine(entries.clone(), Inflector::builtin(), engine);
-        println!(
-            "  {engine:?}: forms + compile {:.0} ms ({} patterns)",
-            ms(t.elapsed()),
-            g.pattern_count()
-        );
+        println!("  {engine:?}: forms + compile {:.0} ms ({} patterns)", ms(t.elapsed()), g.pattern_count());
     }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -6,8 +6,8 @@ use std::time::Instant;
 use crate::dict::gazetteer::Gazetteer;
 use crate::dict::inflect::Inflector;
 use crate::dict::roles::RoleNouns;
-use crate::extract::entities::{EntityRules, NameList};
 use crate::dict::{Diagnostics, DictDirs};
+use crate::extract::entities::{EntityRules, NameList};
 use crate::extract::money::MoneyRules;
 use crate::output::summary::DictionaryInfo;
 
@@ -47,7 +47,17 @@ impl Resources {
         let entity_rules = EntityRules::load(&dirs, &mut diagnostics);
         let names = NameList::load_lists(&dirs, &Inflector::load(&dirs, &mut Diagnostics::default()), &mut diagnostics);
         dictionaries.push(info("lexicon/kz_*.tsv", "names", names.len()));
-        Resources { dirs, roles, money, gazetteer, names, entity_rules, diagnostics, dictionaries, load_seconds: started.elapsed().as_secs_f64() }
+        Resources {
+            dirs,
+            roles,
+            money,
+            gazetteer,
+            names,
+            entity_rules,
+            diagnostics,
+            dictionaries,
+            load_seconds: started.elapsed().as_secs_f64(),
+        }
     }
 }
 

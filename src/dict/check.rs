@@ -34,27 +34,17 @@ pub fn check_entries(entries: &[Entry], inflector: &Inflector, diagnostics: &mut
             let a = &entries[first.entry as usize];
             let b = &entries[other.entry as usize];
             let what = if first.written && other.written {
-                format!(
-                    "alias \"{}\" is shared with {} ({})",
-                    b.aliases[other.alias as usize], a.id, a.origin
-                )
+                format!("alias \"{}\" is shared with {} ({})", b.aliases[other.alias as usize], a.id, a.origin)
             } else {
                 format!(
                     "\"{pattern}\" is a form of {}'s alias \"{}\" and of {}'s alias \"{}\" ({})",
-                    b.id,
-                    b.aliases[other.alias as usize],
-                    a.id,
-                    a.aliases[first.alias as usize],
-                    a.origin
+                    b.id, b.aliases[other.alias as usize], a.id, a.aliases[first.alias as usize], a.origin
                 )
             };
             diagnostics.warning(
                 &b.origin.path,
                 b.origin.line,
-                format!(
-                    "{what}; in a document naming neither in full, {} is chosen with a warning",
-                    a.id
-                ),
+                format!("{what}; in a document naming neither in full, {} is chosen with a warning", a.id),
             );
         }
     }
@@ -79,10 +69,7 @@ pub fn check_entries(entries: &[Entry], inflector: &Inflector, diagnostics: &mut
             diagnostics.warning(
                 &entry.origin.path,
                 entry.origin.line,
-                format!(
-                    "{}: form \"{form}\" of alias \"{alias}\" is a common word and is not matched",
-                    entry.id
-                ),
+                format!("{}: form \"{form}\" of alias \"{alias}\" is a common word and is not matched", entry.id),
             );
         }
     }
@@ -123,59 +110,42 @@ mod tests {
         let b = two.path().join("entities/sub/b.tsv").display().to_string();
         let msgs: Vec<String> = d.items.iter().map(ToString::to_string).collect();
         let expect = |prefix: String| {
-            assert!(
-                msgs.iter().any(|m| m.starts_with(&prefix)),
-                "no {prefix:?} in {msgs:#?}"
-            );
+            assert!(msgs.iter().any(|m| m.starts_with(&prefix)), "no {prefix:?} in {msgs:#?}");
         };
         expect(format!("{a}:3: error: unknown type \"COMPANY\""));
         expect(format!("{a}:4: error: empty canonical"));
-        expect(format!(
-            "{b}:3: error: duplicate id \"per:musin\", first defined at {a}:2"
-        ));
+        expect(format!("{b}:3: error: duplicate id \"per:musin\", first defined at {a}:2"));
         expect(format!("{b}:7: error: 1 field(s)"));
-        expect(format!(
-            "{b}:4: warning: alias \"Мусин\" is shared with per:musin ({a}:2)"
-        ));
+        expect(format!("{b}:4: warning: alias \"Мусин\" is shared with per:musin ({a}:2)"));
         expect(format!("{b}:8: warning: \"мамина\" is a form of per:mamina's alias \"Мамина\" and of per:mamin's alias \"Мамин\" ({a}:5)"));
-        expect(format!(
-            "{b}:5: warning: per:vera: alias \"Вера\" is a common Russian word"
-        ));
-        expect(format!(
-            "{b}:6: warning: loc:semey: alias \"Семей\" is a common Russian word"
-        ));
+        expect(format!("{b}:5: warning: per:vera: alias \"Вера\" is a common Russian word"));
+        expect(format!("{b}:6: warning: loc:semey: alias \"Семей\" is a common Russian word"));
         assert_eq!(d.errors().count(), 4, "{msgs:#?}");
         assert!(d.has_errors());
     }
 
     #[test]
     fn clean_dictionaries_have_no_errors() {
-        let dirs = DictDirs::new(vec![
-            concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-        ]);
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
         let d = check(&dirs);
         assert!(!d.has_errors(), "{:#?}", d.items);
         let empty = tempfile::tempdir().unwrap();
-        assert!(check(&DictDirs::new(vec![empty.path().to_path_buf()]))
-            .items
-            .is_empty());
+        assert!(check(&DictDirs::new(vec![empty.path().to_path_buf()])).items.is_empty());
     }
 
     #[test]
     fn broken_inflection_rules_are_reported() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "rules/inflection.tsv", "paradigm\tending\tgen\tdat\tacc\tins\tprep\nverb\tать\tа\tа\tа\tа\tа\nnoun\tа\tы\t\tу\tой\tе\n");
+        write(
+            dir.path(),
+            "rules/inflection.tsv",
+            "paradigm\tending\tgen\tdat\tacc\tins\tprep\nverb\tать\tа\tа\tа\tа\tа\nnoun\tа\tы\t\tу\tой\tе\n",
+        );
         let d = check(&DictDirs::new(vec![dir.path().to_path_buf()]));
         let msgs: Vec<String> = d.items.iter().map(ToString::to_string).collect();
         assert_eq!(msgs.len(), 2, "{msgs:#?}");
-        assert!(
-            msgs[0].contains("inflection.tsv:2: error: unknown paradigm \"verb\""),
-            "{msgs:#?}"
-        );
-        assert!(
-            msgs[1].contains("inflection.tsv:3: error: empty dat"),
-            "{msgs:#?}"
-        );
+        assert!(msgs[0].contains("inflection.tsv:2: error: unknown paradigm \"verb\""), "{msgs:#?}");
+        assert!(msgs[1].contains("inflection.tsv:3: error: empty dat"), "{msgs:#?}");
     }
 
     #[test]

@@ -81,10 +81,7 @@ impl EntryLoader {
                 diagnostics.warning(
                     path,
                     0,
-                    format!(
-                        "unknown column {column:?} is ignored (columns: {})",
-                        COLUMNS.join(", ")
-                    ),
+                    format!("unknown column {column:?} is ignored (columns: {})", COLUMNS.join(", ")),
                 );
             }
         }
@@ -94,9 +91,7 @@ impl EntryLoader {
             if id.is_empty() {
                 problems.push("empty id".to_string());
             } else if id.chars().any(char::is_whitespace) {
-                problems.push(format!(
-                    "id {id:?} contains a space; use e.g. per:bagdat-musin"
-                ));
+                problems.push(format!("id {id:?} contains a space; use e.g. per:bagdat-musin"));
             }
             let type_field = table.field(row, "type");
             let entity_type = EntityType::parse(type_field);
@@ -111,17 +106,12 @@ impl EntryLoader {
                 "" | "auto" => true,
                 "no" => false,
                 other => {
-                    problems.push(format!(
-                        "inflect is {other:?}; use auto (or leave empty) or no"
-                    ));
+                    problems.push(format!("inflect is {other:?}; use auto (or leave empty) or no"));
                     true
                 }
             };
             if let Some(&first) = self.by_id.get(id) {
-                problems.push(format!(
-                    "duplicate id {id:?}, first defined at {}",
-                    self.entries[first].origin
-                ));
+                problems.push(format!("duplicate id {id:?}, first defined at {}", self.entries[first].origin));
             }
             let (Some(entity_type), true) = (entity_type, problems.is_empty()) else {
                 for p in problems {
@@ -143,10 +133,7 @@ impl EntryLoader {
                 aliases,
                 inflect,
                 note: table.field(row, "note").to_string(),
-                origin: Origin {
-                    path: path.clone(),
-                    line: row.line,
-                },
+                origin: Origin { path: path.clone(), line: row.line },
             });
         }
     }
@@ -176,10 +163,7 @@ short\tPER
         loader.add_text(Path::new("x.tsv"), text, &mut d);
         let ids: Vec<&str> = loader.entries.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["per:a", "loc:d"]);
-        assert_eq!(
-            loader.entries[0].aliases,
-            ["Багдат Мусин", "Мусин", "Б. Мусин"]
-        );
+        assert_eq!(loader.entries[0].aliases, ["Багдат Мусин", "Мусин", "Б. Мусин"]);
         assert!(loader.entries[0].inflect);
         assert!(!loader.entries[1].inflect);
         assert_eq!(loader.entries[0].origin.to_string(), "x.tsv:3");
@@ -203,20 +187,10 @@ short\tPER
     fn duplicate_ids_across_files_name_the_other_file() {
         let mut loader = EntryLoader::default();
         let mut d = Diagnostics::default();
-        loader.add_text(
-            Path::new("a.tsv"),
-            "id\ttype\tcanonical\nloc:x\tLOC\tX\n",
-            &mut d,
-        );
-        loader.add_text(
-            Path::new("b.tsv"),
-            "id\ttype\tcanonical\n\nloc:x\tLOC\tY\nloc:y\tLOC\tY\n",
-            &mut d,
-        );
+        loader.add_text(Path::new("a.tsv"), "id\ttype\tcanonical\nloc:x\tLOC\tX\n", &mut d);
+        loader.add_text(Path::new("b.tsv"), "id\ttype\tcanonical\n\nloc:x\tLOC\tY\nloc:y\tLOC\tY\n", &mut d);
         assert_eq!(loader.entries.len(), 2);
         assert_eq!(d.items.len(), 1);
-        assert!(d.items[0]
-            .to_string()
-            .starts_with("b.tsv:3: error: duplicate id \"loc:x\", first defined at a.tsv:2"));
+        assert!(d.items[0].to_string().starts_with("b.tsv:3: error: duplicate id \"loc:x\", first defined at a.tsv:2"));
     }
 }

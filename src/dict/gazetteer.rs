@@ -65,11 +65,7 @@ impl PatternTable {
                     if !folded.chars().any(char::is_alphanumeric) {
                         continue;
                     }
-                    let source = PatternSource {
-                        entry: e as u32,
-                        alias: a as u32,
-                        written: i == 0,
-                    };
+                    let source = PatternSource { entry: e as u32, alias: a as u32, written: i == 0 };
                     let p = *index.entry(folded).or_insert_with_key(|k| {
                         table.patterns.push(k.clone());
                         table.sources.push(Vec::new());
@@ -121,27 +117,10 @@ impl Gazetteer {
     /// Like [`Gazetteer::from_entries`] with a chosen automaton (for the benchmark).
     pub fn with_engine(entries: Vec<Entry>, inflector: &Inflector, engine: Engine) -> Gazetteer {
         let table = PatternTable::build(&entries, inflector);
-        let matcher = if table.patterns.is_empty() {
-            None
-        } else {
-            Matcher::build(engine, &table.patterns)
-        };
-        let candidates = table
-            .sources
-            .iter()
-            .map(|s| s.iter().map(|s| s.entry).collect())
-            .collect();
-        let by_id = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
-            .collect();
-        Gazetteer {
-            entries,
-            by_id,
-            matcher,
-            candidates,
-        }
+        let matcher = if table.patterns.is_empty() { None } else { Matcher::build(engine, &table.patterns) };
+        let candidates = table.sources.iter().map(|s| s.iter().map(|s| s.entry).collect()).collect();
+        let by_id = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        Gazetteer { entries, by_id, matcher, candidates }
     }
 
     pub fn entry_count(&self) -> usize {
@@ -175,8 +154,7 @@ impl Gazetteer {
         }
         hits.iter()
             .map(|hit| {
-                let (entry, warning) =
-                    self.resolve(&self.candidates[hit.pattern], &unambiguous, folded, hit);
+                let (entry, warning) = self.resolve(&self.candidates[hit.pattern], &unambiguous, folded, hit);
                 let entry = &self.entries[entry as usize];
                 Mention {
                     span: folded.to_original(hit.start, hit.end, text),
@@ -204,20 +182,13 @@ impl Gazetteer {
         }
         let count = |c: &u32| unambiguous.get(c).copied().unwrap_or(0);
         let best = candidates.iter().map(count).max().unwrap_or(0);
-        let leaders: Vec<u32> = candidates
-            .iter()
-            .copied()
-            .filter(|c| count(c) == best)
-            .collect();
+        let leaders: Vec<u32> = candidates.iter().copied().filter(|c| count(c) == best).collect();
         if best > 0 && leaders.len() == 1 {
             return (leaders[0], None);
         }
         let chosen = leaders[0];
-        let others: Vec<&str> = candidates
-            .iter()
-            .filter(|&&c| c != chosen)
-            .map(|&c| self.entries[c as usize].id.as_str())
-            .collect();
+        let others: Vec<&str> =
+            candidates.iter().filter(|&&c| c != chosen).map(|&c| self.entries[c as usize].id.as_str()).collect();
         let surface = folded.as_str().get(hit.start..hit.end).unwrap_or("");
         let warning = format!(
             "ambiguous alias \"{surface}\": chose {}, other candidates: {}",
@@ -244,11 +215,7 @@ impl Gazetteer {
                 let (start, end) = (at + start, at + end);
                 if starts_word(hay, start) {
                     if ends_word(hay, end) {
-                        hits.push(Hit {
-                            start,
-                            end,
-                            pattern,
-                        });
+                        hits.push(Hit { start, end, pattern });
                         return true;
                     }
                     if let Some(shorter) = shorter_at(matcher, hay, start, end) {
@@ -279,11 +246,7 @@ fn shorter_at(matcher: &Matcher, hay: &str, start: usize, end: usize) -> Option<
             return None;
         }
         if ends_word(hay, start + e) {
-            return Some(Hit {
-                start,
-                end: start + e,
-                pattern,
-            });
+            return Some(Hit { start, end: start + e, pattern });
         }
         limit = prev_boundary(hay, start + e);
     }
@@ -302,12 +265,8 @@ pub enum Engine {
 }
 
 impl Engine {
-    pub const ALL: [Engine; 4] = [
-        Engine::AhoCorasickDfa,
-        Engine::AhoCorasickNfa,
-        Engine::DaachorseBytewise,
-        Engine::DaachorseCharwise,
-    ];
+    pub const ALL: [Engine; 4] =
+        [Engine::AhoCorasickDfa, Engine::AhoCorasickNfa, Engine::DaachorseBytewise, Engine::DaachorseCharwise];
 }
 
 enum Matcher {
@@ -414,10 +373,7 @@ fn prev_boundary(hay: &str, at: usize) -> usize {
 }
 
 fn next_boundary(hay: &str, at: usize) -> usize {
-    hay[at..]
-        .chars()
-        .next()
-        .map_or(hay.len(), |c| at + c.len_utf8())
+    hay[at..].chars().next().map_or(hay.len(), |c| at + c.len_utf8())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
 //! Extractors: pure functions from a document's text and the loaded rules to items.
 
-pub mod money;
 pub mod entities;
+pub mod money;

@@ -77,21 +77,10 @@ impl Inflector {
         static BUILTIN: OnceLock<Inflector> = OnceLock::new();
         BUILTIN.get_or_init(|| {
             let mut d = Diagnostics::default();
-            let paradigms = Paradigms::from_text(
-                Path::new("<built-in inflection.tsv>"),
-                BUILTIN_INFLECTION,
-                &mut d,
-            );
-            let mut inflector = Inflector {
-                paradigms,
-                common: HashSet::new(),
-            };
-            if let Some(t) = tsv::parse_tsv(
-                Path::new("<built-in common_words.tsv>"),
-                BUILTIN_COMMON,
-                &["word"],
-                &mut d,
-            ) {
+            let paradigms = Paradigms::from_text(Path::new("<built-in inflection.tsv>"), BUILTIN_INFLECTION, &mut d);
+            let mut inflector = Inflector { paradigms, common: HashSet::new() };
+            if let Some(t) = tsv::parse_tsv(Path::new("<built-in common_words.tsv>"), BUILTIN_COMMON, &["word"], &mut d)
+            {
                 inflector.add_common_words(&t);
             }
             debug_assert!(d.items.is_empty(), "{:?}", d.items);
@@ -110,11 +99,9 @@ impl Inflector {
             inflector.paradigms = builtin.paradigms.clone();
         }
         for path in inflection_files {
-            if let Some(t) = tsv::read_tsv(
-                &path,
-                &["paradigm", "ending", "gen", "dat", "acc", "ins", "prep"],
-                diagnostics,
-            ) {
+            if let Some(t) =
+                tsv::read_tsv(&path, &["paradigm", "ending", "gen", "dat", "acc", "ins", "prep"], diagnostics)
+            {
                 inflector.paradigms.add_table(&t, diagnostics);
             }
         }
@@ -143,8 +130,7 @@ impl Inflector {
                     self.common.insert(fold_str(&f));
                 }
             } else {
-                self.common
-                    .extend(forms.split('|').map(fold_str).filter(|f| !f.is_empty()));
+                self.common.extend(forms.split('|').map(fold_str).filter(|f| !f.is_empty()));
             }
         }
     }
@@ -163,31 +149,21 @@ impl Inflector {
     fn word_cases(&self, word: &str, class: WordClass) -> CaseForms {
         if let Some((head, last)) = word.rsplit_once('-') {
             if !head.is_empty() && !last.is_empty() {
-                return self
-                    .word_cases(last, class)
-                    .map(|v| v.into_iter().map(|f| format!("{head}-{f}")).collect());
+                return self.word_cases(last, class).map(|v| v.into_iter().map(|f| format!("{head}-{f}")).collect());
             }
         }
         if class == WordClass::Indeclinable || !is_cyrillic_word(word) {
             return unchanged(word);
         }
         if is_acronym(word) {
-            return if acronym_inflects(word) {
-                self.inflect_by(word, Paradigm::Noun)
-            } else {
-                unchanged(word)
-            };
+            return if acronym_inflects(word) { self.inflect_by(word, Paradigm::Noun) } else { unchanged(word) };
         }
         let paradigm = match class {
             WordClass::MascName => Paradigm::NameM,
             WordClass::FemName => Paradigm::NameF,
-            WordClass::MascSurname if self.paradigms.fits(Paradigm::SurnameM, word) => {
-                Paradigm::SurnameM
-            }
+            WordClass::MascSurname if self.paradigms.fits(Paradigm::SurnameM, word) => Paradigm::SurnameM,
             WordClass::MascSurname => Paradigm::NameM,
-            WordClass::FemSurname if self.paradigms.fits(Paradigm::SurnameF, word) => {
-                Paradigm::SurnameF
-            }
+            WordClass::FemSurname if self.paradigms.fits(Paradigm::SurnameF, word) => Paradigm::SurnameF,
             WordClass::FemSurname => Paradigm::NameF,
             WordClass::Noun => Paradigm::Noun,
             WordClass::Adjective => Paradigm::Adj,
@@ -198,19 +174,14 @@ impl Inflector {
     }
 
     fn inflect_by(&self, word: &str, paradigm: Paradigm) -> CaseForms {
-        self.paradigms
-            .inflect(word, paradigm)
-            .unwrap_or_else(|| unchanged(word))
+        self.paradigms.inflect(word, paradigm).unwrap_or_else(|| unchanged(word))
     }
 
     /// An adjective ending fits at least as long as any noun ending (`Алматинская`,
     /// `Национальные`; not `Управление`, whose `ение` beats the adjectival `ие`).
     fn is_adjective(&self, word: &str) -> bool {
         let lw = lower(word);
-        match (
-            self.paradigms.ending_len(Paradigm::Adj, &lw),
-            self.paradigms.ending_len(Paradigm::Noun, &lw),
-        ) {
+        match (self.paradigms.ending_len(Paradigm::Adj, &lw), self.paradigms.ending_len(Paradigm::Noun, &lw)) {
             (Some(a), Some(n)) => a >= n,
             (Some(_), None) => true,
             _ => false,
@@ -227,16 +198,9 @@ impl Inflector {
             EntityType::Per => self.person_cases(&words),
             EntityType::Org | EntityType::Loc => self.name_cases(&words),
         };
-        let written = join(
-            &words,
-            &words.iter().map(|w| w.core.to_string()).collect::<Vec<_>>(),
-        );
+        let written = join(&words, &words.iter().map(|w| w.core.to_string()).collect::<Vec<_>>());
         let written_key = fold_str(&written);
-        let mut out = AliasForms {
-            forms: vec![written],
-            folded: vec![written_key.clone()],
-            dropped: Vec::new(),
-        };
+        let mut out = AliasForms { forms: vec![written], folded: vec![written_key.clone()], dropped: Vec::new() };
         let mut seen: HashSet<String> = HashSet::from([written_key]);
         for case in 0..CASES {
             let mut combos: Vec<Vec<String>> = vec![Vec::new()];
@@ -273,14 +237,8 @@ impl Inflector {
 
     /// Every word of a person's name inflects, by the person's gender.
     fn person_cases(&self, words: &[Word<'_>]) -> Vec<CaseForms> {
-        let female = words
-            .iter()
-            .any(|w| self.paradigms.fits(Paradigm::Female, last_part(w.core)));
-        let surname_paradigm = if female {
-            Paradigm::SurnameF
-        } else {
-            Paradigm::SurnameM
-        };
+        let female = words.iter().any(|w| self.paradigms.fits(Paradigm::Female, last_part(w.core)));
+        let surname_paradigm = if female { Paradigm::SurnameF } else { Paradigm::SurnameM };
         let is_surname = |w: &Word<'_>| self.paradigms.fits(surname_paradigm, last_part(w.core));
         let last_is_surname = words.last().is_some_and(is_surname);
         words
@@ -333,15 +291,11 @@ fn split_words(alias: &str) -> Vec<Word<'_>> {
         .split_whitespace()
         .map(|token| {
             let start = token.find(char::is_alphanumeric).unwrap_or(token.len());
-            let end = token.rfind(char::is_alphanumeric).map_or(start, |i| {
-                i + token[i..].chars().next().map_or(1, char::len_utf8)
-            });
+            let end = token
+                .rfind(char::is_alphanumeric)
+                .map_or(start, |i| i + token[i..].chars().next().map_or(1, char::len_utf8));
             let end = end.max(start);
-            Word {
-                before: &token[..start],
-                core: &token[start..end],
-                after: &token[end..],
-            }
+            Word { before: &token[..start], core: &token[start..end], after: &token[end..] }
         })
         .collect()
 }
@@ -392,10 +346,7 @@ fn acronym_inflects(word: &str) -> bool {
     let vowel = |c: char| "аеиоуыэюя".contains(c);
     lw.chars().count() >= 3
         && lw.chars().any(vowel)
-        && lw
-            .chars()
-            .last()
-            .is_some_and(|c| !vowel(c) && c != 'ь' && c != 'й')
+        && lw.chars().last().is_some_and(|c| !vowel(c) && c != 'ь' && c != 'й')
 }
 
 /// What `gazetka dict forms WORDS` prints: the forms an `inflect=auto` alias written as

@@ -90,28 +90,16 @@ impl Paradigms {
             };
             let ending = table.field(row, "ending");
             if ending.is_empty() {
-                diagnostics.error(
-                    &table.path,
-                    row.line,
-                    "empty ending; write * for \"any other consonant\"",
-                );
+                diagnostics.error(&table.path, row.line, "empty ending; write * for \"any other consonant\"");
                 continue;
             }
-            let ending = if ending == "*" {
-                String::new()
-            } else {
-                lower(ending)
-            };
+            let ending = if ending == "*" { String::new() } else { lower(ending) };
             let mut cases: [Vec<Option<String>>; CASES - 1] = Default::default();
             let mut ok = true;
             for (i, column) in CASE_COLUMNS.iter().enumerate() {
                 let field = table.field(row, column);
                 if field.is_empty() && paradigm != Paradigm::Female {
-                    diagnostics.error(
-                        &table.path,
-                        row.line,
-                        format!("empty {column}; write = for \"unchanged\""),
-                    );
+                    diagnostics.error(&table.path, row.line, format!("empty {column}; write = for \"unchanged\""));
                     ok = false;
                     break;
                 }
@@ -134,9 +122,7 @@ impl Paradigms {
     /// Parses the text of an `inflection.tsv` (used for the built-in copy).
     pub fn from_text(path: &Path, text: &str, diagnostics: &mut Diagnostics) -> Paradigms {
         let mut p = Paradigms::default();
-        if let Some(table) =
-            crate::dict::tsv::parse_tsv(path, text, &["paradigm", "ending"], diagnostics)
-        {
+        if let Some(table) = crate::dict::tsv::parse_tsv(path, text, &["paradigm", "ending"], diagnostics) {
             p.add_table(&table, diagnostics);
         }
         p
@@ -160,9 +146,7 @@ impl Paradigms {
 
     /// Length in bytes of the longest explicit (not `*`) ending of `paradigm` that fits.
     pub fn ending_len(&self, paradigm: Paradigm, lower_word: &str) -> Option<usize> {
-        self.best(paradigm, lower_word)
-            .map(|r| r.ending.len())
-            .filter(|&n| n > 0)
+        self.best(paradigm, lower_word).map(|r| r.ending.len()).filter(|&n| n > 0)
     }
 
     /// Whether some explicit row of `paradigm` fits the word.
@@ -178,10 +162,7 @@ impl Paradigms {
         let row = self.best(paradigm, &lw)?;
         let n = row.ending.chars().count();
         let total = word.chars().count();
-        let stem_bytes = word
-            .char_indices()
-            .nth(total - n)
-            .map_or(word.len(), |(i, _)| i);
+        let stem_bytes = word.char_indices().nth(total - n).map_or(word.len(), |(i, _)| i);
         let stem = &word[..stem_bytes];
         let upper = n > 0 && word.chars().last().is_some_and(char::is_uppercase);
         let mut out: CaseForms = Default::default();

@@ -101,8 +101,9 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> St
             },
             PartRole::Surname => match doc.lex[p.from].surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
-                    if gender == NameGender::Fem && s.gender == NameGender::Masc {
-                        lemmatize(written, WordClass::FemSurname, nominative != Some(false), inflector)
+                    if gender != NameGender::Common && s.gender != NameGender::Common && s.gender != gender {
+                        // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
+                        lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector)
                     } else {
                         s.lemma.to_string()
                     }

@@ -25,7 +25,8 @@ pub struct People {
 }
 
 fn surname_forms(surname: &str, inflector: &Inflector) -> Vec<String> {
-    let class = if surname.ends_with('а') || surname.ends_with('я') { WordClass::FemSurname } else { WordClass::MascSurname };
+    let class =
+        if surname.ends_with('а') || surname.ends_with('я') { WordClass::FemSurname } else { WordClass::MascSurname };
     inflector.word_forms(surname, class).iter().map(|f| fold_str(f)).collect()
 }
 

@@ -66,7 +66,13 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
         return None;
     }
     let lex = &doc.lex[i];
-    if lexicon_pass && doc.cap_word(i) && lex.toponym.is_some() && !lex.common() && lex.first.is_none() && doc.not_name(rules, i).is_none() {
+    if lexicon_pass
+        && doc.cap_word(i)
+        && lex.toponym.is_some()
+        && !lex.common()
+        && lex.first.is_none()
+        && doc.not_name(rules, i).is_none()
+    {
         let from = if i > 0 && adjective(doc, rules, i - 1) { i - 1 } else { i };
         return Some(LocMatch { from, to: i + 1 });
     }

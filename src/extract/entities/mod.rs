@@ -102,8 +102,13 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     for m in mentions.iter().filter(|m| m.entity_type == EntityType::Per) {
         people.establish(&m.canonical, &m.entity_id, inflector);
     }
-    let named: Vec<(persons::PersonMatch, String)> =
-        persons.into_iter().map(|p| { let c = canonical::person_canonical(&doc, &p, inflector); (p, c) }).collect();
+    let named: Vec<(persons::PersonMatch, String)> = persons
+        .into_iter()
+        .map(|p| {
+            let c = canonical::person_canonical(&doc, &p, inflector);
+            (p, c)
+        })
+        .collect();
     for (p, c) in &named {
         if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
             people.establish(c, &entity_id(EntityType::Per, c), inflector);

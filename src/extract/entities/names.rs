@@ -88,7 +88,11 @@ impl NameList {
 
     /// The hand lists `DIR/lexicon/kz_*.tsv` (columns lemma, class, gender, forms): the
     /// fallback name source while no generated lexicon is loaded.
-    pub fn load_lists(dirs: &crate::dict::DictDirs, inflector: &Inflector, d: &mut crate::dict::Diagnostics) -> NameList {
+    pub fn load_lists(
+        dirs: &crate::dict::DictDirs,
+        inflector: &Inflector,
+        d: &mut crate::dict::Diagnostics,
+    ) -> NameList {
         let mut list = NameList::default();
         for name in ["kz_first_names.tsv", "kz_surnames.tsv", "kz_patronymics.tsv"] {
             for path in dirs.lexicon_files(name) {
@@ -100,7 +104,11 @@ impl NameList {
                         "patronymic" => NameKind::Patronymic,
                         "toponym" => NameKind::Toponym,
                         other => {
-                            d.error(&path, row.line, format!("class is {other:?}; use first, surname, patronymic or toponym"));
+                            d.error(
+                                &path,
+                                row.line,
+                                format!("class is {other:?}; use first, surname, patronymic or toponym"),
+                            );
                             continue;
                         }
                     };

@@ -144,7 +144,9 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
         }
     }
     match org_role(doc, rules, i) {
-        Some(OrgRole::Descriptor | OrgRole::Both) if !doc.toks[i].cap || !doc.toks[i].sent_start || doc.is_punct(i + 1, "«") => {
+        Some(OrgRole::Descriptor | OrgRole::Both)
+            if !doc.toks[i].cap || !doc.toks[i].sent_start || doc.is_punct(i + 1, "«") =>
+        {
             let mut j = i + 1;
             while matches!(org_role(doc, rules, j), Some(OrgRole::Descriptor | OrgRole::Both)) && j < i + 3 {
                 j += 1;
@@ -162,19 +164,26 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
             None
         }
         Some(OrgRole::Head) if doc.toks[i].cap => head_chain(doc, rules, i),
-        _ => adjective_head(doc, rules, i)
-            .or_else(|| acronym_or_brand(doc, rules, i)),
+        _ => adjective_head(doc, rules, i).or_else(|| acronym_or_brand(doc, rules, i)),
     }
 }
 
 /// A capitalised adjective, maybe more lower-case ones, then a head noun and its chain
 /// (`Социалистической рабочей партии`, `Общественной палаты`).
 fn adjective_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
-    if !doc.cap_word(i) || doc.toks[i].caps || !matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj)) {
+    if !doc.cap_word(i)
+        || doc.toks[i].caps
+        || !matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj))
+    {
         return None;
     }
     let mut j = i + 1;
-    while j < i + 3 && doc.free(j) && doc.is_word(j) && !doc.toks[j].cap && doc.ending(rules, j) == Some(Ending::Adjective) {
+    while j < i + 3
+        && doc.free(j)
+        && doc.is_word(j)
+        && !doc.toks[j].cap
+        && doc.ending(rules, j) == Some(Ending::Adjective)
+    {
         j += 1;
     }
     if !matches!(org_role(doc, rules, j), Some(OrgRole::Head | OrgRole::Both)) || doc.toks[j].cap {
@@ -197,12 +206,21 @@ fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// numeral) and Latin names (`Google`, `Piedmont Airlines`).
 fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     let t = &doc.toks[i];
-    if t.kind != TokenKind::Word || t.shout || doc.not_name(rules, i).is_some() || rules.legal_forms.contains_key(doc.w(i)) {
+    if t.kind != TokenKind::Word
+        || t.shout
+        || doc.not_name(rules, i).is_some()
+        || rules.legal_forms.contains_key(doc.w(i))
+    {
         return None;
     }
     let w = doc.w(i);
     let letters = w.chars().filter(|c| c.is_alphabetic()).count();
     let next_to_number = |k: usize| doc.toks.get(k).is_some_and(|t| t.kind == TokenKind::Number);
+    let lex = &doc.lex[i];
+    if lex.first.is_some() || lex.surname.is_some() {
+        // `БАГДАТ МУСИН`: a name in capitals, for the person rules.
+        return None;
+    }
     if next_to_number(i + 1) || (i > 0 && next_to_number(i - 1)) || letters < 2 {
         // `USD 448.50`, `500 KZT`: a currency code; single letters are initials or numerals.
         return None;

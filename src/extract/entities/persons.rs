@@ -42,7 +42,8 @@ pub struct PersonMatch {
 }
 
 /// Lower-case particles inside foreign names (`Жан-Мари Ле Пен`, `Людвиг ван Бетховен`).
-const PARTICLES: &[&str] = &["ле", "де", "ван", "фон", "аль", "ди", "да", "дель", "ла", "бен", "эль", "ибн", "дер", "дю", "ур"];
+const PARTICLES: &[&str] =
+    &["ле", "де", "ван", "фон", "аль", "ди", "да", "дель", "ла", "бен", "эль", "ибн", "дер", "дю", "ур"];
 
 fn part(role: PartRole, from: usize, to: usize) -> Part {
     Part { role, from, to }
@@ -135,7 +136,11 @@ impl Finder<'_, '_, '_, '_> {
             return None;
         }
         // Surname first, official style: `Мусин Багдат Батырбекович`.
-        if self.surname_like(i) && !self.first(i) && self.first(i + 1) {
+        if self.surname_like(i)
+            && !self.first(i)
+            && self.first(i + 1)
+            && (!d.toks[i].sent_start || self.known_surname(i))
+        {
             if self.patronymic(i + 2) {
                 let parts = vec![
                     part(PartRole::Surname, i, i + 1),
@@ -186,7 +191,7 @@ impl Finder<'_, '_, '_, '_> {
             self.surname_like(k) && d.lex[k].toponym.is_none() && !d.toks[k].caps && d.ending(self.rules, k).is_none()
         };
         if plain(i) && d.lex[i].surname.is_none() {
-            let next_surname = self.known_surname(i + 1) && d.lex[i + 1].toponym.is_none();
+            let next_surname = self.known_surname(i + 1) && d.lex[i + 1].toponym.is_none() && !self.first(i + 2);
             if next_surname || (!d.toks[i].sent_start && plain(i + 1)) {
                 let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
                 let j = self.foreign_tail(i + 2, &mut parts);
@@ -213,9 +218,7 @@ impl Finder<'_, '_, '_, '_> {
     fn after_role(&self, i: usize) -> bool {
         let d = self.doc;
         let is_role = |k: usize| {
-            d.is_word(k)
-                && !d.toks[k].cap
-                && self.roles.lookup(d.w(k)).is_some_and(|r| r.refers_to == EntityType::Per)
+            d.is_word(k) && !d.toks[k].cap && self.roles.lookup(d.w(k)).is_some_and(|r| r.refers_to == EntityType::Per)
         };
         if i >= 1 && is_role(i - 1) {
             return true;
@@ -261,7 +264,9 @@ pub fn gender_of(doc: &Doc, m: &PersonMatch) -> NameGender {
     for p in &m.parts {
         let w = doc.fw(p.from);
         match p.role {
-            PartRole::Patronymic if w.ends_with("вна") || w.ends_with("чна") || w.ends_with("кызы") => return NameGender::Fem,
+            PartRole::Patronymic if w.ends_with("вна") || w.ends_with("чна") || w.ends_with("кызы") => {
+                return NameGender::Fem
+            }
             PartRole::Patronymic if w.contains("вн") || w.contains("чн") => return NameGender::Fem,
             PartRole::Patronymic => return NameGender::Masc,
             PartRole::Surname => {

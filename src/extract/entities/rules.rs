@@ -230,7 +230,11 @@ impl EntityRules {
                     continue;
                 }
                 other => {
-                    d.error(path, row.line, format!("kind is {other:?}; use month, weekday, function, common or widget"));
+                    d.error(
+                        path,
+                        row.line,
+                        format!("kind is {other:?}; use month, weekday, function, common or widget"),
+                    );
                     continue;
                 }
             };
@@ -257,7 +261,11 @@ impl EntityRules {
                 "adjective" => Ending::Adjective,
                 "verb" => Ending::Verb,
                 other => {
-                    d.error(path, row.line, format!("kind is {other:?}; use surname, surname_adj, patronymic, adjective or verb"));
+                    d.error(
+                        path,
+                        row.line,
+                        format!("kind is {other:?}; use surname, surname_adj, patronymic, adjective or verb"),
+                    );
                     continue;
                 }
             };
