@@ -4,7 +4,6 @@
 //! mention even where the rules alone would not take it (`Бхутто заявила`).
 
 use crate::dict::inflect::{Inflector, WordClass};
-use crate::model::MentionSource;
 use crate::text::fold_str;
 
 /// A person established in the document.
@@ -72,14 +71,5 @@ impl People {
     /// The person whose surname has the folded form `word`.
     pub fn by_form(&self, folded_word: &str) -> Option<&Person> {
         self.people.iter().rev().find(|p| p.forms.iter().any(|f| f == folded_word))
-    }
-}
-
-/// The source a resolved short mention gets.
-pub fn source_for(joined: bool) -> MentionSource {
-    if joined {
-        MentionSource::Coref
-    } else {
-        MentionSource::Rule
     }
 }

@@ -37,8 +37,6 @@ pub struct PersonMatch {
     pub from: usize,
     pub to: usize,
     pub parts: Vec<Part>,
-    /// Found only through a role noun or a surname ending (weaker evidence).
-    pub weak: bool,
 }
 
 /// Lower-case particles inside foreign names (`Жан-Мари Ле Пен`, `Людвиг ван Бетховен`).
@@ -128,7 +126,7 @@ impl Finder<'_, '_, '_, '_> {
             let k = d.initial(j).unwrap_or(j);
             if self.surname_like(k) && !self.first(k) {
                 let parts = vec![part(PartRole::Initial, i, k), part(PartRole::Surname, k, k + 1)];
-                return Some(PersonMatch { from: i, to: k + 1, parts, weak: false });
+                return Some(PersonMatch { from: i, to: k + 1, parts });
             }
             return None;
         }
@@ -147,11 +145,11 @@ impl Finder<'_, '_, '_, '_> {
                     part(PartRole::First, i + 1, i + 2),
                     part(PartRole::Patronymic, i + 2, i + 3),
                 ];
-                return Some(PersonMatch { from: i, to: i + 3, parts, weak: false });
+                return Some(PersonMatch { from: i, to: i + 3, parts });
             }
             if self.known_surname(i) && !self.surname_like(i + 2) {
                 let parts = vec![part(PartRole::Surname, i, i + 1), part(PartRole::First, i + 1, i + 2)];
-                return Some(PersonMatch { from: i, to: i + 2, parts, weak: false });
+                return Some(PersonMatch { from: i, to: i + 2, parts });
             }
         }
         // Surname then initials: `Мусин Б.Б.`.
@@ -159,7 +157,7 @@ impl Finder<'_, '_, '_, '_> {
             if let Some(j) = d.initial(i + 1) {
                 let k = d.initial(j).unwrap_or(j);
                 let parts = vec![part(PartRole::Surname, i, i + 1), part(PartRole::Initial, i + 1, k)];
-                return Some(PersonMatch { from: i, to: k, parts, weak: false });
+                return Some(PersonMatch { from: i, to: k, parts });
             }
         }
         // First name, patronymic, surname.
@@ -181,7 +179,7 @@ impl Finder<'_, '_, '_, '_> {
             }
             let common = d.lex[i].first.is_some_and(|f| f.common_word);
             if parts.len() > 1 || (!common && !d.toks[i].sent_start) || (!common && d.lex[i].surname.is_none()) {
-                return Some(PersonMatch { from: i, to: j, parts, weak: false });
+                return Some(PersonMatch { from: i, to: j, parts });
             }
             return None;
         }
@@ -195,7 +193,7 @@ impl Finder<'_, '_, '_, '_> {
             if next_surname || (!d.toks[i].sent_start && plain(i + 1)) {
                 let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
                 let j = self.foreign_tail(i + 2, &mut parts);
-                return Some(PersonMatch { from: i, to: j, parts, weak: true });
+                return Some(PersonMatch { from: i, to: j, parts });
             }
         }
         let after_role = self.after_role(i);
@@ -208,7 +206,7 @@ impl Finder<'_, '_, '_, '_> {
                 parts.push(part(PartRole::Surname, j, j + 1));
                 j += 1;
             }
-            return Some(PersonMatch { from: i, to: j, parts, weak: true });
+            return Some(PersonMatch { from: i, to: j, parts });
         }
         None
     }

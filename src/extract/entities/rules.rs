@@ -59,7 +59,6 @@ pub struct LocMarker {
     pub position: LocPosition,
     /// Written as an abbreviation: a dot must follow (`г.`).
     pub dotted: bool,
-    pub lemma: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,9 +203,8 @@ impl EntityRules {
                 continue;
             }
             let dotted = word.ends_with('.');
-            let lemma = word.trim_end_matches('.').to_string();
             for f in forms_or_generated(word, t.field(row, "forms"), &self.inflector) {
-                self.loc_markers.insert(f, LocMarker { position, dotted, lemma: lemma.clone() });
+                self.loc_markers.insert(f, LocMarker { position, dotted });
             }
         }
     }
