@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod entities;
 pub mod gazetteer;
 pub mod inflect;
+pub mod lexicon;
 pub mod roles;
 pub mod tsv;
 
