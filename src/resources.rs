@@ -5,9 +5,10 @@ use std::time::Instant;
 
 use crate::dict::gazetteer::Gazetteer;
 use crate::dict::inflect::Inflector;
+use crate::dict::lexicon::Lexicon;
 use crate::dict::roles::RoleNouns;
 use crate::dict::{Diagnostics, DictDirs};
-use crate::extract::entities::{EntityRules, NameList};
+use crate::extract::entities::{expand_with, EntityRules};
 use crate::extract::money::MoneyRules;
 use crate::output::summary::DictionaryInfo;
 
@@ -17,8 +18,8 @@ pub struct Resources {
     pub roles: RoleNouns,
     pub money: MoneyRules,
     pub gazetteer: Gazetteer,
-    /// Name lexicon (until the generated lexicon lands: the hand lists `lexicon/kz_*.tsv`).
-    pub names: NameList,
+    /// Name lexicon (OpenCorpora first names, surnames, patronymics, toponyms + hand lists).
+    pub names: Lexicon,
     pub entity_rules: EntityRules,
     /// Every problem found while loading (errors and warnings, with `file:line`).
     pub diagnostics: Diagnostics,
@@ -45,8 +46,9 @@ impl Resources {
         let gazetteer = Gazetteer::load(&dirs, &mut diagnostics);
         dictionaries.push(info("entities/", "gazetteer entries", gazetteer.entry_count()));
         let entity_rules = EntityRules::load(&dirs, &mut diagnostics);
-        let names = NameList::load_lists(&dirs, &Inflector::load(&dirs, &mut Diagnostics::default()), &mut diagnostics);
-        dictionaries.push(info("lexicon/kz_*.tsv", "names", names.len()));
+        let inflector = Inflector::load(&dirs, &mut Diagnostics::default());
+        let names = Lexicon::load(&dirs, &mut diagnostics, &expand_with(&inflector));
+        dictionaries.push(info("lexicon/", "name lexicon lemmas", names.len()));
         Resources {
             dirs,
             roles,

@@ -45,18 +45,12 @@ impl Lexicon {
         }
     }
 
-    pub(super) fn parse_generated(
-        &mut self,
-        path: &Path,
-        text: &str,
-        diagnostics: &mut Diagnostics,
-    ) {
+    pub(super) fn parse_generated(&mut self, path: &Path, text: &str, diagnostics: &mut Diagnostics) {
         let first_paradigm = self.paradigms.len();
         // Sized up front: growing a 400k-entry table rehashes it several times.
         let lemma_lines = text.lines().filter(|l| l.starts_with("L\t")).count();
         let (keys, forms) = (&self.keys, &self.forms);
-        self.index
-            .reserve(lemma_lines * 11, |&id| hash_key(key_of(keys, forms, id)));
+        self.index.reserve(lemma_lines * 11, |&id| hash_key(key_of(keys, forms, id)));
         self.keys.reserve(lemma_lines * 11 * 20);
         self.forms.reserve(lemma_lines * 11);
         self.analyses.reserve(lemma_lines * 16);
@@ -73,37 +67,20 @@ impl Lexicon {
                         diagnostics.error(path, i + 1, format!("unknown class {class:?}"));
                         continue;
                     };
-                    match paradigm
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|p| p.checked_add(first_paradigm))
-                    {
+                    match paradigm.parse::<usize>().ok().and_then(|p| p.checked_add(first_paradigm)) {
                         Some(p) if p < self.paradigms.len() && !lemma.is_empty() => {
                             fold_into(lemma, &mut folded);
-                            self.add_lemma(
-                                lemma.into(),
-                                &folded,
-                                class,
-                                p as u32,
-                                false,
-                                &mut form,
-                            );
+                            self.add_lemma(lemma.into(), &folded, class, p as u32, false, &mut form);
                             None
                         }
-                        _ => Some(format!(
-                            "paradigm {paradigm:?} not defined above (or empty lemma)"
-                        )),
+                        _ => Some(format!("paradigm {paradigm:?} not defined above (or empty lemma)")),
                     }
                 }
                 (Some("A"), Some(word), Some(share), None) => {
                     if let Some(id) = self.form_id(word) {
                         let rec = &mut self.forms[id as usize];
                         rec.common = true;
-                        rec.share = share
-                            .parse::<u8>()
-                            .ok()
-                            .filter(|&s| s <= 100)
-                            .unwrap_or(NO_SHARE);
+                        rec.share = share.parse::<u8>().ok().filter(|&s| s <= 100).unwrap_or(NO_SHARE);
                     }
                     None
                 }
@@ -126,11 +103,7 @@ impl Lexicon {
                     .parse::<u16>()
                     .ok()
                     .zip(Tags::parse(code))
-                    .map(|(cut, tags)| Edit {
-                        cut,
-                        add: add.into(),
-                        tags,
-                    }),
+                    .map(|(cut, tags)| Edit { cut, add: add.into(), tags }),
                 _ => None,
             };
             match edit {
@@ -157,26 +130,13 @@ impl Lexicon {
         buf: &mut String,
     ) {
         let lemma = self.lemmas.len() as u32;
-        self.lemmas.push(LemmaRec {
-            text,
-            class,
-            paradigm,
-            hand,
-        });
+        self.lemmas.push(LemmaRec { text, class, paradigm, hand });
         let (start, end) = self.paradigms[paradigm as usize];
         for e in start..end {
             let edit = &self.edits[e as usize];
             let tags = edit.tags;
             if apply_edit(folded_lemma, edit, buf) {
-                self.add_analysis(
-                    buf,
-                    Analysis {
-                        lemma,
-                        next: NONE,
-                        tags,
-                    },
-                    class,
-                );
+                self.add_analysis(buf, Analysis { lemma, next: NONE, tags }, class);
             }
         }
     }
@@ -184,14 +144,9 @@ impl Lexicon {
     fn add_analysis(&mut self, form: &str, analysis: Analysis, class: NameClass) {
         let at = self.analyses.len() as u32;
         self.analyses.push(analysis);
-        let Lexicon {
-            index, keys, forms, ..
-        } = self;
-        let entry = index.entry(
-            hash_key(form),
-            |&id| key_of(keys, forms, id) == form,
-            |&id| hash_key(key_of(keys, forms, id)),
-        );
+        let Lexicon { index, keys, forms, .. } = self;
+        let entry =
+            index.entry(hash_key(form), |&id| key_of(keys, forms, id) == form, |&id| hash_key(key_of(keys, forms, id)));
         let id = match entry {
             hash_table::Entry::Occupied(e) => *e.get(),
             hash_table::Entry::Vacant(e) => {
@@ -199,14 +154,7 @@ impl Lexicon {
                 let start = keys.len() as u32;
                 keys.push_str(form);
                 let key = (start, keys.len() as u32);
-                forms.push(FormRec {
-                    key,
-                    head: NONE,
-                    tail: NONE,
-                    classes: 0,
-                    common: false,
-                    share: NO_SHARE,
-                });
+                forms.push(FormRec { key, head: NONE, tail: NONE, classes: 0, common: false, share: NO_SHARE });
                 e.insert(id);
                 id
             }
@@ -243,11 +191,8 @@ impl Lexicon {
         let path = &table.path;
         let mut buf = String::new();
         for row in &table.rows {
-            let (lemma, class, gender) = (
-                table.field(row, "lemma"),
-                table.field(row, "class"),
-                table.field(row, "gender"),
-            );
+            let (lemma, class, gender) =
+                (table.field(row, "lemma"), table.field(row, "class"), table.field(row, "gender"));
             let mut folded_lemma = String::new();
             fold_into(lemma, &mut folded_lemma);
             let mut problems = Vec::new();
@@ -256,16 +201,13 @@ impl Lexicon {
             }
             let class_ok = NameClass::parse(class);
             if class_ok.is_none() {
-                problems.push(format!(
-                    "class is {class:?}; use first, surname, patronymic or toponym"
-                ));
+                problems.push(format!("class is {class:?}; use first, surname, patronymic or toponym"));
             }
             let gender_ok = Gender::parse(gender);
             if gender_ok.is_none() {
                 problems.push(format!("gender is {gender:?}; use m, f or -"));
             }
-            let (Some(class), Some(gender), true) = (class_ok, gender_ok, problems.is_empty())
-            else {
+            let (Some(class), Some(gender), true) = (class_ok, gender_ok, problems.is_empty()) else {
                 diagnostics.error(path, row.line, problems.join("; "));
                 continue;
             };
@@ -273,20 +215,11 @@ impl Lexicon {
             let forms: Vec<String> = if listed.is_empty() {
                 expand(lemma, class, gender)
             } else {
-                listed
-                    .split('|')
-                    .map(str::trim)
-                    .filter(|f| !f.is_empty())
-                    .map(str::to_string)
-                    .collect()
+                listed.split('|').map(str::trim).filter(|f| !f.is_empty()).map(str::to_string).collect()
             };
             let start = self.edits.len() as u32;
             let gender_tags = Tags::new(Some(Case::Nom), false, gender);
-            self.edits.push(Edit {
-                cut: 0,
-                add: "".into(),
-                tags: gender_tags,
-            });
+            self.edits.push(Edit { cut: 0, add: "".into(), tags: gender_tags });
             let cut = u16::try_from(folded_lemma.chars().count()).unwrap_or(u16::MAX);
             let mut seen = vec![folded_lemma.clone()];
             for form in &forms {
@@ -295,22 +228,11 @@ impl Lexicon {
                     continue;
                 }
                 seen.push(buf.clone());
-                self.edits.push(Edit {
-                    cut,
-                    add: buf.as_str().into(),
-                    tags: Tags::new(None, false, gender),
-                });
+                self.edits.push(Edit { cut, add: buf.as_str().into(), tags: Tags::new(None, false, gender) });
             }
             self.paradigms.push((start, self.edits.len() as u32));
             let paradigm = (self.paradigms.len() - 1) as u32;
-            self.add_lemma(
-                lemma.to_lowercase().into(),
-                &folded_lemma,
-                class,
-                paradigm,
-                true,
-                &mut buf,
-            );
+            self.add_lemma(lemma.to_lowercase().into(), &folded_lemma, class, paradigm, true, &mut buf);
         }
     }
 }
@@ -323,11 +245,7 @@ fn generated_files(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            p.is_file()
-                && p.to_str()
-                    .is_some_and(|s| s.ends_with(Lexicon::GENERATED_SUFFIX))
-        })
+        .filter(|p| p.is_file() && p.to_str().is_some_and(|s| s.ends_with(Lexicon::GENERATED_SUFFIX)))
         .collect();
     found.sort();
     found

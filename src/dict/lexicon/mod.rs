@@ -29,12 +29,7 @@ pub enum NameClass {
 }
 
 impl NameClass {
-    pub const ALL: [NameClass; 4] = [
-        NameClass::First,
-        NameClass::Surname,
-        NameClass::Patronymic,
-        NameClass::Toponym,
-    ];
+    pub const ALL: [NameClass; 4] = [NameClass::First, NameClass::Surname, NameClass::Patronymic, NameClass::Toponym];
 
     /// Parses the `class` column: `first`, `surname`, `patronymic` or `toponym`.
     pub fn parse(s: &str) -> Option<NameClass> {
@@ -87,15 +82,7 @@ pub enum Case {
     Other,
 }
 
-const CASES: [Case; 7] = [
-    Case::Nom,
-    Case::Gen,
-    Case::Dat,
-    Case::Acc,
-    Case::Ins,
-    Case::Loc,
-    Case::Other,
-];
+const CASES: [Case; 7] = [Case::Nom, Case::Gen, Case::Dat, Case::Acc, Case::Ins, Case::Loc, Case::Other];
 const GENDERS: [Gender; 3] = [Gender::Masc, Gender::Fem, Gender::Common];
 
 /// One analysis of a written word.
@@ -190,10 +177,7 @@ impl Tags {
     }
 
     fn gender(self) -> Gender {
-        GENDERS
-            .get(usize::from(self.0 >> 4 & 3))
-            .copied()
-            .unwrap_or(Gender::Common)
+        GENDERS.get(usize::from(self.0 >> 4 & 3)).copied().unwrap_or(Gender::Common)
     }
 }
 
@@ -311,16 +295,8 @@ impl Lexicon {
     /// All analyses of a written word (any case, `ё` = `е`, typographic variants folded).
     pub fn lookup(&self, word: &str) -> Analyses<'_> {
         match self.find(word) {
-            Some(rec) => Analyses {
-                lexicon: self,
-                next: rec.head,
-                common: rec.common,
-            },
-            None => Analyses {
-                lexicon: self,
-                next: NONE,
-                common: false,
-            },
+            Some(rec) => Analyses { lexicon: self, next: rec.head, common: rec.common },
+            None => Analyses { lexicon: self, next: NONE, common: false },
         }
     }
 
@@ -334,8 +310,7 @@ impl Lexicon {
     }
 
     pub fn has_class(&self, word: &str, class: NameClass) -> bool {
-        self.find(word)
-            .is_some_and(|rec| rec.classes & class.bit() != 0)
+        self.find(word).is_some_and(|rec| rec.classes & class.bit() != 0)
     }
 
     pub fn is_first_name(&self, word: &str) -> bool {
@@ -370,9 +345,7 @@ impl Lexicon {
     /// The id of an already folded written form.
     fn form_id(&self, folded: &str) -> Option<u32> {
         let (keys, forms) = (&self.keys, &self.forms);
-        self.index
-            .find(hash_key(folded), |&id| key_of(keys, forms, id) == folded)
-            .copied()
+        self.index.find(hash_key(folded), |&id| key_of(keys, forms, id) == folded).copied()
     }
 
     /// The lemma of a lexeme as stored (lower case, `ё` kept).
@@ -387,11 +360,7 @@ impl Lexicon {
         let Some(lemma) = self.lemmas.get(form.lemma_id.0 as usize) else {
             return String::new();
         };
-        let (start, end) = self
-            .paradigms
-            .get(lemma.paradigm as usize)
-            .copied()
-            .unwrap_or((0, 0));
+        let (start, end) = self.paradigms.get(lemma.paradigm as usize).copied().unwrap_or((0, 0));
         let cells = self.edits.get(start as usize..end as usize).unwrap_or(&[]);
         let nominative = |e: &&Edit| e.tags.case() == Some(Case::Nom) && !e.tags.plural();
         let cell = cells
@@ -415,10 +384,7 @@ impl Lexicon {
         let mut lemma_folded = String::new();
         for analysis in self.lookup(&folded) {
             fold_into(analysis.lemma, &mut lemma_folded);
-            if analysis.class == class
-                && lemma_folded == folded
-                && !ids.contains(&analysis.lemma_id.0)
-            {
+            if analysis.class == class && lemma_folded == folded && !ids.contains(&analysis.lemma_id.0) {
                 ids.push(analysis.lemma_id.0);
             }
         }
@@ -430,17 +396,7 @@ impl Lexicon {
                 let mut form = String::new();
                 if apply_edit(&folded, edit, &mut form) {
                     let common = self.find(&form).is_some_and(|r| r.common);
-                    out.push((
-                        form,
-                        self.lex_form(
-                            Analysis {
-                                lemma: id,
-                                next: NONE,
-                                tags: edit.tags,
-                            },
-                            common,
-                        ),
-                    ));
+                    out.push((form, self.lex_form(Analysis { lemma: id, next: NONE, tags: edit.tags }, common)));
                 }
             }
         }
@@ -472,10 +428,7 @@ impl Lexicon {
 
     /// Counts per class (walks everything: for reports, not for hot paths).
     pub fn stats(&self) -> LexiconStats {
-        let mut stats = LexiconStats {
-            distinct_forms: self.forms.len(),
-            ..LexiconStats::default()
-        };
+        let mut stats = LexiconStats { distinct_forms: self.forms.len(), ..LexiconStats::default() };
         for lemma in &self.lemmas {
             stats.lemmas[lemma.class as usize] += 1;
         }
@@ -511,10 +464,7 @@ impl<'a> Iterator for Analyses<'a> {
 }
 
 fn key_of<'k>(keys: &'k str, forms: &[FormRec], id: u32) -> &'k str {
-    forms
-        .get(id as usize)
-        .and_then(|f| keys.get(f.key.0 as usize..f.key.1 as usize))
-        .unwrap_or("")
+    forms.get(id as usize).and_then(|f| keys.get(f.key.0 as usize..f.key.1 as usize)).unwrap_or("")
 }
 
 /// `base` minus `edit.cut` chars, plus `edit.add`, into `out`; false if `base` is shorter.

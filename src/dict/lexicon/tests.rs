@@ -8,9 +8,7 @@ use crate::text::fold_str;
 fn shipped() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let dirs = DictDirs::new(vec![
-            concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-        ]);
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
         let mut d = Diagnostics::default();
         let lexicon = Lexicon::load(&dirs, &mut d, &|_, _, _| Vec::new());
         assert!(d.items.is_empty(), "{:?}", d.items);
@@ -19,24 +17,10 @@ fn shipped() -> &'static Lexicon {
 }
 
 /// word, lemma, class, gender (None = any), case (None = any), common_word.
-type Expect = (
-    &'static str,
-    &'static str,
-    NameClass,
-    Option<Gender>,
-    Option<Case>,
-    bool,
-);
+type Expect = (&'static str, &'static str, NameClass, Option<Gender>, Option<Case>, bool);
 
 /// Does `word` have an analysis matching every given property?
-fn has(
-    word: &str,
-    lemma: &str,
-    class: NameClass,
-    gender: Option<Gender>,
-    case: Option<Case>,
-    common: bool,
-) -> bool {
+fn has(word: &str, lemma: &str, class: NameClass, gender: Option<Gender>, case: Option<Case>, common: bool) -> bool {
     shipped().lookup(word).any(|f| {
         f.lemma == lemma
             && f.class == class
@@ -77,10 +61,7 @@ fn shipped_lookups() {
     ];
     for &(word, lemma, class, gender, case, common) in table {
         let all: Vec<_> = shipped().lookup(word).collect();
-        assert!(
-            has(word, lemma, class, gender, case, common),
-            "{word}: {all:?}"
-        );
+        assert!(has(word, lemma, class, gender, case, common), "{word}: {all:?}");
     }
 }
 
@@ -88,18 +69,9 @@ fn shipped_lookups() {
 fn shipped_misses_and_traps() {
     let lex = shipped();
     // Not in OpenCorpora (nor is Налбандов): hand lists and the inflector cover them.
-    for word in [
-        "Багдат",
-        "Токаев",
-        "Налбандовым",
-        "стол",
-        "",
-        " ",
-        "😀",
-        "Алекс андр",
-        "Грузия😀",
-        "x".repeat(500).as_str(),
-    ] {
+    for word in
+        ["Багдат", "Токаев", "Налбандовым", "стол", "", " ", "😀", "Алекс андр", "Грузия😀", "x".repeat(500).as_str()]
+    {
         assert_eq!(lex.lookup(word).count(), 0, "{word:?}");
         assert!(lex.form_info(word).is_none(), "{word:?}");
     }
@@ -132,11 +104,7 @@ fn nominative_keeps_gender_and_yo() {
 #[test]
 fn forms_of_gives_the_paradigm() {
     let forms = shipped().forms_of("Мусин", NameClass::Surname);
-    let has = |w: &str, g: Gender, c: Case| {
-        forms
-            .iter()
-            .any(|(f, a)| f == w && a.gender == g && a.case == Some(c))
-    };
+    let has = |w: &str, g: Gender, c: Case| forms.iter().any(|(f, a)| f == w && a.gender == g && a.case == Some(c));
     assert!(has("мусин", Gender::Masc, Case::Nom));
     assert!(has("мусиным", Gender::Masc, Case::Ins));
     assert!(has("мусиной", Gender::Fem, Case::Gen));
@@ -149,10 +117,7 @@ fn shipped_counts_and_folding() {
     let stats = lex.stats();
     assert!(stats.forms[NameClass::First as usize] > 10_000, "{stats:?}");
     assert!(stats.lemmas.iter().all(|&n| n > 5_000), "{stats:?}");
-    assert!(
-        stats.ambiguous_forms > 5_000 && stats.ambiguous_forms < stats.distinct_forms / 10,
-        "{stats:?}"
-    );
+    assert!(stats.ambiguous_forms > 5_000 && stats.ambiguous_forms < stats.distinct_forms / 10, "{stats:?}");
     assert_eq!(lex.len(), stats.distinct_forms);
     for id in 0..lex.forms.len() as u32 {
         let key = key_of(&lex.keys, &lex.forms, id);
@@ -173,12 +138,7 @@ fn load_dir(dir: &Path) -> (Lexicon, Vec<String>) {
     let mut d = Diagnostics::default();
     let expand = |lemma: &str, class: NameClass, gender: Gender| match (class, gender) {
         (NameClass::Surname, Gender::Masc) => {
-            vec![
-                format!("{lemma}а"),
-                format!("{lemma}у"),
-                format!("{lemma}ым"),
-                format!("{lemma}е"),
-            ]
+            vec![format!("{lemma}а"), format!("{lemma}у"), format!("{lemma}ым"), format!("{lemma}е")]
         }
         _ => Vec::new(),
     };
@@ -203,10 +163,7 @@ fn hand_lists_with_forms_and_expand() {
     );
     let f = lex.lookup("Багдат").next().unwrap();
     assert_eq!(f.case, Some(Case::Nom));
-    assert_eq!(
-        lex.nominative(&lex.lookup("Багдату").next().unwrap()),
-        "багдат"
-    );
+    assert_eq!(lex.nominative(&lex.lookup("Багдату").next().unwrap()), "багдат");
     assert!(lex.is_surname("Мусиным") && lex.is_surname("Мусину") && !lex.is_surname("Мусиной"));
     assert_eq!(lex.lookup("Сейткали").count(), 1);
     assert!(lex.is_toponym("Семей") && !lex.is_toponym("Семея"));
@@ -226,13 +183,8 @@ fn broken_hand_lines_are_reported_with_file_and_line() {
                 Динара\tfirst\tf\n";
     let dir = hand_dir(&[("bad.tsv", text)]);
     let (lex, errors) = load_dir(dir.path());
-    let mut lines: Vec<String> = errors
-        .iter()
-        .map(|e| {
-            e.split_once("bad.tsv:")
-                .map_or(e.clone(), |(_, rest)| rest.to_string())
-        })
-        .collect();
+    let mut lines: Vec<String> =
+        errors.iter().map(|e| e.split_once("bad.tsv:").map_or(e.clone(), |(_, rest)| rest.to_string())).collect();
     lines.sort();
     #[rustfmt::skip]
     let expected = [
@@ -246,9 +198,7 @@ fn broken_hand_lines_are_reported_with_file_and_line() {
     for (line, want) in lines.iter().zip(expected) {
         assert!(line.starts_with(want), "{line} should start with {want}");
     }
-    assert!(
-        lex.is_first_name("Ерлан") && lex.is_first_name("Динара") && !lex.is_first_name("Асель")
-    );
+    assert!(lex.is_first_name("Ерлан") && lex.is_first_name("Динара") && !lex.is_first_name("Асель"));
 }
 
 #[test]
@@ -274,9 +224,7 @@ fn lexicon_is_send_and_sync() {
 #[test]
 #[ignore]
 fn load_and_lookup_timing() {
-    let dirs = DictDirs::new(vec![
-        concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()
-    ]);
+    let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
     // CPU time of this process (utime + stime, in 10 ms ticks): the wall clock of a
     // shared machine overstates it.
     let cpu_ticks = || -> Option<u64> {
@@ -297,21 +245,11 @@ fn load_and_lookup_timing() {
     }
     let wall = start_all.elapsed().as_secs_f64() / 5.0;
     if let (Some(a), Some(b)) = (cpu_start, cpu_ticks()) {
-        println!(
-            "load: mean wall {:.1} ms, mean CPU {:.1} ms",
-            wall * 1e3,
-            (b - a) as f64 * 10.0 / 5.0
-        );
+        println!("load: mean wall {:.1} ms, mean CPU {:.1} ms", wall * 1e3, (b - a) as f64 * 10.0 / 5.0);
     }
     let seeds = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap();
-    let text: String = seeds
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap())
-        .collect();
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '-')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let text: String = seeds.flatten().map(|e| std::fs::read_to_string(e.path()).unwrap()).collect();
+    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect();
     let rounds = 200;
     let start = std::time::Instant::now();
     let mut hits = 0usize;

@@ -52,6 +52,21 @@ pub fn title_case(word: &str) -> String {
     }
 }
 
+/// `аскар` → `Аскар`, `жан-мари` → `Жан-Мари` (the lexicon's lemmas are lower case).
+pub fn capitalise(lemma: &str) -> String {
+    let mut out = String::with_capacity(lemma.len());
+    let mut start = true;
+    for c in lemma.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == '-' || c == ' ';
+    }
+    out
+}
+
 /// The lemma of `word` by the paradigm of `class`: the word itself when `maybe_nominative`
 /// and it is its own first form; otherwise a candidate whose forms contain the word.
 pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector: &Inflector) -> String {
@@ -91,21 +106,22 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> St
         let word = match p.role {
             PartRole::Initial | PartRole::Other => written.to_string(),
             PartRole::First => match doc.lex[p.from].first {
-                Some(f) => f.lemma.to_string(),
+                Some(f) => capitalise(f.lemma),
                 None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
             },
             PartRole::Patronymic => match doc.lex[p.from].patronymic {
-                Some(f) => f.lemma.to_string(),
+                Some(f) => capitalise(f.lemma),
                 None if nominative == Some(true) => written.to_string(),
                 None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
             },
             PartRole::Surname => match doc.lex[p.from].surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
-                    if gender != NameGender::Common && s.gender != NameGender::Common && s.gender != gender {
+                    // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
+                    if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
                         // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
                         lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector)
                     } else {
-                        s.lemma.to_string()
+                        capitalise(s.lemma)
                     }
                 }
                 _ if nominative == Some(true) => written.to_string(),

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 pub use canonical::entity_id;
 use doc::Doc;
-pub use names::{NameForm, NameGender, NameKind, NameList, NameLookup};
+pub use names::{expand_with, NameForm, NameGender, NameKind, NameList, NameLookup};
 pub use rules::EntityRules;
 
 use crate::dict::gazetteer::Gazetteer;
@@ -142,7 +142,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     for l in locations::find_locations(&doc, rules, true) {
         let canonical = match doc.lex[l.to - 1].toponym {
-            Some(t) if l.to == l.from + 1 => t.lemma.to_string(),
+            Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma),
             _ => canonical::title_case(doc.span(l.from, l.to).slice(text)),
         };
         mentions.push(rule_mention(&doc, l.from, l.to, EntityType::Loc, canonical));

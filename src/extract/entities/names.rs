@@ -147,3 +147,49 @@ impl NameLookup for NameList {
         }
     }
 }
+
+impl NameLookup for crate::dict::lexicon::Lexicon {
+    fn for_each_form<'s>(&'s self, folded: &str, f: &mut dyn FnMut(NameForm<'s>)) {
+        use crate::dict::lexicon::{Case, Gender, NameClass};
+        for form in self.lookup(folded) {
+            if form.plural {
+                continue;
+            }
+            let kind = match form.class {
+                NameClass::First => NameKind::First,
+                NameClass::Surname => NameKind::Surname,
+                NameClass::Patronymic => NameKind::Patronymic,
+                NameClass::Toponym => NameKind::Toponym,
+            };
+            let gender = match form.gender {
+                Gender::Masc => NameGender::Masc,
+                Gender::Fem => NameGender::Fem,
+                Gender::Common => NameGender::Common,
+            };
+            let nominative = match form.case {
+                Some(case) => case == Case::Nom,
+                None => fold_str(form.lemma) == folded,
+            };
+            f(NameForm { lemma: form.lemma, kind, gender, nominative, common_word: form.common_word });
+        }
+    }
+}
+
+/// The expansion callback [`crate::dict::lexicon::Lexicon::load`] takes: the gazetteer's
+/// inflection of a hand-listed name.
+pub fn expand_with(
+    inflector: &Inflector,
+) -> impl Fn(&str, crate::dict::lexicon::NameClass, crate::dict::lexicon::Gender) -> Vec<String> + '_ {
+    use crate::dict::lexicon::{Gender, NameClass};
+    move |word, class, gender| {
+        let class = match (class, gender) {
+            (NameClass::Surname, Gender::Masc) => WordClass::MascSurname,
+            (NameClass::Surname, Gender::Fem) => WordClass::FemSurname,
+            (NameClass::First | NameClass::Patronymic, Gender::Masc) => WordClass::MascName,
+            (NameClass::First | NameClass::Patronymic, Gender::Fem) => WordClass::FemName,
+            (NameClass::Toponym, _) => WordClass::Auto,
+            (_, Gender::Common) => WordClass::Indeclinable,
+        };
+        inflector.word_forms(word, class)
+    }
+}

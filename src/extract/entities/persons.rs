@@ -64,8 +64,9 @@ impl Finder<'_, '_, '_, '_> {
             && !d.toks[i].latin
     }
 
+    /// A first name, unless the word is also a role noun (`Аким Алматы`).
     fn first(&self, i: usize) -> bool {
-        self.namey(i) && self.doc.lex[i].first.is_some()
+        self.namey(i) && self.doc.lex[i].first.is_some() && self.roles.lookup(self.doc.w(i)).is_none()
     }
 
     fn clean_first(&self, i: usize) -> bool {
