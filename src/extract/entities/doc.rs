@@ -61,6 +61,16 @@ fn push_folded(buf: &mut String, word: &str) {
     }
 }
 
+/// `char::is_alphabetic` with a fast path for ASCII and Russian letters (the slow Unicode
+/// table lookup dominated the token pass).
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
+    }
+}
+
 fn is_sentence_end(s: &str) -> bool {
     matches!(s, "." | "!" | "?" | "…" | ":" | ";" | "•" | "|")
 }
@@ -87,7 +97,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                     if i == 0 {
                         cap = c.is_uppercase();
                     }
-                    if c.is_alphabetic() {
+                    if is_letter(c) {
                         letters += 1;
                         lower |= c.is_lowercase();
                         latin |= c.is_ascii_alphabetic();

@@ -279,13 +279,22 @@ impl EntityRules {
     /// The kind of the longest listed ending of a folded word, leaving a stem of at least
     /// two letters.
     pub fn ending(&self, folded: &str) -> Option<Ending> {
-        let starts: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
-        let n = starts.len();
-        for k in (1..=self.max_ending_chars.min(n.saturating_sub(2))).rev() {
-            if let Some(&kind) = self.endings.get(&folded[starts[n - k]..]) {
-                return Some(kind);
+        // Byte offsets of the last `max_ending_chars` characters, nearest the end first.
+        let mut starts = [0usize; 16];
+        let max = self.max_ending_chars.min(starts.len());
+        let mut found = 0;
+        let mut total = 0;
+        for (i, _) in folded.char_indices().rev() {
+            if found < max {
+                starts[found] = i;
+                found += 1;
+            }
+            total += 1;
+            if total > max + 2 {
+                break;
             }
         }
-        None
+        let usable = found.min(total.saturating_sub(2));
+        (1..=usable).rev().find_map(|k| self.endings.get(&folded[starts[k - 1]..]).copied())
     }
 }
