@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use crate::extract::{money, quotes};
+use crate::extract::{entities, money, quotes};
 use crate::model::Extraction;
 use crate::output::summary::StageTimes;
 use crate::resources::Resources;
@@ -21,8 +21,11 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
     };
     let folded = FoldedText::new(text);
     lap(&mut times.normalise);
-    let mentions = resources.gazetteer.find(text, &folded);
+    let found = resources.gazetteer.find(text, &folded);
     lap(&mut times.gazetteer);
+    let mentions =
+        entities::resolve_entities(text, found, &resources.lexicon, &resources.roles, &resources.entity_rules);
+    lap(&mut times.entity_rules);
     let quotes = quotes::extract_quotes_folded(text, &folded, &mentions, &resources.roles, &resources.quotes);
     lap(&mut times.quotes);
     let money = money::extract_money(text, &resources.money);

@@ -5,10 +5,11 @@ use std::time::Instant;
 
 use crate::dict::entities::load_entries;
 use crate::dict::gazetteer::Gazetteer;
-use crate::dict::inflect::{Inflector, WordClass};
-use crate::dict::lexicon::{Gender, Lexicon, NameClass};
+use crate::dict::inflect::Inflector;
+use crate::dict::lexicon::Lexicon;
 use crate::dict::roles::RoleNouns;
 use crate::dict::{Diagnostics, DictDirs};
+use crate::extract::entities::{expand_with, EntityRules};
 use crate::extract::money::MoneyRules;
 use crate::extract::quotes::QuoteRules;
 use crate::output::summary::DictionaryInfo;
@@ -18,7 +19,9 @@ pub struct Resources {
     pub dirs: DictDirs,
     pub inflector: Inflector,
     pub gazetteer: Gazetteer,
+    /// Name lexicon (OpenCorpora first names, surnames, patronymics, toponyms + hand lists).
     pub lexicon: Lexicon,
+    pub entity_rules: EntityRules,
     pub roles: RoleNouns,
     pub money: MoneyRules,
     pub quotes: QuoteRules,
@@ -45,10 +48,9 @@ impl Resources {
         let entries = load_entries(&dirs, &mut diagnostics);
         dictionaries.push(info("entities/", "gazetteer entities", entries.len()));
         let gazetteer = Gazetteer::from_entries(entries, &inflector);
-        let lexicon = Lexicon::load(&dirs, &mut diagnostics, &|lemma, class, gender| {
-            inflector.word_forms(lemma, lexicon_word_class(class, gender))
-        });
+        let lexicon = Lexicon::load(&dirs, &mut diagnostics, &expand_with(&inflector));
         dictionaries.push(info("lexicon/", "name and place forms", lexicon.len()));
+        let entity_rules = EntityRules::load(&dirs, &mut diagnostics);
         let roles = RoleNouns::load(&dirs, &mut diagnostics);
         dictionaries.push(info("rules/roles.tsv", "role nouns", roles.len()));
         let money = MoneyRules::load(&dirs, &mut diagnostics);
@@ -59,6 +61,7 @@ impl Resources {
             inflector,
             gazetteer,
             lexicon,
+            entity_rules,
             roles,
             money,
             quotes,
@@ -66,19 +69,6 @@ impl Resources {
             dictionaries,
             load_seconds: started.elapsed().as_secs_f64(),
         }
-    }
-}
-
-/// How a hand-listed lexicon name inflects: persons by gender; a name of common gender
-/// (Kazakh surnames such as Сейткали) does not inflect; places by their ending.
-fn lexicon_word_class(class: NameClass, gender: Gender) -> WordClass {
-    match (class, gender) {
-        (NameClass::First | NameClass::Patronymic, Gender::Fem) => WordClass::FemName,
-        (NameClass::First | NameClass::Patronymic, _) => WordClass::MascName,
-        (NameClass::Surname, Gender::Masc) => WordClass::MascSurname,
-        (NameClass::Surname, Gender::Fem) => WordClass::FemSurname,
-        (NameClass::Surname, Gender::Common) => WordClass::Indeclinable,
-        (NameClass::Toponym, _) => WordClass::Auto,
     }
 }
 

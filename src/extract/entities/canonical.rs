@@ -1,0 +1,143 @@
+//! Canonical (nominative) names and stable ids for entities the rules found:
+//! `Аскару Мамину` → `Аскар Мамин`, `Маминой` → `Мамина`, `БАГДАТ МУСИН` → `Багдат Мусин`;
+//! ids made from type and canonical (`per:аскар-мамин`).
+//!
+//! Words the lexicon knows give their lemma; unknown ones are put back into the nominative by
+//! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
+//! inflection tables) include the word as written.
+
+use super::doc::Doc;
+use super::names::NameGender;
+use super::persons::{gender_of, PartRole, PersonMatch};
+use crate::dict::inflect::{Inflector, WordClass};
+use crate::model::EntityType;
+use crate::text::fold_str;
+
+/// `per:аскар-мамин`: the type and the folded canonical, words joined by hyphens.
+pub fn entity_id(ty: EntityType, canonical: &str) -> String {
+    let mut id = String::with_capacity(canonical.len() + 4);
+    id.push_str(&ty.as_str().to_ascii_lowercase());
+    id.push(':');
+    let mut dash = false;
+    for c in fold_str(canonical).chars() {
+        if c.is_alphanumeric() {
+            if dash && !id.ends_with(':') {
+                id.push('-');
+            }
+            dash = false;
+            id.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    id
+}
+
+/// `БАГДАТ` → `Багдат`, `КАСЫМ-ЖОМАРТ` → `Касым-Жомарт`; other words unchanged.
+pub fn title_case(word: &str) -> String {
+    if !word.chars().any(char::is_lowercase) && word.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+        let mut out = String::with_capacity(word.len());
+        let mut start = true;
+        for c in word.chars() {
+            if start {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start = !c.is_alphabetic();
+        }
+        out
+    } else {
+        word.to_string()
+    }
+}
+
+/// `аскар` → `Аскар`, `жан-мари` → `Жан-Мари` (the lexicon's lemmas are lower case).
+pub fn capitalise(lemma: &str) -> String {
+    let mut out = String::with_capacity(lemma.len());
+    let mut start = true;
+    for c in lemma.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c == '-' || c == ' ';
+    }
+    out
+}
+
+/// The lemma of `word` by the paradigm of `class`: the word itself when `maybe_nominative`
+/// and it is its own first form; otherwise a candidate whose forms contain the word.
+pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector: &Inflector) -> String {
+    let folded = fold_str(word);
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let upper_tail = chars.last().is_some_and(|(_, c)| c.is_uppercase());
+    let first_k = usize::from(!maybe_nominative);
+    for k in first_k..=3.min(chars.len().saturating_sub(2)) {
+        let stem = match k {
+            0 => word,
+            _ => chars.get(chars.len() - k).and_then(|&(at, _)| word.get(..at)).unwrap_or(word),
+        };
+        for ending in ["", "а", "я", "й", "ь", "ий", "ой", "ая", "о"] {
+            if k == 0 && !ending.is_empty() {
+                continue;
+            }
+            let ending = if upper_tail { ending.to_uppercase() } else { ending.to_string() };
+            let candidate = format!("{stem}{ending}");
+            let forms = inflector.word_forms(&candidate, class);
+            if forms.len() > 1 && forms.iter().any(|f| fold_str(f) == folded) {
+                return candidate;
+            }
+        }
+    }
+    word.to_string()
+}
+
+/// The nominative name of a person match.
+pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> String {
+    let gender = gender_of(doc, m);
+    // Whether the first name tells us the case.
+    let first = m.parts.iter().find(|p| p.role == PartRole::First).and_then(|p| doc.lex[p.from].first);
+    let nominative = first.map(|f| f.nominative);
+    let mut words: Vec<String> = Vec::with_capacity(m.parts.len());
+    for p in &m.parts {
+        let written = doc.text.get(doc.span(p.from, p.to).start..doc.span(p.from, p.to).end).unwrap_or("");
+        let word = match p.role {
+            PartRole::Initial | PartRole::Other => written.to_string(),
+            PartRole::First => match doc.lex[p.from].first {
+                Some(f) => capitalise(f.lemma),
+                None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
+            },
+            PartRole::Patronymic => match doc.lex[p.from].patronymic {
+                Some(f) => capitalise(f.lemma),
+                None if nominative == Some(true) => written.to_string(),
+                None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
+            },
+            PartRole::Surname => match doc.lex[p.from].surname {
+                Some(s) if s.nominative || nominative != Some(true) => {
+                    // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
+                    if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
+                        // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
+                        lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector)
+                    } else {
+                        capitalise(s.lemma)
+                    }
+                }
+                _ if nominative == Some(true) => written.to_string(),
+                _ => lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector),
+            },
+        };
+        words.push(title_case(&word));
+    }
+    words.join(" ")
+}
+
+fn class_of(role: PartRole, gender: NameGender) -> WordClass {
+    match (role, gender) {
+        (PartRole::Surname, NameGender::Fem) => WordClass::FemSurname,
+        (PartRole::Surname, _) => WordClass::MascSurname,
+        (_, NameGender::Fem) => WordClass::FemName,
+        _ => WordClass::MascName,
+    }
+}

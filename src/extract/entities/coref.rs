@@ -1,0 +1,75 @@
+//! One entity per person in a document: full names establish people (`Багдат Мусин`); shorter
+//! mentions with the same surname (`Мусин`, `Мусина`, `Б. Мусин`, `БАГДАТ МУСИН`) join them,
+//! and a lone capitalised word that is a form of an established surname becomes a `coref`
+//! mention even where the rules alone would not take it (`Бхутто заявила`).
+
+use crate::dict::inflect::{Inflector, WordClass};
+use crate::text::fold_str;
+
+/// A person established in the document.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub canonical: String,
+    pub id: String,
+    surname: String,
+    first: String,
+    /// Folded forms of the surname.
+    pub forms: Vec<String>,
+}
+
+/// The people of one document, in the order they were established.
+#[derive(Default)]
+pub struct People {
+    pub people: Vec<Person>,
+}
+
+fn surname_forms(surname: &str, inflector: &Inflector) -> Vec<String> {
+    let class =
+        if surname.ends_with('а') || surname.ends_with('я') { WordClass::FemSurname } else { WordClass::MascSurname };
+    inflector.word_forms(surname, class).iter().map(|f| fold_str(f)).collect()
+}
+
+fn split(canonical: &str) -> (String, String) {
+    let words: Vec<&str> = canonical.split_whitespace().collect();
+    let first = if words.len() > 1 { fold_str(words[0]) } else { String::new() };
+    let surname = words.last().map(|w| fold_str(w)).unwrap_or_default();
+    (first, surname)
+}
+
+/// Whether a first name and a first name or initial written elsewhere agree (`б.` and `багдат`).
+fn compatible(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return true;
+    }
+    let (a, b) = (a.trim_end_matches('.'), b.trim_end_matches('.'));
+    a == b || ((a.chars().count() <= 2 || b.chars().count() <= 2) && a.chars().next() == b.chars().next())
+}
+
+impl People {
+    /// Adds a person named in full (first name and surname at least); returns its index.
+    pub fn establish(&mut self, canonical: &str, id: &str, inflector: &Inflector) -> usize {
+        let (first, surname) = split(canonical);
+        if let Some(i) = self.people.iter().position(|p| p.surname == surname && compatible(&p.first, &first)) {
+            return i;
+        }
+        let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), inflector);
+        self.people.push(Person { canonical: canonical.to_string(), id: id.to_string(), surname, first, forms });
+        self.people.len() - 1
+    }
+
+    /// The person a short mention (`Мусин`, `Б. Мусин`, `Мусина`) refers to, given its
+    /// canonical and its last written word.
+    pub fn resolve(&self, canonical: &str, last_word: &str) -> Option<&Person> {
+        let (first, surname) = split(canonical);
+        let written = fold_str(last_word);
+        self.people
+            .iter()
+            .rev()
+            .find(|p| (p.surname == surname || p.forms.contains(&written)) && compatible(&p.first, &first))
+    }
+
+    /// The person whose surname has the folded form `word`.
+    pub fn by_form(&self, folded_word: &str) -> Option<&Person> {
+        self.people.iter().rev().find(|p| p.forms.iter().any(|f| f == folded_word))
+    }
+}

@@ -1,0 +1,247 @@
+//! One document as the entity rules see it: tokens with their folded text, capitalisation,
+//! sentence starts, lexicon readings, and which tokens a mention already covers.
+
+use super::names::{NameForm, NameGender, NameKind, NameLookup};
+use super::rules::{Ending, EntityRules, NotName};
+use crate::text::tokens::{tokenize, TokenKind};
+use crate::text::{fold_char, Folded, Span};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Tok {
+    pub span: Span,
+    pub kind: TokenKind,
+    /// Starts with an upper-case letter.
+    pub cap: bool,
+    /// Two or more letters, all upper case.
+    pub caps: bool,
+    /// Has a Latin letter.
+    pub latin: bool,
+    /// Folded text range in `Doc::buf`.
+    fs: u32,
+    fe: u32,
+    /// First word of a sentence (or of a line, or after an opening quote at either).
+    pub sent_start: bool,
+    pub after_space: bool,
+    /// The line is written in capitals (a headline): capitals say nothing there.
+    pub shout: bool,
+}
+
+/// What the name lexicon says about one word.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LexInfo<'l> {
+    pub first: Option<NameForm<'l>>,
+    pub surname: Option<NameForm<'l>>,
+    pub patronymic: Option<NameForm<'l>>,
+    pub toponym: Option<NameForm<'l>>,
+}
+
+impl LexInfo<'_> {
+    /// Whether some reading is also an ordinary word.
+    pub fn common(&self) -> bool {
+        [self.first, self.surname, self.patronymic, self.toponym].iter().flatten().any(|f| f.common_word)
+    }
+}
+
+pub struct Doc<'t, 'l> {
+    pub text: &'t str,
+    pub toks: Vec<Tok>,
+    buf: String,
+    /// Covered by a mention, or ignored (widget lines).
+    pub taken: Vec<bool>,
+    pub lex: Vec<LexInfo<'l>>,
+}
+
+fn push_folded(buf: &mut String, word: &str) {
+    for c in word.chars() {
+        match fold_char(c) {
+            Folded::One(f) => buf.push(f),
+            Folded::Space { .. } => buf.push(' '),
+            Folded::Nothing => {}
+        }
+    }
+}
+
+/// `char::is_alphabetic` with a fast path for ASCII and Russian letters (the slow Unicode
+/// table lookup dominated the token pass).
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
+    }
+}
+
+fn is_sentence_end(s: &str) -> bool {
+    matches!(s, "." | "!" | "?" | "…" | ":" | ";" | "•" | "|")
+}
+
+fn is_open_quote(s: &str) -> bool {
+    matches!(s, "«" | "\"" | "“" | "„" | "(" | "-" | "—" | "–" | "'")
+}
+
+impl<'t, 'l> Doc<'t, 'l> {
+    pub fn new<L: NameLookup + ?Sized>(text: &'t str, lexicon: &'l L) -> Doc<'t, 'l> {
+        let raw = tokenize(text);
+        let mut buf = String::with_capacity(text.len());
+        let mut toks = Vec::with_capacity(raw.len());
+        let mut sentence_start = true;
+        for t in &raw {
+            let word = t.span.slice(text);
+            let fs = buf.len() as u32;
+            let (mut cap, mut caps, mut latin) = (false, false, false);
+            if t.kind == TokenKind::Word {
+                push_folded(&mut buf, word);
+                let mut letters = 0;
+                let mut lower = false;
+                for (i, c) in word.chars().enumerate() {
+                    if i == 0 {
+                        cap = c.is_uppercase();
+                    }
+                    if is_letter(c) {
+                        letters += 1;
+                        lower |= c.is_lowercase();
+                        latin |= c.is_ascii_alphabetic();
+                    }
+                }
+                caps = letters >= 2 && !lower;
+            }
+            let fe = buf.len() as u32;
+            let starts = sentence_start || t.after_newline;
+            toks.push(Tok {
+                span: t.span,
+                kind: t.kind,
+                cap,
+                caps,
+                latin,
+                fs,
+                fe,
+                sent_start: starts && t.kind != TokenKind::Punct,
+                after_space: t.after_space,
+                shout: false,
+            });
+            sentence_start = match t.kind {
+                TokenKind::Punct => is_sentence_end(word) || (starts && is_open_quote(word)),
+                _ => false,
+            };
+        }
+        mark_shouting_lines(&mut toks, &raw);
+        let mut lex = vec![LexInfo::default(); toks.len()];
+        for (i, t) in toks.iter().enumerate() {
+            if t.kind == TokenKind::Word && t.cap {
+                let info = &mut lex[i];
+                lexicon.for_each_form(&buf[t.fs as usize..t.fe as usize], &mut |f| {
+                    let slot = match f.kind {
+                        NameKind::First => &mut info.first,
+                        NameKind::Surname => &mut info.surname,
+                        NameKind::Patronymic => &mut info.patronymic,
+                        NameKind::Toponym => &mut info.toponym,
+                    };
+                    // Prefer the nominative reading, then the first one.
+                    if slot.is_none_or(|s: NameForm| !s.nominative && f.nominative) {
+                        *slot = Some(f);
+                    }
+                });
+            }
+        }
+        let taken = vec![false; toks.len()];
+        Doc { text, toks, buf, taken, lex }
+    }
+
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    /// The folded word of token `i` (empty for punctuation).
+    pub fn fw(&self, i: usize) -> &str {
+        self.toks.get(i).map_or("", |t| &self.buf[t.fs as usize..t.fe as usize])
+    }
+
+    /// The original text of token `i`.
+    pub fn w(&self, i: usize) -> &'t str {
+        self.toks.get(i).map_or("", |t| t.span.slice(self.text))
+    }
+
+    pub fn is_word(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
+    }
+
+    pub fn free(&self, i: usize) -> bool {
+        i < self.toks.len() && !self.taken[i]
+    }
+
+    /// A free capitalised word, not all-caps noise on a shouting line.
+    pub fn cap_word(&self, i: usize) -> bool {
+        self.free(i) && self.is_word(i) && self.toks[i].cap
+    }
+
+    pub fn is_punct(&self, i: usize, p: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Punct) && self.w(i) == p
+    }
+
+    /// Whether token `i` and the one before it touch (no space between).
+    pub fn glued(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| !t.after_space)
+    }
+
+    pub fn take(&mut self, from: usize, to: usize) {
+        for t in &mut self.taken[from..to.min(self.toks.len())] {
+            *t = true;
+        }
+    }
+
+    pub fn span(&self, from: usize, to: usize) -> Span {
+        Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
+    }
+
+    pub fn not_name(&self, rules: &EntityRules, i: usize) -> Option<NotName> {
+        rules.not_names.get(self.fw(i)).copied()
+    }
+
+    pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
+        rules.ending(self.fw(i))
+    }
+
+    /// A single capital letter followed by a dot (`Б.`), or a hyphenated pair (`К.-Ж.`):
+    /// returns the index after the initial.
+    pub fn initial(&self, i: usize) -> Option<usize> {
+        let t = self.toks.get(i)?;
+        if t.kind != TokenKind::Word || !t.cap || self.w(i).chars().count() > 2 || self.taken[i] {
+            return None;
+        }
+        if self.w(i).chars().count() == 2 && !self.w(i).chars().nth(1).is_some_and(char::is_lowercase) {
+            return None;
+        }
+        if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {
+            return None;
+        }
+        if self.is_punct(i + 2, "-") && self.glued(i + 2) && self.glued(i + 3) {
+            if let Some(next) = self.initial(i + 3) {
+                return Some(next);
+            }
+        }
+        Some(i + 2)
+    }
+
+    pub fn gender_of_first(&self, i: usize) -> Option<NameGender> {
+        self.lex[i].first.map(|f| f.gender)
+    }
+}
+
+/// A line whose words are (nearly) all in capitals and has at least three of them.
+fn mark_shouting_lines(toks: &mut [Tok], raw: &[crate::text::tokens::Token]) {
+    let mut start = 0;
+    while start < toks.len() {
+        let mut end = start + 1;
+        while end < toks.len() && !raw[end].after_newline {
+            end += 1;
+        }
+        let words: Vec<&Tok> = toks[start..end].iter().filter(|t| t.kind == TokenKind::Word && !t.latin).collect();
+        let caps = words.iter().filter(|t| t.caps).count();
+        if words.len() >= 3 && caps * 4 >= words.len() * 3 {
+            for t in &mut toks[start..end] {
+                t.shout = true;
+            }
+        }
+        start = end;
+    }
+}

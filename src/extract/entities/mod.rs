@@ -1,0 +1,269 @@
+//! Entity mentions of a document: the gazetteer's, then the rules' for names the dictionaries
+//! do not know (organisations, places, persons, in that order, each on the tokens still free),
+//! then one entity per referent (coreference of persons, acronyms defined in the text).
+//!
+//! Role nouns (`министр`, `глава МЦРИАП`) are not mentions: quote attribution resolves them.
+//! Widget and navigation lines (`Погода в Семее`, `Авторизуйтесь …`) yield nothing.
+
+mod canonical;
+mod coref;
+mod doc;
+mod locations;
+pub mod names;
+mod orgs;
+mod persons;
+mod rules;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+pub use canonical::entity_id;
+use doc::Doc;
+pub use names::{expand_with, NameForm, NameGender, NameKind, NameList, NameLookup};
+pub use rules::EntityRules;
+
+use crate::dict::gazetteer::Gazetteer;
+use crate::dict::roles::RoleNouns;
+use crate::model::{EntityType, Mention, MentionSource};
+use crate::text::{FoldedText, Span};
+
+/// All entity mentions of a document, sorted by start, non-overlapping, resolved: every
+/// mention of one referent carries the same `entity_id` and `canonical` (nominative);
+/// source gazetteer, rule or coref. `folded` must be `FoldedText::new(text)`.
+pub fn extract_entities<L: NameLookup + ?Sized>(
+    text: &str,
+    folded: &FoldedText,
+    gazetteer: &Gazetteer,
+    lexicon: &L,
+    roles: &RoleNouns,
+    rules: &EntityRules,
+) -> Vec<Mention> {
+    let found = gazetteer.find(text, folded);
+    resolve_entities(text, found, lexicon, roles, rules)
+}
+
+/// The rule and coreference stage alone, on the gazetteer's mentions of `text` (so the
+/// pipeline can time the two stages apart).
+pub fn resolve_entities<L: NameLookup + ?Sized>(
+    text: &str,
+    gazetteer_mentions: Vec<Mention>,
+    lexicon: &L,
+    roles: &RoleNouns,
+    rules: &EntityRules,
+) -> Vec<Mention> {
+    let mut doc = Doc::new(text, lexicon);
+    let blocked = block_widget_lines(&mut doc, rules);
+    let mut mentions: Vec<Mention> =
+        gazetteer_mentions.into_iter().filter(|m| !blocked.iter().any(|b| b.overlaps(&m.span))).collect();
+    let mut first_tok_of: HashMap<usize, usize> = HashMap::new();
+    {
+        let mut t = 0;
+        for (mi, m) in mentions.iter().enumerate() {
+            while t < doc.len() && doc.toks[t].span.end <= m.span.start {
+                t += 1;
+            }
+            let mut k = t;
+            while k < doc.len() && doc.toks[k].span.start < m.span.end {
+                doc.taken[k] = true;
+                first_tok_of.entry(mi).or_insert(k);
+                k += 1;
+            }
+        }
+    }
+    // A capitalised adjective before a dictionary place joins it (`Северная Корея`).
+    for (mi, m) in mentions.iter_mut().enumerate() {
+        if let Some(&k) = first_tok_of.get(&mi) {
+            if m.entity_type == EntityType::Loc && locations::adjective_before(&doc, rules, k) {
+                let adj = doc.w(k - 1);
+                m.span = Span::new(doc.toks[k - 1].span.start, m.span.end);
+                m.canonical = format!("{} {}", canonical::title_case(adj), m.canonical);
+                m.entity_id = entity_id(EntityType::Loc, &m.canonical);
+                m.source = MentionSource::Rule;
+                doc.taken[k - 1] = true;
+            }
+        }
+    }
+    let inflector = &rules.inflector;
+
+    for o in orgs::find_orgs(&doc, rules) {
+        let canonical = org_canonical(&doc, &o);
+        mentions.push(rule_mention(&doc, o.from, o.to, EntityType::Org, canonical));
+        doc.take(o.from, o.to);
+    }
+    for l in locations::find_locations(&doc, rules, false) {
+        let canonical = canonical::title_case(doc.span(l.from, l.to).slice(text));
+        mentions.push(rule_mention(&doc, l.from, l.to, EntityType::Loc, canonical));
+        doc.take(l.from, l.to);
+    }
+    let persons = persons::find_persons(&doc, rules, roles);
+    let mut people = coref::People::default();
+    for m in mentions.iter().filter(|m| m.entity_type == EntityType::Per) {
+        people.establish(&m.canonical, &m.entity_id, inflector);
+    }
+    let named: Vec<(persons::PersonMatch, String)> = persons
+        .into_iter()
+        .map(|p| {
+            let c = canonical::person_canonical(&doc, &p, inflector);
+            (p, c)
+        })
+        .collect();
+    for (p, c) in &named {
+        if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
+            people.establish(c, &entity_id(EntityType::Per, c), inflector);
+        }
+    }
+    for (p, c) in named {
+        doc.take(p.from, p.to);
+        let last = doc.w(p.parts.last().map_or(p.from, |x| x.from));
+        let full = p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1;
+        let mut m = rule_mention(&doc, p.from, p.to, EntityType::Per, c.clone());
+        if let Some(person) = people.resolve(&c, last) {
+            if person.canonical != c || !full {
+                m.source = if full { MentionSource::Rule } else { MentionSource::Coref };
+            }
+            m.canonical = person.canonical.clone();
+            m.entity_id = person.id.clone();
+        }
+        mentions.push(m);
+    }
+    // Lone forms of established surnames anywhere (`Бхутто заявила`).
+    for i in 0..doc.len() {
+        if doc.cap_word(i) && doc.not_name(rules, i).is_none() {
+            if let Some(p) = people.by_form(doc.fw(i)) {
+                let mut m = rule_mention(&doc, i, i + 1, EntityType::Per, p.canonical.clone());
+                m.entity_id = p.id.clone();
+                m.source = MentionSource::Coref;
+                mentions.push(m);
+                doc.taken[i] = true;
+            }
+        }
+    }
+    for l in locations::find_locations(&doc, rules, true) {
+        let canonical = match doc.lex[l.to - 1].toponym {
+            Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma),
+            _ => canonical::title_case(doc.span(l.from, l.to).slice(text)),
+        };
+        mentions.push(rule_mention(&doc, l.from, l.to, EntityType::Loc, canonical));
+        doc.take(l.from, l.to);
+    }
+    mentions.sort_by_key(|m| (m.span.start, m.span.end));
+    join_acronyms(text, &mut mentions);
+    latin_spelling_of_person(text, &mut mentions);
+    mentions
+}
+
+/// A Latin name in brackets right after a person (`Билл Герстенмайер (Bill Gerstenmaier)`) is
+/// that person's spelling, not an organisation.
+fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
+    for i in 1..mentions.len() {
+        let (prev, cur) = (&mentions[i - 1], &mentions[i]);
+        let between = text.get(prev.span.end..cur.span.start).unwrap_or("");
+        if prev.entity_type == EntityType::Per
+            && cur.entity_type == EntityType::Org
+            && cur.source == MentionSource::Rule
+            && between.trim() == "("
+            && cur.span.slice(text).chars().any(|c| c.is_ascii_alphabetic())
+        {
+            let (canonical, id) = (prev.canonical.clone(), prev.entity_id.clone());
+            let cur = &mut mentions[i];
+            cur.entity_type = EntityType::Per;
+            cur.canonical = canonical;
+            cur.entity_id = id;
+            cur.source = MentionSource::Coref;
+        }
+    }
+}
+
+fn rule_mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
+    Mention {
+        span: doc.span(from, to),
+        entity_type: ty,
+        entity_id: entity_id(ty, &canonical),
+        canonical,
+        source: MentionSource::Rule,
+        warning: None,
+    }
+}
+
+/// `Министерства цифрового развития` → `Министерство цифрового развития`; other names as
+/// written.
+fn org_canonical(doc: &Doc, o: &orgs::OrgMatch) -> String {
+    let surface = doc.span(o.from, o.to).slice(doc.text);
+    match &o.head {
+        Some(lemma) if o.to > o.from => {
+            let rest = &doc.text[doc.toks[o.from].span.end..doc.span(o.from, o.to).end];
+            let mut head = String::new();
+            for (i, c) in lemma.chars().enumerate() {
+                if i == 0 && doc.toks[o.from].cap {
+                    head.extend(c.to_uppercase());
+                } else {
+                    head.push(c);
+                }
+            }
+            format!("{head}{rest}")
+        }
+        _ => surface.to_string(),
+    }
+}
+
+/// An acronym in brackets right after an organisation (`… промышленности (МЦРИАП)`) names the
+/// same entity, there and wherever else it occurs as a rule mention.
+fn join_acronyms(text: &str, mentions: &mut [Mention]) {
+    let mut defined: HashMap<String, (String, String)> = HashMap::new();
+    for i in 1..mentions.len() {
+        let (prev, cur) = (&mentions[i - 1], &mentions[i]);
+        let between = text.get(prev.span.end..cur.span.start).unwrap_or("");
+        let after = text.get(cur.span.end..).unwrap_or("");
+        if prev.entity_type == EntityType::Org
+            && cur.entity_type == EntityType::Org
+            && cur.source == MentionSource::Rule
+            && between.trim() == "("
+            && after.trim_start().starts_with(')')
+        {
+            let key = cur.span.slice(text).to_string();
+            defined.insert(key, (prev.canonical.clone(), prev.entity_id.clone()));
+        }
+    }
+    if defined.is_empty() {
+        return;
+    }
+    for m in mentions.iter_mut() {
+        if m.source == MentionSource::Rule {
+            if let Some((canonical, id)) = defined.get(m.span.slice(text)) {
+                m.canonical = canonical.clone();
+                m.entity_id = id.clone();
+                m.source = MentionSource::Coref;
+            }
+        }
+    }
+}
+
+/// Marks every token of a line that starts with a widget phrase (`Погода`, `Авторизуйтесь`)
+/// as taken; returns the byte ranges of those lines.
+fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
+    let mut blocked = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        let line_start = i == 0 || doc.toks[i].sent_start && line_begins(doc, i);
+        let mut end = i + 1;
+        while end < doc.len() && !line_begins(doc, end) {
+            end += 1;
+        }
+        if line_start {
+            if let Some(phrases) = rules.widgets.get(doc.fw(i)) {
+                if phrases.iter().any(|p| p.iter().enumerate().all(|(k, w)| doc.fw(i + k) == w)) {
+                    blocked.push(doc.span(i, end));
+                    doc.take(i, end);
+                }
+            }
+        }
+        i = end;
+    }
+    blocked
+}
+
+fn line_begins(doc: &Doc, i: usize) -> bool {
+    i == 0 || doc.text.get(doc.toks[i - 1].span.end..doc.toks[i].span.start).is_some_and(|gap| gap.contains('\n'))
+}

@@ -1,0 +1,282 @@
+//! Person names the dictionaries do not know, found from the name lexicons, initials, word
+//! endings and role nouns: `Аскару Мамину`, `Мусин Багдат Батырбекович`, `Айдар Арифханулы`,
+//! `Б.Б. Мусин`, `Мусин Б.Б.`, `БАГДАТ МУСИН`, `Жан-Мари Ле Пен`, `министр Мусин`,
+//! `глава Сбербанка Греф`.
+//!
+//! Each match is a list of [`Part`]s (first name, patronymic, surname, initial) that
+//! `canonical.rs` turns into the nominative name. Words that are both names and ordinary words
+//! (`Вера`, `Роза`, `Лев`) count only next to another name part.
+
+use super::doc::Doc;
+use super::names::NameGender;
+use super::rules::{Ending, EntityRules};
+use crate::dict::roles::RoleNouns;
+use crate::model::EntityType;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartRole {
+    First,
+    Patronymic,
+    Surname,
+    Initial,
+    /// A particle or an extra word of a foreign name (`Ле`, `аль`, `Абд`).
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Part {
+    pub role: PartRole,
+    /// Token range.
+    pub from: usize,
+    pub to: usize,
+}
+
+/// A person found by the rules: token range and parts.
+#[derive(Clone, Debug)]
+pub struct PersonMatch {
+    pub from: usize,
+    pub to: usize,
+    pub parts: Vec<Part>,
+}
+
+/// Lower-case particles inside foreign names (`Жан-Мари Ле Пен`, `Людвиг ван Бетховен`).
+const PARTICLES: &[&str] =
+    &["ле", "де", "ван", "фон", "аль", "ди", "да", "дель", "ла", "бен", "эль", "ибн", "дер", "дю", "ур"];
+
+fn part(role: PartRole, from: usize, to: usize) -> Part {
+    Part { role, from, to }
+}
+
+struct Finder<'a, 'd, 't, 'l> {
+    doc: &'d Doc<'t, 'l>,
+    rules: &'a EntityRules,
+    roles: &'a RoleNouns,
+}
+
+impl Finder<'_, '_, '_, '_> {
+    /// A capitalised word that is neither listed as not-a-name, nor a place, nor all-caps noise.
+    fn namey(&self, i: usize) -> bool {
+        let d = self.doc;
+        d.cap_word(i)
+            && d.not_name(self.rules, i).is_none()
+            && d.w(i).chars().count() >= 2
+            && (!d.toks[i].caps || d.toks[i].shout || d.lex[i].first.is_some() || d.lex[i].surname.is_some())
+            && !d.toks[i].latin
+    }
+
+    /// A first name, unless the word is also a role noun (`Аким Алматы`).
+    fn first(&self, i: usize) -> bool {
+        self.namey(i) && self.doc.lex[i].first.is_some() && self.roles.lookup(self.doc.w(i)).is_none()
+    }
+
+    fn clean_first(&self, i: usize) -> bool {
+        self.first(i) && !self.doc.lex[i].first.is_some_and(|f| f.common_word)
+    }
+
+    fn patronymic(&self, i: usize) -> bool {
+        self.namey(i)
+            && (self.doc.lex[i].patronymic.is_some() || self.doc.ending(self.rules, i) == Some(Ending::Patronymic))
+    }
+
+    /// Could be a surname: a listed surname, or an unknown capitalised word that is no
+    /// first name, place or adjective.
+    fn surname_like(&self, i: usize) -> bool {
+        if !self.namey(i) {
+            return false;
+        }
+        let lex = &self.doc.lex[i];
+        if lex.surname.is_some() {
+            return true;
+        }
+        if lex.toponym.is_some() && lex.first.is_none() {
+            return false;
+        }
+        !matches!(self.doc.ending(self.rules, i), Some(Ending::Adjective | Ending::Patronymic))
+    }
+
+    fn known_surname(&self, i: usize) -> bool {
+        self.namey(i)
+            && (self.doc.lex[i].surname.is_some_and(|s| !s.common_word)
+                || self.doc.ending(self.rules, i) == Some(Ending::Surname))
+    }
+
+    /// Particles and extra capitalised words of a long foreign name after `j`.
+    fn foreign_tail(&self, mut j: usize, parts: &mut Vec<Part>) -> usize {
+        for _ in 0..2 {
+            let d = self.doc;
+            if d.free(j) && PARTICLES.contains(&d.fw(j)) && self.surname_like(j + 1) {
+                parts.push(part(PartRole::Other, j, j + 1));
+                j += 1;
+            } else if self.surname_like(j) && !self.first(j) && d.lex[j].toponym.is_none() {
+                if let Some(last) = parts.last_mut() {
+                    last.role = PartRole::Other;
+                }
+            } else {
+                break;
+            }
+            parts.push(part(PartRole::Surname, j, j + 1));
+            j += 1;
+        }
+        j
+    }
+
+    fn at(&self, i: usize) -> Option<PersonMatch> {
+        let d = self.doc;
+        // Initials first: `Б. Мусин`, `Б.Б. Мусин`, `К.-Ж. Токаев`.
+        if let Some(j) = d.initial(i) {
+            let k = d.initial(j).unwrap_or(j);
+            if self.surname_like(k) && !self.first(k) {
+                let parts = vec![part(PartRole::Initial, i, k), part(PartRole::Surname, k, k + 1)];
+                return Some(PersonMatch { from: i, to: k + 1, parts });
+            }
+            return None;
+        }
+        if !self.namey(i) {
+            return None;
+        }
+        // Surname first, official style: `Мусин Багдат Батырбекович`.
+        if self.surname_like(i)
+            && !self.first(i)
+            && self.first(i + 1)
+            && (!d.toks[i].sent_start || self.known_surname(i))
+        {
+            if self.patronymic(i + 2) {
+                let parts = vec![
+                    part(PartRole::Surname, i, i + 1),
+                    part(PartRole::First, i + 1, i + 2),
+                    part(PartRole::Patronymic, i + 2, i + 3),
+                ];
+                return Some(PersonMatch { from: i, to: i + 3, parts });
+            }
+            if self.known_surname(i) && !self.surname_like(i + 2) {
+                let parts = vec![part(PartRole::Surname, i, i + 1), part(PartRole::First, i + 1, i + 2)];
+                return Some(PersonMatch { from: i, to: i + 2, parts });
+            }
+        }
+        // Surname then initials: `Мусин Б.Б.`.
+        if self.surname_like(i) && !self.first(i) {
+            if let Some(j) = d.initial(i + 1) {
+                let k = d.initial(j).unwrap_or(j);
+                let parts = vec![part(PartRole::Surname, i, i + 1), part(PartRole::Initial, i + 1, k)];
+                return Some(PersonMatch { from: i, to: k, parts });
+            }
+        }
+        // First name, patronymic, surname.
+        if self.first(i) {
+            let mut parts = vec![part(PartRole::First, i, i + 1)];
+            let mut j = i + 1;
+            if self.patronymic(j) {
+                parts.push(part(PartRole::Patronymic, j, j + 1));
+                j += 1;
+            }
+            if d.free(j) && PARTICLES.contains(&d.fw(j)) && self.surname_like(j + 1) {
+                parts.push(part(PartRole::Other, j, j + 1));
+                j += 1;
+            }
+            if self.surname_like(j) && !(self.clean_first(j) && d.lex[j].surname.is_none()) {
+                parts.push(part(PartRole::Surname, j, j + 1));
+                j += 1;
+                j = self.foreign_tail(j, &mut parts);
+            }
+            let common = d.lex[i].first.is_some_and(|f| f.common_word);
+            if parts.len() > 1 || (!common && !d.toks[i].sent_start) || (!common && d.lex[i].surname.is_none()) {
+                return Some(PersonMatch { from: i, to: j, parts });
+            }
+            return None;
+        }
+        // An unknown capitalised word before a surname-shaped one (`Павел Виноградов`), or two
+        // unknown capitalised words inside a sentence (`Зденко Кожул`): a first name and a surname.
+        let plain = |k: usize| {
+            self.surname_like(k) && d.lex[k].toponym.is_none() && !d.toks[k].caps && d.ending(self.rules, k).is_none()
+        };
+        if plain(i) && d.lex[i].surname.is_none() {
+            let next_surname = self.known_surname(i + 1) && d.lex[i + 1].toponym.is_none() && !self.first(i + 2);
+            if next_surname || (!d.toks[i].sent_start && plain(i + 1)) {
+                let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
+                let j = self.foreign_tail(i + 2, &mut parts);
+                return Some(PersonMatch { from: i, to: j, parts });
+            }
+        }
+        let after_role = self.after_role(i);
+        // A known surname alone, or any surname-like word after a role noun.
+        if self.surname_like(i) && (after_role || (self.known_surname(i) && !d.toks[i].sent_start)) {
+            let mut parts = vec![part(PartRole::Surname, i, i + 1)];
+            let mut j = i + 1;
+            if after_role && self.surname_like(j) && !self.first(j) {
+                parts[0].role = PartRole::First;
+                parts.push(part(PartRole::Surname, j, j + 1));
+                j += 1;
+            }
+            return Some(PersonMatch { from: i, to: j, parts });
+        }
+        None
+    }
+
+    /// Whether a role noun naming a person stands right before `i`, possibly with the
+    /// organisation or place it heads in between (`глава Сбербанка Греф`).
+    fn after_role(&self, i: usize) -> bool {
+        let d = self.doc;
+        let is_role = |k: usize| {
+            d.is_word(k) && !d.toks[k].cap && self.roles.lookup(d.w(k)).is_some_and(|r| r.refers_to == EntityType::Per)
+        };
+        if i >= 1 && is_role(i - 1) {
+            return true;
+        }
+        if i >= 2 && (d.taken[i - 1] || d.toks[i - 1].caps) && is_role(i - 2) {
+            return true;
+        }
+        // The mention in between may be several tokens long.
+        let mut k = i;
+        while k > 0 && d.taken[k - 1] && i - k < 6 {
+            k -= 1;
+        }
+        k < i && k > 0 && is_role(k - 1)
+    }
+}
+
+/// Every person match among the free tokens of `doc`, left to right, non-overlapping.
+pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<PersonMatch> {
+    let f = Finder { doc, rules, roles };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < doc.len() {
+        match f.at(i) {
+            Some(m) if m.to > i => {
+                i = m.to;
+                out.push(m);
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// The gender a person match implies: first name, patronymic, then surname ending.
+pub fn gender_of(doc: &Doc, m: &PersonMatch) -> NameGender {
+    for p in &m.parts {
+        if p.role == PartRole::First {
+            if let Some(g) = doc.gender_of_first(p.from).filter(|g| *g != NameGender::Common) {
+                return g;
+            }
+        }
+    }
+    for p in &m.parts {
+        let w = doc.fw(p.from);
+        match p.role {
+            PartRole::Patronymic if w.ends_with("вна") || w.ends_with("чна") || w.ends_with("кызы") => {
+                return NameGender::Fem
+            }
+            PartRole::Patronymic if w.contains("вн") || w.contains("чн") => return NameGender::Fem,
+            PartRole::Patronymic => return NameGender::Masc,
+            PartRole::Surname => {
+                if let Some(s) = doc.lex[p.from].surname {
+                    if s.gender != NameGender::Common {
+                        return s.gender;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    NameGender::Common
+}

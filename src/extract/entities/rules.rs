@@ -1,0 +1,300 @@
+//! The rule data of the entity recognisers, read from `DIR/rules/*.tsv` and compiled into hash
+//! tables keyed by folded words: organisation heads and descriptors, legal forms, place
+//! markers, words that are never names, widget phrases and the endings that tell a surname,
+//! a patronymic or an adjective.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::path::Path;
+
+use crate::dict::inflect::{Inflector, WordClass};
+use crate::dict::{tsv, Diagnostics, DictDirs};
+use crate::text::fold_str;
+
+/// A cheap multiplicative hasher for short folded words (FxHash's mixing step).
+#[derive(Default, Clone, Copy)]
+pub struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrgRole {
+    Head,
+    Descriptor,
+    Both,
+    Link,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrgWord {
+    pub role: OrgRole,
+    /// The dictionary form (`министерство`), for canonical names.
+    pub lemma: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocPosition {
+    Before,
+    After,
+}
+
+#[derive(Clone, Debug)]
+pub struct LocMarker {
+    pub position: LocPosition,
+    /// Written as an abbreviation: a dot must follow (`г.`).
+    pub dotted: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotName {
+    Month,
+    Weekday,
+    Function,
+    Common,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Surname,
+    SurnameAdj,
+    Patronymic,
+    Adjective,
+    Verb,
+}
+
+/// Compiled rule data (`Send + Sync`).
+#[derive(Debug)]
+pub struct EntityRules {
+    pub(super) org_words: WordMap<OrgWord>,
+    /// Legal forms as token sequences, exactly as written (`["РГП", "на", "ПХВ"]`).
+    pub(super) legal_forms: HashMap<String, Vec<Vec<String>>>,
+    pub(super) loc_markers: WordMap<LocMarker>,
+    pub(super) not_names: WordMap<NotName>,
+    /// Widget phrases as folded token sequences, keyed by their first word.
+    pub(super) widgets: WordMap<Vec<Vec<String>>>,
+    pub(super) endings: WordMap<Ending>,
+    pub(super) max_ending_chars: usize,
+    pub(super) inflector: Inflector,
+}
+
+fn forms_or_generated(word: &str, forms: &str, inflector: &Inflector) -> Vec<String> {
+    let mut out = vec![fold_str(word.trim_end_matches('.'))];
+    if forms.is_empty() {
+        if word.contains(' ') || word.ends_with('.') {
+            return out;
+        }
+        out.extend(inflector.word_forms(word, WordClass::Noun).iter().map(|f| fold_str(f)));
+    } else {
+        out.extend(forms.split('|').map(str::trim).filter(|f| !f.is_empty()).map(fold_str));
+    }
+    out
+}
+
+impl EntityRules {
+    /// Loads `org_heads.tsv`, `legal_forms.tsv`, `loc_markers.tsv`, `not_names.tsv` and
+    /// `name_endings.tsv` of every folder. Bad rows are reported with `file:line`; the good
+    /// ones load.
+    pub fn load(dirs: &DictDirs, diagnostics: &mut Diagnostics) -> EntityRules {
+        let inflector = Inflector::load(dirs, diagnostics);
+        let mut rules = EntityRules {
+            org_words: WordMap::default(),
+            legal_forms: HashMap::new(),
+            loc_markers: WordMap::default(),
+            not_names: WordMap::default(),
+            widgets: WordMap::default(),
+            endings: WordMap::default(),
+            max_ending_chars: 0,
+            inflector,
+        };
+        for path in dirs.rule_files("org_heads.tsv") {
+            rules.add_org_heads(&path, diagnostics);
+        }
+        for path in dirs.rule_files("legal_forms.tsv") {
+            rules.add_legal_forms(&path, diagnostics);
+        }
+        for path in dirs.rule_files("loc_markers.tsv") {
+            rules.add_loc_markers(&path, diagnostics);
+        }
+        for path in dirs.rule_files("not_names.tsv") {
+            rules.add_not_names(&path, diagnostics);
+        }
+        for path in dirs.rule_files("name_endings.tsv") {
+            rules.add_endings(&path, diagnostics);
+        }
+        rules
+    }
+
+    fn add_org_heads(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["word", "role"], d) else { return };
+        for row in &t.rows {
+            let word = t.field(row, "word");
+            let role = match t.field(row, "role") {
+                "head" => OrgRole::Head,
+                "descriptor" => OrgRole::Descriptor,
+                "both" => OrgRole::Both,
+                "link" => OrgRole::Link,
+                other => {
+                    d.error(path, row.line, format!("role is {other:?}; use head, descriptor, both or link"));
+                    continue;
+                }
+            };
+            if word.is_empty() {
+                d.error(path, row.line, "empty word");
+                continue;
+            }
+            let forms = if role == OrgRole::Link {
+                vec![fold_str(word)]
+            } else {
+                forms_or_generated(word, t.field(row, "forms"), &self.inflector)
+            };
+            for f in forms {
+                let entry = self.org_words.entry(f).or_insert(OrgWord { role, lemma: word.to_string() });
+                if entry.role != role && entry.role != OrgRole::Link && role != OrgRole::Link {
+                    entry.role = OrgRole::Both;
+                }
+            }
+        }
+    }
+
+    fn add_legal_forms(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["form"], d) else { return };
+        for row in &t.rows {
+            let words: Vec<String> = t.field(row, "form").split_whitespace().map(str::to_string).collect();
+            let Some(first) = words.first() else {
+                d.error(path, row.line, "empty form");
+                continue;
+            };
+            let list = self.legal_forms.entry(first.clone()).or_default();
+            list.push(words);
+            list.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        }
+    }
+
+    fn add_loc_markers(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["word", "position"], d) else { return };
+        for row in &t.rows {
+            let word = t.field(row, "word");
+            let position = match t.field(row, "position") {
+                "before" => LocPosition::Before,
+                "after" => LocPosition::After,
+                other => {
+                    d.error(path, row.line, format!("position is {other:?}; use before or after"));
+                    continue;
+                }
+            };
+            if word.trim_end_matches('.').is_empty() {
+                d.error(path, row.line, "empty word");
+                continue;
+            }
+            let dotted = word.ends_with('.');
+            for f in forms_or_generated(word, t.field(row, "forms"), &self.inflector) {
+                self.loc_markers.insert(f, LocMarker { position, dotted });
+            }
+        }
+    }
+
+    fn add_not_names(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["word", "kind"], d) else { return };
+        for row in &t.rows {
+            let word = t.field(row, "word");
+            if word.is_empty() {
+                d.error(path, row.line, "empty word");
+                continue;
+            }
+            let kind = match t.field(row, "kind") {
+                "month" => NotName::Month,
+                "weekday" => NotName::Weekday,
+                "function" => NotName::Function,
+                "common" => NotName::Common,
+                "widget" => {
+                    let words: Vec<String> = fold_str(word).split(' ').map(str::to_string).collect();
+                    self.widgets.entry(words[0].clone()).or_default().push(words);
+                    continue;
+                }
+                other => {
+                    d.error(
+                        path,
+                        row.line,
+                        format!("kind is {other:?}; use month, weekday, function, common or widget"),
+                    );
+                    continue;
+                }
+            };
+            let forms = t.field(row, "forms");
+            let forms = if kind == NotName::Function {
+                vec![fold_str(word)]
+            } else {
+                forms_or_generated(word, forms, &self.inflector)
+            };
+            for f in forms {
+                self.not_names.insert(f, kind);
+            }
+        }
+    }
+
+    fn add_endings(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["ending", "kind"], d) else { return };
+        for row in &t.rows {
+            let ending = fold_str(t.field(row, "ending"));
+            let kind = match t.field(row, "kind") {
+                "surname" => Ending::Surname,
+                "surname_adj" => Ending::SurnameAdj,
+                "patronymic" => Ending::Patronymic,
+                "adjective" => Ending::Adjective,
+                "verb" => Ending::Verb,
+                other => {
+                    d.error(
+                        path,
+                        row.line,
+                        format!("kind is {other:?}; use surname, surname_adj, patronymic, adjective or verb"),
+                    );
+                    continue;
+                }
+            };
+            if ending.is_empty() {
+                d.error(path, row.line, "empty ending");
+                continue;
+            }
+            self.max_ending_chars = self.max_ending_chars.max(ending.chars().count());
+            self.endings.insert(ending, kind);
+        }
+    }
+
+    /// The kind of the longest listed ending of a folded word, leaving a stem of at least
+    /// two letters.
+    pub fn ending(&self, folded: &str) -> Option<Ending> {
+        // Byte offsets of the last `max_ending_chars` characters, nearest the end first.
+        let mut starts = [0usize; 16];
+        let max = self.max_ending_chars.min(starts.len());
+        let mut found = 0;
+        let mut total = 0;
+        for (i, _) in folded.char_indices().rev() {
+            if found < max {
+                starts[found] = i;
+                found += 1;
+            }
+            total += 1;
+            if total > max + 2 {
+                break;
+            }
+        }
+        let usable = found.min(total.saturating_sub(2));
+        (1..=usable).rev().find_map(|k| self.endings.get(&folded[starts[k - 1]..]).copied())
+    }
+}

@@ -1,0 +1,136 @@
+//! Table tests for the entity rules: one line per case, `TYPE:surface` items expected in
+//! order (all mentions of the sentence, dictionary ones included), and traps that must yield
+//! nothing. The names come from a small hand lexicon so the rules are tested, not the data.
+
+use std::sync::OnceLock;
+
+use super::*;
+use crate::dict::inflect::Inflector;
+use crate::dict::{Diagnostics, DictDirs};
+use crate::text::FoldedText;
+
+struct Fixture {
+    gazetteer: Gazetteer,
+    names: NameList,
+    roles: RoleNouns,
+    rules: EntityRules,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+        let mut d = Diagnostics::default();
+        let rules = EntityRules::load(&dirs, &mut d);
+        assert!(!d.has_errors(), "{:?}", d.items);
+        let inflector = Inflector::load(&dirs, &mut d);
+        let mut names = NameList::load_lists(&dirs, &inflector, &mut d);
+        for (n, g, common) in [
+            ("Аскар", NameGender::Masc, false),
+            ("Вера", NameGender::Fem, true),
+            ("Лев", NameGender::Masc, true),
+            ("Жан-Мари", NameGender::Masc, false),
+            ("Герман", NameGender::Masc, false),
+        ] {
+            names.add(n, NameKind::First, g, common, &inflector);
+        }
+        Fixture {
+            gazetteer: Gazetteer::from_entries(Vec::new(), &inflector),
+            names,
+            roles: RoleNouns::load(&dirs, &mut d),
+            rules,
+        }
+    })
+}
+
+fn run(text: &str) -> Vec<Mention> {
+    let f = fixture();
+    extract_entities(text, &FoldedText::new(text), &f.gazetteer, &f.names, &f.roles, &f.rules)
+}
+
+fn got(text: &str) -> String {
+    run(text).iter().map(|m| format!("{}:{}", m.entity_type.as_str(), m.span.slice(text))).collect::<Vec<_>>().join("|")
+}
+
+macro_rules! t {
+    ($name:ident, $text:expr, $want:expr) => {
+        #[test]
+        fn $name() {
+            assert_eq!(got($text), $want, "{}", $text);
+        }
+    };
+}
+
+// Persons.
+t!(first_and_surname_in_dative, "Премию вручили Аскару Мамину вчера.", "PER:Аскару Мамину");
+t!(surname_first_official, "Назначен Мусин Багдат Батырбекович.", "PER:Мусин Багдат Батырбекович");
+t!(kazakh_patronymic, "Назначен Айдар Арифханулы.", "PER:Айдар Арифханулы");
+t!(initial_then_surname, "Об этом сказал Б. Мусин.", "PER:Б. Мусин");
+t!(two_initials_then_surname, "Об этом сказал Б.Б. Мусин.", "PER:Б.Б. Мусин");
+t!(surname_then_initials, "Документ подписал Мусин Б.Б. вчера.", "PER:Мусин Б.Б.");
+t!(hyphenated_initials, "Глава государства К.-Ж. Токаев провёл совещание.", "PER:К.-Ж. Токаев");
+t!(all_caps_name_in_text, "Выступил БАГДАТ МУСИН, министр.", "PER:БАГДАТ МУСИН");
+t!(foreign_with_particle, "Лидер партии Жан-Мари Ле Пен выступил.", "PER:Жан-Мари Ле Пен");
+t!(foreign_pair, "Встречу провёл Герман Греф.", "PER:Герман Греф");
+t!(surname_after_role, "Об этом сообщил министр Мусин.", "PER:Мусин");
+t!(unknown_pair_mid_sentence, "Заявление сделал Сэйдзи Маэхара утром.", "PER:Сэйдзи Маэхара");
+// Names that are ordinary words count only with another name part.
+t!(trap_common_first_name_alone, "Вера в будущее крепка.", "");
+t!(common_first_name_with_surname, "Пришла Вера Петрова.", "PER:Вера Петрова");
+t!(trap_lev_alone, "Лев вышел из клетки.", "");
+// Organisations.
+t!(legal_form_quoted, "Директор ТОО «Кайрат» задержан.", "ORG:Кайрат");
+t!(legal_form_straight_quotes, "Акции АО \"НИТ\" выросли.", "ORG:НИТ");
+t!(descriptor_quoted, "Представители партии «Яблоко» пришли.", "ORG:Яблоко");
+t!(descriptor_chain_quoted, "Платформа группы компаний «Сбер» готова.", "ORG:Сбер");
+t!(descriptor_latin, "Сделку одобрила компания Microsoft вчера.", "ORG:Microsoft");
+t!(
+    head_genitive_chain,
+    "Об этом заявило Министерство цифрового развития, инноваций и аэрокосмической промышленности.",
+    "ORG:Министерство цифрового развития, инноваций и аэрокосмической промышленности"
+);
+t!(head_chain_stops_at_verb, "Комитет защиты журналистов считает иначе.", "ORG:Комитет защиты журналистов");
+t!(
+    acronym_defined_in_text,
+    "Работает Комитет защиты журналистов (КЗЖ). КЗЖ отметил рост.",
+    "ORG:Комитет защиты журналистов|ORG:КЗЖ|ORG:КЗЖ"
+);
+t!(trap_currency_codes, "Курс: USD 448.50 EUR 482.10", "");
+// Locations.
+t!(marker_before, "Он родился в г. Семей и жил в селе Кокозек.", "LOC:Семей|LOC:Кокозек");
+t!(marker_after, "В Алматинской области ввели карантин.", "LOC:Алматинской области");
+// Traps.
+t!(trap_months_weekdays, "В Понедельник, 5 Января, ничего не случилось.", "");
+t!(trap_headline_caps, "ВЛАСТИ ОБЪЯВИЛИ НОВЫЕ МЕРЫ ПОДДЕРЖКИ", "");
+t!(
+    trap_widget_lines,
+    "Погода в Семее\n-3°С\nАвторизуйтесь через социальную сеть:\n\nGoogleMailruOdnoklassnikiVkontakteYandex\n",
+    ""
+);
+
+#[test]
+fn one_entity_per_person_with_nominative_canonical() {
+    let text = "Аскару Мамину вручили премию. Позже Мамин сказал спасибо. Мамина поблагодарили.";
+    let m = run(text);
+    assert_eq!(m.len(), 3, "{m:?}");
+    assert!(m.iter().all(|x| x.canonical == "Аскар Мамин" && x.entity_id == "per:аскар-мамин"), "{m:?}");
+    assert_eq!(m[1].source, MentionSource::Coref);
+}
+
+#[test]
+fn all_caps_and_full_name_are_one_entity() {
+    let m = run("Выступил Багдат Мусин. БАГДАТ МУСИН ответил на вопросы.");
+    assert_eq!(m.len(), 2, "{m:?}");
+    assert_eq!(m[0].entity_id, m[1].entity_id);
+    assert_eq!(m[1].canonical, "Багдат Мусин");
+}
+
+#[test]
+fn spans_are_valid_on_any_text() {
+    for text in ["«Ёлка» 🎄 АО «", "г.", "Б.", "(КЗЖ", "ТОО «Кайрат", "Мусин Б.", "\u{301}Ж. А"]
+    {
+        for m in run(text) {
+            assert!(m.span.start <= m.span.end && text.get(m.span.start..m.span.end).is_some(), "{text:?} {m:?}");
+        }
+    }
+}
