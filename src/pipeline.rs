@@ -1,8 +1,12 @@
-//! The run: documents are read in input order in bounded batches, each batch is analysed
-//! in parallel (rayon), and the results are handed to one sink in input order — so output
-//! is byte-identical whatever the number of threads, and memory stays bounded whatever the
-//! corpus size.
+//! The run, as three stages connected by bounded channels:
+//! a reader thread lists and reads documents in input order and cuts them into batches;
+//! the calling thread analyses each batch in parallel (rayon), including the formatting of
+//! its output rows; a writer thread hands the results to the sink in input order.
+//! Output is byte-identical whatever the number of threads; memory stays bounded (at most
+//! a few batches in flight) whatever the corpus size; reading, analysing and writing
+//! overlap.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
@@ -11,6 +15,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::corpus::jsonl::ParsedLine;
 use crate::corpus::{decode, Corpus, CorpusItem, InputSpec, Payload, RawDocument, Skipped};
 use crate::output::summary::StageTimes;
 use crate::output::{ProcessedDocument, Summary};
@@ -49,11 +54,14 @@ impl Shard {
 
 /// Receives analysed documents in input order.
 ///
-/// `prepare` runs on the worker threads (formatting rows is as parallel as the analysis);
-/// `write_document` runs on one thread, in input order.
-pub trait Sink: Sync {
+/// [`Sink::prepare`] runs on the worker threads with the sink's [`Sink::Preparer`] (so
+/// formatting rows is as parallel as the analysis); `write_document` runs on the writer
+/// thread, in input order.
+pub trait Sink: Send {
     type Prepared: Send;
-    fn prepare(&self, doc: &ProcessedDocument) -> Self::Prepared;
+    type Preparer: Sync;
+    fn preparer(&self) -> Self::Preparer;
+    fn prepare(preparer: &Self::Preparer, doc: &ProcessedDocument) -> Self::Prepared;
     fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()>;
     /// A document that was found but not processed (stream mode reports it inline).
     fn write_skipped(&mut self, _skipped: &Skipped) -> anyhow::Result<()> {
@@ -63,9 +71,14 @@ pub trait Sink: Sync {
 
 impl Sink for crate::output::OutputFiles {
     type Prepared = crate::output::EncodedDocument;
+    type Preparer = crate::output::CsvStyle;
 
-    fn prepare(&self, doc: &ProcessedDocument) -> Self::Prepared {
-        crate::output::EncodedDocument::new(doc, self.style())
+    fn preparer(&self) -> crate::output::CsvStyle {
+        self.style()
+    }
+
+    fn prepare(style: &crate::output::CsvStyle, doc: &ProcessedDocument) -> Self::Prepared {
+        crate::output::EncodedDocument::new(doc, *style)
     }
 
     fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()> {
@@ -84,7 +97,10 @@ pub struct RunOptions {
     pub batch_documents: usize,
 }
 
-const BATCH_BYTES: usize = 32 << 20;
+const BATCH_BYTES: usize = 16 << 20;
+
+/// Batches in flight between two stages (bounds memory).
+const QUEUE: usize = 2;
 
 /// Reads, analyses and writes the whole corpus.
 ///
@@ -92,26 +108,103 @@ const BATCH_BYTES: usize = 32 << 20;
 /// When an input does not exist or the sink fails.
 pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let mut corpus = Corpus::open(&options.inputs)?;
+    let corpus = Corpus::open(&options.inputs)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().context("cannot start worker threads")?;
     let bar = progress_bar(options.progress, corpus.known_bytes());
+    let preparer = sink.preparer();
+    let shard = options.shard;
+    let batch_documents = options.batch_documents.max(1);
+
+    let mut summary = std::thread::scope(|scope| -> anyhow::Result<Summary> {
+        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<CorpusItem>>(QUEUE);
+        let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<Vec<Processed<S::Prepared>>>(QUEUE);
+        let reader = scope.spawn(move || read_batches(corpus, shard, batch_documents, batch_tx));
+        let bar_ref = &bar;
+        let writer = scope.spawn(move || write_results(sink, result_rx, bar_ref));
+        for batch in batch_rx {
+            let results: Vec<Processed<S::Prepared>> = pool.install(|| {
+                batch.into_par_iter().map(|item| process::<S>(item, resources, &preparer, shard)).collect()
+            });
+            if result_tx.send(results).is_err() {
+                break; // the writer failed; its error is returned below
+            }
+        }
+        drop(result_tx);
+        let summary = writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the writer thread panicked")))?;
+        reader.join().map_err(|_| anyhow::anyhow!("the reader thread panicked"))?;
+        Ok(summary)
+    })?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    summary.timings.load_seconds = resources.load_seconds;
+    summary.timings.run_seconds = seconds;
+    summary.timings.mb_per_second = summary.bytes as f64 / 1e6 / seconds.max(1e-9);
+    summary.timings.documents_per_second = summary.processed as f64 / seconds.max(1e-9);
+    summary.dictionaries = resources.dictionaries.clone();
+    summary.dictionary_problems = resources.diagnostics.items.iter().map(ToString::to_string).collect();
+    Ok(summary)
+}
+
+/// The reader stage: batches of at most `batch_documents` documents or `BATCH_BYTES` bytes.
+fn read_batches(
+    mut corpus: Corpus,
+    shard: Option<Shard>,
+    batch_documents: usize,
+    out: std::sync::mpsc::SyncSender<Vec<CorpusItem>>,
+) {
+    loop {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        while batch.len() < batch_documents && bytes < BATCH_BYTES {
+            let Some(item) = corpus.next() else { break };
+            // JSONL ids are known only after parsing: the worker checks their shard.
+            if !item.id().is_empty() && shard.is_some_and(|s| !s.contains(item.id())) {
+                continue;
+            }
+            if let CorpusItem::Document(doc) = &item {
+                bytes += doc.payload.len();
+            }
+            batch.push(item);
+        }
+        if batch.is_empty() || out.send(batch).is_err() {
+            return;
+        }
+    }
+}
+
+/// The writer stage: results in input order to the sink, duplicates turned into skips,
+/// the summary counted.
+fn write_results<S: Sink>(
+    sink: &mut S,
+    results: std::sync::mpsc::Receiver<Vec<Processed<S::Prepared>>>,
+    bar: &ProgressBar,
+) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
     let mut stages = StageTimes::default();
-    loop {
-        let batch = next_batch(&mut corpus, options);
-        if batch.is_empty() {
-            break;
-        }
-        let shared: &S = sink;
-        let results: Vec<(Outcome<S::Prepared>, StageTimes)> =
-            pool.install(|| batch.into_par_iter().map(|item| process(item, resources, shared)).collect());
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for batch in results {
         let write_started = Instant::now();
-        for (outcome, times) in results {
+        for Processed { outcome, times } in batch {
             stages.add(&times);
+            let outcome = match outcome {
+                Outcome::OutOfShard => continue,
+                Outcome::Processed(doc, prepared, origin) => match seen.get(&doc.id) {
+                    Some(first) => Outcome::Skipped(Skipped {
+                        reason: format!("duplicate id (first read from {first}; this one from {origin})"),
+                        id: doc.id,
+                        seq: doc.seq,
+                    }),
+                    None => {
+                        seen.insert(doc.id.clone(), origin);
+                        Outcome::Processed(doc, prepared, String::new())
+                    }
+                },
+                skipped => skipped,
+            };
             summary.documents += 1;
             match outcome {
-                Outcome::Processed(doc, prepared) => {
+                Outcome::Processed(doc, prepared, _) => {
                     bar.inc(doc.text.len() as u64);
                     summary.processed += 1;
                     summary.characters += doc.text.chars().count();
@@ -127,85 +220,96 @@ pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -
                     sink.write_skipped(&skipped)?;
                     summary.skipped.push(skipped);
                 }
+                Outcome::OutOfShard => {}
             }
         }
         stages.write += write_started.elapsed().as_secs_f64();
-        if bar.length().is_some_and(|l| l < corpus.known_bytes()) {
-            bar.set_length(corpus.known_bytes());
-        }
         bar.set_message(format!("{} documents", summary.documents));
     }
-    bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
-    summary.timings.load_seconds = resources.load_seconds;
-    summary.timings.run_seconds = seconds;
-    summary.timings.mb_per_second = summary.bytes as f64 / 1e6 / seconds.max(1e-9);
-    summary.timings.documents_per_second = summary.processed as f64 / seconds.max(1e-9);
     summary.timings.stages = stages;
-    summary.dictionaries = resources.dictionaries.clone();
-    summary.dictionary_problems = resources.diagnostics.items.iter().map(ToString::to_string).collect();
     Ok(summary)
 }
 
-fn next_batch(corpus: &mut Corpus, options: &RunOptions) -> Vec<CorpusItem> {
-    let mut batch = Vec::new();
-    let mut bytes = 0;
-    while batch.len() < options.batch_documents && bytes < BATCH_BYTES {
-        let Some(item) = corpus.next() else { break };
-        if options.shard.is_some_and(|s| !s.contains(item.id())) {
-            continue;
-        }
-        if let CorpusItem::Document(doc) = &item {
-            bytes += match &doc.payload {
-                Payload::Bytes(b) => b.len(),
-                Payload::Text(t) => t.len(),
-            };
-        }
-        batch.push(item);
-    }
-    batch
+enum Outcome<P> {
+    /// The document, its prepared output, and where it came from (for duplicate messages).
+    Processed(ProcessedDocument, P, String),
+    Skipped(Skipped),
+    /// A JSONL document of another shard (its id was known only after parsing).
+    OutOfShard,
 }
 
-enum Outcome<P> {
-    Processed(ProcessedDocument, P),
-    Skipped(Skipped),
+struct Processed<P> {
+    outcome: Outcome<P>,
+    times: StageTimes,
 }
 
 /// Decodes and analyses one document; every failure becomes a `Skipped` with its reason.
-fn process<S: Sink>(item: CorpusItem, resources: &Resources, sink: &S) -> (Outcome<S::Prepared>, StageTimes) {
+fn process<S: Sink>(
+    item: CorpusItem,
+    resources: &Resources,
+    preparer: &S::Preparer,
+    shard: Option<Shard>,
+) -> Processed<S::Prepared> {
     let mut times = StageTimes::default();
+    let outcome = analyse_item::<S>(item, resources, preparer, shard, &mut times);
+    Processed { outcome, times }
+}
+
+fn analyse_item<S: Sink>(
+    item: CorpusItem,
+    resources: &Resources,
+    preparer: &S::Preparer,
+    shard: Option<Shard>,
+    times: &mut StageTimes,
+) -> Outcome<S::Prepared> {
     let raw: RawDocument = match item {
-        CorpusItem::Skipped(s) => return (Outcome::Skipped(s), times),
+        CorpusItem::Skipped(s) => return Outcome::Skipped(s),
         CorpusItem::Document(raw) => raw,
     };
+    let RawDocument { mut id, seq, mut metadata, origin, notes: raw_notes, payload } = raw;
     let decode_started = Instant::now();
-    let (text, encoding, mut notes) = match raw.payload {
+    let (text, encoding, mut notes) = match payload {
         Payload::Text(text) => (text, "UTF-8", Vec::new()),
+        Payload::JsonLine(line) => match crate::corpus::jsonl::parse_line(&origin, &line) {
+            ParsedLine::Document { id: parsed_id, text, metadata: fields } => {
+                if shard.is_some_and(|s| !s.contains(&parsed_id)) {
+                    return Outcome::OutOfShard;
+                }
+                id = parsed_id;
+                metadata = fields;
+                (text, "UTF-8", Vec::new())
+            }
+            ParsedLine::Skipped { id, reason } => {
+                if shard.is_some_and(|s| !s.contains(&id)) {
+                    return Outcome::OutOfShard;
+                }
+                return Outcome::Skipped(Skipped { id, reason, seq });
+            }
+        },
         Payload::Bytes(bytes) => match decode::decode(&bytes) {
             Ok(d) => (d.text, d.encoding, d.notes),
-            Err(reason) => return (Outcome::Skipped(Skipped { seq: raw.seq, id: raw.id, reason }), times),
+            Err(reason) => return Outcome::Skipped(Skipped { seq, id, reason }),
         },
     };
     times.decode += decode_started.elapsed().as_secs_f64();
     if text.trim().is_empty() {
         let reason = if text.is_empty() { "empty document" } else { "document holds only whitespace" };
-        return (Outcome::Skipped(Skipped { seq: raw.seq, id: raw.id, reason: reason.to_string() }), times);
+        return Outcome::Skipped(Skipped { seq, id, reason: reason.to_string() });
     }
-    notes.extend(raw.notes);
-    let RawDocument { id, seq, metadata, .. } = raw;
+    notes.extend(raw_notes);
     let analysed = std::panic::catch_unwind(AssertUnwindSafe(|| {
         if test_panic_target().is_some_and(|target| *target == id) {
             panic!("GAZETKA_TEST_PANIC_ON asked for a panic in this document");
         }
-        let extraction = crate::analyze::analyze(&text, resources, &mut times);
+        let extraction = crate::analyze::analyze(&text, resources, times);
         let doc = ProcessedDocument { id: id.clone(), seq, text, encoding, notes, metadata, extraction };
         let format_started = Instant::now();
-        let prepared = sink.prepare(&doc);
+        let prepared = S::prepare(preparer, &doc);
         times.write += format_started.elapsed().as_secs_f64();
         (doc, prepared)
     }));
     match analysed {
-        Ok((doc, prepared)) => (Outcome::Processed(doc, prepared), times),
+        Ok((doc, prepared)) => Outcome::Processed(doc, prepared, origin),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()
@@ -213,7 +317,7 @@ fn process<S: Sink>(item: CorpusItem, resources: &Resources, sink: &S) -> (Outco
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_string());
             let reason = format!("internal error while analysing (please report): {message}");
-            (Outcome::Skipped(Skipped { seq, id, reason }), times)
+            Outcome::Skipped(Skipped { seq, id, reason })
         }
     }
 }

@@ -60,40 +60,40 @@ impl Iterator for JsonlReader {
             if line.is_empty() {
                 continue;
             }
-            return Some(self.parse(line));
+            return Some(CorpusItem::Document(RawDocument {
+                id: String::new(),
+                payload: Payload::JsonLine(line.to_string()),
+                metadata: None,
+                origin: format!("{}:{}", self.name, self.line),
+                notes: Vec::new(),
+                seq: 0,
+            }));
         }
     }
 }
 
-impl JsonlReader {
-    fn parse(&self, line: &str) -> CorpusItem {
-        let mut object = match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(object)) => object,
-            Ok(_) => return self.skipped("line is not a JSON object".to_string()),
-            Err(e) => return self.skipped(format!("invalid JSON: {e}")),
-        };
-        let id = match object.remove("id") {
-            Some(Value::String(s)) if !s.is_empty() => s,
-            Some(Value::Number(n)) => n.to_string(),
-            _ => return self.skipped("no \"id\" (a non-empty string or a number)".to_string()),
-        };
-        let text = match object.remove("text") {
-            Some(Value::String(s)) => s,
-            _ => {
-                return CorpusItem::Skipped(Skipped {
-                    seq: 0,
-                    id,
-                    reason: format!("{}:{}: no \"text\" string", self.name, self.line),
-                })
-            }
-        };
-        CorpusItem::Document(RawDocument {
-            id,
-            payload: Payload::Text(text),
-            metadata: if object.is_empty() { None } else { Some(object) },
-            origin: format!("{}:{}", self.name, self.line),
-            notes: Vec::new(),
-            seq: 0,
-        })
-    }
+/// What one JSONL line holds: a document, or why it is not one.
+pub enum ParsedLine {
+    Document { id: String, text: String, metadata: Option<serde_json::Map<String, Value>> },
+    Skipped { id: String, reason: String },
+}
+
+/// Parses one JSONL line (`origin` is `file:line`, used as the id when the line has none).
+pub fn parse_line(origin: &str, line: &str) -> ParsedLine {
+    let skipped = |reason: String| ParsedLine::Skipped { id: origin.to_string(), reason };
+    let mut object = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(object)) => object,
+        Ok(_) => return skipped("line is not a JSON object".to_string()),
+        Err(e) => return skipped(format!("invalid JSON: {e}")),
+    };
+    let id = match object.remove("id") {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return skipped("no \"id\" (a non-empty string or a number)".to_string()),
+    };
+    let text = match object.remove("text") {
+        Some(Value::String(s)) => s,
+        _ => return ParsedLine::Skipped { id, reason: format!("{origin}: no \"text\" string") },
+    };
+    ParsedLine::Document { id, text, metadata: if object.is_empty() { None } else { Some(object) } }
 }

@@ -8,9 +8,8 @@
 
 pub mod decode;
 mod discover;
-mod jsonl;
+pub mod jsonl;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -41,6 +40,21 @@ pub enum Payload {
     Bytes(Vec<u8>),
     /// Text that arrived as a JSON string (already Unicode).
     Text(String),
+    /// A JSONL line not yet parsed (parsed on a worker; the id is known only then).
+    JsonLine(String),
+}
+
+impl Payload {
+    pub fn len(&self) -> usize {
+        match self {
+            Payload::Bytes(b) => b.len(),
+            Payload::Text(t) | Payload::JsonLine(t) => t.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// A document found but not yet decoded or analysed.
@@ -50,7 +64,8 @@ pub struct RawDocument {
     pub payload: Payload,
     /// JSONL fields other than `id` and `text`, kept as they were.
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Where it came from, for messages (`seeds/000.txt`, `in.jsonl:12`).
+    /// Where it came from, for messages (`seeds/000.txt`, `in.jsonl:12`). The id is empty
+    /// for a JSONL line until a worker parses it.
     pub origin: String,
     pub notes: Vec<String>,
     /// Position in the input (0-based, counting every document found).
@@ -93,13 +108,18 @@ enum Source {
     Jsonl(jsonl::JsonlReader),
 }
 
+/// An input whose folders are already listed (so the total size is known up front).
+enum PendingInput {
+    Folder(discover::Listing),
+    Other(InputSpec),
+}
+
 /// The documents of a run, in input order.
 pub struct Corpus {
-    pending_inputs: std::vec::IntoIter<InputSpec>,
+    pending_inputs: std::vec::IntoIter<PendingInput>,
     current: Option<Source>,
     /// Skipped entries found while discovering (unreadable folders, symlink loops).
     pending_skips: Vec<Skipped>,
-    seen: HashMap<String, String>,
     file_bytes: u64,
     count: usize,
 }
@@ -111,40 +131,44 @@ impl Corpus {
     /// When an input path does not exist or cannot be opened at all.
     pub fn open(inputs: &[InputSpec]) -> anyhow::Result<Corpus> {
         let mut file_bytes = 0;
+        let mut pending = Vec::new();
         for input in inputs {
             if let InputSpec::Path(path) = input {
                 let meta = std::fs::metadata(path).map_err(|e| anyhow::anyhow!("input {}: {e}", path.display()))?;
-                if meta.is_file() {
-                    file_bytes += meta.len();
+                if meta.is_dir() {
+                    let listing = discover::list_folder(path);
+                    file_bytes += listing.files.iter().map(|f| f.len).sum::<u64>();
+                    pending.push(PendingInput::Folder(listing));
+                    continue;
                 }
+                file_bytes += meta.len();
             }
+            pending.push(PendingInput::Other(input.clone()));
         }
         Ok(Corpus {
-            #[allow(clippy::unnecessary_to_owned)] // the iterator must own its inputs
-            pending_inputs: inputs.to_vec().into_iter(),
+            pending_inputs: pending.into_iter(),
             current: None,
             pending_skips: Vec::new(),
-            seen: HashMap::new(),
             file_bytes,
             count: 0,
         })
     }
 
-    /// Bytes of the input files known so far (folders are counted when listed).
+    /// Bytes of the input files (JSONL from stdin is not counted).
     pub fn known_bytes(&self) -> u64 {
         self.file_bytes
     }
 
     fn next_source(&mut self) -> Option<Source> {
-        let input = self.pending_inputs.next()?;
+        let input = match self.pending_inputs.next()? {
+            PendingInput::Folder(listing) => {
+                self.pending_skips.extend(listing.skipped);
+                return Some(Source::Files(listing.files.into_iter()));
+            }
+            PendingInput::Other(input) => input,
+        };
         Some(match input {
             InputSpec::Stdin => Source::Jsonl(jsonl::JsonlReader::stdin()),
-            InputSpec::Path(path) if path.is_dir() => {
-                let listing = discover::list_folder(&path);
-                self.pending_skips.extend(listing.skipped);
-                self.file_bytes += listing.files.iter().map(|f| f.len).sum::<u64>();
-                Source::Files(listing.files.into_iter())
-            }
             InputSpec::Path(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl")) => {
                 match jsonl::JsonlReader::open(&path) {
                     Ok(reader) => Source::Jsonl(reader),
@@ -185,19 +209,13 @@ impl Corpus {
 impl Iterator for Corpus {
     type Item = CorpusItem;
 
+    /// The next document or skipped entry, numbered by its position in the input.
+    /// Duplicate ids are detected where results are written, in input order (JSONL ids are
+    /// known only after parsing on a worker).
     fn next(&mut self) -> Option<CorpusItem> {
         let mut item = self.next_unchecked()?;
         item.set_seq(self.count);
         self.count += 1;
-        let CorpusItem::Document(doc) = item else { return Some(item) };
-        if let Some(first) = self.seen.get(&doc.id) {
-            return Some(CorpusItem::Skipped(Skipped {
-                reason: format!("duplicate id (first read from {first}; this one from {})", doc.origin),
-                id: doc.id,
-                seq: doc.seq,
-            }));
-        }
-        self.seen.insert(doc.id.clone(), doc.origin.clone());
-        Some(CorpusItem::Document(doc))
+        Some(item)
     }
 }

@@ -22,11 +22,14 @@ impl<W: Write> JsonlStream<W> {
     }
 }
 
-impl<W: Write + Sync> Sink for JsonlStream<W> {
+impl<W: Write + Send> Sink for JsonlStream<W> {
     /// The document's JSON line, formatted on the worker.
     type Prepared = Vec<u8>;
+    type Preparer = ();
 
-    fn prepare(&self, doc: &ProcessedDocument) -> Vec<u8> {
+    fn preparer(&self) {}
+
+    fn prepare(_: &(), doc: &ProcessedDocument) -> Vec<u8> {
         let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
         let mut line = Vec::new();
         doc.write_json_line(&rows, &mut line).expect("in-memory JSON");
