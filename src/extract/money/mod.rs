@@ -138,6 +138,20 @@ fn amount_at(text: &str, start: usize, trigger_end: usize, floor: usize, rules: 
         }
     }
     let a = tail(text, first, rules);
+    // A currency glued before the number (`USD443.85`) is its currency; a different one
+    // after it starts the next amount (`Курс USD443.85 EUR474.3`).
+    if let Some((&id, s, true)) = prefix {
+        if a.currency.is_some_and(|after| after != id) {
+            return Attempt::Found(Money {
+                span: Span::new(s, first.end),
+                amount: first.value.to_string(),
+                amount_max: None,
+                currency: rules.code(id).to_string(),
+                qualifier: Qualifier::Exact,
+                kind: MoneyKind::Amount,
+            });
+        }
+    }
     let range = range_end(text, a.end, rules);
     if a.currency.is_none() && before.is_none() && range.as_ref().is_none_or(|r| r.1.currency.is_none()) {
         return not_here;

@@ -228,6 +228,10 @@ fn rates() {
     t!("[USD443.85]", rate "443.85", "USD");
     t!("[CNY61.25]", rate "61.25", "CNY");
     t!("Курс: [USD443.85] вырос", "443.85", "USD", Exact);
+    // Regression: the next glued code is not the first number's currency.
+    let found = extract_money("Курс USD443.85 EUR474.3 на сегодня", rules());
+    let got: Vec<(&str, &str)> = found.iter().map(|m| (m.amount.as_str(), m.currency.as_str())).collect();
+    assert_eq!(got, [("443.85", "USD"), ("474.3", "EUR")]);
     let text = "EUR474.3 RUB4.8";
     let got: Vec<_> = extract_money(text, rules()).into_iter().map(|m| (m.kind, m.amount, m.currency)).collect();
     assert_eq!(got, [(MoneyKind::Rate, "474.3".into(), "EUR".into()), (MoneyKind::Rate, "4.8".into(), "RUB".into())]);
