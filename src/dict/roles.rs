@@ -17,6 +17,10 @@ pub struct RoleNoun {
     pub role: String,
     /// Whether it names a person or an organisation.
     pub refers_to: EntityType,
+    /// Whether, when the document never said who holds this role, quote attribution may
+    /// take the document's most mentioned person (`министр`, `глава`: usually the article's
+    /// protagonist; not `эксперт`, `депутат`: usually someone unnamed).
+    pub salient_fallback: bool,
 }
 
 /// All role nouns, looked up by any of their written forms.
@@ -50,17 +54,30 @@ impl RoleNouns {
                     diagnostics.error(&path, row.line, "empty role");
                     continue;
                 }
+                let salient_fallback = match table.field(row, "fallback") {
+                    "yes" => true,
+                    "" | "no" => false,
+                    other => {
+                        diagnostics.error(
+                            &path,
+                            row.line,
+                            format!("fallback is {other:?}; use yes, no or leave it empty"),
+                        );
+                        continue;
+                    }
+                };
                 let forms = table.field(row, "forms");
-                nouns.add(role, refers_to, forms.split('|').map(str::trim).filter(|f| !f.is_empty()));
+                let role = RoleNoun { role: role.to_string(), refers_to, salient_fallback };
+                nouns.add(role, forms.split('|').map(str::trim).filter(|f| !f.is_empty()));
             }
         }
         nouns
     }
 
-    fn add<'a>(&mut self, role: &str, refers_to: EntityType, forms: impl Iterator<Item = &'a str>) {
+    fn add<'a>(&mut self, role: RoleNoun, forms: impl Iterator<Item = &'a str>) {
         let id = self.roles.len();
-        self.roles.push(RoleNoun { role: role.to_string(), refers_to });
-        self.by_form.insert(fold_str(role), id);
+        self.by_form.insert(fold_str(&role.role), id);
+        self.roles.push(role);
         for form in forms {
             self.by_form.insert(fold_str(form), id);
         }
@@ -94,5 +111,7 @@ mod tests {
         assert_eq!(roles.lookup("главой").unwrap().refers_to, EntityType::Per);
         assert_eq!(roles.lookup("ведомства").unwrap().refers_to, EntityType::Org);
         assert!(roles.lookup("сказал").is_none());
+        assert!(roles.lookup("министр").unwrap().salient_fallback);
+        assert!(!roles.lookup("эксперта").unwrap().salient_fallback);
     }
 }

@@ -81,6 +81,8 @@ enum Hit {
     PersonRole {
         span: Span,
         lemma: String,
+        /// The role may fall back to the document's most mentioned person.
+        fallback: bool,
     },
     /// A noun naming an organisation by kind (`ведомства`).
     OrgRole {
@@ -323,6 +325,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                             let hit = Hit::PersonRole {
                                 span: Span::new(prev.span.start, m.span.end),
                                 lemma: role.role.clone(),
+                                fallback: role.salient_fallback,
                             };
                             if self.agrees(&hit, &o) {
                                 return Scan::Hit(hit);
@@ -373,7 +376,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                             }
                         }
                     }
-                    Hit::PersonRole { span, lemma: role.role.clone() }
+                    Hit::PersonRole { span, lemma: role.role.clone(), fallback: role.salient_fallback }
                 }
                 _ => {
                     // `пресс-служба Минцифры`: the organisation named right after the noun.
@@ -405,7 +408,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 let attribution = if e.entity_type == EntityType::Per { Attribution::Named } else { Attribution::Org };
                 Speaker { entity: Some(doc.mention_entity[mi]), span: Some(doc.mentions[mi].span), attribution }
             }
-            Hit::PersonRole { span, lemma } => {
+            Hit::PersonRole { span, lemma, fallback } => {
                 if let Some(mi) = self.person_in_role_phrase(span.end).or_else(|| self.person_before_role(span.start)) {
                     return Speaker {
                         entity: Some(doc.mention_entity[mi]),
@@ -413,7 +416,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
                         attribution: Attribution::Named,
                     };
                 }
-                let entity = self.established(&lemma, at).or_else(|| self.salient_person(at));
+                let entity =
+                    self.established(&lemma, at).or_else(|| if fallback { self.salient_person(at) } else { None });
                 Speaker { entity, span: Some(span), attribution: Attribution::Role }
             }
             Hit::OrgRole { span, lemma } => {

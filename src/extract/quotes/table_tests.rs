@@ -259,3 +259,11 @@ fn pathological_input_is_fast_and_safe() {
     }
     assert!(start.elapsed().as_secs_f64() < 20.0, "took {:?}", start.elapsed());
 }
+
+// A role the document never assigned: `министр` may fall back to the protagonist (roles.tsv
+// `fallback=yes`), an unnamed `эксперт` may not.
+t!(
+    unassigned_role_without_fallback_stays_unresolved,
+    "Мусин провёл встречу. «Рынок растёт», — заявил эксперт. «Мы готовы», — сказал министр.",
+    ["direct | Рынок растёт |  | role | заявил", "direct | Мы готовы | Багдат Мусин | role | сказал"]
+);
