@@ -87,3 +87,53 @@ fn seed_quotes_match_the_gold() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Entity expectations on the seeds: one entity per referent whatever the form, canonical
+/// names in the nominative, and nothing from the navigation and widget lines.
+#[test]
+fn seed_entities_resolve_to_one_entity_each_and_skip_widgets() {
+    let out = seed_output();
+    let rows = read_csv(&out.path().join("mentions.csv"), MENTIONS);
+    let texts = seed_texts();
+    let of = |doc: &str, surface: &str| -> Vec<(String, String, String)> {
+        rows.iter()
+            .filter(|r| r["doc_id"].starts_with(doc) && r["text"] == surface)
+            .map(|r| (r["type"].clone(), r["canonical"].clone(), r["entity_id"].clone()))
+            .collect()
+    };
+    let musin = ("PER".to_string(), "Багдат Мусин".to_string(), "per:bagdat-musin".to_string());
+    for (doc, surface) in [("000", "Мусин"), ("000", "Багдат Мусин"), ("002", "Мусин"), ("004", "БАГДАТ МУСИН")]
+    {
+        let found = of(doc, surface);
+        assert!(!found.is_empty() && found.iter().all(|f| *f == musin), "{doc} {surface}: {found:?}");
+    }
+    for (doc, surface) in
+        [("000", "Сберу"), ("000", "Сбером"), ("003", "СБЕРом"), ("003", "СБЕРа"), ("002", "Сбербанком")]
+    {
+        let found = of(doc, surface);
+        assert!(!found.is_empty() && found.iter().all(|f| f.1 == "Сбер" && f.0 == "ORG"), "{doc} {surface}: {found:?}");
+    }
+    for (doc, surface, canonical) in [
+        ("002", "Аскар Мамин", "Аскар Мамин"),
+        ("002", "Герман Греф", "Герман Греф"),
+        ("000", "МЦРИАП", "Минцифры"),
+        ("002", "Минцифровизации", "Минцифры"),
+        ("000", "Алматинской области", "Алматинская область"),
+        ("002", "НУР-СУЛТАН", "Астана"),
+    ] {
+        let found = of(doc, surface);
+        assert!(!found.is_empty() && found.iter().all(|f| f.1 == canonical), "{doc} {surface}: {found:?}");
+    }
+    // Seed 004 opens with a weather and exchange-rate widget and a login line: no entity there.
+    let widget_end = texts["004_8fd4a633ab5f7c96"].find("Сегодня 25 апреля").unwrap();
+    let widget_chars = texts["004_8fd4a633ab5f7c96"][..widget_end].chars().count();
+    let in_widget: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["doc_id"].starts_with("004") && r["start"].parse::<usize>().unwrap() < widget_chars)
+        .filter(|r| !r["text"].starts_with("Семе")) // «Погода в Семее» names the city
+        .map(|r| r["text"].as_str())
+        .collect();
+    assert!(in_widget.is_empty(), "widget text became entities: {in_widget:?}");
+    // Role nouns are not mentions.
+    assert!(rows.iter().all(|r| !["министр", "Министр", "глава"].contains(&r["text"].as_str())));
+}

@@ -221,8 +221,10 @@ fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch
         // `БАГДАТ МУСИН`: a name in capitals, for the person rules.
         return None;
     }
-    if next_to_number(i + 1) || (i > 0 && next_to_number(i - 1)) || letters < 2 {
-        // `USD 448.50`, `500 KZT`: a currency code; single letters are initials or numerals.
+    if next_to_number(i + 1) || (i > 0 && next_to_number(i - 1)) || letters < 2 || w.bytes().any(|b| b.is_ascii_digit())
+    {
+        // `USD 448.50`, `500 KZT`, `USD443.85`: a currency code; single letters are initials or
+        // numerals. Names with digits (`G7`) come from the dictionaries.
         return None;
     }
     if t.caps && (2..=6).contains(&letters) && !w.chars().all(|c| "IVXLCDM".contains(c)) {
