@@ -74,6 +74,8 @@ t!(foreign_with_particle, "Лидер партии Жан-Мари Ле Пен �
 t!(foreign_pair, "Встречу провёл Герман Греф.", "PER:Герман Греф");
 t!(surname_after_role, "Об этом сообщил министр Мусин.", "PER:Мусин");
 t!(unknown_pair_mid_sentence, "Заявление сделал Сэйдзи Маэхара утром.", "PER:Сэйдзи Маэхара");
+t!(two_first_names_are_first_and_surname, "Об этом сказал Аскар Герман вчера.", "PER:Аскар Герман");
+t!(trap_first_name_then_full_name, "Пришли Герман, потом Герман Аскар Мамин.", "PER:Герман|PER:Герман|PER:Аскар Мамин");
 // Names that are ordinary words count only with another name part.
 t!(trap_common_first_name_alone, "Вера в будущее крепка.", "");
 t!(common_first_name_with_surname, "Пришла Вера Петрова.", "PER:Вера Петрова");
