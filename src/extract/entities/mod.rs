@@ -82,6 +82,13 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
                 m.entity_id = entity_id(EntityType::Loc, &m.canonical);
                 m.source = MentionSource::Rule;
                 doc.taken[k - 1] = true;
+            } else if m.entity_type == EntityType::Org {
+                // `японского МИДа`: a nation adjective joins a dictionary organisation too.
+                let from = orgs::modifiers_before(&doc, rules, k);
+                if from < k {
+                    m.span = Span::new(doc.toks[from].span.start, m.span.end);
+                    doc.take(from, k);
+                }
             }
         }
     }

@@ -7,7 +7,7 @@
 //! - acronyms in capitals away from headlines (`МЧС`, `ФАС`) and Latin brand names.
 
 use super::doc::Doc;
-use super::rules::{Ending, EntityRules, NotName, OrgRole};
+use super::rules::{Ending, EntityRules, NotName, OrgRole, PrefixKind};
 use crate::text::tokens::TokenKind;
 
 /// An organisation found by the rules (token range; `head` = the head noun's lemma, when the
@@ -89,6 +89,7 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
     let mut end = i + 1;
     let mut j = i + 1;
     let mut words = 0;
+    let mut after_link = false;
     while j < doc.len() && words < 8 {
         if !doc.free(j) {
             break;
@@ -96,16 +97,34 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
         if doc.is_punct(j, ",") && !(j + 1..j + 4).any(|k| doc.fw(k) == "и") {
             break;
         }
-        if doc.is_punct(j, ",") || rules.org_words.get(doc.fw(j)).is_some_and(|w| w.role == OrgRole::Link) {
+        let link = rules.org_words.get(doc.fw(j)).is_some_and(|w| w.role == OrgRole::Link);
+        if link
+            && doc.fw(j) == "и"
+            && (j + 1..j + 4).any(|k| org_role(doc, rules, k).is_some_and(|r| r != OrgRole::Link))
+        {
+            // `Общественной палаты и рабочей группы …`: two organisations, not one chain.
+            break;
+        }
+        if doc.is_punct(j, ",") || link {
+            after_link = link;
             j += 1;
             continue;
         }
-        let ok = doc.is_word(j)
+        let lower = doc.is_word(j)
             && !doc.toks[j].cap
             && doc.not_name(rules, j) != Some(NotName::Function)
             && doc.ending(rules, j) != Some(Ending::Verb);
-        if !ok {
+        // `при Президенте РФ`, `по Санкт-Петербургу`: capitals after a link; `комитетом ООН
+        // против пыток`: an acronym between the head and a link.
+        let capital = doc.is_word(j)
+            && doc.toks[j].cap
+            && (after_link
+                || (doc.toks[j].caps && rules.org_words.get(doc.fw(j + 1)).is_some_and(|w| w.role == OrgRole::Link)));
+        if !lower && !capital {
             break;
+        }
+        if lower {
+            after_link = false;
         }
         words += 1;
         j += 1;
@@ -114,13 +133,48 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
     end
 }
 
+/// The start of a match that may take modifiers: not a quoted name (the quote is before it).
+fn i_start(m: &OrgMatch, doc: &Doc) -> usize {
+    if m.from > 0 && doc.toks[m.from - 1].kind == TokenKind::Punct && is_open_quote(doc.w(m.from - 1)) {
+        usize::MAX
+    } else {
+        m.from
+    }
+}
+
+/// The start of the lower-case adjectives before an organisation name that belong to it,
+/// as factRuEval marks them: the leftmost must be a nation or place adjective of
+/// `org_modifiers.tsv` (`японского МИДа`, `японского дипломатического ведомства`,
+/// `российском министерстве финансов`); `from` when there are none.
+pub fn modifiers_before(doc: &Doc, rules: &EntityRules, from: usize) -> usize {
+    let mut k = from;
+    while k > 0 && from - k < 3 {
+        let p = k - 1;
+        if !doc.free(p)
+            || !doc.is_word(p)
+            || doc.toks[p].cap
+            || !matches!(doc.ending(rules, p), Some(Ending::Adjective | Ending::SurnameAdj))
+        {
+            break;
+        }
+        k = p;
+    }
+    while k < from && !rules.org_modifier(doc.fw(k)) {
+        k += 1;
+    }
+    k
+}
+
 /// Every organisation match among the free tokens, left to right.
 pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
-        if let Some(m) = org_at(doc, rules, i) {
+        if let Some(mut m) = org_at(doc, rules, i) {
             i = m.to.max(i + 1);
+            if m.from == i_start(&m, doc) {
+                m.from = modifiers_before(doc, rules, m.from);
+            }
             out.push(m);
         } else {
             i += 1;
@@ -131,6 +185,10 @@ pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
 
 fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     if !doc.free(i) || doc.toks[i].shout {
+        return None;
+    }
+    if i > 1 && is_open_quote(doc.w(i - 1)) && rules.title_nouns.contains_key(doc.fw(i - 2)) {
+        // `корабля «Союз»`: the title of a thing, whatever words it holds.
         return None;
     }
     if let Some(j) = legal_form_at(doc, rules, i) {
@@ -164,8 +222,74 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
             None
         }
         Some(OrgRole::Head) if doc.toks[i].cap => head_chain(doc, rules, i),
-        _ => adjective_head(doc, rules, i).or_else(|| acronym_or_brand(doc, rules, i)),
+        Some(OrgRole::Head) => lower_head(doc, rules, i),
+        _ => adjective_head(doc, rules, i)
+            .or_else(|| prefix_org(doc, rules, i))
+            .or_else(|| bare_quoted(doc, rules, i))
+            .or_else(|| acronym_or_brand(doc, rules, i)),
     }
+}
+
+/// A lower-case head noun marked `lower` with a genitive chain (`министерстве финансов`,
+/// `отдела корпоративных серверов`).
+fn lower_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
+    if !rules.org_words.get(doc.fw(i)).is_some_and(|w| w.lower) {
+        return None;
+    }
+    let end = chain_end(doc, rules, i);
+    (end > i + 1).then_some(OrgMatch { from: i, to: end, head: None })
+}
+
+/// A compound agency name (`Минсвязи`, `Росприроднадзора`, `Госдепартамент`) by the word
+/// starts of `org_prefixes.tsv`, unless the lexicon knows the word as a name or place.
+fn prefix_org(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
+    let lex = &doc.lex[i];
+    if !doc.cap_word(i)
+        || doc.toks[i].caps
+        || doc.toks[i].latin
+        || lex.first.is_some()
+        || lex.surname.is_some()
+        || lex.toponym.is_some()
+        || doc.not_name(rules, i).is_some()
+        || rules.org_prefix(doc.fw(i)) != Some(PrefixKind::Org)
+        || matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj | Ending::Surname))
+    {
+        return None;
+    }
+    Some(OrgMatch { from: i, to: i + 1, head: None })
+}
+
+/// A short quoted capitalised name without a descriptor (`сообщает «Росбалт»`, `в интервью
+/// «Голосу Америки»`), unless a title noun precedes it (`корабля «Союз»`) or it holds a number,
+/// a verb or a sentence.
+fn bare_quoted(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
+    let (first, end, _) = quoted(doc, i)?;
+    if end - first > 4 || (i > 0 && rules.title_nouns.contains_key(doc.fw(i - 1))) {
+        return None;
+    }
+    if doc.not_name(rules, first).is_some() || doc.toks[first].kind != TokenKind::Word {
+        return None;
+    }
+    // One word that is not an adjective (`«Росбалт»`), or capitalised words (`«Голоса
+    // Америки»`); a phrase in lower case is a title (`«День гнева»`, `«Русский марш»`).
+    let words = (first..end).filter(|&k| doc.is_word(k)).count();
+    if words == 1 && matches!(doc.ending(rules, first), Some(Ending::Adjective | Ending::SurnameAdj)) {
+        return None;
+    }
+    if (first..end).any(|k| doc.is_word(k) && !doc.toks[k].cap) {
+        return None;
+    }
+    let clean = (first..end).all(|k| {
+        let t = &doc.toks[k];
+        match t.kind {
+            TokenKind::Word => {
+                doc.ending(rules, k) != Some(Ending::Verb) && doc.not_name(rules, k) != Some(NotName::Function)
+            }
+            TokenKind::Punct => matches!(doc.w(k), "-" | "." | "–" | "—"),
+            _ => false,
+        }
+    });
+    clean.then_some(OrgMatch { from: first, to: end, head: None })
 }
 
 /// A capitalised adjective, maybe more lower-case ones, then a head noun and its chain

@@ -173,7 +173,10 @@ impl Finder<'_, '_, '_, '_> {
                 parts.push(part(PartRole::Other, j, j + 1));
                 j += 1;
             }
-            if self.surname_like(j) && !(self.clean_first(j) && d.lex[j].surname.is_none()) {
+            // A second first name is a surname (`Джоэл Саймон`, `Джеффри Уильямс`) unless a
+            // surname follows it, when it starts the next person (`Аскар Мамин`).
+            let next_person = self.clean_first(j) && d.lex[j].surname.is_none() && self.surname_like(j + 1);
+            if self.surname_like(j) && !next_person {
                 parts.push(part(PartRole::Surname, j, j + 1));
                 j += 1;
                 j = self.foreign_tail(j, &mut parts);

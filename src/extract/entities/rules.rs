@@ -44,6 +44,9 @@ pub enum OrgRole {
 #[derive(Clone, Debug)]
 pub struct OrgWord {
     pub role: OrgRole,
+    /// A head that starts a name in lower case too, when a genitive chain follows
+    /// (`министерстве финансов`, `комитетом ООН против пыток`).
+    pub lower: bool,
     /// The dictionary form (`министерство`), for canonical names.
     pub lemma: String,
 }
@@ -76,6 +79,17 @@ pub enum Ending {
     Patronymic,
     Adjective,
     Verb,
+    /// A noun ending that overrides a shorter verb ending (`торговли`, not `-ли`).
+    Noun,
+}
+
+/// What a word-start of `org_prefixes.tsv` says about a capitalised word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrefixKind {
+    /// A compound agency name (`Минсвязи`, `Росприроднадзор`, `Госдепартамент`).
+    Org,
+    /// An exception (`Росси-я`, `Госпо-дь`): not an organisation.
+    Not,
 }
 
 /// Compiled rule data (`Send + Sync`).
@@ -90,6 +104,16 @@ pub struct EntityRules {
     pub(super) widgets: WordMap<Vec<Vec<String>>>,
     pub(super) endings: WordMap<Ending>,
     pub(super) max_ending_chars: usize,
+    /// Word starts of compound agency names and their exceptions (`org_prefixes.tsv`).
+    pub(super) org_prefixes: WordMap<PrefixKind>,
+    pub(super) max_prefix_chars: usize,
+    /// Endings of lower-case adjectives that join an organisation name after them
+    /// (`японского МИДа`, `российском министерстве финансов`; `org_modifiers.tsv`).
+    pub(super) org_modifiers: WordMap<()>,
+    pub(super) max_modifier_chars: usize,
+    /// Nouns before a quoted title that is not an organisation (`корабля «Союз»`;
+    /// `title_nouns.tsv`).
+    pub(super) title_nouns: WordMap<()>,
     pub(super) inflector: Inflector,
 }
 
@@ -120,6 +144,11 @@ impl EntityRules {
             widgets: WordMap::default(),
             endings: WordMap::default(),
             max_ending_chars: 0,
+            org_prefixes: WordMap::default(),
+            max_prefix_chars: 0,
+            org_modifiers: WordMap::default(),
+            max_modifier_chars: 0,
+            title_nouns: WordMap::default(),
             inflector,
         };
         for path in dirs.rule_files("org_heads.tsv") {
@@ -136,6 +165,15 @@ impl EntityRules {
         }
         for path in dirs.rule_files("name_endings.tsv") {
             rules.add_endings(&path, diagnostics);
+        }
+        for path in dirs.rule_files("org_prefixes.tsv") {
+            rules.add_org_prefixes(&path, diagnostics);
+        }
+        for path in dirs.rule_files("org_modifiers.tsv") {
+            rules.add_org_modifiers(&path, diagnostics);
+        }
+        for path in dirs.rule_files("title_nouns.tsv") {
+            rules.add_title_nouns(&path, diagnostics);
         }
         rules
     }
@@ -163,8 +201,10 @@ impl EntityRules {
             } else {
                 forms_or_generated(word, t.field(row, "forms"), &self.inflector)
             };
+            let lower = t.field(row, "lower") == "yes";
             for f in forms {
-                let entry = self.org_words.entry(f).or_insert(OrgWord { role, lemma: word.to_string() });
+                let entry = self.org_words.entry(f).or_insert(OrgWord { role, lower, lemma: word.to_string() });
+                entry.lower |= lower;
                 if entry.role != role && entry.role != OrgRole::Link && role != OrgRole::Link {
                     entry.role = OrgRole::Both;
                 }
@@ -258,11 +298,12 @@ impl EntityRules {
                 "patronymic" => Ending::Patronymic,
                 "adjective" => Ending::Adjective,
                 "verb" => Ending::Verb,
+                "noun" => Ending::Noun,
                 other => {
                     d.error(
                         path,
                         row.line,
-                        format!("kind is {other:?}; use surname, surname_adj, patronymic, adjective or verb"),
+                        format!("kind is {other:?}; use surname, surname_adj, patronymic, adjective, verb or noun"),
                     );
                     continue;
                 }
@@ -274,6 +315,81 @@ impl EntityRules {
             self.max_ending_chars = self.max_ending_chars.max(ending.chars().count());
             self.endings.insert(ending, kind);
         }
+    }
+
+    fn add_org_prefixes(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["prefix", "kind"], d) else { return };
+        for row in &t.rows {
+            let prefix = fold_str(t.field(row, "prefix"));
+            let kind = match t.field(row, "kind") {
+                "org" => PrefixKind::Org,
+                "not" => PrefixKind::Not,
+                other => {
+                    d.error(path, row.line, format!("kind is {other:?}; use org or not"));
+                    continue;
+                }
+            };
+            if prefix.is_empty() {
+                d.error(path, row.line, "empty prefix");
+                continue;
+            }
+            self.max_prefix_chars = self.max_prefix_chars.max(prefix.chars().count());
+            self.org_prefixes.insert(prefix, kind);
+        }
+    }
+
+    fn add_title_nouns(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["word"], d) else { return };
+        for row in &t.rows {
+            let word = t.field(row, "word");
+            if word.is_empty() {
+                d.error(path, row.line, "empty word");
+                continue;
+            }
+            for f in forms_or_generated(word, t.field(row, "forms"), &self.inflector) {
+                self.title_nouns.insert(f, ());
+            }
+        }
+    }
+
+    fn add_org_modifiers(&mut self, path: &Path, d: &mut Diagnostics) {
+        let Some(t) = tsv::read_tsv(path, &["ending"], d) else { return };
+        for row in &t.rows {
+            let ending = fold_str(t.field(row, "ending"));
+            if ending.is_empty() {
+                d.error(path, row.line, "empty ending");
+                continue;
+            }
+            self.max_modifier_chars = self.max_modifier_chars.max(ending.chars().count());
+            self.org_modifiers.insert(ending, ());
+        }
+    }
+
+    /// The kind of the longest listed word start of a folded word that leaves at least four
+    /// more letters (`мин|связи`, `рос|природнадзор`); an exception applies at any length
+    /// (`росси|я`, `министр`).
+    pub fn org_prefix(&self, folded: &str) -> Option<PrefixKind> {
+        let total = folded.chars().count();
+        let mut found = None;
+        for (n, (i, c)) in folded.char_indices().enumerate().take(self.max_prefix_chars) {
+            match self.org_prefixes.get(&folded[..i + c.len_utf8()]) {
+                Some(PrefixKind::Org) if total - n > 4 => found = Some(PrefixKind::Org),
+                Some(PrefixKind::Org) => {}
+                Some(PrefixKind::Not) => found = Some(PrefixKind::Not),
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// Whether a folded lower-case word ends like an adjective that joins an organisation
+    /// name after it (`японского`, `российском`).
+    pub fn org_modifier(&self, folded: &str) -> bool {
+        let chars = folded.chars().count();
+        folded
+            .char_indices()
+            .filter(|&(i, _)| chars - folded[..i].chars().count() <= self.max_modifier_chars && i > 0)
+            .any(|(i, _)| self.org_modifiers.contains_key(&folded[i..]))
     }
 
     /// The kind of the longest listed ending of a folded word, leaving a stem of at least

@@ -74,6 +74,8 @@ t!(foreign_with_particle, "Лидер партии Жан-Мари Ле Пен �
 t!(foreign_pair, "Встречу провёл Герман Греф.", "PER:Герман Греф");
 t!(surname_after_role, "Об этом сообщил министр Мусин.", "PER:Мусин");
 t!(unknown_pair_mid_sentence, "Заявление сделал Сэйдзи Маэхара утром.", "PER:Сэйдзи Маэхара");
+t!(two_first_names_are_first_and_surname, "Об этом сказал Аскар Герман вчера.", "PER:Аскар Герман");
+t!(trap_first_name_then_full_name, "Пришли Герман, потом Герман Аскар Мамин.", "PER:Герман|PER:Герман|PER:Аскар Мамин");
 // Names that are ordinary words count only with another name part.
 t!(trap_common_first_name_alone, "Вера в будущее крепка.", "");
 t!(common_first_name_with_surname, "Пришла Вера Петрова.", "PER:Вера Петрова");
@@ -95,6 +97,39 @@ t!(
     "Работает Комитет защиты журналистов (КЗЖ). КЗЖ отметил рост.",
     "ORG:Комитет защиты журналистов|ORG:КЗЖ|ORG:КЗЖ"
 );
+// Lower-case heads with a genitive chain; nation adjectives before a name.
+t!(lower_head_chain, "В российском министерстве финансов утверждают иное.", "ORG:российском министерстве финансов");
+t!(
+    lower_head_chain_plain,
+    "Данные прислал департамент городского транспорта.",
+    "ORG:департамент городского транспорта"
+);
+t!(lower_head_noun_genitive_not_verb, "Письмо ушло в министерство торговли и вернулось.", "ORG:министерство торговли");
+t!(modifier_before_compound, "Санкции российского Минсельхоза ударят по рынку.", "ORG:российского Минсельхоза");
+t!(trap_lower_head_alone, "Вчера каждое министерство отчиталось.", "");
+t!(trap_everyday_adjective_does_not_join, "Документ прислал новый департамент кадров.", "ORG:департамент кадров");
+t!(trap_everyday_head_lower, "Затем совет директоров и управление делами собрались.", "");
+// Chains: capitals after a link, an acronym before a link; `и` before another organisation.
+t!(
+    chain_capital_after_link,
+    "Заседание Совета при Президенте по развитию науки прошло.",
+    "ORG:Совета при Президенте по развитию науки"
+);
+t!(chain_acronym_before_link, "Он выступил перед комитетом ООН против пыток вчера.", "ORG:комитетом ООН против пыток");
+t!(
+    chain_two_orgs_joined_by_and,
+    "Письма пришли от Общественной палаты и рабочей группы по правам.",
+    "ORG:Общественной палаты"
+);
+// Compound agency names by word start; exceptions.
+t!(prefix_orgs, "Об этом сообщили Минсвязи и Росприроднадзор.", "ORG:Минсвязи|ORG:Росприроднадзор");
+t!(trap_prefix_exceptions, "Министр сказал: Россиянам Господь поможет.", "");
+// Quoted names without a descriptor; titles and phrases are not organisations.
+t!(bare_quoted_name, "Об этом сообщает «Росбалт».", "ORG:Росбалт");
+t!(bare_quoted_two_capitals, "В интервью «Голосу Америки» он сказал.", "ORG:Голосу Америки");
+t!(trap_quoted_after_title_noun, "Спуск корабля «Союз» прошёл штатно.", "");
+t!(trap_quoted_lower_phrase, "Очередной «Русский марш» не состоялся.", "");
+t!(trap_quoted_lone_adjective, "«Блуждающий» объект заметили.", "");
 t!(trap_currency_codes, "Курс: USD 448.50 EUR 482.10", "");
 // Locations.
 t!(marker_before, "Он родился в г. Семей и жил в селе Кокозек.", "LOC:Семей|LOC:Кокозек");
