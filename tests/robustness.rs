@@ -126,12 +126,19 @@ fn interrupting_a_run_leaves_no_partial_files_and_earlier_outputs_intact() {
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"{\"id\": \"x\", \"text\": \"\xd0\x9c\xd1\x83\xd1\x81\xd0\xb8\xd0\xbd\"}\n").unwrap();
     stdin.flush().unwrap();
-    // The run is now blocked reading stdin, its temporary files open.
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    let partial = std::fs::read_dir(out.path())
-        .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".partial"));
-    assert!(partial.count() > 0, "the run should be writing temporary files");
+    // Wait (dictionaries load first) until the run is blocked reading stdin with its
+    // temporary files open.
+    let partial_files = || {
+        std::fs::read_dir(out.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".partial"))
+            .count()
+    };
+    let waited = std::time::Instant::now();
+    while partial_files() == 0 && waited.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(partial_files() > 0, "the run should be writing temporary files");
     std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     let status = child.wait().unwrap();
     drop(stdin);
