@@ -134,6 +134,12 @@ fn seed_entities_resolve_to_one_entity_each_and_skip_widgets() {
         .map(|r| r["text"].as_str())
         .collect();
     assert!(in_widget.is_empty(), "widget text became entities: {in_widget:?}");
+    // Regressions: common nouns and abbreviations are no names.
+    for bad in ["Соглашение Казахстана", "Улицу Шевченко", "IT-специалисты", "IT-сообщество", "KPI", "USD443"]
+    {
+        assert!(rows.iter().all(|r| r["text"] != bad), "{bad} became a mention");
+    }
+    assert_eq!(of("002", "Казахстана").iter().filter(|f| f.1 == "Казахстан").count(), of("002", "Казахстана").len());
     // Role nouns are not mentions.
     assert!(rows.iter().all(|r| !["министр", "Министр", "глава"].contains(&r["text"].as_str())));
 }

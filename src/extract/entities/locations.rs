@@ -45,7 +45,8 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
         }
     }
     if let Some(m) = rules.loc_markers.get(doc.fw(i)) {
-        if m.position == LocPosition::Before && !doc.toks[i].cap {
+        // Lower case, or capitalised only because it opens a sentence (`Улицу Шевченко …`).
+        if m.position == LocPosition::Before && (!doc.toks[i].cap || doc.toks[i].sent_start) {
             let mut j = i + 1;
             if m.dotted {
                 if !doc.is_punct(j, ".") {

@@ -354,6 +354,10 @@ fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch
     if t.caps && (2..=6).contains(&letters) && !w.chars().all(|c| "IVXLCDM".contains(c)) {
         return Some(OrgMatch { from: i, to: i + 1, head: None });
     }
+    // `IT-специалисты`, `IT-рынка`: a Latin abbreviation glued to a common noun.
+    if w.rsplit('-').next().is_some_and(|last| last.chars().next().is_some_and(char::is_lowercase)) && w.contains('-') {
+        return None;
+    }
     if t.latin && t.cap && !t.caps && !is_camel_run(w) {
         let end = capitalised_run(doc, rules, i, true);
         return Some(OrgMatch { from: i, to: end.max(i + 1), head: None });

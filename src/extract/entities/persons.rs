@@ -54,11 +54,14 @@ struct Finder<'a, 'd, 't, 'l> {
 }
 
 impl Finder<'_, '_, '_, '_> {
-    /// A capitalised word that is neither listed as not-a-name, nor a place, nor all-caps noise.
+    /// A capitalised word that is neither listed as not-a-name, nor a place, nor all-caps noise,
+    /// nor a place marker or organisation head noun (`Улицу Шевченко`, `Комитет Иванова`).
     fn namey(&self, i: usize) -> bool {
         let d = self.doc;
         d.cap_word(i)
             && d.not_name(self.rules, i).is_none()
+            && self.rules.loc_markers.get(d.fw(i)).is_none()
+            && self.rules.org_words.get(d.fw(i)).is_none()
             && d.w(i).chars().count() >= 2
             && (!d.toks[i].caps || d.toks[i].shout || d.lex[i].first.is_some() || d.lex[i].surname.is_some())
             && !d.toks[i].latin

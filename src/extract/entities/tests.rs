@@ -169,3 +169,9 @@ fn spans_are_valid_on_any_text() {
         }
     }
 }
+
+// Seed regressions: common nouns at a line start are not first names or place adjectives,
+// and Latin abbreviations glued to a common noun are not organisations.
+t!(street_marker_opens_a_line, "Улицу Шевченко перекроют.", "LOC:Шевченко");
+t!(latin_abbreviation_with_noun, "Эти IT-специалисты и IT-сообщество недовольны.", "");
+t!(currency_widget_is_no_organisation, "USD443.85 EUR474.3", "");
