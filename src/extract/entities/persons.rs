@@ -60,8 +60,8 @@ impl Finder<'_, '_, '_, '_> {
         let d = self.doc;
         d.cap_word(i)
             && d.not_name(self.rules, i).is_none()
-            && self.rules.loc_markers.get(d.fw(i)).is_none()
-            && self.rules.org_words.get(d.fw(i)).is_none()
+            && !self.rules.loc_markers.contains_key(d.fw(i))
+            && !self.rules.org_words.contains_key(d.fw(i))
             && d.w(i).chars().count() >= 2
             && (!d.toks[i].caps || d.toks[i].shout || d.lex[i].first.is_some() || d.lex[i].surname.is_some())
             && !d.toks[i].latin
