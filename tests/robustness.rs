@@ -242,3 +242,19 @@ fn a_hundred_thousand_tiny_documents() {
     assert_eq!(summary["documents"], 100_000);
     assert_eq!(summary["processed"], 100_000);
 }
+
+/// A single 200 MB document (run with `cargo test --release -- --ignored`; README has the
+/// measured time and memory).
+#[test]
+#[ignore]
+fn a_200_mb_document() {
+    let input = tempfile::tempdir().unwrap();
+    let seed = std::fs::read_to_string(repo().join("seeds/001_0c285e206fc54271.txt")).unwrap();
+    let copies = 200_000_000 / seed.len() + 1;
+    std::fs::write(input.path().join("huge.txt"), seed.repeat(copies)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    extract(&[input.path().to_str().unwrap()], out.path());
+    let summary = summary_of(out.path());
+    assert_eq!(summary["processed"], 1);
+    assert_eq!(summary["items"]["money"], copies as u64, "one amount per copy of the seed");
+}
