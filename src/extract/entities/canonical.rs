@@ -6,6 +6,7 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
+use super::chars::{is_letter, is_letter_or_digit, is_lower, is_upper};
 use super::doc::Doc;
 use super::names::NameGender;
 use super::persons::{gender_of, PartRole, PersonMatch};
@@ -20,7 +21,7 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     id.push(':');
     let mut dash = false;
     for c in fold_str(canonical).chars() {
-        if c.is_alphanumeric() {
+        if is_letter_or_digit(c) {
             if dash && !id.ends_with(':') {
                 id.push('-');
             }
@@ -35,7 +36,7 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
 
 /// `БАГДАТ` → `Багдат`, `КАСЫМ-ЖОМАРТ` → `Касым-Жомарт`; other words unchanged.
 pub fn title_case(word: &str) -> String {
-    if !word.chars().any(char::is_lowercase) && word.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+    if !word.chars().any(is_lower) && word.chars().filter(|&c| is_letter(c)).count() > 1 {
         let mut out = String::with_capacity(word.len());
         let mut start = true;
         for c in word.chars() {
@@ -44,7 +45,7 @@ pub fn title_case(word: &str) -> String {
             } else {
                 out.extend(c.to_lowercase());
             }
-            start = !c.is_alphabetic();
+            start = !is_letter(c);
         }
         out
     } else {
@@ -72,7 +73,7 @@ pub fn capitalise(lemma: &str) -> String {
 pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector: &Inflector) -> String {
     let folded = fold_str(word);
     let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let upper_tail = chars.last().is_some_and(|(_, c)| c.is_uppercase());
+    let upper_tail = chars.last().is_some_and(|&(_, c)| is_upper(c));
     let first_k = usize::from(!maybe_nominative);
     for k in first_k..=3.min(chars.len().saturating_sub(2)) {
         let stem = match k {

@@ -1,6 +1,7 @@
 //! One document as the entity rules see it: tokens with their folded text, capitalisation,
 //! sentence starts, lexicon readings, and which tokens a mention already covers.
 
+use super::chars::{is_letter, is_lower, is_upper};
 use super::names::{NameForm, NameGender, NameKind, NameLookup};
 use super::rules::{Ending, EntityRules, NotName};
 use crate::text::tokens::{tokenize, TokenKind};
@@ -16,6 +17,8 @@ pub struct Tok {
     pub caps: bool,
     /// Has a Latin letter.
     pub latin: bool,
+    /// How many letters (`char::is_alphabetic`) a word has, saturating; 0 for other tokens.
+    pub letters: u16,
     /// Folded text range in `Doc::buf`.
     fs: u32,
     fe: u32,
@@ -51,23 +54,20 @@ pub struct Doc<'t, 'l> {
     pub lex: Vec<LexInfo<'l>>,
 }
 
-fn push_folded(buf: &mut String, word: &str) {
-    for c in word.chars() {
-        match fold_char(c) {
+/// Appends the folded form of one word character (as `fold_char`; Russian and ASCII letters
+/// without the general match).
+#[inline]
+fn push_folded(buf: &mut String, c: char) {
+    match c {
+        'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' => buf.push(c),
+        'A'..='Z' => buf.push(c.to_ascii_lowercase()),
+        'А'..='Я' => buf.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        'ё' | 'Ё' => buf.push('е'),
+        c => match fold_char(c) {
             Folded::One(f) => buf.push(f),
             Folded::Space { .. } => buf.push(' '),
             Folded::Nothing => {}
-        }
-    }
-}
-
-/// `char::is_alphabetic` with a fast path for ASCII and Russian letters (the slow Unicode
-/// table lookup dominated the token pass).
-fn is_letter(c: char) -> bool {
-    match c {
-        'a'..='z' | 'A'..='Z' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
-        c if c.is_ascii() => false,
-        c => c.is_alphabetic(),
+        },
     }
 }
 
@@ -89,17 +89,17 @@ impl<'t, 'l> Doc<'t, 'l> {
             let word = t.span.slice(text);
             let fs = buf.len() as u32;
             let (mut cap, mut caps, mut latin) = (false, false, false);
+            let mut letters = 0u16;
             if t.kind == TokenKind::Word {
-                push_folded(&mut buf, word);
-                let mut letters = 0;
                 let mut lower = false;
                 for (i, c) in word.chars().enumerate() {
+                    push_folded(&mut buf, c);
                     if i == 0 {
-                        cap = c.is_uppercase();
+                        cap = is_upper(c);
                     }
                     if is_letter(c) {
-                        letters += 1;
-                        lower |= c.is_lowercase();
+                        letters = letters.saturating_add(1);
+                        lower |= is_lower(c);
                         latin |= c.is_ascii_alphabetic();
                     }
                 }
@@ -113,6 +113,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                 cap,
                 caps,
                 latin,
+                letters,
                 fs,
                 fe,
                 sent_start: starts && t.kind != TokenKind::Punct,
@@ -208,7 +209,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         if t.kind != TokenKind::Word || !t.cap || self.w(i).chars().count() > 2 || self.taken[i] {
             return None;
         }
-        if self.w(i).chars().count() == 2 && !self.w(i).chars().nth(1).is_some_and(char::is_lowercase) {
+        if self.w(i).chars().count() == 2 && !self.w(i).chars().nth(1).is_some_and(is_lower) {
             return None;
         }
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {

@@ -214,7 +214,7 @@ fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch
         return None;
     }
     let w = doc.w(i);
-    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = usize::from(t.letters);
     let next_to_number = |k: usize| doc.toks.get(k).is_some_and(|t| t.kind == TokenKind::Number);
     let lex = &doc.lex[i];
     if lex.first.is_some() || lex.surname.is_some() {

@@ -83,7 +83,7 @@ pub enum Ending {
 pub struct EntityRules {
     pub(super) org_words: WordMap<OrgWord>,
     /// Legal forms as token sequences, exactly as written (`["РГП", "на", "ПХВ"]`).
-    pub(super) legal_forms: HashMap<String, Vec<Vec<String>>>,
+    pub(super) legal_forms: WordMap<Vec<Vec<String>>>,
     pub(super) loc_markers: WordMap<LocMarker>,
     pub(super) not_names: WordMap<NotName>,
     /// Widget phrases as folded token sequences, keyed by their first word.
@@ -114,7 +114,7 @@ impl EntityRules {
         let inflector = Inflector::load(dirs, diagnostics);
         let mut rules = EntityRules {
             org_words: WordMap::default(),
-            legal_forms: HashMap::new(),
+            legal_forms: WordMap::default(),
             loc_markers: WordMap::default(),
             not_names: WordMap::default(),
             widgets: WordMap::default(),
