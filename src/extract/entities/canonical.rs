@@ -6,12 +6,12 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
-use super::chars::{is_letter, is_letter_or_digit, is_lower, is_upper};
 use super::doc::Doc;
 use super::names::NameGender;
 use super::persons::{gender_of, PartRole, PersonMatch};
 use crate::dict::inflect::{Inflector, WordClass};
 use crate::model::EntityType;
+use crate::text::chars::{is_letter, is_letter_or_digit, is_lower, is_upper};
 use crate::text::fold_str;
 
 /// `per:аскар-мамин`: the type and the folded canonical, words joined by hyphens.

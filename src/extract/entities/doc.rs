@@ -1,9 +1,9 @@
 //! One document as the entity rules see it: tokens with their folded text, capitalisation,
 //! sentence starts, lexicon readings, and which tokens a mention already covers.
 
-use super::chars::{is_letter, is_lower, is_upper};
 use super::names::{NameForm, NameGender, NameKind, NameLookup};
 use super::rules::{Ending, EntityRules, NotName};
+use crate::text::chars::{is_letter, is_lower, is_upper};
 use crate::text::tokens::{tokenize, TokenKind};
 use crate::text::{fold_char, Folded, Span};
 

@@ -6,7 +6,6 @@
 //! Widget and navigation lines (`Погода в Семее`, `Авторизуйтесь …`) yield nothing.
 
 mod canonical;
-mod chars;
 mod coref;
 mod doc;
 mod locations;

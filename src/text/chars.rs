@@ -1,6 +1,6 @@
 //! `char` predicates with fast paths for ASCII and Russian letters: the standard library
 //! answers non-ASCII characters from Unicode tables (a binary search per call), and the
-//! entity rules ask about every character of every word. Other characters fall back to the
+//! entity rules and the inflector ask about every character of every word. Other characters fall back to the
 //! standard predicates, so the answers are exactly theirs.
 
 /// `char::is_alphabetic`.
