@@ -95,6 +95,23 @@ pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector
     word.to_string()
 }
 
+/// [`lemmatize`], remembered for the rest of the document.
+fn lemmatize_cached<'t>(
+    doc: &Doc<'t, '_>,
+    word: &'t str,
+    class: WordClass,
+    maybe_nominative: bool,
+    inflector: &Inflector,
+) -> String {
+    let key = (word, class, maybe_nominative);
+    if let Some(lemma) = doc.lemmas.borrow().get(&key) {
+        return lemma.clone();
+    }
+    let lemma = lemmatize(word, class, maybe_nominative, inflector);
+    doc.lemmas.borrow_mut().insert(key, lemma.clone());
+    lemma
+}
+
 /// The nominative name of a person match.
 pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> String {
     let gender = gender_of(doc, m);
@@ -108,25 +125,49 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> St
             PartRole::Initial | PartRole::Other => written.to_string(),
             PartRole::First => match doc.lex[p.from].first {
                 Some(f) => capitalise(f.lemma),
-                None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
+                None => lemmatize_cached(
+                    doc,
+                    written,
+                    class_of(PartRole::First, gender),
+                    nominative != Some(false),
+                    inflector,
+                ),
             },
             PartRole::Patronymic => match doc.lex[p.from].patronymic {
                 Some(f) => capitalise(f.lemma),
                 None if nominative == Some(true) => written.to_string(),
-                None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
+                None => lemmatize_cached(
+                    doc,
+                    written,
+                    class_of(PartRole::First, gender),
+                    nominative != Some(false),
+                    inflector,
+                ),
             },
             PartRole::Surname => match doc.lex[p.from].surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
                     // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
                     if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
                         // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
-                        lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector)
+                        lemmatize_cached(
+                            doc,
+                            written,
+                            class_of(PartRole::Surname, gender),
+                            nominative != Some(false),
+                            inflector,
+                        )
                     } else {
                         capitalise(s.lemma)
                     }
                 }
                 _ if nominative == Some(true) => written.to_string(),
-                _ => lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector),
+                _ => lemmatize_cached(
+                    doc,
+                    written,
+                    class_of(PartRole::Surname, gender),
+                    nominative != Some(false),
+                    inflector,
+                ),
             },
         };
         words.push(title_case(&word));

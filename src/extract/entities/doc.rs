@@ -1,8 +1,12 @@
 //! One document as the entity rules see it: tokens with their folded text, capitalisation,
 //! sentence starts, lexicon readings, and which tokens a mention already covers.
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
 use super::names::{NameForm, NameGender, NameKind, NameLookup};
 use super::rules::{Ending, EntityRules, NotName};
+use crate::dict::inflect::WordClass;
 use crate::text::chars::{is_letter, is_lower, is_upper};
 use crate::text::tokens::{tokenize, TokenKind};
 use crate::text::{fold_char, Folded, Span};
@@ -52,6 +56,34 @@ pub struct Doc<'t, 'l> {
     /// Covered by a mention, or ignored (widget lines).
     pub taken: Vec<bool>,
     pub lex: Vec<LexInfo<'l>>,
+    /// `ending` and `not_name` of each token, filled on first use (0 = not asked yet).
+    endings: Vec<Cell<u8>>,
+    not_names: Vec<Cell<u8>>,
+    /// Lemmas already found for (written word, class, maybe nominative): a document names
+    /// the same people again and again.
+    pub(super) lemmas: RefCell<HashMap<(&'t str, WordClass, bool), String>>,
+}
+
+const ENDINGS: [Ending; 5] = [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb];
+const NOT_NAMES: [NotName; 4] = [NotName::Month, NotName::Weekday, NotName::Function, NotName::Common];
+
+/// A token's cached answer: 0 = not computed, 1 = none, 2 + k = `options[k]`.
+fn cached<T: Copy + PartialEq>(
+    slot: Option<&Cell<u8>>,
+    options: &[T],
+    compute: impl FnOnce() -> Option<T>,
+) -> Option<T> {
+    let Some(slot) = slot else { return compute() };
+    match slot.get() {
+        0 => {
+            let value = compute();
+            let code = value.and_then(|v| options.iter().position(|o| *o == v)).map_or(1, |k| k as u8 + 2);
+            slot.set(code);
+            value
+        }
+        1 => None,
+        code => options.get(usize::from(code - 2)).copied(),
+    }
 }
 
 /// Appends the folded form of one word character (as `fold_char`; Russian and ASCII letters
@@ -145,7 +177,9 @@ impl<'t, 'l> Doc<'t, 'l> {
             }
         }
         let taken = vec![false; toks.len()];
-        Doc { text, toks, buf, taken, lex }
+        let endings = vec![Cell::new(0); toks.len()];
+        let not_names = vec![Cell::new(0); toks.len()];
+        Doc { text, toks, buf, taken, lex, endings, not_names, lemmas: RefCell::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -194,12 +228,14 @@ impl<'t, 'l> Doc<'t, 'l> {
         Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
     }
 
+    /// (Asked of one document with one set of rules: the answer is cached per token.)
     pub fn not_name(&self, rules: &EntityRules, i: usize) -> Option<NotName> {
-        rules.not_names.get(self.fw(i)).copied()
+        cached(self.not_names.get(i), &NOT_NAMES, || rules.not_names.get(self.fw(i)).copied())
     }
 
+    /// (Cached per token, as `not_name`.)
     pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
-        rules.ending(self.fw(i))
+        cached(self.endings.get(i), &ENDINGS, || rules.ending(self.fw(i)))
     }
 
     /// A single capital letter followed by a dot (`Б.`), or a hyphenated pair (`К.-Ж.`):
