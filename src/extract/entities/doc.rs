@@ -86,21 +86,91 @@ fn cached<T: Copy + PartialEq>(
     }
 }
 
-/// Appends the folded form of one word character (as `fold_char`; Russian and ASCII letters
-/// without the general match).
-#[inline]
-fn push_folded(buf: &mut String, c: char) {
-    match c {
-        'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' => buf.push(c),
-        'A'..='Z' => buf.push(c.to_ascii_lowercase()),
-        'А'..='Я' => buf.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-        'ё' | 'Ё' => buf.push('е'),
-        c => match fold_char(c) {
-            Folded::One(f) => buf.push(f),
-            Folded::Space { .. } => buf.push(' '),
-            Folded::Nothing => {}
-        },
+/// What the token pass learns about one word.
+#[derive(Default)]
+struct WordScan {
+    cap: bool,
+    letters: u16,
+    lower: bool,
+    latin: bool,
+}
+
+impl WordScan {
+    #[inline]
+    fn letter(&mut self, lower: bool, latin: bool) {
+        self.letters = self.letters.saturating_add(1);
+        self.lower |= lower;
+        self.latin |= latin;
     }
+}
+
+/// Appends the folded word (as `fold_char` per character) to `buf` and reads its
+/// capitalisation and letters. ASCII and Russian letters are handled on their bytes;
+/// other characters through the general predicates.
+fn scan_word(word: &str, buf: &mut Vec<u8>) -> WordScan {
+    let mut scan = WordScan::default();
+    let bytes = word.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let first = i == 0;
+        match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
+            (b'a'..=b'z', _) => {
+                buf.push(b);
+                scan.letter(true, true);
+                i += 1;
+            }
+            (b'A'..=b'Z', _) => {
+                buf.push(b + 32);
+                scan.cap |= first;
+                scan.letter(false, true);
+                i += 1;
+            }
+            (b'0'..=b'9', _) => {
+                buf.push(b);
+                i += 1;
+            }
+            // а-п, р-я
+            (0xd0, c @ 0xb0..=0xbf) | (0xd1, c @ 0x80..=0x8f) => {
+                buf.extend_from_slice(&[b, c]);
+                scan.letter(true, false);
+                i += 2;
+            }
+            // А-П, Р-Я, Ё
+            (0xd0, c @ (0x81 | 0x90..=0xaf)) => {
+                let folded = match c {
+                    0x81 => [0xd0, 0xb5],
+                    0x90..=0x9f => [0xd0, c + 0x20],
+                    _ => [0xd1, c - 0x20],
+                };
+                buf.extend_from_slice(&folded);
+                scan.cap |= first;
+                scan.letter(false, false);
+                i += 2;
+            }
+            // ё
+            (0xd1, 0x91) => {
+                buf.extend_from_slice(&[0xd0, 0xb5]);
+                scan.letter(true, false);
+                i += 2;
+            }
+            _ => {
+                let Some(c) = word.get(i..).and_then(|rest| rest.chars().next()) else { break };
+                let mut utf8 = [0u8; 4];
+                match fold_char(c) {
+                    Folded::One(f) => buf.extend_from_slice(f.encode_utf8(&mut utf8).as_bytes()),
+                    Folded::Space { .. } => buf.push(b' '),
+                    Folded::Nothing => {}
+                }
+                scan.cap |= first && is_upper(c);
+                if is_letter(c) {
+                    scan.letter(is_lower(c), c.is_ascii_alphabetic());
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    scan
 }
 
 fn is_sentence_end(s: &str) -> bool {
@@ -114,7 +184,7 @@ fn is_open_quote(s: &str) -> bool {
 impl<'t, 'l> Doc<'t, 'l> {
     pub fn new<L: NameLookup + ?Sized>(text: &'t str, lexicon: &'l L) -> Doc<'t, 'l> {
         let raw = tokenize(text);
-        let mut buf = String::with_capacity(text.len());
+        let mut buf: Vec<u8> = Vec::with_capacity(text.len());
         let mut toks = Vec::with_capacity(raw.len());
         let mut sentence_start = true;
         for t in &raw {
@@ -123,19 +193,9 @@ impl<'t, 'l> Doc<'t, 'l> {
             let (mut cap, mut caps, mut latin) = (false, false, false);
             let mut letters = 0u16;
             if t.kind == TokenKind::Word {
-                let mut lower = false;
-                for (i, c) in word.chars().enumerate() {
-                    push_folded(&mut buf, c);
-                    if i == 0 {
-                        cap = is_upper(c);
-                    }
-                    if is_letter(c) {
-                        letters = letters.saturating_add(1);
-                        lower |= is_lower(c);
-                        latin |= c.is_ascii_alphabetic();
-                    }
-                }
-                caps = letters >= 2 && !lower;
+                let scan = scan_word(word, &mut buf);
+                (cap, letters, latin) = (scan.cap, scan.letters, scan.latin);
+                caps = letters >= 2 && !scan.lower;
             }
             let fe = buf.len() as u32;
             let starts = sentence_start || t.after_newline;
@@ -157,6 +217,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                 _ => false,
             };
         }
+        let buf = String::from_utf8(buf).expect("folding writes whole UTF-8 characters");
         mark_shouting_lines(&mut toks, &raw);
         let mut lex = vec![LexInfo::default(); toks.len()];
         for (i, t) in toks.iter().enumerate() {
