@@ -107,59 +107,61 @@ impl WordScan {
 /// Appends the folded word (as `fold_char` per character) to `buf` and reads its
 /// capitalisation and letters. ASCII and Russian letters are handled on their bytes;
 /// other characters through the general predicates.
-fn scan_word(word: &str, buf: &mut Vec<u8>) -> WordScan {
+fn scan_word(word: &str, buf: &mut String) -> WordScan {
     let mut scan = WordScan::default();
     let bytes = word.as_bytes();
+    // The Russian letter U+0400 + `offset`.
+    let russian = |offset: u8| char::from_u32(0x400 + u32::from(offset)).unwrap_or('?');
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let first = i == 0;
         match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
             (b'a'..=b'z', _) => {
-                buf.push(b);
+                buf.push(char::from(b));
                 scan.letter(true, true);
                 i += 1;
             }
             (b'A'..=b'Z', _) => {
-                buf.push(b + 32);
+                buf.push(char::from(b + 32));
                 scan.cap |= first;
                 scan.letter(false, true);
                 i += 1;
             }
             (b'0'..=b'9', _) => {
-                buf.push(b);
+                buf.push(char::from(b));
                 i += 1;
             }
-            // а-п, р-я
-            (0xd0, c @ 0xb0..=0xbf) | (0xd1, c @ 0x80..=0x8f) => {
-                buf.extend_from_slice(&[b, c]);
+            // а-п
+            (0xd0, c @ 0xb0..=0xbf) => {
+                buf.push(russian(c - 0x80));
                 scan.letter(true, false);
                 i += 2;
             }
-            // А-П, Р-Я, Ё
+            // р-я
+            (0xd1, c @ 0x80..=0x8f) => {
+                buf.push(russian(c - 0x40));
+                scan.letter(true, false);
+                i += 2;
+            }
+            // А-Я → а-я, Ё → е
             (0xd0, c @ (0x81 | 0x90..=0xaf)) => {
-                let folded = match c {
-                    0x81 => [0xd0, 0xb5],
-                    0x90..=0x9f => [0xd0, c + 0x20],
-                    _ => [0xd1, c - 0x20],
-                };
-                buf.extend_from_slice(&folded);
+                buf.push(if c == 0x81 { 'е' } else { russian(c - 0x90 + 0x30) });
                 scan.cap |= first;
                 scan.letter(false, false);
                 i += 2;
             }
             // ё
             (0xd1, 0x91) => {
-                buf.extend_from_slice(&[0xd0, 0xb5]);
+                buf.push('е');
                 scan.letter(true, false);
                 i += 2;
             }
             _ => {
                 let Some(c) = word.get(i..).and_then(|rest| rest.chars().next()) else { break };
-                let mut utf8 = [0u8; 4];
                 match fold_char(c) {
-                    Folded::One(f) => buf.extend_from_slice(f.encode_utf8(&mut utf8).as_bytes()),
-                    Folded::Space { .. } => buf.push(b' '),
+                    Folded::One(f) => buf.push(f),
+                    Folded::Space { .. } => buf.push(' '),
                     Folded::Nothing => {}
                 }
                 scan.cap |= first && is_upper(c);
@@ -184,7 +186,7 @@ fn is_open_quote(s: &str) -> bool {
 impl<'t, 'l> Doc<'t, 'l> {
     pub fn new<L: NameLookup + ?Sized>(text: &'t str, lexicon: &'l L) -> Doc<'t, 'l> {
         let raw = tokenize(text);
-        let mut buf: Vec<u8> = Vec::with_capacity(text.len());
+        let mut buf = String::with_capacity(text.len());
         let mut toks = Vec::with_capacity(raw.len());
         let mut sentence_start = true;
         for t in &raw {
@@ -217,7 +219,6 @@ impl<'t, 'l> Doc<'t, 'l> {
                 _ => false,
             };
         }
-        let buf = String::from_utf8(buf).expect("folding writes whole UTF-8 characters");
         mark_shouting_lines(&mut toks, &raw);
         let mut lex = vec![LexInfo::default(); toks.len()];
         for (i, t) in toks.iter().enumerate() {
@@ -333,9 +334,12 @@ fn mark_shouting_lines(toks: &mut [Tok], raw: &[crate::text::tokens::Token]) {
         while end < toks.len() && !raw[end].after_newline {
             end += 1;
         }
-        let words: Vec<&Tok> = toks[start..end].iter().filter(|t| t.kind == TokenKind::Word && !t.latin).collect();
-        let caps = words.iter().filter(|t| t.caps).count();
-        if words.len() >= 3 && caps * 4 >= words.len() * 3 {
+        let (mut words, mut caps) = (0, 0);
+        for t in toks[start..end].iter().filter(|t| t.kind == TokenKind::Word && !t.latin) {
+            words += 1;
+            caps += usize::from(t.caps);
+        }
+        if words >= 3 && caps * 4 >= words * 3 {
             for t in &mut toks[start..end] {
                 t.shout = true;
             }
