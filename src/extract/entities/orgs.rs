@@ -206,6 +206,10 @@ fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// numeral) and Latin names (`Google`, `Piedmont Airlines`).
 fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     let t = &doc.toks[i];
+    // Both answers below need capitals or a capitalised Latin word: skip the lookups otherwise.
+    if !(t.caps || (t.latin && t.cap)) {
+        return None;
+    }
     if t.kind != TokenKind::Word
         || t.shout
         || doc.not_name(rules, i).is_some()
