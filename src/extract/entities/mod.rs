@@ -56,8 +56,13 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
 ) -> Vec<Mention> {
     let mut doc = Doc::new(text, lexicon);
     let blocked = block_widget_lines(&mut doc, rules);
-    let mut mentions: Vec<Mention> =
-        gazetteer_mentions.into_iter().filter(|m| !blocked.iter().any(|b| b.overlaps(&m.span))).collect();
+    // `blocked` is sorted and disjoint: the only candidate is the first line ending after the
+    // mention starts (a binary search, so many widget lines stay cheap).
+    let is_blocked = |m: &Mention| {
+        let k = blocked.partition_point(|b| b.end <= m.span.start);
+        blocked.get(k).is_some_and(|b| b.overlaps(&m.span))
+    };
+    let mut mentions: Vec<Mention> = gazetteer_mentions.into_iter().filter(|m| !is_blocked(m)).collect();
     // The first token of each gazetteer mention (by mention index).
     let mut first_tok_of: Vec<Option<usize>> = vec![None; mentions.len()];
     {
