@@ -5,6 +5,7 @@
 //! aho-corasick speak); the sinks convert to character offsets once, through [`CharIndex`].
 
 mod charindex;
+pub mod chars;
 mod fold;
 mod span;
 pub mod tokens;

@@ -5,6 +5,7 @@
 //! accent) kept inside it. Everything else that is not whitespace is a one-character
 //! punctuation token. Tokens carry byte spans of the original text.
 
+use super::chars::is_letter;
 use super::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,13 +54,35 @@ fn is_inner_joiner(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '\'' | '’')
 }
 
+/// The character at byte `i` (a char boundary) and its length; Russian letters and ASCII
+/// are decoded without the general UTF-8 iterator.
+#[inline]
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let bytes = text.as_bytes();
+    match (bytes[i], bytes.get(i + 1)) {
+        (b, _) if b < 0x80 => (char::from(b), 1),
+        (b @ (0xd0 | 0xd1), Some(&c)) => {
+            let code = (u32::from(b & 0x1f) << 6) | u32::from(c & 0x3f);
+            (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), 2)
+        }
+        _ => {
+            let c = text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(char::REPLACEMENT_CHARACTER);
+            (c, c.len_utf8())
+        }
+    }
+}
+
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
-    let mut chars = text.char_indices().peekable();
+    let n = text.len();
+    let mut i = 0;
     let mut after_newline = true;
     let mut after_space = true;
-    while let Some((start, c)) = chars.next() {
+    while i < n {
+        let start = i;
+        let (c, width) = char_at(text, i);
+        i += width;
         if c.is_whitespace() {
             after_space = true;
             if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
@@ -68,34 +91,42 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         if is_word_char(c) && !is_invisible_in_word(c) {
-            let mut end = start + c.len_utf8();
             let mut all_digits = c.is_ascii_digit();
-            loop {
-                match chars.peek().copied() {
-                    Some((at, n)) if is_word_char(n) => {
-                        all_digits &= n.is_ascii_digit();
-                        end = at + n.len_utf8();
-                        chars.next();
+            let bytes = text.as_bytes();
+            while i < n {
+                // Fast path: Russian letters (U+0400..U+047F) and ASCII letters and digits.
+                match bytes[i] {
+                    0xd0 | 0xd1 if i + 1 < n => {
+                        all_digits = false;
+                        i += 2;
+                        continue;
                     }
-                    Some((at, j)) if is_inner_joiner(j) => {
-                        // A joiner stays inside the word only when a letter follows it.
-                        let after = &text[at + j.len_utf8()..];
-                        match after.chars().next() {
-                            Some(n) if n.is_alphabetic() && !all_digits => {
-                                end = at + j.len_utf8();
-                                chars.next();
-                            }
-                            _ => break,
-                        }
+                    b if b.is_ascii_alphanumeric() => {
+                        all_digits &= b.is_ascii_digit();
+                        i += 1;
+                        continue;
                     }
-                    _ => break,
+                    _ => {}
+                }
+                let (next, width) = char_at(text, i);
+                if is_word_char(next) {
+                    all_digits &= next.is_ascii_digit();
+                    i += width;
+                } else if is_inner_joiner(next) {
+                    // A joiner stays inside the word only when a letter follows it.
+                    let after = i + width;
+                    match (after < n).then(|| char_at(text, after).0) {
+                        Some(letter) if is_letter(letter) && !all_digits => i = after,
+                        _ => break,
+                    }
+                } else {
+                    break;
                 }
             }
             let kind = if all_digits { TokenKind::Number } else { TokenKind::Word };
-            tokens.push(Token { span: Span::new(start, end), kind, after_newline, after_space });
+            tokens.push(Token { span: Span::new(start, i), kind, after_newline, after_space });
         } else {
-            let end = start + c.len_utf8();
-            tokens.push(Token { span: Span::new(start, end), kind: TokenKind::Punct, after_newline, after_space });
+            tokens.push(Token { span: Span::new(start, i), kind: TokenKind::Punct, after_newline, after_space });
         }
         after_newline = false;
         after_space = false;
@@ -125,6 +156,82 @@ pub fn is_all_caps(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The tokenizer as first written (char iterator), for the equivalence test.
+    fn tokenize_reference(text: &str) -> Vec<Token> {
+        let mut tokens = Vec::with_capacity(text.len() / 6);
+        let mut chars = text.char_indices().peekable();
+        let mut after_newline = true;
+        let mut after_space = true;
+        while let Some((start, c)) = chars.next() {
+            if c.is_whitespace() {
+                after_space = true;
+                if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+                    after_newline = true;
+                }
+                continue;
+            }
+            if is_word_char(c) && !is_invisible_in_word(c) {
+                let mut end = start + c.len_utf8();
+                let mut all_digits = c.is_ascii_digit();
+                loop {
+                    match chars.peek().copied() {
+                        Some((at, n)) if is_word_char(n) => {
+                            all_digits &= n.is_ascii_digit();
+                            end = at + n.len_utf8();
+                            chars.next();
+                        }
+                        Some((at, j)) if is_inner_joiner(j) => {
+                            // A joiner stays inside the word only when a letter follows it.
+                            let after = &text[at + j.len_utf8()..];
+                            match after.chars().next() {
+                                Some(n) if n.is_alphabetic() && !all_digits => {
+                                    end = at + j.len_utf8();
+                                    chars.next();
+                                }
+                                _ => break,
+                            }
+                        }
+                        _ => break,
+                    }
+                }
+                let kind = if all_digits { TokenKind::Number } else { TokenKind::Word };
+                tokens.push(Token { span: Span::new(start, end), kind, after_newline, after_space });
+            } else {
+                let end = start + c.len_utf8();
+                tokens.push(Token { span: Span::new(start, end), kind: TokenKind::Punct, after_newline, after_space });
+            }
+            after_newline = false;
+            after_space = false;
+        }
+        tokens
+    }
+
+    /// The byte-level tokenizer gives exactly the tokens of the char-iterator one.
+    #[test]
+    fn same_tokens_as_reference() {
+        let mut texts: Vec<String> = vec![
+            "«Нур-Султан», — сказал Му\u{301}син в 2021 году.".into(),
+            "IT- и ай-ти 20-30 a\nb c\r\n\u{2028}x\u{a0}y ё-Ё д'Артаньян O’Brien 5-й".into(),
+            "emoji 👍🏽 中文 Қазақстан әл-Фараби \u{ad}x\u{200b}y \u{300}z -".into(),
+        ];
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        let alphabet: Vec<char> = "aZ9 -'’‐\n\u{ad}\u{301}ёЖя👍中\u{a0}.«Ә".chars().collect();
+        let mut seed = 7u64;
+        for _ in 0..3000 {
+            let mut s = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            texts.push(s);
+        }
+        for t in &texts {
+            assert_eq!(tokenize(t), tokenize_reference(t), "{t:?}");
+        }
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokenize(text).iter().map(|t| t.text(text)).collect()

@@ -23,6 +23,7 @@ use paradigm::{lower, unchanged, CaseForms, Paradigm, Paradigms, CASES};
 
 use super::{tsv, Diagnostics, DictDirs};
 use crate::model::EntityType;
+use crate::text::chars::{is_letter, is_lower};
 use crate::text::fold_str;
 
 /// How one word inflects (for [`word_forms`]).
@@ -331,12 +332,12 @@ fn flatten(cases: &CaseForms) -> Vec<String> {
 /// and the mixed-script `Vласть` (→ `Vласти`), but not `Mail.ru`, `IT` or `2050`.
 fn is_cyrillic_word(word: &str) -> bool {
     let cyrillic = |c: &char| matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё');
-    word.chars().all(|c| c.is_alphabetic() || c == '-') && word.chars().rev().take(2).filter(cyrillic).count() == 2
+    word.chars().all(|c| is_letter(c) || c == '-') && word.chars().rev().take(2).filter(cyrillic).count() == 2
 }
 
 /// All capitals, two letters or more (`МЦРИАП`, `РК`, `СБЕР`).
 fn is_acronym(word: &str) -> bool {
-    word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !word.chars().any(char::is_lowercase)
+    word.chars().filter(|&c| is_letter(c)).count() >= 2 && !word.chars().any(is_lower)
 }
 
 /// Acronyms read as a word and ending in a consonant take case endings (`НИТа`, `СБЕРом`);

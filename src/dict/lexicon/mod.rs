@@ -300,6 +300,15 @@ impl Lexicon {
         }
     }
 
+    /// [`Lexicon::lookup`] of a word already folded (`fold_char` per character, no spaces):
+    /// skips folding it again.
+    pub fn lookup_folded(&self, folded: &str) -> Analyses<'_> {
+        match self.form_id(folded).map(|id| &self.forms[id as usize]) {
+            Some(rec) => Analyses { lexicon: self, next: rec.head, common: rec.common },
+            None => Analyses { lexicon: self, next: NONE, common: false },
+        }
+    }
+
     /// Classes, ambiguity and name share of a written word, in one hash probe.
     pub fn form_info(&self, word: &str) -> Option<FormInfo> {
         self.find(word).map(|rec| FormInfo {

@@ -309,3 +309,15 @@ proptest::proptest! {
         proptest::prop_assert!(lex.lookup("").next().is_none());
     }
 }
+
+/// Folding is idempotent, so a folded word looks up as itself: `lookup_folded` of a folded
+/// word equals `lookup` of the word.
+#[test]
+fn folding_is_idempotent() {
+    use crate::text::{fold_char, Folded};
+    for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+        if let Folded::One(f) = fold_char(c) {
+            assert_eq!(fold_char(f), Folded::One(f), "{c:?} folds to {f:?}, which folds further");
+        }
+    }
+}

@@ -11,6 +11,7 @@ use super::names::NameGender;
 use super::persons::{gender_of, PartRole, PersonMatch};
 use crate::dict::inflect::{Inflector, WordClass};
 use crate::model::EntityType;
+use crate::text::chars::{is_letter, is_letter_or_digit, is_lower, is_upper};
 use crate::text::fold_str;
 
 /// `per:аскар-мамин`: the type and the folded canonical, words joined by hyphens.
@@ -20,7 +21,7 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     id.push(':');
     let mut dash = false;
     for c in fold_str(canonical).chars() {
-        if c.is_alphanumeric() {
+        if is_letter_or_digit(c) {
             if dash && !id.ends_with(':') {
                 id.push('-');
             }
@@ -35,7 +36,7 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
 
 /// `БАГДАТ` → `Багдат`, `КАСЫМ-ЖОМАРТ` → `Касым-Жомарт`; other words unchanged.
 pub fn title_case(word: &str) -> String {
-    if !word.chars().any(char::is_lowercase) && word.chars().filter(|c| c.is_alphabetic()).count() > 1 {
+    if !word.chars().any(is_lower) && word.chars().filter(|&c| is_letter(c)).count() > 1 {
         let mut out = String::with_capacity(word.len());
         let mut start = true;
         for c in word.chars() {
@@ -44,7 +45,7 @@ pub fn title_case(word: &str) -> String {
             } else {
                 out.extend(c.to_lowercase());
             }
-            start = !c.is_alphabetic();
+            start = !is_letter(c);
         }
         out
     } else {
@@ -72,7 +73,7 @@ pub fn capitalise(lemma: &str) -> String {
 pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector: &Inflector) -> String {
     let folded = fold_str(word);
     let chars: Vec<(usize, char)> = word.char_indices().collect();
-    let upper_tail = chars.last().is_some_and(|(_, c)| c.is_uppercase());
+    let upper_tail = chars.last().is_some_and(|&(_, c)| is_upper(c));
     let first_k = usize::from(!maybe_nominative);
     for k in first_k..=3.min(chars.len().saturating_sub(2)) {
         let stem = match k {
@@ -94,6 +95,23 @@ pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector
     word.to_string()
 }
 
+/// [`lemmatize`], remembered for the rest of the document.
+fn lemmatize_cached<'t>(
+    doc: &Doc<'t, '_>,
+    word: &'t str,
+    class: WordClass,
+    maybe_nominative: bool,
+    inflector: &Inflector,
+) -> String {
+    let key = (word, class, maybe_nominative);
+    if let Some(lemma) = doc.lemmas.borrow().get(&key) {
+        return lemma.clone();
+    }
+    let lemma = lemmatize(word, class, maybe_nominative, inflector);
+    doc.lemmas.borrow_mut().insert(key, lemma.clone());
+    lemma
+}
+
 /// The nominative name of a person match.
 pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> String {
     let gender = gender_of(doc, m);
@@ -107,25 +125,49 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> St
             PartRole::Initial | PartRole::Other => written.to_string(),
             PartRole::First => match doc.lex[p.from].first {
                 Some(f) => capitalise(f.lemma),
-                None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
+                None => lemmatize_cached(
+                    doc,
+                    written,
+                    class_of(PartRole::First, gender),
+                    nominative != Some(false),
+                    inflector,
+                ),
             },
             PartRole::Patronymic => match doc.lex[p.from].patronymic {
                 Some(f) => capitalise(f.lemma),
                 None if nominative == Some(true) => written.to_string(),
-                None => lemmatize(written, class_of(PartRole::First, gender), nominative != Some(false), inflector),
+                None => lemmatize_cached(
+                    doc,
+                    written,
+                    class_of(PartRole::First, gender),
+                    nominative != Some(false),
+                    inflector,
+                ),
             },
             PartRole::Surname => match doc.lex[p.from].surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
                     // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
                     if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
                         // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
-                        lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector)
+                        lemmatize_cached(
+                            doc,
+                            written,
+                            class_of(PartRole::Surname, gender),
+                            nominative != Some(false),
+                            inflector,
+                        )
                     } else {
                         capitalise(s.lemma)
                     }
                 }
                 _ if nominative == Some(true) => written.to_string(),
-                _ => lemmatize(written, class_of(PartRole::Surname, gender), nominative != Some(false), inflector),
+                _ => lemmatize_cached(
+                    doc,
+                    written,
+                    class_of(PartRole::Surname, gender),
+                    nominative != Some(false),
+                    inflector,
+                ),
             },
         };
         words.push(title_case(&word));

@@ -1,8 +1,13 @@
 //! One document as the entity rules see it: tokens with their folded text, capitalisation,
 //! sentence starts, lexicon readings, and which tokens a mention already covers.
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
 use super::names::{NameForm, NameGender, NameKind, NameLookup};
 use super::rules::{Ending, EntityRules, NotName};
+use crate::dict::inflect::WordClass;
+use crate::text::chars::{is_letter, is_lower, is_upper};
 use crate::text::tokens::{tokenize, TokenKind};
 use crate::text::{fold_char, Folded, Span};
 
@@ -16,6 +21,8 @@ pub struct Tok {
     pub caps: bool,
     /// Has a Latin letter.
     pub latin: bool,
+    /// How many letters (`char::is_alphabetic`) a word has, saturating; 0 for other tokens.
+    pub letters: u16,
     /// Folded text range in `Doc::buf`.
     fs: u32,
     fe: u32,
@@ -49,26 +56,123 @@ pub struct Doc<'t, 'l> {
     /// Covered by a mention, or ignored (widget lines).
     pub taken: Vec<bool>,
     pub lex: Vec<LexInfo<'l>>,
+    /// `ending` and `not_name` of each token, filled on first use (0 = not asked yet).
+    endings: Vec<Cell<u8>>,
+    not_names: Vec<Cell<u8>>,
+    /// Lemmas already found for (written word, class, maybe nominative): a document names
+    /// the same people again and again.
+    pub(super) lemmas: RefCell<HashMap<(&'t str, WordClass, bool), String>>,
 }
 
-fn push_folded(buf: &mut String, word: &str) {
-    for c in word.chars() {
-        match fold_char(c) {
-            Folded::One(f) => buf.push(f),
-            Folded::Space { .. } => buf.push(' '),
-            Folded::Nothing => {}
+const ENDINGS: [Ending; 5] = [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb];
+const NOT_NAMES: [NotName; 4] = [NotName::Month, NotName::Weekday, NotName::Function, NotName::Common];
+
+/// A token's cached answer: 0 = not computed, 1 = none, 2 + k = `options[k]`.
+fn cached<T: Copy + PartialEq>(
+    slot: Option<&Cell<u8>>,
+    options: &[T],
+    compute: impl FnOnce() -> Option<T>,
+) -> Option<T> {
+    let Some(slot) = slot else { return compute() };
+    match slot.get() {
+        0 => {
+            let value = compute();
+            let code = value.and_then(|v| options.iter().position(|o| *o == v)).map_or(1, |k| k as u8 + 2);
+            slot.set(code);
+            value
+        }
+        1 => None,
+        code => options.get(usize::from(code - 2)).copied(),
+    }
+}
+
+/// What the token pass learns about one word.
+#[derive(Default)]
+struct WordScan {
+    cap: bool,
+    letters: u16,
+    lower: bool,
+    latin: bool,
+}
+
+impl WordScan {
+    #[inline]
+    fn letter(&mut self, lower: bool, latin: bool) {
+        self.letters = self.letters.saturating_add(1);
+        self.lower |= lower;
+        self.latin |= latin;
+    }
+}
+
+/// Appends the folded word (as `fold_char` per character) to `buf` and reads its
+/// capitalisation and letters. ASCII and Russian letters are handled on their bytes;
+/// other characters through the general predicates.
+fn scan_word(word: &str, buf: &mut String) -> WordScan {
+    let mut scan = WordScan::default();
+    let bytes = word.as_bytes();
+    // The Russian letter U+0400 + `offset`.
+    let russian = |offset: u8| char::from_u32(0x400 + u32::from(offset)).unwrap_or('?');
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let first = i == 0;
+        match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
+            (b'a'..=b'z', _) => {
+                buf.push(char::from(b));
+                scan.letter(true, true);
+                i += 1;
+            }
+            (b'A'..=b'Z', _) => {
+                buf.push(char::from(b + 32));
+                scan.cap |= first;
+                scan.letter(false, true);
+                i += 1;
+            }
+            (b'0'..=b'9', _) => {
+                buf.push(char::from(b));
+                i += 1;
+            }
+            // а-п
+            (0xd0, c @ 0xb0..=0xbf) => {
+                buf.push(russian(c - 0x80));
+                scan.letter(true, false);
+                i += 2;
+            }
+            // р-я
+            (0xd1, c @ 0x80..=0x8f) => {
+                buf.push(russian(c - 0x40));
+                scan.letter(true, false);
+                i += 2;
+            }
+            // А-Я → а-я, Ё → е
+            (0xd0, c @ (0x81 | 0x90..=0xaf)) => {
+                buf.push(if c == 0x81 { 'е' } else { russian(c - 0x90 + 0x30) });
+                scan.cap |= first;
+                scan.letter(false, false);
+                i += 2;
+            }
+            // ё
+            (0xd1, 0x91) => {
+                buf.push('е');
+                scan.letter(true, false);
+                i += 2;
+            }
+            _ => {
+                let Some(c) = word.get(i..).and_then(|rest| rest.chars().next()) else { break };
+                match fold_char(c) {
+                    Folded::One(f) => buf.push(f),
+                    Folded::Space { .. } => buf.push(' '),
+                    Folded::Nothing => {}
+                }
+                scan.cap |= first && is_upper(c);
+                if is_letter(c) {
+                    scan.letter(is_lower(c), c.is_ascii_alphabetic());
+                }
+                i += c.len_utf8();
+            }
         }
     }
-}
-
-/// `char::is_alphabetic` with a fast path for ASCII and Russian letters (the slow Unicode
-/// table lookup dominated the token pass).
-fn is_letter(c: char) -> bool {
-    match c {
-        'a'..='z' | 'A'..='Z' | 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' => true,
-        c if c.is_ascii() => false,
-        c => c.is_alphabetic(),
-    }
+    scan
 }
 
 fn is_sentence_end(s: &str) -> bool {
@@ -89,21 +193,11 @@ impl<'t, 'l> Doc<'t, 'l> {
             let word = t.span.slice(text);
             let fs = buf.len() as u32;
             let (mut cap, mut caps, mut latin) = (false, false, false);
+            let mut letters = 0u16;
             if t.kind == TokenKind::Word {
-                push_folded(&mut buf, word);
-                let mut letters = 0;
-                let mut lower = false;
-                for (i, c) in word.chars().enumerate() {
-                    if i == 0 {
-                        cap = c.is_uppercase();
-                    }
-                    if is_letter(c) {
-                        letters += 1;
-                        lower |= c.is_lowercase();
-                        latin |= c.is_ascii_alphabetic();
-                    }
-                }
-                caps = letters >= 2 && !lower;
+                let scan = scan_word(word, &mut buf);
+                (cap, letters, latin) = (scan.cap, scan.letters, scan.latin);
+                caps = letters >= 2 && !scan.lower;
             }
             let fe = buf.len() as u32;
             let starts = sentence_start || t.after_newline;
@@ -113,6 +207,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                 cap,
                 caps,
                 latin,
+                letters,
                 fs,
                 fe,
                 sent_start: starts && t.kind != TokenKind::Punct,
@@ -144,7 +239,9 @@ impl<'t, 'l> Doc<'t, 'l> {
             }
         }
         let taken = vec![false; toks.len()];
-        Doc { text, toks, buf, taken, lex }
+        let endings = vec![Cell::new(0); toks.len()];
+        let not_names = vec![Cell::new(0); toks.len()];
+        Doc { text, toks, buf, taken, lex, endings, not_names, lemmas: RefCell::default() }
     }
 
     pub fn len(&self) -> usize {
@@ -193,12 +290,14 @@ impl<'t, 'l> Doc<'t, 'l> {
         Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
     }
 
+    /// (Asked of one document with one set of rules: the answer is cached per token.)
     pub fn not_name(&self, rules: &EntityRules, i: usize) -> Option<NotName> {
-        rules.not_names.get(self.fw(i)).copied()
+        cached(self.not_names.get(i), &NOT_NAMES, || rules.not_names.get(self.fw(i)).copied())
     }
 
+    /// (Cached per token, as `not_name`.)
     pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
-        rules.ending(self.fw(i))
+        cached(self.endings.get(i), &ENDINGS, || rules.ending(self.fw(i)))
     }
 
     /// A single capital letter followed by a dot (`Б.`), or a hyphenated pair (`К.-Ж.`):
@@ -208,7 +307,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         if t.kind != TokenKind::Word || !t.cap || self.w(i).chars().count() > 2 || self.taken[i] {
             return None;
         }
-        if self.w(i).chars().count() == 2 && !self.w(i).chars().nth(1).is_some_and(char::is_lowercase) {
+        if self.w(i).chars().count() == 2 && !self.w(i).chars().nth(1).is_some_and(is_lower) {
             return None;
         }
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {
@@ -235,9 +334,12 @@ fn mark_shouting_lines(toks: &mut [Tok], raw: &[crate::text::tokens::Token]) {
         while end < toks.len() && !raw[end].after_newline {
             end += 1;
         }
-        let words: Vec<&Tok> = toks[start..end].iter().filter(|t| t.kind == TokenKind::Word && !t.latin).collect();
-        let caps = words.iter().filter(|t| t.caps).count();
-        if words.len() >= 3 && caps * 4 >= words.len() * 3 {
+        let (mut words, mut caps) = (0, 0);
+        for t in toks[start..end].iter().filter(|t| t.kind == TokenKind::Word && !t.latin) {
+            words += 1;
+            caps += usize::from(t.caps);
+        }
+        if words >= 3 && caps * 4 >= words * 3 {
             for t in &mut toks[start..end] {
                 t.shout = true;
             }

@@ -151,7 +151,7 @@ impl NameLookup for NameList {
 impl NameLookup for crate::dict::lexicon::Lexicon {
     fn for_each_form<'s>(&'s self, folded: &str, f: &mut dyn FnMut(NameForm<'s>)) {
         use crate::dict::lexicon::{Case, Gender, NameClass};
-        for form in self.lookup(folded) {
+        for form in self.lookup_folded(folded) {
             if form.plural {
                 continue;
             }

@@ -330,6 +330,10 @@ fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// numeral) and Latin names (`Google`, `Piedmont Airlines`).
 fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     let t = &doc.toks[i];
+    // Both answers below need capitals or a capitalised Latin word: skip the lookups otherwise.
+    if !(t.caps || (t.latin && t.cap)) {
+        return None;
+    }
     if t.kind != TokenKind::Word
         || t.shout
         || doc.not_name(rules, i).is_some()
@@ -338,7 +342,7 @@ fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch
         return None;
     }
     let w = doc.w(i);
-    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    let letters = usize::from(t.letters);
     let next_to_number = |k: usize| doc.toks.get(k).is_some_and(|t| t.kind == TokenKind::Number);
     let lex = &doc.lex[i];
     if lex.first.is_some() || lex.surname.is_some() {

@@ -15,15 +15,44 @@ use crate::text::fold_str;
 #[derive(Default, Clone, Copy)]
 pub struct WordHasher(u64);
 
+#[cfg(test)]
+#[test]
+fn word_hasher_tail_is_zero_padded() {
+    use std::hash::Hasher;
+    let hash = |bytes: &[u8]| {
+        let mut h = WordHasher::default();
+        h.write(bytes);
+        h.finish()
+    };
+    let padded = |bytes: &[u8]| {
+        let mut h = 0u64;
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        h
+    };
+    for word in ["", "a", "ао", "министерство", "комитетами", "12345678", "123456789"] {
+        assert_eq!(hash(word.as_bytes()), padded(word.as_bytes()), "{word}");
+    }
+}
+
 impl std::hash::Hasher for WordHasher {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        // Whole 8-byte words, then the zero-padded tail, assembled without a `memcpy` call.
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = chunk.try_into().map_or(0, u64::from_le_bytes);
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let word = tail.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
     }
     fn write_u8(&mut self, i: u8) {
@@ -97,7 +126,7 @@ pub enum PrefixKind {
 pub struct EntityRules {
     pub(super) org_words: WordMap<OrgWord>,
     /// Legal forms as token sequences, exactly as written (`["РГП", "на", "ПХВ"]`).
-    pub(super) legal_forms: HashMap<String, Vec<Vec<String>>>,
+    pub(super) legal_forms: WordMap<Vec<Vec<String>>>,
     pub(super) loc_markers: WordMap<LocMarker>,
     pub(super) not_names: WordMap<NotName>,
     /// Widget phrases as folded token sequences, keyed by their first word.
@@ -138,7 +167,7 @@ impl EntityRules {
         let inflector = Inflector::load(dirs, diagnostics);
         let mut rules = EntityRules {
             org_words: WordMap::default(),
-            legal_forms: HashMap::new(),
+            legal_forms: WordMap::default(),
             loc_markers: WordMap::default(),
             not_names: WordMap::default(),
             widgets: WordMap::default(),
