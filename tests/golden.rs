@@ -30,9 +30,3 @@ fn committed_output_is_the_main_jobs_result() {
         );
     }
 }
-
-fn without_timings(summary: &str) -> String {
-    let mut v: serde_json::Value = serde_json::from_str(summary).unwrap();
-    v.as_object_mut().unwrap().remove("timings");
-    v.to_string()
-}

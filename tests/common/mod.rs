@@ -105,3 +105,26 @@ pub fn check_offsets(out: &Path, texts: &HashMap<String, String>) -> usize {
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
+
+/// The data files of a run (merge writes no report).
+pub const DATA_FILES: &[&str] =
+    &["mentions.csv", "entities.csv", "quotes.csv", "money.csv", "documents.jsonl", "summary.json"];
+
+/// A summary without its timings (the only part that differs between identical runs).
+pub fn without_timings(summary: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(summary).unwrap();
+    v.as_object_mut().unwrap().remove("timings");
+    v.to_string()
+}
+
+/// `files` of `dir` as (name, content), the summary without its timings, for comparing runs.
+pub fn snapshot(dir: &Path, files: &[&str]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            let text = if *f == "summary.json" { without_timings(&text) } else { text };
+            (f.to_string(), text)
+        })
+        .collect()
+}
