@@ -79,7 +79,15 @@ pub fn extract_quotes_folded(
     let indirect = indirect::find(&doc, &direct);
 
     // Resolve in document order of the cues, so pronouns see the speakers before them.
-    let mut all: Vec<Candidate> = direct.into_iter().chain(indirect).collect();
+    // A piece without a word (`&quot;, — отметил, — .`) is no piece; a quote of none is no quote.
+    let mut all: Vec<Candidate> = direct
+        .into_iter()
+        .chain(indirect)
+        .filter_map(|mut c| {
+            c.parts.retain(|p| p.slice(text).chars().any(char::is_alphanumeric));
+            (!c.parts.is_empty()).then_some(c)
+        })
+        .collect();
     all.sort_by_key(|c| (c.cue.as_ref().map_or(c.span().start, |r| r.span(&doc).start), c.span().start));
     let mut resolver = Resolver::new(&doc);
     let mut quotes: Vec<Quote> = all

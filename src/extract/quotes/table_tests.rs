@@ -267,3 +267,6 @@ t!(
     "Мусин провёл встречу. «Рынок растёт», — заявил эксперт. «Мы готовы», — сказал министр.",
     ["direct | Рынок растёт |  | role | заявил", "direct | Мы готовы | Багдат Мусин | role | сказал"]
 );
+
+// Found by the fuzzer: closing marks around no words gave a quote with an empty piece.
+t!(marks_around_no_words_are_no_quote, "&quot;, — отметил, — .", []);
