@@ -154,35 +154,42 @@ impl Paradigms {
         self.ending_len(paradigm, &lower(word)).is_some()
     }
 
-    /// Every case of `word` by `paradigm`, `None` when no row fits. The replaced ending is
-    /// written in capitals when the word ends in a capital and the row replaces letters
-    /// (`МОСКВА` → `МОСКВЫ`); endings added to a capitalised stem stay lower case (`СБЕРа`).
-    pub fn inflect(&self, word: &str, paradigm: Paradigm) -> Option<CaseForms> {
+    /// Calls `f(case, form)` for every form of `word` by `paradigm`, case by case, the word
+    /// itself first (a form may come more than once); `false` when no row fits. The replaced
+    /// ending is written in capitals when the word ends in a capital and the row replaces
+    /// letters (`МОСКВА` → `МОСКВЫ`); endings added to a capitalised stem stay lower case
+    /// (`СБЕРа`). Builds each form in one reused buffer.
+    pub fn each_case_form(&self, word: &str, paradigm: Paradigm, f: &mut dyn FnMut(usize, &str)) -> bool {
         let lw = lower(word);
-        let row = self.best(paradigm, &lw)?;
+        let Some(row) = self.best(paradigm, &lw) else { return false };
         let n = row.ending.chars().count();
         let total = word.chars().count();
         let stem_bytes = word.char_indices().nth(total - n).map_or(word.len(), |(i, _)| i);
         let stem = &word[..stem_bytes];
         let upper = n > 0 && word.chars().last().is_some_and(char::is_uppercase);
-        let mut out: CaseForms = Default::default();
-        out[0].push(word.to_string());
+        f(0, word);
+        let mut form = String::with_capacity(word.len() + 8);
         for (i, alts) in row.cases.iter().enumerate() {
             for alt in alts {
-                let form = match alt {
-                    None => word.to_string(),
-                    Some(end) if upper => format!("{stem}{}", end.to_uppercase()),
-                    Some(end) => format!("{stem}{end}"),
-                };
-                if !out[i + 1].contains(&form) {
-                    out[i + 1].push(form);
+                match alt {
+                    None => f(i + 1, word),
+                    Some(end) => {
+                        form.clear();
+                        form.push_str(stem);
+                        if upper {
+                            form.extend(end.chars().flat_map(char::to_uppercase));
+                        } else {
+                            form.push_str(end);
+                        }
+                        f(i + 1, &form);
+                    }
                 }
             }
-            if out[i + 1].is_empty() {
-                out[i + 1].push(word.to_string());
+            if alts.is_empty() {
+                f(i + 1, word);
             }
         }
-        Some(out)
+        true
     }
 }
 

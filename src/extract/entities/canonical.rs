@@ -86,8 +86,7 @@ pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector
             }
             let ending = if upper_tail { ending.to_uppercase() } else { ending.to_string() };
             let candidate = format!("{stem}{ending}");
-            let forms = inflector.word_forms(&candidate, class);
-            if forms.len() > 1 && forms.iter().any(|f| fold_str(f) == folded) {
+            if inflector.has_folded_form(&candidate, class, &folded) {
                 return candidate;
             }
         }
