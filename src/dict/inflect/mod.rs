@@ -206,26 +206,28 @@ impl Inflector {
         if class == WordClass::Indeclinable || !is_cyrillic_word(word) {
             return each_case_unchanged(word, f);
         }
+        let lw = lower(word);
         let paradigm = if is_acronym(word) {
             if !acronym_inflects(word) {
                 return each_case_unchanged(word, f);
             }
             Paradigm::Noun
         } else {
+            let fits = |paradigm| self.paradigms.ending_len(paradigm, &lw).is_some();
             match class {
                 WordClass::MascName => Paradigm::NameM,
                 WordClass::FemName => Paradigm::NameF,
-                WordClass::MascSurname if self.paradigms.fits(Paradigm::SurnameM, word) => Paradigm::SurnameM,
+                WordClass::MascSurname if fits(Paradigm::SurnameM) => Paradigm::SurnameM,
                 WordClass::MascSurname => Paradigm::NameM,
-                WordClass::FemSurname if self.paradigms.fits(Paradigm::SurnameF, word) => Paradigm::SurnameF,
+                WordClass::FemSurname if fits(Paradigm::SurnameF) => Paradigm::SurnameF,
                 WordClass::FemSurname => Paradigm::NameF,
                 WordClass::Noun => Paradigm::Noun,
                 WordClass::Adjective => Paradigm::Adj,
-                WordClass::Auto if self.is_adjective(word) => Paradigm::Adj,
+                WordClass::Auto if self.is_adjective_lower(&lw) => Paradigm::Adj,
                 WordClass::Auto | WordClass::Indeclinable => Paradigm::Noun,
             }
         };
-        if !self.paradigms.each_case_form(word, paradigm, f) {
+        if !self.paradigms.each_case_form(word, &lw, paradigm, f) {
             each_case_unchanged(word, f);
         }
     }
@@ -233,8 +235,12 @@ impl Inflector {
     /// An adjective ending fits at least as long as any noun ending (`Алматинская`,
     /// `Национальные`; not `Управление`, whose `ение` beats the adjectival `ие`).
     fn is_adjective(&self, word: &str) -> bool {
-        let lw = lower(word);
-        match (self.paradigms.ending_len(Paradigm::Adj, &lw), self.paradigms.ending_len(Paradigm::Noun, &lw)) {
+        self.is_adjective_lower(&lower(word))
+    }
+
+    /// [`Inflector::is_adjective`] of a word already through [`lower`].
+    fn is_adjective_lower(&self, lw: &str) -> bool {
+        match (self.paradigms.ending_len(Paradigm::Adj, lw), self.paradigms.ending_len(Paradigm::Noun, lw)) {
             (Some(a), Some(n)) => a >= n,
             (Some(_), None) => true,
             _ => false,

@@ -4,7 +4,6 @@
 //! replacing E with the listed endings. The longest fitting ending wins, so `Российский`
 //! takes the `кий` row, not the `ий` row.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::dict::tsv::TsvTable;
@@ -15,6 +14,9 @@ pub const CASES: usize = 6;
 
 /// Every case of one word; each case holds one or more alternative forms.
 pub type CaseForms = [Vec<String>; CASES];
+
+/// How many paradigms there are.
+const PARADIGMS: usize = 7;
 
 /// The groups of rows in `inflection.tsv`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,6 +30,8 @@ pub enum Paradigm {
     /// Endings that mark a person's name as a woman's; no case columns.
     Female,
 }
+
+const _: () = assert!(Paradigm::Female as usize + 1 == PARADIGMS);
 
 impl Paradigm {
     fn parse(s: &str) -> Option<Paradigm> {
@@ -55,7 +59,8 @@ struct Row {
 /// All ending rows, by paradigm.
 #[derive(Clone, Debug, Default)]
 pub struct Paradigms {
-    rows: HashMap<Paradigm, Vec<Row>>,
+    /// Indexed by `Paradigm as usize`.
+    rows: [Vec<Row>; PARADIGMS],
 }
 
 const CASE_COLUMNS: [&str; CASES - 1] = ["gen", "dat", "acc", "ins", "prep"];
@@ -113,7 +118,7 @@ impl Paradigms {
             if !ok {
                 continue;
             }
-            let rows = self.rows.entry(paradigm).or_default();
+            let rows = &mut self.rows[paradigm as usize];
             rows.retain(|r| r.ending != ending);
             rows.push(Row { ending, cases });
         }
@@ -131,7 +136,7 @@ impl Paradigms {
     /// The longest row of `paradigm` whose ending fits `lower_word`; the `*` row fits a word
     /// ending in a consonant when nothing longer does.
     fn best(&self, paradigm: Paradigm, lower_word: &str) -> Option<&Row> {
-        let rows = self.rows.get(&paradigm)?;
+        let rows = &self.rows[paradigm as usize];
         let consonant = lower_word.chars().last().is_some_and(is_cyrillic_consonant);
         rows.iter()
             .filter(|r| {
@@ -159,9 +164,9 @@ impl Paradigms {
     /// ending is written in capitals when the word ends in a capital and the row replaces
     /// letters (`МОСКВА` → `МОСКВЫ`); endings added to a capitalised stem stay lower case
     /// (`СБЕРа`). Builds each form in one reused buffer.
-    pub fn each_case_form(&self, word: &str, paradigm: Paradigm, f: &mut dyn FnMut(usize, &str)) -> bool {
-        let lw = lower(word);
-        let Some(row) = self.best(paradigm, &lw) else { return false };
+    /// `lw` is `lower(word)`.
+    pub fn each_case_form(&self, word: &str, lw: &str, paradigm: Paradigm, f: &mut dyn FnMut(usize, &str)) -> bool {
+        let Some(row) = self.best(paradigm, lw) else { return false };
         let n = row.ending.chars().count();
         let total = word.chars().count();
         let stem_bytes = word.char_indices().nth(total - n).map_or(word.len(), |(i, _)| i);
