@@ -143,46 +143,104 @@ impl Inflector {
 
     /// The forms of one word of class `class`, the word itself first.
     pub fn word_forms(&self, word: &str, class: WordClass) -> Vec<String> {
-        flatten(&self.word_cases(word, class))
+        let mut out: Vec<String> = Vec::new();
+        self.each_case_form(word, class, &mut |_, form| {
+            if !out.iter().any(|f| f == form) {
+                out.push(form.to_string());
+            }
+        });
+        out
+    }
+
+    /// Whether `word_forms(word, class)` has more than one form and one of them folds
+    /// (`fold_str`) to `folded`: "is `folded` a form of the lemma `word`", without building
+    /// the forms.
+    pub fn has_folded_form(&self, word: &str, class: WordClass, folded: &str) -> bool {
+        let (mut inflects, mut found) = (false, false);
+        self.each_case_form(word, class, &mut |_, form| {
+            inflects |= form != word;
+            found = found || folds_to(form, folded);
+        });
+        inflects && found
+    }
+
+    /// Calls `f(folded)` for every form of one word (as [`Inflector::word_forms`], folded;
+    /// a folded form may come more than once).
+    pub fn each_folded_form(&self, word: &str, class: WordClass, f: &mut dyn FnMut(&str)) {
+        let mut buf = String::new();
+        self.each_case_form(word, class, &mut |_, form| {
+            if fold_simple(form, &mut buf) {
+                f(&buf);
+            } else {
+                f(&fold_str(form));
+            }
+        });
     }
 
     /// Every case of one word. A hyphenated word inflects its last part.
     fn word_cases(&self, word: &str, class: WordClass) -> CaseForms {
+        let mut out: CaseForms = Default::default();
+        self.each_case_form(word, class, &mut |case, form| {
+            if !out[case].iter().any(|f| f == form) {
+                out[case].push(form.to_string());
+            }
+        });
+        out
+    }
+
+    /// Calls `f(case, form)` for every form of one word, case by case, the word itself first
+    /// (a form may come more than once). A hyphenated word inflects its last part.
+    fn each_case_form(&self, word: &str, class: WordClass, f: &mut dyn FnMut(usize, &str)) {
         if let Some((head, last)) = word.rsplit_once('-') {
             if !head.is_empty() && !last.is_empty() {
-                return self.word_cases(last, class).map(|v| v.into_iter().map(|f| format!("{head}-{f}")).collect());
+                let mut buf = String::with_capacity(word.len() + 8);
+                return self.each_case_form(last, class, &mut |case, form| {
+                    buf.clear();
+                    buf.push_str(head);
+                    buf.push('-');
+                    buf.push_str(form);
+                    f(case, &buf);
+                });
             }
         }
         if class == WordClass::Indeclinable || !is_cyrillic_word(word) {
-            return unchanged(word);
+            return each_case_unchanged(word, f);
         }
-        if is_acronym(word) {
-            return if acronym_inflects(word) { self.inflect_by(word, Paradigm::Noun) } else { unchanged(word) };
-        }
-        let paradigm = match class {
-            WordClass::MascName => Paradigm::NameM,
-            WordClass::FemName => Paradigm::NameF,
-            WordClass::MascSurname if self.paradigms.fits(Paradigm::SurnameM, word) => Paradigm::SurnameM,
-            WordClass::MascSurname => Paradigm::NameM,
-            WordClass::FemSurname if self.paradigms.fits(Paradigm::SurnameF, word) => Paradigm::SurnameF,
-            WordClass::FemSurname => Paradigm::NameF,
-            WordClass::Noun => Paradigm::Noun,
-            WordClass::Adjective => Paradigm::Adj,
-            WordClass::Auto if self.is_adjective(word) => Paradigm::Adj,
-            WordClass::Auto | WordClass::Indeclinable => Paradigm::Noun,
+        let lw = lower(word);
+        let paradigm = if is_acronym(word) {
+            if !acronym_inflects(word) {
+                return each_case_unchanged(word, f);
+            }
+            Paradigm::Noun
+        } else {
+            let fits = |paradigm| self.paradigms.ending_len(paradigm, &lw).is_some();
+            match class {
+                WordClass::MascName => Paradigm::NameM,
+                WordClass::FemName => Paradigm::NameF,
+                WordClass::MascSurname if fits(Paradigm::SurnameM) => Paradigm::SurnameM,
+                WordClass::MascSurname => Paradigm::NameM,
+                WordClass::FemSurname if fits(Paradigm::SurnameF) => Paradigm::SurnameF,
+                WordClass::FemSurname => Paradigm::NameF,
+                WordClass::Noun => Paradigm::Noun,
+                WordClass::Adjective => Paradigm::Adj,
+                WordClass::Auto if self.is_adjective_lower(&lw) => Paradigm::Adj,
+                WordClass::Auto | WordClass::Indeclinable => Paradigm::Noun,
+            }
         };
-        self.inflect_by(word, paradigm)
-    }
-
-    fn inflect_by(&self, word: &str, paradigm: Paradigm) -> CaseForms {
-        self.paradigms.inflect(word, paradigm).unwrap_or_else(|| unchanged(word))
+        if !self.paradigms.each_case_form(word, &lw, paradigm, f) {
+            each_case_unchanged(word, f);
+        }
     }
 
     /// An adjective ending fits at least as long as any noun ending (`Алматинская`,
     /// `Национальные`; not `Управление`, whose `ение` beats the adjectival `ие`).
     fn is_adjective(&self, word: &str) -> bool {
-        let lw = lower(word);
-        match (self.paradigms.ending_len(Paradigm::Adj, &lw), self.paradigms.ending_len(Paradigm::Noun, &lw)) {
+        self.is_adjective_lower(&lower(word))
+    }
+
+    /// [`Inflector::is_adjective`] of a word already through [`lower`].
+    fn is_adjective_lower(&self, lw: &str) -> bool {
+        match (self.paradigms.ending_len(Paradigm::Adj, lw), self.paradigms.ending_len(Paradigm::Noun, lw)) {
             (Some(a), Some(n)) => a >= n,
             (Some(_), None) => true,
             _ => false,
@@ -318,14 +376,45 @@ fn last_part(word: &str) -> &str {
     word.rsplit('-').next().unwrap_or(word)
 }
 
-fn flatten(cases: &CaseForms) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for form in cases.iter().flatten() {
-        if !out.contains(form) {
-            out.push(form.clone());
+fn each_case_unchanged(word: &str, f: &mut dyn FnMut(usize, &str)) {
+    for case in 0..CASES {
+        f(case, word);
+    }
+}
+
+/// `fold_str(word)` into `buf` for words of ASCII letters and digits, Russian letters and
+/// hyphens (every generated form of a lexicon name); `false` (and `buf` unspecified) for any
+/// other character.
+fn fold_simple(word: &str, buf: &mut String) -> bool {
+    buf.clear();
+    for c in word.chars() {
+        buf.push(match c {
+            'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' | '-' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            'ё' | 'Ё' => 'е',
+            _ => return false,
+        });
+    }
+    true
+}
+
+/// Whether `fold_str(word) == folded`, without allocating for simple words.
+fn folds_to(word: &str, folded: &str) -> bool {
+    let mut rest = folded.chars();
+    for c in word.chars() {
+        let f = match c {
+            'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' | '-' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            'ё' | 'Ё' => 'е',
+            _ => return fold_str(word) == folded,
+        };
+        if rest.next() != Some(f) {
+            return false;
         }
     }
-    out
+    rest.next().is_none()
 }
 
 /// Letters only (a hyphen allowed), ending in at least two Cyrillic letters: `Казахстан`,

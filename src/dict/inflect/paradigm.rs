@@ -4,7 +4,6 @@
 //! replacing E with the listed endings. The longest fitting ending wins, so `Российский`
 //! takes the `кий` row, not the `ий` row.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::dict::tsv::TsvTable;
@@ -15,6 +14,9 @@ pub const CASES: usize = 6;
 
 /// Every case of one word; each case holds one or more alternative forms.
 pub type CaseForms = [Vec<String>; CASES];
+
+/// How many paradigms there are.
+const PARADIGMS: usize = 7;
 
 /// The groups of rows in `inflection.tsv`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,6 +30,8 @@ pub enum Paradigm {
     /// Endings that mark a person's name as a woman's; no case columns.
     Female,
 }
+
+const _: () = assert!(Paradigm::Female as usize + 1 == PARADIGMS);
 
 impl Paradigm {
     fn parse(s: &str) -> Option<Paradigm> {
@@ -55,7 +59,8 @@ struct Row {
 /// All ending rows, by paradigm.
 #[derive(Clone, Debug, Default)]
 pub struct Paradigms {
-    rows: HashMap<Paradigm, Vec<Row>>,
+    /// Indexed by `Paradigm as usize`.
+    rows: [Vec<Row>; PARADIGMS],
 }
 
 const CASE_COLUMNS: [&str; CASES - 1] = ["gen", "dat", "acc", "ins", "prep"];
@@ -113,7 +118,7 @@ impl Paradigms {
             if !ok {
                 continue;
             }
-            let rows = self.rows.entry(paradigm).or_default();
+            let rows = &mut self.rows[paradigm as usize];
             rows.retain(|r| r.ending != ending);
             rows.push(Row { ending, cases });
         }
@@ -131,7 +136,7 @@ impl Paradigms {
     /// The longest row of `paradigm` whose ending fits `lower_word`; the `*` row fits a word
     /// ending in a consonant when nothing longer does.
     fn best(&self, paradigm: Paradigm, lower_word: &str) -> Option<&Row> {
-        let rows = self.rows.get(&paradigm)?;
+        let rows = &self.rows[paradigm as usize];
         let consonant = lower_word.chars().last().is_some_and(is_cyrillic_consonant);
         rows.iter()
             .filter(|r| {
@@ -154,35 +159,42 @@ impl Paradigms {
         self.ending_len(paradigm, &lower(word)).is_some()
     }
 
-    /// Every case of `word` by `paradigm`, `None` when no row fits. The replaced ending is
-    /// written in capitals when the word ends in a capital and the row replaces letters
-    /// (`МОСКВА` → `МОСКВЫ`); endings added to a capitalised stem stay lower case (`СБЕРа`).
-    pub fn inflect(&self, word: &str, paradigm: Paradigm) -> Option<CaseForms> {
-        let lw = lower(word);
-        let row = self.best(paradigm, &lw)?;
+    /// Calls `f(case, form)` for every form of `word` by `paradigm`, case by case, the word
+    /// itself first (a form may come more than once); `false` when no row fits. The replaced
+    /// ending is written in capitals when the word ends in a capital and the row replaces
+    /// letters (`МОСКВА` → `МОСКВЫ`); endings added to a capitalised stem stay lower case
+    /// (`СБЕРа`). Builds each form in one reused buffer.
+    /// `lw` is `lower(word)`.
+    pub fn each_case_form(&self, word: &str, lw: &str, paradigm: Paradigm, f: &mut dyn FnMut(usize, &str)) -> bool {
+        let Some(row) = self.best(paradigm, lw) else { return false };
         let n = row.ending.chars().count();
         let total = word.chars().count();
         let stem_bytes = word.char_indices().nth(total - n).map_or(word.len(), |(i, _)| i);
         let stem = &word[..stem_bytes];
         let upper = n > 0 && word.chars().last().is_some_and(char::is_uppercase);
-        let mut out: CaseForms = Default::default();
-        out[0].push(word.to_string());
+        f(0, word);
+        let mut form = String::with_capacity(word.len() + 8);
         for (i, alts) in row.cases.iter().enumerate() {
             for alt in alts {
-                let form = match alt {
-                    None => word.to_string(),
-                    Some(end) if upper => format!("{stem}{}", end.to_uppercase()),
-                    Some(end) => format!("{stem}{end}"),
-                };
-                if !out[i + 1].contains(&form) {
-                    out[i + 1].push(form);
+                match alt {
+                    None => f(i + 1, word),
+                    Some(end) => {
+                        form.clear();
+                        form.push_str(stem);
+                        if upper {
+                            form.extend(end.chars().flat_map(char::to_uppercase));
+                        } else {
+                            form.push_str(end);
+                        }
+                        f(i + 1, &form);
+                    }
                 }
             }
-            if out[i + 1].is_empty() {
-                out[i + 1].push(word.to_string());
+            if alts.is_empty() {
+                f(i + 1, word);
             }
         }
-        Some(out)
+        true
     }
 }
 

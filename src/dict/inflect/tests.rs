@@ -144,3 +144,52 @@ proptest::proptest! {
         }
     }
 }
+
+/// `has_folded_form` and `each_folded_form` answer what `word_forms` + `fold_str` would.
+#[test]
+fn folded_form_queries_agree_with_word_forms() {
+    let inflector = Inflector::builtin();
+    let classes =
+        [WordClass::MascName, WordClass::FemName, WordClass::MascSurname, WordClass::FemSurname, WordClass::Auto];
+    let words = [
+        "Мусин",
+        "Мусина",
+        "МУСИНА",
+        "Касым-Жомарт",
+        "Жомарта",
+        "Сейткали",
+        "Ёлкин",
+        "Mail.ru",
+        "СБЕР",
+        "Айгерим",
+        "Греф",
+        "Бхутто",
+    ];
+    for word in words {
+        for class in classes {
+            let forms: Vec<String> = inflector.word_forms(word, class).iter().map(|f| fold_str(f)).collect();
+            let mut each = Vec::new();
+            inflector.each_folded_form(word, class, &mut |f| each.push(f.to_string()));
+            each.dedup();
+            for f in &forms {
+                assert!(each.contains(f), "{word} {class:?}: {f} missing");
+                assert_eq!(inflector.has_folded_form(word, class, f), forms.len() > 1, "{word} {class:?} {f}");
+            }
+            assert!(each.iter().all(|f| forms.contains(f)), "{word} {class:?}");
+            assert!(!inflector.has_folded_form(word, class, "мусинх"), "{word} {class:?}");
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn has_folded_form_matches_word_forms(s in "[А-Яа-яЁё\\-]{0,12}", t in "[А-Яа-яЁё]{0,3}") {
+        let inflector = Inflector::builtin();
+        let target = format!("{}{}", fold_str(&s), fold_str(&t));
+        for class in [WordClass::MascName, WordClass::FemSurname, WordClass::MascSurname] {
+            let forms = inflector.word_forms(&s, class);
+            let expected = forms.len() > 1 && forms.iter().any(|f| fold_str(f) == target);
+            proptest::prop_assert_eq!(inflector.has_folded_form(&s, class, &target), expected);
+        }
+    }
+}

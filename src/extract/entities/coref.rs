@@ -26,7 +26,13 @@ pub struct People {
 fn surname_forms(surname: &str, inflector: &Inflector) -> Vec<String> {
     let class =
         if surname.ends_with('а') || surname.ends_with('я') { WordClass::FemSurname } else { WordClass::MascSurname };
-    inflector.word_forms(surname, class).iter().map(|f| fold_str(f)).collect()
+    let mut forms: Vec<String> = Vec::new();
+    inflector.each_folded_form(surname, class, &mut |f| {
+        if !forms.iter().any(|g| g == f) {
+            forms.push(f.to_string());
+        }
+    });
+    forms
 }
 
 fn split(canonical: &str) -> (String, String) {
