@@ -26,7 +26,6 @@ use super::inflect::Inflector;
 use super::{Diagnostics, DictDirs};
 use crate::model::{Mention, MentionSource};
 use crate::text::{fold_str, FoldedText};
-use anchored::PrefixTrie;
 
 /// Where a pattern came from: an entity, which alias, and whether it is the alias as
 /// written (rather than a generated form).
@@ -220,94 +219,46 @@ impl Gazetteer {
     /// the search restarts only when the rejected match spans a place where another match
     /// could start (rare), so short aliases found inside words cost almost nothing.
     fn hits(&self, hay: &str) -> Vec<Hit> {
-        match &self.matcher {
-            Some(Matcher::Anchored(trie)) => anchored_hits(trie, hay),
-            Some(matcher) => scanned_hits(matcher, hay),
-            None => Vec::new(),
-        }
-    }
-}
-
-/// [`Gazetteer::hits`] with an unanchored automaton: one leftmost-longest pass over the text.
-fn scanned_hits(matcher: &Matcher, hay: &str) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    let mut at = 0;
-    while at < hay.len() {
-        let mut restart = None;
-        matcher.scan(&hay[at..], |start, end, pattern| {
-            let (start, end) = (at + start, at + end);
-            if starts_word(hay, start) {
-                if ends_word(hay, end) {
-                    hits.push(Hit { start, end, pattern });
-                    return true;
-                }
-                if let Some(shorter) = shorter_at(matcher, hay, start, end) {
-                    let resume = shorter.end;
-                    hits.push(shorter);
-                    if may_start_within(hay, resume, end) {
-                        restart = Some(resume);
-                        return false;
-                    }
-                    return true;
-                }
-            }
-            // A rejected match hides nothing when no match could start inside it
-            // (it lies within one word): the automaton just goes on.
-            let next = next_boundary(hay, start);
-            if may_start_within(hay, next, end) {
-                restart = Some(next);
-                return false;
-            }
-            true
-        });
-        match restart {
-            Some(r) => at = r,
-            None => break,
-        }
-    }
-    hits
-}
-
-/// [`Gazetteer::hits`] with the anchored engine: the same matches as [`scanned_hits`] (a
-/// leftmost-longest pass keeps, at each word start in turn, the longest pattern there that
-/// ends on a word boundary, and resumes after it), computed by walking the trie from word
-/// starts only.
-fn anchored_hits(trie: &PrefixTrie, hay: &str) -> Vec<Hit> {
-    let bytes = hay.as_bytes();
-    let mut hits = Vec::new();
-    let mut at = 0;
-    // Whether the character before `at` is a word character.
-    let mut after_word = false;
-    while at < bytes.len() {
-        let b = bytes[at];
-        let (here_word, len) = match b {
-            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
-            // Lower-case Cyrillic а..я (D0 B0..D0 BF, D1 80..D1 8F) without decoding.
-            0xD0 if matches!(bytes.get(at + 1), Some(0xB0..=0xBF)) => (true, 2),
-            0xD1 if matches!(bytes.get(at + 1), Some(0x80..=0x8F)) => (true, 2),
-            _ => match hay.get(at..).and_then(|rest| rest.chars().next()) {
-                Some(c) => (is_word_char(c), c.len_utf8()),
-                None => (false, 1), // not a char boundary: cannot happen for a &str walk
-            },
+        let mut hits = Vec::new();
+        let Some(matcher) = &self.matcher else {
+            return hits;
         };
-        if !(after_word && here_word) && trie.may_start(b) {
-            let mut best = None;
-            trie.for_each_at(bytes, at, |end, pattern| {
-                if ends_word(hay, end) {
-                    best = Some((end, pattern));
+        let mut at = 0;
+        while at < hay.len() {
+            let mut restart = None;
+            matcher.scan(&hay[at..], |start, end, pattern| {
+                let (start, end) = (at + start, at + end);
+                if starts_word(hay, start) {
+                    if ends_word(hay, end) {
+                        hits.push(Hit { start, end, pattern });
+                        return true;
+                    }
+                    if let Some(shorter) = shorter_at(matcher, hay, start, end) {
+                        let resume = shorter.end;
+                        hits.push(shorter);
+                        if may_start_within(hay, resume, end) {
+                            restart = Some(resume);
+                            return false;
+                        }
+                        return true;
+                    }
                 }
+                // A rejected match hides nothing when no match could start inside it
+                // (it lies within one word): the automaton just goes on.
+                let next = next_boundary(hay, start);
+                if may_start_within(hay, next, end) {
+                    restart = Some(next);
+                    return false;
+                }
+                true
             });
-            if let Some((end, pattern)) = best {
-                hits.push(Hit { start: at, end, pattern });
-                after_word = hay[..end].chars().next_back().is_some_and(is_word_char);
-                at = end;
-                continue;
+            match restart {
+                Some(r) => at = r,
+                None => break,
             }
         }
-        after_word = here_word;
-        at += len;
+        hits
     }
-    hits
 }
 
 /// The longest pattern that starts at `start`, ends before `end` and ends on a word boundary.
@@ -333,29 +284,20 @@ pub enum Engine {
     AhoCorasickDfa,
     AhoCorasickNfa,
     DaachorseBytewise,
-    /// The fastest to compile large sets of the unanchored engines.
-    DaachorseCharwise,
-    /// The default: a trie walked from word starts only ([`anchored`]), several times faster
-    /// at matching than any unanchored pass over every byte.
+    /// The default: as fast as any at matching, the fastest to compile large sets.
     #[default]
-    Anchored,
+    DaachorseCharwise,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 5] = [
-        Engine::AhoCorasickDfa,
-        Engine::AhoCorasickNfa,
-        Engine::DaachorseBytewise,
-        Engine::DaachorseCharwise,
-        Engine::Anchored,
-    ];
+    pub const ALL: [Engine; 4] =
+        [Engine::AhoCorasickDfa, Engine::AhoCorasickNfa, Engine::DaachorseBytewise, Engine::DaachorseCharwise];
 }
 
 enum Matcher {
     Aho(AhoCorasick),
     Bytewise(DoubleArrayAhoCorasick<u32>),
     Charwise(CharwiseDoubleArrayAhoCorasick<u32>),
-    Anchored(PrefixTrie),
 }
 
 impl std::fmt::Debug for Matcher {
@@ -364,7 +306,6 @@ impl std::fmt::Debug for Matcher {
             Matcher::Aho(_) => "Matcher::Aho",
             Matcher::Bytewise(_) => "Matcher::Bytewise",
             Matcher::Charwise(_) => "Matcher::Charwise",
-            Matcher::Anchored(_) => "Matcher::Anchored",
         })
     }
 }
@@ -394,7 +335,6 @@ impl Matcher {
                 .build(patterns)
                 .ok()
                 .map(Matcher::Charwise),
-            Engine::Anchored => PrefixTrie::build(patterns).map(Matcher::Anchored),
         };
         built.or_else(|| aho(AhoCorasickKind::ContiguousNFA))
     }
@@ -421,21 +361,6 @@ impl Matcher {
                 for m in pma.leftmost_find_iter(hay) {
                     if !f(m.start(), m.end(), m.value() as usize) {
                         return;
-                    }
-                }
-            }
-            Matcher::Anchored(trie) => {
-                // Leftmost-longest: the longest pattern at each char start in turn.
-                let bytes = hay.as_bytes();
-                let mut at = 0;
-                while at < bytes.len() {
-                    if let Some((end, p)) = trie.longest_at(bytes, at) {
-                        if !f(at, end, p) {
-                            return;
-                        }
-                        at = end;
-                    } else {
-                        at = next_boundary(hay, at);
                     }
                 }
             }
@@ -490,6 +415,5 @@ fn next_boundary(hay: &str, at: usize) -> usize {
     hay[at..].chars().next().map_or(hay.len(), |c| at + c.len_utf8())
 }
 
-mod anchored;
 #[cfg(test)]
 mod tests;
