@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::cues::CueHit;
-use super::marks::is_line_break;
+use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
 use super::rules::{Gender, Pronoun, QuoteRules, WordKind};
 use crate::dict::roles::{RoleNoun, RoleNouns};
 use crate::model::{EntityType, Mention};
@@ -120,19 +120,35 @@ impl<'a> Doc<'a> {
     /// a space, looking back no further than `floor` nor [`MAX_SCAN`] bytes.
     pub fn sentence_start(&self, pos: usize, floor: usize) -> usize {
         let limit = floor.max(pos.saturating_sub(MAX_SCAN));
+        let bytes = self.text.as_bytes();
         let mut after_is_space = false;
         let mut after_at = pos;
-        for (at, c) in self.text[..pos].char_indices().rev() {
+        // Backwards over the characters of `text[..pos]`; Cyrillic letters (lead byte D0/D1)
+        // and ASCII are classified from their first byte, anything else is decoded.
+        let mut at = pos.min(bytes.len());
+        while at > 0 {
+            at -= 1;
+            let b = bytes[at];
+            if b & 0xC0 == 0x80 {
+                continue; // a continuation byte: the character starts further back
+            }
             if at < limit {
                 return after_at;
             }
-            if is_line_break(c) {
+            let (is_break, is_stop, is_space) = match b {
+                0xD0 | 0xD1 => (false, false, false),
+                b if b.is_ascii() => {
+                    (matches!(b, b'\n' | b'\r'), matches!(b, b'.' | b'!' | b'?'), b.is_ascii_whitespace() || b == 0x0B)
+                }
+                _ => match self.text[at..].chars().next() {
+                    Some(c) => (is_line_break(c), c == '…', c.is_whitespace()),
+                    None => (false, false, false),
+                },
+            };
+            if is_break || (is_stop && after_is_space) {
                 return after_at;
             }
-            if matches!(c, '.' | '!' | '?' | '…') && after_is_space {
-                return after_at;
-            }
-            after_is_space = c.is_whitespace();
+            after_is_space = is_space;
             after_at = at;
         }
         after_at.min(pos)
@@ -141,29 +157,58 @@ impl<'a> Doc<'a> {
     /// End of the sentence holding `pos`: the first line break or `.!?…` followed by a space
     /// or the text end (the punctuation itself excluded), at most [`MAX_SCAN`] bytes on.
     pub fn sentence_end(&self, pos: usize) -> usize {
-        let mut chars = self.text[pos..].char_indices().peekable();
-        while let Some((off, c)) = chars.next() {
-            let at = pos + off;
-            if at - pos > MAX_SCAN {
+        const STOPS: ByteStops = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?');
+        let bytes = self.text.as_bytes();
+        // Characters starting at most MAX_SCAN bytes on are looked at.
+        let window = pos.saturating_add(MAX_SCAN + 1).min(bytes.len());
+        let mut at = pos;
+        loop {
+            at = STOPS.next_stop(bytes, at, window);
+            if at >= window {
+                break;
+            }
+            if line_break_len(bytes, at).is_some() {
                 return at;
             }
-            if is_line_break(c) {
-                return at;
-            }
-            if matches!(c, '.' | '!' | '?' | '…') {
-                match chars.peek() {
+            let stop_len = match bytes[at] {
+                b'.' | b'!' | b'?' => 1,
+                0xE2 if bytes[at..].starts_with("…".as_bytes()) => 3,
+                _ => 0,
+            };
+            if stop_len > 0 {
+                match self.text.get(at + stop_len..).and_then(|rest| rest.chars().next()) {
                     None => return at,
-                    Some(&(_, n)) if n.is_whitespace() => return at,
+                    Some(n) if n.is_whitespace() => return at,
                     _ => {}
                 }
             }
+            at += 1;
         }
-        self.text.len()
+        // The first character starting past the window (or the text end).
+        let mut at = window;
+        while at < bytes.len() && !self.text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
     }
 
     /// End of the line holding `pos` (the line break itself excluded).
     pub fn line_end(&self, pos: usize) -> usize {
-        self.text[pos..].char_indices().find(|&(_, c)| is_line_break(c)).map_or(self.text.len(), |(at, _)| pos + at)
+        self.line_end_within(pos, usize::MAX)
+    }
+
+    /// `line_end(pos).min(limit)`, looking no further than `limit`.
+    pub fn line_end_within(&self, pos: usize, limit: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let stop = limit.min(bytes.len());
+        let mut at = pos;
+        loop {
+            at = LINE_BREAK_STOPS.next_stop(bytes, at, stop);
+            if at >= stop || line_break_len(bytes, at).is_some() {
+                return at.min(stop);
+            }
+            at += 1;
+        }
     }
 
     /// Tokens of `[from, to)` with spans into the whole text.
@@ -314,5 +359,86 @@ pub(crate) fn person_gender(canonical: &str, rules: &QuoteRules) -> Gender {
         (f, m) if f > m => Gender::Fem,
         (f, m) if m > f => Gender::Masc,
         _ => Gender::Any,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The byte-level scans must agree with the plain character-by-character definitions.
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn reference_sentence_start(text: &str, pos: usize, floor: usize) -> usize {
+        let limit = floor.max(pos.saturating_sub(MAX_SCAN));
+        let mut after_is_space = false;
+        let mut after_at = pos;
+        for (at, c) in text[..pos].char_indices().rev() {
+            if at < limit || is_line_break(c) || (matches!(c, '.' | '!' | '?' | '…') && after_is_space) {
+                return after_at;
+            }
+            after_is_space = c.is_whitespace();
+            after_at = at;
+        }
+        after_at.min(pos)
+    }
+
+    fn reference_sentence_end(text: &str, pos: usize) -> usize {
+        let mut chars = text[pos..].char_indices().peekable();
+        while let Some((off, c)) = chars.next() {
+            let at = pos + off;
+            if at - pos > MAX_SCAN || is_line_break(c) {
+                return at;
+            }
+            if matches!(c, '.' | '!' | '?' | '…') && chars.peek().is_none_or(|&(_, n)| n.is_whitespace()) {
+                return at;
+            }
+        }
+        text.len()
+    }
+
+    fn reference_line_end(text: &str, pos: usize) -> usize {
+        text[pos..].char_indices().find(|&(_, c)| is_line_break(c)).map_or(text.len(), |(at, _)| pos + at)
+    }
+
+    fn check_all_positions(text: &str) {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let doc = Doc::new(text, &[], &roles, &rules, Vec::new());
+        for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            assert_eq!(doc.line_end(pos), reference_line_end(text, pos), "line_end {pos} of {text:?}");
+            assert_eq!(doc.sentence_end(pos), reference_sentence_end(text, pos), "sentence_end {pos} of {text:?}");
+            for floor in [0, pos / 2] {
+                let want = reference_sentence_start(text, pos, floor);
+                assert_eq!(doc.sentence_start(pos, floor), want, "sentence_start {pos} {floor} of {text:?}");
+            }
+            for limit in [pos, pos + 1, pos + 5, pos + 120] {
+                let want = reference_line_end(text, pos).min(limit);
+                assert_eq!(doc.line_end_within(pos, limit), want, "line_end_within {pos} {limit} of {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn byte_scans_match_the_char_definitions() {
+        let texts = [
+            "Он сказал. Она\u{a0}ответила!\tДа?\u{b}Нет… «Ёлка»\r\nновая\u{85}строка\u{2028}и\u{2029}ещё",
+            "Конец.",
+            "…",
+            "a.b. c?\u{3000}d!\u{2003}e…\u{202f}f",
+            "😀. 😀\n— Да, — сказал он.\r",
+            "",
+        ];
+        for t in texts {
+            check_all_positions(t);
+        }
+        let long = format!("{}. Дальше", "слово ".repeat(400));
+        check_all_positions(&long);
+    }
+
+    proptest! {
+        #[test]
+        fn byte_scans_match_on_any_text(text in "[аяЁ a.!?…\n\r\u{85}\u{2028}\u{a0}\u{3000}«»—😀]{0,40}") {
+            check_all_positions(&text);
+        }
     }
 }

@@ -52,7 +52,8 @@ pub(crate) struct MarkSet {
     glyphs: Vec<Glyph>,
     /// `pairs[c * n + o]`: glyph `c` closes a span opened by glyph `o`.
     pairs: Vec<bool>,
-    first_byte: Vec<bool>,
+    /// Stops at the first byte of every glyph and line break.
+    stops: ByteStops,
 }
 
 impl MarkSet {
@@ -81,17 +82,13 @@ impl MarkSet {
                 pairs[c * n + o] = marks.iter().any(|m| m.open == go.text && m.close == gc.text);
             }
         }
-        let mut first_byte = vec![false; 256];
+        let mut stops = LINE_BREAK_STOPS;
         for g in &glyphs {
             if let Some(&b) = g.text.as_bytes().first() {
-                first_byte[b as usize] = true;
+                stops = stops.with(b);
             }
         }
-        // Line breaks: \n, \r, U+0085 (C2 85), U+2028/2029 (E2 80 A8/A9).
-        for b in [b'\n', b'\r', 0xC2, 0xE2] {
-            first_byte[b as usize] = true;
-        }
-        MarkSet { glyphs, pairs, first_byte }
+        MarkSet { glyphs, pairs, stops }
     }
 
     fn closes(&self, closer: usize, opener: usize) -> bool {
@@ -111,10 +108,9 @@ impl MarkSet {
         let mut first_content = first_non_space(text, 0);
         let mut i = 0usize;
         while i < bytes.len() {
-            let b = bytes[i];
-            if !self.first_byte[b as usize] {
-                i += 1;
-                continue;
+            i = self.stops.next_stop(bytes, i, bytes.len());
+            if i >= bytes.len() {
+                break;
             }
             if let Some(len) = line_break_len(bytes, i) {
                 pairer.end_paragraph(para_start, i);
@@ -137,8 +133,67 @@ impl MarkSet {
     }
 }
 
+/// A set of "interesting" first bytes, and a scan to the next one that steps over whole
+/// characters (Cyrillic text: one step per two bytes).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ByteStops {
+    /// 0 for a stop byte, else how far to step: the UTF-8 length for a lead byte, 1 for ASCII
+    /// and continuation bytes.
+    step: [u8; 256],
+}
+
+impl Default for ByteStops {
+    fn default() -> ByteStops {
+        ByteStops::none()
+    }
+}
+
+/// The first bytes of the line breaks \n, \r, U+0085 (C2 85), U+2028/2029 (E2 80 A8/A9).
+pub(crate) const LINE_BREAK_STOPS: ByteStops = ByteStops::none().with(b'\n').with(b'\r').with(0xC2).with(0xE2);
+
+impl ByteStops {
+    pub const fn none() -> ByteStops {
+        let mut step = [1u8; 256];
+        let mut b = 0xC0;
+        while b < 256 {
+            step[b] = if b >= 0xF0 {
+                4
+            } else if b >= 0xE0 {
+                3
+            } else {
+                2
+            };
+            b += 1;
+        }
+        ByteStops { step }
+    }
+
+    /// The set with `b` added; `b` must not be a UTF-8 continuation byte (it would never be
+    /// reached from a character start).
+    pub const fn with(mut self, b: u8) -> ByteStops {
+        self.step[b as usize] = 0;
+        self
+    }
+
+    /// The first stop byte at a character start in `from..to`, else `to`. From a
+    /// continuation byte it steps byte by byte to the next character start.
+    #[inline]
+    pub fn next_stop(&self, bytes: &[u8], from: usize, to: usize) -> usize {
+        let to = to.min(bytes.len());
+        let mut i = from;
+        while i < to {
+            let step = self.step[bytes[i] as usize];
+            if step == 0 {
+                return i;
+            }
+            i += step as usize;
+        }
+        to
+    }
+}
+
 /// The length of the line break starting at `i`, if one does.
-fn line_break_len(bytes: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn line_break_len(bytes: &[u8], i: usize) -> Option<usize> {
     match bytes[i] {
         b'\n' => Some(1),
         b'\r' => Some(if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 }),

@@ -533,7 +533,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
                 }
             }
             // Apposition: `БАГДАТ МУСИН, министр …`
-            let after_end = doc.line_end(m.span.end).min(m.span.end + 120);
+            let after_end = doc.line_end_within(m.span.end, m.span.end.saturating_add(120));
             let after = doc.tokens(m.span.end, after_end);
             if after.first().is_some_and(|t| t.text(doc.text) == ",") {
                 if let Some(role) =
