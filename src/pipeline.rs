@@ -6,7 +6,7 @@
 //! a few batches in flight) whatever the corpus size; reading, analysing and writing
 //! overlap.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
@@ -182,24 +182,28 @@ fn write_results<S: Sink>(
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
     let mut stages = StageTimes::default();
-    let mut seen: HashMap<String, String> = HashMap::new();
+    // Ids already written, as 128-bit hashes: 16 bytes a document instead of the id and its
+    // origin, so memory stays small on corpora of millions of documents.
+    let mut seen: HashSet<u128> = HashSet::new();
     for batch in results {
         let write_started = Instant::now();
         for Processed { outcome, times } in batch {
             stages.add(&times);
             let outcome = match outcome {
                 Outcome::OutOfShard => continue,
-                Outcome::Processed(doc, prepared, origin) => match seen.get(&doc.id) {
-                    Some(first) => Outcome::Skipped(Skipped {
-                        reason: format!("duplicate id (first read from {first}; this one from {origin})"),
-                        id: doc.id,
-                        seq: doc.seq,
-                    }),
-                    None => {
-                        seen.insert(doc.id.clone(), origin);
-                        Outcome::Processed(doc, prepared, String::new())
+                Outcome::Processed(doc, prepared, origin) => {
+                    if seen.insert(id_hash(&doc.id)) {
+                        Outcome::Processed(doc, prepared, origin)
+                    } else {
+                        Outcome::Skipped(Skipped {
+                            reason: format!(
+                                "duplicate id: an earlier document has the same id (this one from {origin})"
+                            ),
+                            id: doc.id,
+                            seq: doc.seq,
+                        })
                     }
-                },
+                }
                 skipped => skipped,
             };
             summary.documents += 1;
@@ -228,6 +232,19 @@ fn write_results<S: Sink>(
     }
     summary.timings.stages = stages;
     Ok(summary)
+}
+
+/// A 128-bit hash of a document id (two SipHash passes with fixed keys, so it is the same on
+/// every run): a collision between two of a billion ids has a chance of about 1e-21.
+fn id_hash(id: &str) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        salt.hash(&mut h);
+        id.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
 enum Outcome<P> {

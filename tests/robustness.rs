@@ -80,7 +80,7 @@ fn duplicate_jsonl_ids_and_bad_lines_are_reported_not_overwritten() {
     assert_eq!(summary["processed"], 2);
     let skipped = skipped(&summary);
     assert_eq!(skipped[0].0, "a");
-    assert!(skipped[0].1.starts_with("duplicate id (first read from"), "{skipped:?}");
+    assert!(skipped[0].1.starts_with("duplicate id: an earlier document has the same id"), "{skipped:?}");
     assert_eq!(skipped[1].0, "b");
     assert!(skipped[2].1.starts_with("invalid JSON"), "{skipped:?}");
     assert!(skipped[3].1.contains("no \"id\""), "{skipped:?}");
