@@ -30,5 +30,5 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
     lap(&mut times.quotes);
     let money = money::extract_money(text, &resources.money);
     lap(&mut times.money);
-    Extraction { mentions, quotes, money, warnings: Vec::new() }
+    Extraction { mentions, quotes, money }
 }

@@ -199,6 +199,4 @@ pub struct Extraction {
     pub mentions: Vec<Mention>,
     pub quotes: Vec<Quote>,
     pub money: Vec<Money>,
-    /// Per-document notes (e.g. an unclosed quotation mark).
-    pub warnings: Vec<String>,
 }

@@ -17,7 +17,7 @@ use gazetka::text::{CharIndex, Span};
 /// disjoint and inside their quote; each item kind is sorted by (start, end); money amounts
 /// are plain decimal strings.
 pub fn check_extraction(text: &str, extraction: &Extraction) -> Result<(), String> {
-    let Extraction { mentions, quotes, money, warnings: _ } = extraction;
+    let Extraction { mentions, quotes, money } = extraction;
     let index = CharIndex::new(text);
     let check = |what: &str, span: Span| check_span(text, &index, what, span);
     for (i, m) in mentions.iter().enumerate() {

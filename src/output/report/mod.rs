@@ -379,7 +379,7 @@ fn document_section(doc: &ProcessedDocument, shown: usize, s: &mut String) {
         unattributed(x),
         x.money.len()
     );
-    for note in doc.notes.iter().chain(&x.warnings) {
+    for note in &doc.notes {
         s.push_str("<p class=\"note\">");
         escape_into(s, note);
         s.push_str("</p>\n");
