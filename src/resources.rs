@@ -38,7 +38,7 @@ impl Resources {
     pub fn load(dirs: DictDirs) -> Resources {
         let started = Instant::now();
         let mut diagnostics = Diagnostics::default();
-        let mut dictionaries = Vec::new();
+        let mut dictionaries: Vec<DictionaryInfo> = Vec::new();
         for dir in dirs.dirs() {
             if !dir.is_dir() {
                 diagnostics.error(dir, 0, "dictionary folder not found");
@@ -46,7 +46,14 @@ impl Resources {
         }
         let inflector = Inflector::load(&dirs, &mut diagnostics);
         let entries = load_entries(&dirs, &mut diagnostics);
-        dictionaries.push(info("entities/", "gazetteer entities", entries.len()));
+        // One line per entity file, in load order, with the entries it gave.
+        for entry in &entries {
+            let file = entry.origin.path.display().to_string();
+            match dictionaries.last_mut() {
+                Some(last) if last.file == file => last.entries += 1,
+                _ => dictionaries.push(info(&file, "gazetteer entities", 1)),
+            }
+        }
         let gazetteer = Gazetteer::from_entries(entries, &inflector);
         let lexicon = Lexicon::load(&dirs, &mut diagnostics, &expand_with(&inflector));
         dictionaries.push(info("lexicon/", "name and place forms", lexicon.len()));

@@ -24,6 +24,9 @@ fn seeds_produce_every_file_with_its_columns_and_exact_offsets() {
     assert_eq!(summary["processed"], 5);
     assert_eq!(summary["skipped"].as_array().unwrap().len(), 0);
     assert_eq!(summary["encodings"]["UTF-8"], 5);
+    let dictionaries = summary["dictionaries"].as_array().unwrap();
+    let people = dictionaries.iter().find(|d| d["file"] == "dictionaries/entities/kz_people.tsv").unwrap();
+    assert!(people["entries"].as_u64().unwrap() > 10, "each entity file is listed with its entry count");
     let docs = std::fs::read_to_string(out.path().join("documents.jsonl")).unwrap();
     let ids: Vec<String> = docs
         .lines()
