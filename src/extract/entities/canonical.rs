@@ -148,54 +148,35 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> St
     let nominative = first.map(|f| f.nominative);
     let mut words: Vec<String> = Vec::with_capacity(m.parts.len());
     for p in &m.parts {
-        let written = doc.text.get(doc.span(p.from, p.to).start..doc.span(p.from, p.to).end).unwrap_or("");
+        let span = doc.span(p.from, p.to);
+        let written = doc.text.get(span.start..span.end).unwrap_or("");
+        // The written word back to the nominative, as the inflector reads a name of this role.
+        let lemma = |role: PartRole| {
+            lemmatize_cached(doc, written, class_of(role, gender), nominative != Some(false), inflector)
+        };
         let word = match p.role {
             PartRole::Initial | PartRole::Other => written.to_string(),
             PartRole::First => match doc.lex[p.from].first {
                 Some(f) => capitalise(f.lemma),
-                None => lemmatize_cached(
-                    doc,
-                    written,
-                    class_of(PartRole::First, gender),
-                    nominative != Some(false),
-                    inflector,
-                ),
+                None => lemma(PartRole::First),
             },
             PartRole::Patronymic => match doc.lex[p.from].patronymic {
                 Some(f) => capitalise(f.lemma),
                 None if nominative == Some(true) => written.to_string(),
-                None => lemmatize_cached(
-                    doc,
-                    written,
-                    class_of(PartRole::First, gender),
-                    nominative != Some(false),
-                    inflector,
-                ),
+                None => lemma(PartRole::First),
             },
             PartRole::Surname => match doc.lex[p.from].surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
                     // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
                     if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
                         // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
-                        lemmatize_cached(
-                            doc,
-                            written,
-                            class_of(PartRole::Surname, gender),
-                            nominative != Some(false),
-                            inflector,
-                        )
+                        lemma(PartRole::Surname)
                     } else {
                         capitalise(s.lemma)
                     }
                 }
                 _ if nominative == Some(true) => written.to_string(),
-                _ => lemmatize_cached(
-                    doc,
-                    written,
-                    class_of(PartRole::Surname, gender),
-                    nominative != Some(false),
-                    inflector,
-                ),
+                _ => lemma(PartRole::Surname),
             },
         };
         words.push(title_case(&word));
