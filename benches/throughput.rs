@@ -19,6 +19,10 @@ use gazetka::output::{CsvStyle, OutputFiles, Summary};
 use gazetka::pipeline::{self, RunOptions};
 use gazetka::resources::Resources;
 
+/// The allocator the `gazetka` binary uses, so the benchmark times what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 struct Args {
     mb: usize,
     jobs: Vec<usize>,
