@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use super::{CorpusItem, Payload, RawDocument, Skipped};
 
+const NOT_UTF8: &str = "line is not valid UTF-8 (JSONL must be UTF-8)";
+
 pub struct JsonlReader {
     lines: Box<dyn BufRead + Send>,
     name: String,
@@ -53,16 +55,24 @@ impl Iterator for JsonlReader {
                 }
             }
             self.line += 1;
-            let Ok(line) = std::str::from_utf8(&bytes) else {
-                return Some(self.skipped("line is not valid UTF-8 (JSONL must be UTF-8)".to_string()));
+            let trimmed = bytes.trim_ascii();
+            let line = if trimmed.first().is_some_and(u8::is_ascii) && trimmed.last().is_some_and(u8::is_ascii) {
+                // The usual line, `{…}`: its UTF-8 is checked by the JSON parser on a worker.
+                trimmed.to_vec()
+            } else {
+                // Empty, or a BOM or other Unicode whitespace to trim.
+                let Ok(line) = std::str::from_utf8(trimmed) else {
+                    return Some(self.skipped(NOT_UTF8.to_string()));
+                };
+                let line = line.trim_start_matches('\u{feff}').trim();
+                if line.is_empty() {
+                    continue;
+                }
+                line.as_bytes().to_vec()
             };
-            let line = line.trim_start_matches('\u{feff}').trim();
-            if line.is_empty() {
-                continue;
-            }
             return Some(CorpusItem::Document(RawDocument {
                 id: String::new(),
-                payload: Payload::JsonLine(line.to_string()),
+                payload: Payload::JsonLine(line),
                 metadata: None,
                 origin: format!("{}:{}", self.name, self.line),
                 notes: Vec::new(),
@@ -79,11 +89,15 @@ pub enum ParsedLine {
 }
 
 /// Parses one JSONL line (`origin` is `file:line`, used as the id when the line has none).
-pub fn parse_line(origin: &str, line: &str) -> ParsedLine {
+///
+/// The line's bytes go to the JSON parser unchecked: it validates UTF-8 as it reads, so a
+/// separate pass would only repeat the work.
+pub fn parse_line(origin: &str, line: &[u8]) -> ParsedLine {
     let skipped = |reason: String| ParsedLine::Skipped { id: origin.to_string(), reason };
-    let mut object = match serde_json::from_str::<Value>(line) {
+    let mut object = match serde_json::from_slice::<Value>(line) {
         Ok(Value::Object(object)) => object,
         Ok(_) => return skipped("line is not a JSON object".to_string()),
+        Err(_) if std::str::from_utf8(line).is_err() => return skipped(NOT_UTF8.to_string()),
         Err(e) => return skipped(format!("invalid JSON: {e}")),
     };
     let id = match object.remove("id") {
@@ -96,4 +110,50 @@ pub fn parse_line(origin: &str, line: &str) -> ParsedLine {
         _ => return ParsedLine::Skipped { id, reason: format!("{origin}: no \"text\" string") },
     };
     ParsedLine::Document { id, text, metadata: if object.is_empty() { None } else { Some(object) } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the reader and then the parser make of each line of `input`: the document id,
+    /// or `skip: reason`.
+    fn outcomes(input: &[u8]) -> Vec<String> {
+        let reader = JsonlReader::new(Box::new(std::io::Cursor::new(input.to_vec())), "in.jsonl".to_string());
+        reader
+            .map(|item| match item {
+                CorpusItem::Skipped(s) => format!("{}: skip: {}", s.id, s.reason),
+                CorpusItem::Document(raw) => {
+                    let Payload::JsonLine(line) = raw.payload else { panic!("a JSONL line") };
+                    match parse_line(&raw.origin, &line) {
+                        ParsedLine::Document { id, text, .. } => format!("{id}: {text}"),
+                        ParsedLine::Skipped { id, reason } => format!("{id}: skip: {reason}"),
+                    }
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_become_documents_or_reasons() {
+        let input: &[u8] = b"{\"id\":\"a\",\"text\":\"\xd0\x9c\xd1\x83\xd1\x81\xd0\xb8\xd0\xbd\"}\r\n\
+            \n\
+            \xc2\xa0 \n\
+            \xef\xbb\xbf{\"id\":2,\"text\":\"bom\"}\n\
+            {\"id\":\"bad\",\"text\":\"\xff\xfe\"}\n\
+            \xff{\"id\":\"x\"}\n\
+            {\"id\":\"c\",\"text\":\"no end\"\n\
+            [1,2]\n";
+        assert_eq!(
+            outcomes(input),
+            [
+                "a: Мусин",
+                "2: bom",
+                "in.jsonl:5: skip: line is not valid UTF-8 (JSONL must be UTF-8)",
+                "in.jsonl:6: skip: line is not valid UTF-8 (JSONL must be UTF-8)",
+                "in.jsonl:7: skip: invalid JSON: EOF while parsing an object at line 1 column 25",
+                "in.jsonl:8: skip: line is not a JSON object",
+            ]
+        );
+    }
 }

@@ -40,15 +40,16 @@ pub enum Payload {
     Bytes(Vec<u8>),
     /// Text that arrived as a JSON string (already Unicode).
     Text(String),
-    /// A JSONL line not yet parsed (parsed on a worker; the id is known only then).
-    JsonLine(String),
+    /// A JSONL line not yet parsed nor checked as UTF-8 (parsed on a worker; the id is known
+    /// only then).
+    JsonLine(Vec<u8>),
 }
 
 impl Payload {
     pub fn len(&self) -> usize {
         match self {
-            Payload::Bytes(b) => b.len(),
-            Payload::Text(t) | Payload::JsonLine(t) => t.len(),
+            Payload::Bytes(b) | Payload::JsonLine(b) => b.len(),
+            Payload::Text(t) => t.len(),
         }
     }
 
