@@ -1,6 +1,7 @@
 //! The gazetteer: every alias of every dictionary entity, in every form it inflects to,
-//! compiled into one leftmost-longest Aho-Corasick automaton over the folded text
-//! (daachorse's charwise double array by default; see [`Engine`] and `benches/gazetteer.rs`).
+//! indexed by first word and looked up once per word of the folded text (see
+//! [`word_index`]); leftmost-longest Aho-Corasick automata give the same matches and remain
+//! as alternative engines (see [`Engine`] and `benches/gazetteer.rs`).
 //!
 //! Matching is case-, `ё`- and typography-insensitive because both the text
 //! ([`FoldedText`]) and the patterns ([`crate::text::fold_str`]) are folded the same way; spans map back
@@ -26,6 +27,9 @@ use super::inflect::Inflector;
 use super::{Diagnostics, DictDirs};
 use crate::model::{Mention, MentionSource};
 use crate::text::{fold_str, FoldedText};
+use word_index::WordIndex;
+
+mod word_index;
 
 /// Where a pattern came from: an entity, which alias, and whether it is the alias as
 /// written (rather than a generated form).
@@ -223,6 +227,9 @@ impl Gazetteer {
         let Some(matcher) = &self.matcher else {
             return hits;
         };
+        if let Matcher::Words(index) = matcher {
+            return word_hits(index, hay);
+        }
         let mut at = 0;
         while at < hay.len() {
             let mut restart = None;
@@ -261,6 +268,87 @@ impl Gazetteer {
     }
 }
 
+/// Whole-word leftmost-longest matches found with the word index: at each position where
+/// a match may start (a word start, or a character outside words), the longest pattern
+/// there that ends on a word boundary; after a match, the search goes on from its end.
+/// This is what [`Gazetteer::hits`] computes with an automaton.
+fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
+    let bytes = hay.as_bytes();
+    let mut hits = Vec::new();
+    // Invariant: `at` is not strictly inside a word, so a match may start there.
+    let mut at = 0;
+    while at < bytes.len() {
+        let (c, width) = char_at(hay, at);
+        let key_end = if is_word_char(c) { word_end(hay, at + width) } else { at + width };
+        if is_word_char(c) || index.punct_starts_with(bytes[at]) {
+            if let Some((end, pattern)) = index.longest_at(bytes, at, key_end, |end| ends_word(hay, end)) {
+                hits.push(Hit { start: at, end, pattern });
+                at = end;
+                continue;
+            }
+        }
+        at = key_end;
+    }
+    hits
+}
+
+/// The character at byte `at` (a char boundary) and its length; ASCII and the Russian
+/// two-byte block without the general decoder.
+#[inline]
+fn char_at(hay: &str, at: usize) -> (char, usize) {
+    let bytes = hay.as_bytes();
+    match (bytes[at], bytes.get(at + 1)) {
+        (b, _) if b < 0x80 => (char::from(b), 1),
+        (b @ (0xd0 | 0xd1), Some(&c)) => {
+            let code = (u32::from(b & 0x1f) << 6) | u32::from(c & 0x3f);
+            (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), 2)
+        }
+        _ => {
+            let c = hay[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+            (c, c.len_utf8())
+        }
+    }
+}
+
+/// The end of the word whose characters continue at `at`.
+#[inline]
+fn word_end(hay: &str, mut at: usize) -> usize {
+    let bytes = hay.as_bytes();
+    loop {
+        at = skip_plain_word_chars(bytes, at);
+        if at >= bytes.len() {
+            return at;
+        }
+        let (c, width) = char_at(hay, at);
+        if !is_word_char(c) {
+            return at;
+        }
+        at += width;
+    }
+}
+
+/// The end of the run of lower-case Russian letters (`а`..`я`), ASCII letters and digits
+/// from `at`: all word characters of the folded text. `bytes` is UTF-8, so the byte after
+/// 0xd0 or 0xd1 is a continuation byte (0x80..=0xbf).
+#[inline]
+fn skip_plain_word_chars(bytes: &[u8], mut at: usize) -> usize {
+    while let [b, rest @ ..] = &bytes[at..] {
+        let russian = match (b, rest.first()) {
+            (0xd0, Some(&c)) => c >= 0xb0,
+            (0xd1, Some(&c)) => c < 0x90,
+            _ => false,
+        };
+        if russian {
+            at += 2;
+        } else if b.is_ascii_alphanumeric() {
+            at += 1;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
 /// The longest pattern that starts at `start`, ends before `end` and ends on a word boundary.
 fn shorter_at(matcher: &Matcher, hay: &str, start: usize, end: usize) -> Option<Hit> {
     let mut limit = prev_boundary(hay, end);
@@ -284,20 +372,29 @@ pub enum Engine {
     AhoCorasickDfa,
     AhoCorasickNfa,
     DaachorseBytewise,
-    /// The default: as fast as any at matching, the fastest to compile large sets.
-    #[default]
+    /// The fastest automaton at matching and the fastest to compile large sets.
     DaachorseCharwise,
+    /// The default: a hash lookup per word of the text instead of an automaton step per
+    /// character.
+    #[default]
+    WordIndex,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 4] =
-        [Engine::AhoCorasickDfa, Engine::AhoCorasickNfa, Engine::DaachorseBytewise, Engine::DaachorseCharwise];
+    pub const ALL: [Engine; 5] = [
+        Engine::AhoCorasickDfa,
+        Engine::AhoCorasickNfa,
+        Engine::DaachorseBytewise,
+        Engine::DaachorseCharwise,
+        Engine::WordIndex,
+    ];
 }
 
 enum Matcher {
     Aho(AhoCorasick),
     Bytewise(DoubleArrayAhoCorasick<u32>),
     Charwise(CharwiseDoubleArrayAhoCorasick<u32>),
+    Words(WordIndex),
 }
 
 impl std::fmt::Debug for Matcher {
@@ -306,6 +403,7 @@ impl std::fmt::Debug for Matcher {
             Matcher::Aho(_) => "Matcher::Aho",
             Matcher::Bytewise(_) => "Matcher::Bytewise",
             Matcher::Charwise(_) => "Matcher::Charwise",
+            Matcher::Words(_) => "Matcher::Words",
         })
     }
 }
@@ -335,6 +433,7 @@ impl Matcher {
                 .build(patterns)
                 .ok()
                 .map(Matcher::Charwise),
+            Engine::WordIndex => Some(Matcher::Words(WordIndex::build(patterns))),
         };
         built.or_else(|| aho(AhoCorasickKind::ContiguousNFA))
     }
@@ -360,6 +459,14 @@ impl Matcher {
             Matcher::Charwise(pma) => {
                 for m in pma.leftmost_find_iter(hay) {
                     if !f(m.start(), m.end(), m.value() as usize) {
+                        return;
+                    }
+                }
+            }
+            // The word index finds whole-word matches only (see `word_hits`).
+            Matcher::Words(index) => {
+                for hit in word_hits(index, hay) {
+                    if !f(hit.start, hit.end, hit.pattern) {
                         return;
                     }
                 }

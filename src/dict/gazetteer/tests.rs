@@ -193,6 +193,23 @@ fn every_engine_finds_the_same() {
 }
 
 proptest::proptest! {
+    /// Any text: the word index finds exactly what the charwise automaton finds.
+    #[test]
+    fn word_index_equals_the_automaton(
+        text in "(\\PC|[ \u{a0}\u{ad}\u{301}«»\"\\-]|Сбер|СБЕРом|Сбербанк|РК|РКО|Мусин|Ерлан|Нур-Султан|АО «НИТ»|Казахстан|-2050|Кайрат|ФК|\r\n){0,40}"
+    ) {
+        // Also aliases that begin or end with punctuation or digits, and one inside another.
+        let extra = "org:kairat\tORG\t«Кайрат»\t\"Кайрат\" ФК|-2050\tno\nloc:kz2050\tLOC\tКазахстан-2050\t\tno\n";
+        let mut loader = EntryLoader::default();
+        let mut diagnostics = Diagnostics::default();
+        loader.add_text(Path::new("test.tsv"), &format!("{DICT}{extra}"), &mut diagnostics);
+        proptest::prop_assert!(diagnostics.items.is_empty(), "{:?}", diagnostics.items);
+        let folded = FoldedText::new(&text);
+        let automaton = Gazetteer::with_engine(loader.entries.clone(), Inflector::builtin(), Engine::DaachorseCharwise);
+        let words = Gazetteer::with_engine(loader.entries.clone(), Inflector::builtin(), Engine::WordIndex);
+        proptest::prop_assert_eq!(words.find(&text, &folded), automaton.find(&text, &folded));
+    }
+
     /// Any text: no panic; spans sorted, disjoint, non-empty, on char boundaries, naming
     /// a known entry.
     #[test]

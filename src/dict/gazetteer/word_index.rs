@@ -1,0 +1,158 @@
+//! Patterns indexed by their first word, looked up once per word of the text.
+//!
+//! An Aho-Corasick automaton reads every character of the text and then throws away the
+//! matches that begin or end inside a word. Aliases are whole words, so a match that begins
+//! at a word start has the whole word there as its first word: the gazetteer looks the word
+//! up in a hash table and checks the few patterns that begin with it, longest first. A
+//! pattern that begins with punctuation (`"нит"`) is looked up by that character at
+//! positions outside words. The result is exactly the automaton's leftmost-longest
+//! whole-word matching (`every_engine_finds_the_same` and the property test in `tests.rs`
+//! compare the two), for a hash lookup per word instead of a transition per character.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::is_word_char;
+
+#[derive(Debug)]
+pub struct WordIndex {
+    patterns: Vec<Box<[u8]>>,
+    /// First word (or first character, for a pattern that starts outside a word) → the
+    /// patterns that begin with it, longest first.
+    by_first: HashMap<Box<[u8]>, Box<[u32]>, BuildHasherDefault<FxHasher>>,
+    /// The first bytes of the patterns that start with a non-word character.
+    punct_first: [bool; 256],
+}
+
+impl WordIndex {
+    /// Indexes `patterns` (pattern `i` reports `i`; empty patterns are ignored).
+    pub fn build(patterns: &[String]) -> WordIndex {
+        let mut groups: HashMap<Box<[u8]>, Vec<u32>, BuildHasherDefault<FxHasher>> = HashMap::default();
+        let mut punct_first = [false; 256];
+        for (i, pattern) in patterns.iter().enumerate() {
+            let Some(first) = pattern.chars().next() else { continue };
+            let key = if is_word_char(first) {
+                let end = pattern.find(|c| !is_word_char(c)).unwrap_or(pattern.len());
+                &pattern[..end]
+            } else {
+                punct_first[pattern.as_bytes()[0] as usize] = true;
+                &pattern[..first.len_utf8()]
+            };
+            groups.entry(key.as_bytes().into()).or_default().push(i as u32);
+        }
+        let by_first = groups
+            .into_iter()
+            .map(|(key, mut list)| {
+                // Longest first; equal lengths keep the first pattern first.
+                list.sort_by_key(|&p| (std::cmp::Reverse(patterns[p as usize].len()), p));
+                (key, list.into_boxed_slice())
+            })
+            .collect();
+        WordIndex { patterns: patterns.iter().map(|p| p.as_bytes().into()).collect(), by_first, punct_first }
+    }
+
+    /// The longest pattern that begins at `at` with the key `hay[at..key_end]` (the whole
+    /// word there, or the one character outside a word), lies in `hay` and whose end
+    /// `accept`s, as (end, pattern).
+    #[inline]
+    pub fn longest_at(
+        &self,
+        hay: &[u8],
+        at: usize,
+        key_end: usize,
+        mut accept: impl FnMut(usize) -> bool,
+    ) -> Option<(usize, usize)> {
+        let candidates = self.by_first.get(&hay[at..key_end])?;
+        let rest = &hay[at..];
+        candidates.iter().find_map(|&p| {
+            let pattern = &self.patterns[p as usize];
+            let end = at + pattern.len();
+            (rest.starts_with(pattern) && accept(end)).then_some((end, p as usize))
+        })
+    }
+
+    /// Whether a pattern starts with byte `b` that is not part of a word.
+    #[inline]
+    pub fn punct_starts_with(&self, b: u8) -> bool {
+        self.punct_first[b as usize]
+    }
+}
+
+/// The multiply-rotate hash of rustc (FxHash): the keys are short words, which SipHash
+/// would spend most of a lookup on, and the dictionary is the user's own (no attacker).
+#[derive(Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail) ^ rest.len() as u64);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(patterns: &[&str]) -> WordIndex {
+        WordIndex::build(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn longest_accepted_pattern_with_that_first_word() {
+        let ix = index(&["сбер", "сбер банк", "\"нит\"", "рк", ""]);
+        let hay = "сбер банк и сбер".as_bytes();
+        let word = "сбер".len();
+        assert_eq!(ix.longest_at(hay, 0, word, |_| true), Some(("сбер банк".len(), 1)));
+        assert_eq!(ix.longest_at(hay, 0, word, |end| end == word), Some((word, 0)));
+        let at = "сбер банк и ".len();
+        assert_eq!(ix.longest_at(hay, at, at + word, |_| true), Some((at + word, 0)));
+        // The pattern would run past the text.
+        assert_eq!(ix.longest_at("сбер бан".as_bytes(), 0, word, |_| true), Some((word, 0)));
+        assert_eq!(ix.longest_at(b"x", 0, 1, |_| true), None);
+        let hay = "ао \"нит\"".as_bytes();
+        assert_eq!(ix.longest_at(hay, 5, 6, |_| true), Some((hay.len(), 2)));
+        assert!(ix.punct_starts_with(b'"'));
+        assert!(!ix.punct_starts_with(b' '));
+    }
+
+    #[test]
+    fn fx_hash_tells_short_words_apart() {
+        let hash = |s: &str| {
+            let mut h = FxHasher::default();
+            h.write(s.as_bytes());
+            h.finish()
+        };
+        assert_ne!(hash("a"), hash("a\0"));
+        assert_ne!(hash("сбер"), hash("сбера"));
+        assert_eq!(hash("министерство"), hash("министерство"));
+    }
+}
