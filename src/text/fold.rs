@@ -132,27 +132,45 @@ const SPECIAL: u8 = 0xff;
 /// and original offsets advance together inside the run, so it needs no checkpoints.
 #[inline]
 fn fold_plain_run(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
-    while let Some(&b) = bytes.get(i) {
+    loop {
+        // Lower-case letters, digits and punctuation stay as they are: copied in one go.
+        let same = unchanged_run_end(bytes, i);
+        out.extend_from_slice(&bytes[i..same]);
+        i = same;
+        // Then a character that changes (a capital, `ё`, a backquote), or the run's end.
+        let Some(&b) = bytes.get(i) else { return i };
         if b < 0x80 {
             let folded = ASCII_FOLD[b as usize];
             if folded == SPECIAL {
-                break;
+                return i;
             }
             out.push(folded);
             i += 1;
             continue;
         }
-        let Some(&c) = bytes.get(i + 1) else { break };
+        let Some(&c) = bytes.get(i + 1) else { return i };
         let pair = match (b, c) {
             (0xd0, 0x90..=0x9f) => [0xd0, c + 0x20],     // А-П → а-п
             (0xd0, 0xa0..=0xaf) => [0xd1, c - 0x20],     // Р-Я → р-я
             (0xd0, 0x81) | (0xd1, 0x91) => [0xd0, 0xb5], // Ё, ё → е
-            (0xd0, 0xb0..=0xbf) | (0xd1, 0x80..=0x8f) => [b, c],
+            _ => return i,
+        };
+        out.extend_from_slice(&pair);
+        i += 2;
+    }
+}
+
+/// The end of the run from `i` of characters that fold to themselves: ASCII other than
+/// capitals, whitespace, `&` and the backquote, and lower-case Russian letters but `ё`.
+#[inline]
+fn unchanged_run_end(bytes: &[u8], mut i: usize) -> usize {
+    while let [b, rest @ ..] = &bytes[i..] {
+        let width = match (b, rest.first()) {
+            (0..=0x7f, _) if ASCII_FOLD[*b as usize] == *b => 1,
+            (0xd0, Some(0xb0..=0xbf)) | (0xd1, Some(0x80..=0x8f)) => 2,
             _ => break,
         };
-        out.push(pair[0]);
-        out.push(pair[1]);
-        i += 2;
+        i += width;
     }
     i
 }
