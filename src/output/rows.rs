@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::model::{Extraction, Mention, Money, Quote};
-use crate::text::{CharIndex, Span};
+use crate::text::Span;
 
 #[derive(Debug, Serialize)]
 pub struct MentionRow<'a> {
@@ -82,14 +82,15 @@ pub struct DocumentRows<'a> {
 
 impl<'a> DocumentRows<'a> {
     pub fn new(doc_id: &'a str, text: &'a str, extraction: &'a Extraction) -> DocumentRows<'a> {
-        let index = CharIndex::new(text);
-        let chars = |span: Span| (index.char_offset(span.start), index.char_offset(span.end));
+        let mut cursor = CharCursor::new(text);
+        let mut chars = |span: Span| (cursor.char_offset(span.start), cursor.char_offset(span.end));
         let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, chars(m.span))).collect();
         let quotes = extraction
             .quotes
             .iter()
             .enumerate()
             .map(|(i, q)| {
+                let row = quote_row(doc_id, i, text, q, &mut chars);
                 let parts = q
                     .parts
                     .iter()
@@ -98,11 +99,43 @@ impl<'a> DocumentRows<'a> {
                         PartRow { start, end, text: p.slice(text) }
                     })
                     .collect();
-                (quote_row(doc_id, i, text, q, &chars), parts)
+                (row, parts)
             })
             .collect();
         let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, chars(m.span))).collect();
         DocumentRows { entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
+    }
+}
+
+/// Byte offsets to character offsets by counting from the previous answer.
+///
+/// Items come sorted by (start, end) within each kind, so converting all of a document's
+/// offsets walks its text about once per kind, instead of a lookup per offset.
+struct CharCursor<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharCursor<'t> {
+    fn new(text: &'t str) -> CharCursor<'t> {
+        CharCursor { text, byte: 0, chars: 0 }
+    }
+
+    /// The character offset of byte offset `byte`.
+    ///
+    /// # Panics
+    /// If `byte` is past the end of the text or not on a char boundary (a bug in an
+    /// extractor); the message is the one `CharIndex` gives.
+    fn char_offset(&mut self, byte: usize) -> usize {
+        assert!(self.text.is_char_boundary(byte), "byte offset {byte} is not a char boundary");
+        if byte >= self.byte {
+            self.chars += self.text[self.byte..byte].chars().count();
+        } else {
+            self.chars -= self.text[byte..self.byte].chars().count();
+        }
+        self.byte = byte;
+        self.chars
     }
 }
 
@@ -147,11 +180,11 @@ fn quote_row<'a>(
     i: usize,
     text: &'a str,
     q: &'a Quote,
-    chars: &dyn Fn(Span) -> (usize, usize),
+    chars: &mut dyn FnMut(Span) -> (usize, usize),
 ) -> QuoteRow<'a> {
     let (start, end) = chars(q.span);
-    let speaker = q.speaker_span.map(chars);
-    let cue = q.cue_span.map(chars);
+    let speaker = q.speaker_span.map(&mut *chars);
+    let cue = q.cue_span.map(&mut *chars);
     QuoteRow {
         doc_id,
         quote_id: format!("q{}", i + 1),
@@ -183,5 +216,30 @@ fn money_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Money, (start, end): (us
         currency: &m.currency,
         qualifier: m.qualifier.as_str(),
         kind: m.kind.as_str(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::CharIndex;
+
+    #[test]
+    fn cursor_agrees_with_the_char_index_in_any_order() {
+        let text = "Мусин 🏗️ «Сбер» a€b ".repeat(40);
+        let index = CharIndex::new(&text);
+        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let mut cursor = CharCursor::new(&text);
+        // Forward, backward and jumping about.
+        let order = boundaries.iter().chain(boundaries.iter().rev()).chain(boundaries.iter().step_by(7).rev());
+        for &byte in order.chain(boundaries.iter().step_by(13)) {
+            assert_eq!(cursor.char_offset(byte), index.char_offset(byte), "{byte}");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "byte offset 1 is not a char boundary")]
+    fn cursor_refuses_a_byte_inside_a_char() {
+        CharCursor::new("ж").char_offset(1);
     }
 }
