@@ -4,60 +4,73 @@
 //! The field order of each writer is the field order of its row struct (the CSV header and
 //! the serde form); the tests check both against the serde/csv-crate output.
 
-use super::escape::{json_fields, json_object, CsvRecord, JsonValue};
+use super::escape::{json_fields, json_list, json_object, json_str, Code, CsvRecord, JsonValue, Raw};
 use super::rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
 use super::{CsvStyle, EncodedDocument, ProcessedDocument};
 
-impl MentionRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle) {
-        CsvRecord::new(out, style)
-            .text(self.doc_id)
-            .uint(self.start)
-            .uint(self.end)
-            .text(self.text)
-            .plain(self.entity_type)
-            .text(self.canonical)
-            .text(self.entity_id)
-            .plain(self.source)
-            .text(self.warning)
-            .end();
+/// The document id, which starts every row, formatted once per document: as a CSV cell in
+/// the run's style and as a JSON string.
+struct DocId {
+    csv: Vec<u8>,
+    json: Vec<u8>,
+}
+
+impl DocId {
+    fn new(id: &str, style: CsvStyle) -> DocId {
+        let mut csv = Vec::new();
+        CsvRecord::new(&mut csv, style).text(id);
+        let mut json = Vec::new();
+        json_str(&mut json, id);
+        DocId { csv, json }
     }
 }
 
-impl JsonValue for MentionRow<'_> {
-    fn write_json(&self, out: &mut Vec<u8>) {
+impl MentionRow<'_> {
+    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
+        CsvRecord::new(out, style)
+            .raw(&id.csv)
+            .uint(self.start)
+            .uint(self.end)
+            .text(self.text)
+            .code(self.entity_type)
+            .text(self.canonical)
+            .text(self.entity_id)
+            .code(self.source)
+            .text(self.warning)
+            .end();
+    }
+
+    fn write_json(&self, out: &mut Vec<u8>, id: &DocId) {
         json_object!(out,
-            "doc_id" => self.doc_id,
+            "doc_id" => Raw(&id.json),
             "start" => self.start,
             "end" => self.end,
             "text" => self.text,
-            "type" => self.entity_type,
+            "type" => Code(self.entity_type),
             "canonical" => self.canonical,
             "entity_id" => self.entity_id,
-            "source" => self.source,
+            "source" => Code(self.source),
             "warning" => self.warning,
         );
     }
 }
 
 impl EntityRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle) {
+    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
         CsvRecord::new(out, style)
-            .text(self.doc_id)
+            .raw(&id.csv)
             .text(self.entity_id)
-            .plain(self.entity_type)
+            .code(self.entity_type)
             .text(self.canonical)
             .uint(self.mentions)
             .end();
     }
-}
 
-impl JsonValue for EntityRow<'_> {
-    fn write_json(&self, out: &mut Vec<u8>) {
+    fn write_json(&self, out: &mut Vec<u8>, id: &DocId) {
         json_object!(out,
-            "doc_id" => self.doc_id,
+            "doc_id" => Raw(&id.json),
             "entity_id" => self.entity_id,
-            "type" => self.entity_type,
+            "type" => Code(self.entity_type),
             "canonical" => self.canonical,
             "mentions" => self.mentions,
         );
@@ -65,88 +78,83 @@ impl JsonValue for EntityRow<'_> {
 }
 
 impl QuoteRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle) {
+    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
         CsvRecord::new(out, style)
-            .text(self.doc_id)
+            .raw(&id.csv)
             .plain(&self.quote_id)
             .uint(self.start)
             .uint(self.end)
             .text(self.text)
             .text(self.speaker)
-            .plain(self.speaker_type)
+            .code(self.speaker_type)
             .opt_uint(self.speaker_start)
             .opt_uint(self.speaker_end)
             .text(self.cue)
-            .plain(self.attribution)
-            .plain(self.kind)
+            .code(self.attribution)
+            .code(self.kind)
             .text(self.speaker_id)
             .opt_uint(self.cue_start)
             .opt_uint(self.cue_end)
             .text(self.warning)
             .end();
     }
-}
 
-/// A quote with its pieces: the quote's fields, then `parts` (the serde form flattens the row).
-impl JsonValue for (QuoteRow<'_>, Vec<PartRow<'_>>) {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        let (q, parts) = self;
+    /// The quote's fields followed by its `parts` (the serde form flattens the row).
+    fn write_json(&self, parts: &[PartRow<'_>], out: &mut Vec<u8>, id: &DocId) {
         json_object!(out,
-            "doc_id" => q.doc_id,
-            "quote_id" => q.quote_id,
-            "start" => q.start,
-            "end" => q.end,
-            "text" => q.text,
-            "speaker" => q.speaker,
-            "speaker_type" => q.speaker_type,
-            "speaker_start" => q.speaker_start,
-            "speaker_end" => q.speaker_end,
-            "cue" => q.cue,
-            "attribution" => q.attribution,
-            "kind" => q.kind,
-            "speaker_id" => q.speaker_id,
-            "cue_start" => q.cue_start,
-            "cue_end" => q.cue_end,
-            "warning" => q.warning,
-            "parts" => parts,
+            "doc_id" => Raw(&id.json),
+            "quote_id" => self.quote_id,
+            "start" => self.start,
+            "end" => self.end,
+            "text" => self.text,
+            "speaker" => self.speaker,
+            "speaker_type" => Code(self.speaker_type),
+            "speaker_start" => self.speaker_start,
+            "speaker_end" => self.speaker_end,
+            "cue" => self.cue,
+            "attribution" => Code(self.attribution),
+            "kind" => Code(self.kind),
+            "speaker_id" => self.speaker_id,
+            "cue_start" => self.cue_start,
+            "cue_end" => self.cue_end,
+            "warning" => self.warning,
+            "parts" => json_list(parts, PartRow::write_json),
         );
     }
 }
 
-impl JsonValue for PartRow<'_> {
-    fn write_json(&self, out: &mut Vec<u8>) {
-        json_object!(out, "start" => self.start, "end" => self.end, "text" => self.text);
+impl PartRow<'_> {
+    fn write_json(out: &mut Vec<u8>, part: &PartRow<'_>) {
+        json_object!(out, "start" => part.start, "end" => part.end, "text" => part.text);
     }
 }
 
 impl MoneyRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle) {
+    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
         CsvRecord::new(out, style)
-            .text(self.doc_id)
+            .raw(&id.csv)
             .uint(self.start)
             .uint(self.end)
             .text(self.text)
             .number(self.amount)
             .number(self.amount_max)
             .plain(self.currency)
-            .plain(self.qualifier)
-            .plain(self.kind)
+            .code(self.qualifier)
+            .code(self.kind)
             .end();
     }
-}
 
-impl JsonValue for MoneyRow<'_> {
-    fn write_json(&self, out: &mut Vec<u8>) {
+    fn write_json(&self, out: &mut Vec<u8>, id: &DocId) {
         json_object!(out,
-            "doc_id" => self.doc_id,
+            "doc_id" => Raw(&id.json),
             "start" => self.start,
             "end" => self.end,
             "text" => self.text,
             "amount" => self.amount,
             "amount_max" => self.amount_max,
             "currency" => self.currency,
-            "qualifier" => self.qualifier,
-            "kind" => self.kind,
+            "qualifier" => Code(self.qualifier),
+            "kind" => Code(self.kind),
         );
     }
 }
@@ -154,15 +162,19 @@ impl JsonValue for MoneyRow<'_> {
 impl ProcessedDocument {
     /// Appends this document as one JSON line (the form of [`super::DocumentJson`]).
     pub fn write_json_line(&self, rows: &DocumentRows<'_>, out: &mut Vec<u8>) {
+        self.write_json_line_with(rows, out, &DocId::new(&self.id, CsvStyle::default()));
+    }
+
+    fn write_json_line_with(&self, rows: &DocumentRows<'_>, out: &mut Vec<u8>, id: &DocId) {
         out.push(b'{');
         json_fields!(&mut *out,
-            "id" => self.id,
+            "id" => Raw(&id.json),
             "seq" => self.seq,
             "encoding" => self.encoding,
             "length" => self.text.chars().count(),
         );
         if !self.notes.is_empty() {
-            json_fields!(&mut *out, more "notes" => self.notes);
+            json_fields!(&mut *out, more "notes" => json_list(&self.notes, |out, note| json_str(out, note)));
         }
         if let Some(metadata) = &self.metadata {
             // Free-form values (floats, nesting): serde_json writes them as it always did.
@@ -170,10 +182,10 @@ impl ProcessedDocument {
             serde_json::to_writer(&mut *out, metadata).expect("in-memory JSON");
         }
         json_fields!(&mut *out, more
-            "mentions" => rows.mentions,
-            "entities" => rows.entities,
-            "quotes" => rows.quotes,
-            "money" => rows.money,
+            "mentions" => json_list(&rows.mentions, |out, m| m.write_json(out, id)),
+            "entities" => json_list(&rows.entities, |out, e| e.write_json(out, id)),
+            "quotes" => json_list(&rows.quotes, |out, (q, parts)| q.write_json(parts, out, id)),
+            "money" => json_list(&rows.money, |out, m| m.write_json(out, id)),
         );
         out.extend_from_slice(b"}\n");
     }
@@ -183,21 +195,72 @@ impl EncodedDocument {
     /// Formats every row of `doc` as CSV (in `style`) and its JSON line.
     pub fn new(doc: &ProcessedDocument, style: CsvStyle) -> EncodedDocument {
         let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
-        let mut encoded = EncodedDocument::default();
+        let id = DocId::new(&doc.id, style);
+        let sizes = RowSizes::new(&rows, &id);
+        let mut encoded = EncodedDocument {
+            mentions: Vec::with_capacity(sizes.mentions),
+            entities: Vec::with_capacity(sizes.entities),
+            quotes: Vec::with_capacity(sizes.quotes),
+            money: Vec::with_capacity(sizes.money),
+            json: Vec::with_capacity(sizes.json),
+        };
         for m in &rows.mentions {
-            m.write_csv(&mut encoded.mentions, style);
+            m.write_csv(&mut encoded.mentions, style, &id);
         }
         for e in &rows.entities {
-            e.write_csv(&mut encoded.entities, style);
+            e.write_csv(&mut encoded.entities, style, &id);
         }
         for (q, _) in &rows.quotes {
-            q.write_csv(&mut encoded.quotes, style);
+            q.write_csv(&mut encoded.quotes, style, &id);
         }
         for m in &rows.money {
-            m.write_csv(&mut encoded.money, style);
+            m.write_csv(&mut encoded.money, style, &id);
         }
-        doc.write_json_line(&rows, &mut encoded.json);
+        doc.write_json_line_with(&rows, &mut encoded.json, &id);
         encoded
+    }
+}
+
+/// About how many bytes each output of a document takes, so every buffer is allocated once
+/// instead of growing by doubling (which copied each byte about twice more). Quoting and
+/// escaping can make a buffer grow once more; the output does not depend on these numbers.
+struct RowSizes {
+    mentions: usize,
+    entities: usize,
+    quotes: usize,
+    money: usize,
+    json: usize,
+}
+
+impl RowSizes {
+    fn new(rows: &DocumentRows<'_>, id: &DocId) -> RowSizes {
+        // Per row: the id, the strings, and room for numbers, codes and punctuation.
+        let per_row = |strings: usize, fixed: usize| id.json.len() + strings + fixed;
+        let mentions = rows
+            .mentions
+            .iter()
+            .map(|m| per_row(m.text.len() + m.canonical.len() + m.entity_id.len() + m.warning.len(), 48))
+            .sum::<usize>();
+        let entities = rows.entities.iter().map(|e| per_row(e.entity_id.len() + e.canonical.len(), 24)).sum::<usize>();
+        let mut parts = 0;
+        let quotes = rows
+            .quotes
+            .iter()
+            .map(|(q, p)| {
+                parts += p.iter().map(|p| p.text.len() + 40).sum::<usize>();
+                let strings = q.text.len() + q.speaker.len() + q.cue.len() + q.speaker_id.len() + q.warning.len();
+                per_row(strings, 96)
+            })
+            .sum::<usize>();
+        let money = rows
+            .money
+            .iter()
+            .map(|m| per_row(m.text.len() + m.amount.len() + m.amount_max.len() + m.currency.len(), 64))
+            .sum::<usize>();
+        // JSON adds the field names to each row.
+        let names = 96 * rows.mentions.len() + 56 * rows.entities.len() + 200 * rows.quotes.len();
+        let json = 256 + mentions + entities + quotes + parts + money + names + 112 * rows.money.len();
+        RowSizes { mentions, entities, quotes, money, json }
     }
 }
 

@@ -134,14 +134,49 @@ impl JsonValue for Option<usize> {
     }
 }
 
-impl<T: JsonValue> JsonValue for [T] {
+/// Bytes already formatted as a JSON value.
+pub struct Raw<'b>(pub &'b [u8]);
+
+impl JsonValue for Raw<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.0);
+    }
+}
+
+/// A fixed code of gazetka's own (`PER`, `gazetteer`, `named`, or empty): plain ASCII
+/// letters and `_`, which JSON never escapes, so it is written without a scan.
+pub struct Code(pub &'static str);
+
+impl JsonValue for Code {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        debug_assert!(is_code(self.0), "{:?}", self.0);
+        out.push(b'"');
+        out.extend_from_slice(self.0.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Whether `s` is a fixed code: ASCII letters and `_` only (see [`Code`]).
+fn is_code(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+}
+
+/// A JSON array `[a,b]` of items, each written by a function (made by [`json_list`]).
+pub struct JsonList<'i, T, F>(&'i [T], F);
+
+/// A JSON array of `items`, each written by `write`.
+pub fn json_list<T, F: Fn(&mut Vec<u8>, &T)>(items: &[T], write: F) -> JsonList<'_, T, F> {
+    JsonList(items, write)
+}
+
+impl<T, F: Fn(&mut Vec<u8>, &T)> JsonValue for JsonList<'_, T, F> {
     fn write_json(&self, out: &mut Vec<u8>) {
         out.push(b'[');
-        for (i, item) in self.iter().enumerate() {
+        for (i, item) in self.0.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            item.write_json(out);
+            (self.1)(out, item);
         }
         out.push(b']');
     }
@@ -239,6 +274,22 @@ impl<'o> CsvRecord<'o> {
         }
         self.out.push(b'"');
         self
+    }
+
+    /// A field already formatted as a CSV cell in this style.
+    pub fn raw(&mut self, cell: &[u8]) -> &mut Self {
+        if !self.first {
+            self.out.push(self.style.delimiter());
+        }
+        self.first = false;
+        self.out.extend_from_slice(cell);
+        self
+    }
+
+    /// A fixed code of gazetka's own (see [`Code`]), which never needs quotes.
+    pub fn code(&mut self, code: &'static str) -> &mut Self {
+        debug_assert!(is_code(code), "{code:?}");
+        self.raw(code.as_bytes())
     }
 
     /// A text cell (see [`CsvStyle::text_cell`]: formulas neutralised in Excel mode).

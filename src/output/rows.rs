@@ -154,25 +154,34 @@ fn mention_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Mention, (start, end):
 }
 
 /// One row per distinct entity, in order of first mention.
+///
+/// Mentions are grouped by sorting their indices by id (a document has tens of them; a
+/// sort costs less than hashing every id).
 fn entity_rows<'a>(doc_id: &'a str, mentions: &'a [Mention]) -> Vec<EntityRow<'a>> {
-    let mut rows: Vec<EntityRow<'a>> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for m in mentions {
-        match index.get(m.entity_id.as_str()) {
-            Some(&i) => rows[i].mentions += 1,
-            None => {
-                index.insert(&m.entity_id, rows.len());
-                rows.push(EntityRow {
-                    doc_id,
-                    entity_id: &m.entity_id,
-                    entity_type: m.entity_type.as_str(),
-                    canonical: &m.canonical,
-                    mentions: 1,
-                });
-            }
+    let mut by_id: Vec<usize> = (0..mentions.len()).collect();
+    by_id.sort_by(|&a, &b| mentions[a].entity_id.cmp(&mentions[b].entity_id));
+    // (first mention, count) per id; the sort is stable, so each group starts at its first.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (k, &i) in by_id.iter().enumerate() {
+        match groups.last_mut() {
+            Some((_, count)) if mentions[by_id[k - 1]].entity_id == mentions[i].entity_id => *count += 1,
+            _ => groups.push((i, 1)),
         }
     }
-    rows
+    groups.sort_unstable();
+    groups
+        .into_iter()
+        .map(|(first, count)| {
+            let m = &mentions[first];
+            EntityRow {
+                doc_id,
+                entity_id: &m.entity_id,
+                entity_type: m.entity_type.as_str(),
+                canonical: &m.canonical,
+                mentions: count,
+            }
+        })
+        .collect()
 }
 
 fn quote_row<'a>(
@@ -222,7 +231,31 @@ fn money_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Money, (start, end): (us
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{EntityType, MentionSource};
     use crate::text::CharIndex;
+
+    #[test]
+    fn entities_come_in_order_of_first_mention_with_their_counts() {
+        let mention = |id: &str, canonical: &str| Mention {
+            span: Span::new(0, 0),
+            entity_type: EntityType::Org,
+            canonical: canonical.to_string(),
+            entity_id: id.to_string(),
+            source: MentionSource::Rule,
+            warning: None,
+        };
+        let mentions = [
+            mention("org:b", "B"),
+            mention("org:a", "A"),
+            mention("org:b", "B2"),
+            mention("org:c", "C"),
+            mention("org:a", ""),
+        ];
+        let rows: Vec<(&str, &str, usize)> =
+            entity_rows("d", &mentions).iter().map(|e| (e.entity_id, e.canonical, e.mentions)).collect();
+        assert_eq!(rows, [("org:b", "B", 2), ("org:a", "A", 2), ("org:c", "C", 1)]);
+        assert!(entity_rows("d", &[]).is_empty());
+    }
 
     #[test]
     fn cursor_agrees_with_the_char_index_in_any_order() {
