@@ -6,6 +6,8 @@
 //! compare them on tricky strings, and `encode`'s tests compare whole documents with the
 //! serde form ([`super::DocumentJson`]).
 
+use std::borrow::Cow;
+
 use super::CsvStyle;
 
 /// What follows `\` for a byte serde_json escapes: `u` means `\u00XX`, 0 means verbatim.
@@ -294,7 +296,10 @@ impl<'o> CsvRecord<'o> {
 
     /// A text cell (see [`CsvStyle::text_cell`]: formulas neutralised in Excel mode).
     pub fn text(&mut self, value: &str) -> &mut Self {
-        self.plain(&self.style.text_cell(value))
+        match self.style.text_cell(value) {
+            Cow::Borrowed(value) => self.plain(value),
+            Cow::Owned(cell) => self.plain(&cell),
+        }
     }
 
     /// A decimal number cell (see [`CsvStyle::number_cell`]: decimal comma in Excel mode).
@@ -302,15 +307,16 @@ impl<'o> CsvRecord<'o> {
         self.plain(&self.style.number_cell(value))
     }
 
+    /// A number: digits never need quotes.
     pub fn uint(&mut self, value: usize) -> &mut Self {
-        self.plain(itoa::Buffer::new().format(value))
+        self.raw(itoa::Buffer::new().format(value).as_bytes())
     }
 
     /// A number, or an empty field for `None`.
     pub fn opt_uint(&mut self, value: Option<usize>) -> &mut Self {
         match value {
             Some(n) => self.uint(n),
-            None => self.plain(""),
+            None => self.raw(b""),
         }
     }
 

@@ -155,12 +155,12 @@ fn mention_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Mention, (start, end):
 
 /// One row per distinct entity, in order of first mention.
 ///
-/// Mentions are grouped by sorting their indices by id (a document has tens of them; a
-/// sort costs less than hashing every id).
+/// Mentions are grouped by sorting their indices by (id, index) (a document has tens of
+/// them; a sort costs less than hashing every id).
 fn entity_rows<'a>(doc_id: &'a str, mentions: &'a [Mention]) -> Vec<EntityRow<'a>> {
     let mut by_id: Vec<usize> = (0..mentions.len()).collect();
-    by_id.sort_by(|&a, &b| mentions[a].entity_id.cmp(&mentions[b].entity_id));
-    // (first mention, count) per id; the sort is stable, so each group starts at its first.
+    by_id.sort_unstable_by(|&a, &b| mentions[a].entity_id.cmp(&mentions[b].entity_id).then(a.cmp(&b)));
+    // (first mention, count) per id; each group starts at its first mention.
     let mut groups: Vec<(usize, usize)> = Vec::new();
     for (k, &i) in by_id.iter().enumerate() {
         match groups.last_mut() {
