@@ -171,7 +171,7 @@ impl ProcessedDocument {
             "id" => Raw(&id.json),
             "seq" => self.seq,
             "encoding" => self.encoding,
-            "length" => self.text.chars().count(),
+            "length" => rows.length,
         );
         if !self.notes.is_empty() {
             json_fields!(&mut *out, more "notes" => json_list(&self.notes, |out, note| json_str(out, note)));

@@ -74,6 +74,8 @@ pub struct PartRow<'a> {
 
 /// Every row of one document, offsets converted to characters.
 pub struct DocumentRows<'a> {
+    /// Length of the text in characters.
+    pub length: usize,
     pub mentions: Vec<MentionRow<'a>>,
     pub entities: Vec<EntityRow<'a>>,
     pub quotes: Vec<(QuoteRow<'a>, Vec<PartRow<'a>>)>,
@@ -103,7 +105,8 @@ impl<'a> DocumentRows<'a> {
             })
             .collect();
         let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, chars(m.span))).collect();
-        DocumentRows { entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
+        let length = cursor.char_offset(text.len());
+        DocumentRows { length, entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
     }
 }
 
