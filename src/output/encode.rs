@@ -160,11 +160,17 @@ impl MoneyRow<'_> {
 }
 
 impl ProcessedDocument {
-    /// Appends this document as one JSON line (the form of [`super::DocumentJson`]).
-    pub fn write_json_line(&self, rows: &DocumentRows<'_>, out: &mut Vec<u8>) {
-        self.write_json_line_with(rows, out, &DocId::new(&self.id, CsvStyle::default()));
+    /// This document's JSON line alone (stream mode; the form of [`super::DocumentJson`]),
+    /// in a buffer allocated once.
+    pub fn json_line(&self) -> Vec<u8> {
+        let rows = DocumentRows::new(&self.id, &self.text, &self.extraction);
+        let id = DocId::new(&self.id, CsvStyle::default());
+        let mut line = Vec::with_capacity(RowSizes::new(&rows, &id).json);
+        self.write_json_line_with(&rows, &mut line, &id);
+        line
     }
 
+    /// Appends this document as one JSON line.
     fn write_json_line_with(&self, rows: &DocumentRows<'_>, out: &mut Vec<u8>, id: &DocId) {
         out.push(b'{');
         json_fields!(&mut *out,
@@ -421,9 +427,7 @@ mod tests {
         for id in ["doc-1", "=id, \"quoted\"\n", ""] {
             for extras in [false, true] {
                 let doc = tricky_document(id, extras);
-                let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
-                let mut line = Vec::new();
-                doc.write_json_line(&rows, &mut line);
+                let line = doc.json_line();
                 assert_eq!(String::from_utf8(line).unwrap(), String::from_utf8(serde_line(&doc)).unwrap());
             }
         }

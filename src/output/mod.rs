@@ -68,8 +68,9 @@ pub const MONEY_HEADER: &[&str] =
 
 /// The JSON form of one document: `documents.jsonl` lines and stream-mode output.
 ///
-/// [`ProcessedDocument::write_json_line`] writes this form by hand (serde spent most of the
-/// output stage); this serde form is the reference its tests compare with.
+/// [`ProcessedDocument::json_line`] and [`EncodedDocument::new`] write this form by hand
+/// (serde spent most of the output stage); this serde form is the reference their tests
+/// compare with.
 #[derive(Serialize)]
 pub struct DocumentJson<'a> {
     pub id: &'a str,
