@@ -20,6 +20,7 @@ impl CsvStyle {
     /// A text cell: in Excel mode a cell starting with `=`, `+`, `-`, `@`, tab or CR gets a
     /// leading apostrophe so the spreadsheet shows it as text instead of evaluating it
     /// (OWASP's advice for CSV export).
+    #[inline]
     pub fn text_cell(self, value: &str) -> Cow<'_, str> {
         if self.excel && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             Cow::Owned(format!("'{value}"))

@@ -7,6 +7,8 @@
 
 mod atomic;
 mod csv_style;
+mod encode;
+mod escape;
 pub mod merge;
 pub mod report;
 pub mod rows;
@@ -23,7 +25,7 @@ use report::{ReportLimits, ReportWriter};
 
 pub use atomic::{remove_pending, AtomicFiles};
 pub use csv_style::CsvStyle;
-use rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
+use rows::{EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
 pub use summary::Summary;
 
 use crate::model::Extraction;
@@ -65,6 +67,10 @@ pub const MONEY_HEADER: &[&str] =
     &["doc_id", "start", "end", "text", "amount", "amount_max", "currency", "qualifier", "kind"];
 
 /// The JSON form of one document: `documents.jsonl` lines and stream-mode output.
+///
+/// [`ProcessedDocument::json_line`] and [`EncodedDocument::new`] write this form by hand
+/// (serde spent most of the output stage); this serde form is the reference their tests
+/// compare with.
 #[derive(Serialize)]
 pub struct DocumentJson<'a> {
     pub id: &'a str,
@@ -90,26 +96,6 @@ pub struct QuoteJson<'a> {
     pub parts: &'a [PartRow<'a>],
 }
 
-impl ProcessedDocument {
-    /// Writes this document as one JSON line.
-    pub fn write_json_line(&self, rows: &DocumentRows<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-        let json = DocumentJson {
-            id: &self.id,
-            seq: self.seq,
-            encoding: self.encoding,
-            length: self.text.chars().count(),
-            notes: &self.notes,
-            metadata: self.metadata.as_ref(),
-            mentions: &rows.mentions,
-            entities: &rows.entities,
-            quotes: rows.quotes.iter().map(|(quote, parts)| QuoteJson { quote, parts }).collect(),
-            money: &rows.money,
-        };
-        serde_json::to_writer(&mut *out, &json)?;
-        out.write_all(b"\n")
-    }
-}
-
 /// The output folder of a run: CSV files, `documents.jsonl`, `summary.json` and `report.html`.
 pub struct OutputFiles {
     style: CsvStyle,
@@ -132,100 +118,6 @@ pub struct EncodedDocument {
     pub quotes: Vec<u8>,
     pub money: Vec<u8>,
     pub json: Vec<u8>,
-}
-
-fn csv_rows(style: CsvStyle) -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().has_headers(false).delimiter(style.delimiter()).from_writer(Vec::new())
-}
-
-impl EncodedDocument {
-    /// Formats every row of `doc` as CSV (in `style`) and its JSON line.
-    ///
-    /// # Panics
-    /// Only on a bug: writing to memory cannot fail.
-    pub fn new(doc: &ProcessedDocument, style: CsvStyle) -> EncodedDocument {
-        let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
-        let s = style;
-        let mut mentions = csv_rows(s);
-        for m in &rows.mentions {
-            let (start, end) = (m.start.to_string(), m.end.to_string());
-            mentions
-                .write_record([
-                    &*s.text_cell(m.doc_id),
-                    &start,
-                    &end,
-                    &s.text_cell(m.text),
-                    m.entity_type,
-                    &s.text_cell(m.canonical),
-                    &s.text_cell(m.entity_id),
-                    m.source,
-                    &s.text_cell(m.warning),
-                ])
-                .expect("in-memory CSV");
-        }
-        let mut entities = csv_rows(s);
-        for e in &rows.entities {
-            entities
-                .write_record([
-                    &*s.text_cell(e.doc_id),
-                    &s.text_cell(e.entity_id),
-                    e.entity_type,
-                    &s.text_cell(e.canonical),
-                    &e.mentions.to_string(),
-                ])
-                .expect("in-memory CSV");
-        }
-        let opt = |n: Option<usize>| n.map_or(String::new(), |n| n.to_string());
-        let mut quotes = csv_rows(s);
-        for (q, _) in &rows.quotes {
-            quotes
-                .write_record([
-                    &*s.text_cell(q.doc_id),
-                    &q.quote_id,
-                    &q.start.to_string(),
-                    &q.end.to_string(),
-                    &s.text_cell(q.text),
-                    &s.text_cell(q.speaker),
-                    q.speaker_type,
-                    &opt(q.speaker_start),
-                    &opt(q.speaker_end),
-                    &s.text_cell(q.cue),
-                    q.attribution,
-                    q.kind,
-                    &s.text_cell(q.speaker_id),
-                    &opt(q.cue_start),
-                    &opt(q.cue_end),
-                    &s.text_cell(q.warning),
-                ])
-                .expect("in-memory CSV");
-        }
-        let mut money = csv_rows(s);
-        for m in &rows.money {
-            money
-                .write_record([
-                    &*s.text_cell(m.doc_id),
-                    &m.start.to_string(),
-                    &m.end.to_string(),
-                    &s.text_cell(m.text),
-                    &s.number_cell(m.amount),
-                    &s.number_cell(m.amount_max),
-                    m.currency,
-                    m.qualifier,
-                    m.kind,
-                ])
-                .expect("in-memory CSV");
-        }
-        let mut json = Vec::new();
-        doc.write_json_line(&rows, &mut json).expect("in-memory JSON");
-        let bytes = |w: csv::Writer<Vec<u8>>| w.into_inner().expect("in-memory CSV");
-        EncodedDocument {
-            mentions: bytes(mentions),
-            entities: bytes(entities),
-            quotes: bytes(quotes),
-            money: bytes(money),
-            json,
-        }
-    }
 }
 
 impl OutputFiles {

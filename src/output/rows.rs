@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::model::{Extraction, Mention, Money, Quote};
-use crate::text::{CharIndex, Span};
+use crate::text::Span;
 
 #[derive(Debug, Serialize)]
 pub struct MentionRow<'a> {
@@ -74,6 +74,8 @@ pub struct PartRow<'a> {
 
 /// Every row of one document, offsets converted to characters.
 pub struct DocumentRows<'a> {
+    /// Length of the text in characters.
+    pub length: usize,
     pub mentions: Vec<MentionRow<'a>>,
     pub entities: Vec<EntityRow<'a>>,
     pub quotes: Vec<(QuoteRow<'a>, Vec<PartRow<'a>>)>,
@@ -82,14 +84,15 @@ pub struct DocumentRows<'a> {
 
 impl<'a> DocumentRows<'a> {
     pub fn new(doc_id: &'a str, text: &'a str, extraction: &'a Extraction) -> DocumentRows<'a> {
-        let index = CharIndex::new(text);
-        let chars = |span: Span| (index.char_offset(span.start), index.char_offset(span.end));
+        let mut cursor = CharCursor::new(text);
+        let mut chars = |span: Span| (cursor.char_offset(span.start), cursor.char_offset(span.end));
         let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, chars(m.span))).collect();
         let quotes = extraction
             .quotes
             .iter()
             .enumerate()
             .map(|(i, q)| {
+                let row = quote_row(doc_id, i, text, q, &mut chars);
                 let parts = q
                     .parts
                     .iter()
@@ -98,11 +101,44 @@ impl<'a> DocumentRows<'a> {
                         PartRow { start, end, text: p.slice(text) }
                     })
                     .collect();
-                (quote_row(doc_id, i, text, q, &chars), parts)
+                (row, parts)
             })
             .collect();
         let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, chars(m.span))).collect();
-        DocumentRows { entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
+        let length = cursor.char_offset(text.len());
+        DocumentRows { length, entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
+    }
+}
+
+/// Byte offsets to character offsets by counting from the previous answer.
+///
+/// Items come sorted by (start, end) within each kind, so converting all of a document's
+/// offsets walks its text about once per kind, instead of a lookup per offset.
+struct CharCursor<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharCursor<'t> {
+    fn new(text: &'t str) -> CharCursor<'t> {
+        CharCursor { text, byte: 0, chars: 0 }
+    }
+
+    /// The character offset of byte offset `byte`.
+    ///
+    /// # Panics
+    /// If `byte` is past the end of the text or not on a char boundary (a bug in an
+    /// extractor); the message is the one `CharIndex` gives.
+    fn char_offset(&mut self, byte: usize) -> usize {
+        assert!(self.text.is_char_boundary(byte), "byte offset {byte} is not a char boundary");
+        if byte >= self.byte {
+            self.chars += self.text[self.byte..byte].chars().count();
+        } else {
+            self.chars -= self.text[byte..self.byte].chars().count();
+        }
+        self.byte = byte;
+        self.chars
     }
 }
 
@@ -121,25 +157,34 @@ fn mention_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Mention, (start, end):
 }
 
 /// One row per distinct entity, in order of first mention.
+///
+/// Mentions are grouped by sorting their indices by (id, index) (a document has tens of
+/// them; a sort costs less than hashing every id).
 fn entity_rows<'a>(doc_id: &'a str, mentions: &'a [Mention]) -> Vec<EntityRow<'a>> {
-    let mut rows: Vec<EntityRow<'a>> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for m in mentions {
-        match index.get(m.entity_id.as_str()) {
-            Some(&i) => rows[i].mentions += 1,
-            None => {
-                index.insert(&m.entity_id, rows.len());
-                rows.push(EntityRow {
-                    doc_id,
-                    entity_id: &m.entity_id,
-                    entity_type: m.entity_type.as_str(),
-                    canonical: &m.canonical,
-                    mentions: 1,
-                });
-            }
+    let mut by_id: Vec<usize> = (0..mentions.len()).collect();
+    by_id.sort_unstable_by(|&a, &b| mentions[a].entity_id.cmp(&mentions[b].entity_id).then(a.cmp(&b)));
+    // (first mention, count) per id; each group starts at its first mention.
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    for (k, &i) in by_id.iter().enumerate() {
+        match groups.last_mut() {
+            Some((_, count)) if mentions[by_id[k - 1]].entity_id == mentions[i].entity_id => *count += 1,
+            _ => groups.push((i, 1)),
         }
     }
-    rows
+    groups.sort_unstable();
+    groups
+        .into_iter()
+        .map(|(first, count)| {
+            let m = &mentions[first];
+            EntityRow {
+                doc_id,
+                entity_id: &m.entity_id,
+                entity_type: m.entity_type.as_str(),
+                canonical: &m.canonical,
+                mentions: count,
+            }
+        })
+        .collect()
 }
 
 fn quote_row<'a>(
@@ -147,11 +192,11 @@ fn quote_row<'a>(
     i: usize,
     text: &'a str,
     q: &'a Quote,
-    chars: &dyn Fn(Span) -> (usize, usize),
+    chars: &mut dyn FnMut(Span) -> (usize, usize),
 ) -> QuoteRow<'a> {
     let (start, end) = chars(q.span);
-    let speaker = q.speaker_span.map(chars);
-    let cue = q.cue_span.map(chars);
+    let speaker = q.speaker_span.map(&mut *chars);
+    let cue = q.cue_span.map(&mut *chars);
     QuoteRow {
         doc_id,
         quote_id: format!("q{}", i + 1),
@@ -183,5 +228,54 @@ fn money_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Money, (start, end): (us
         currency: &m.currency,
         qualifier: m.qualifier.as_str(),
         kind: m.kind.as_str(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EntityType, MentionSource};
+    use crate::text::CharIndex;
+
+    #[test]
+    fn entities_come_in_order_of_first_mention_with_their_counts() {
+        let mention = |id: &str, canonical: &str| Mention {
+            span: Span::new(0, 0),
+            entity_type: EntityType::Org,
+            canonical: canonical.to_string(),
+            entity_id: id.to_string(),
+            source: MentionSource::Rule,
+            warning: None,
+        };
+        let mentions = [
+            mention("org:b", "B"),
+            mention("org:a", "A"),
+            mention("org:b", "B2"),
+            mention("org:c", "C"),
+            mention("org:a", ""),
+        ];
+        let rows: Vec<(&str, &str, usize)> =
+            entity_rows("d", &mentions).iter().map(|e| (e.entity_id, e.canonical, e.mentions)).collect();
+        assert_eq!(rows, [("org:b", "B", 2), ("org:a", "A", 2), ("org:c", "C", 1)]);
+        assert!(entity_rows("d", &[]).is_empty());
+    }
+
+    #[test]
+    fn cursor_agrees_with_the_char_index_in_any_order() {
+        let text = "Мусин 🏗️ «Сбер» a€b ".repeat(40);
+        let index = CharIndex::new(&text);
+        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
+        let mut cursor = CharCursor::new(&text);
+        // Forward, backward and jumping about.
+        let order = boundaries.iter().chain(boundaries.iter().rev()).chain(boundaries.iter().step_by(7).rev());
+        for &byte in order.chain(boundaries.iter().step_by(13)) {
+            assert_eq!(cursor.char_offset(byte), index.char_offset(byte), "{byte}");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "byte offset 1 is not a char boundary")]
+    fn cursor_refuses_a_byte_inside_a_char() {
+        CharCursor::new("ж").char_offset(1);
     }
 }

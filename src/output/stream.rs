@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use crate::corpus::Skipped;
-use crate::output::rows::DocumentRows;
 use crate::output::ProcessedDocument;
 use crate::pipeline::Sink;
 
@@ -30,10 +29,7 @@ impl<W: Write + Send> Sink for JsonlStream<W> {
     fn preparer(&self) {}
 
     fn prepare(_: &(), doc: &ProcessedDocument) -> Vec<u8> {
-        let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
-        let mut line = Vec::new();
-        doc.write_json_line(&rows, &mut line).expect("in-memory JSON");
-        line
+        doc.json_line()
     }
 
     fn write_document(&mut self, _doc: &ProcessedDocument, line: Vec<u8>) -> anyhow::Result<()> {

@@ -1,0 +1,449 @@
+//! Hand-written CSV and JSON writers for the fixed row shapes of the output files.
+//!
+//! serde_json and the csv crate spent most of the output stage on bookkeeping for shapes
+//! known in advance (about 120 instructions per input byte); these write straight into a
+//! `Vec<u8>`. They must give exactly what those crates give, byte for byte: the tests below
+//! compare them on tricky strings, and `encode`'s tests compare whole documents with the
+//! serde form ([`super::DocumentJson`]).
+
+use std::borrow::Cow;
+
+use super::CsvStyle;
+
+/// What follows `\` for a byte serde_json escapes: `u` means `\u00XX`, 0 means verbatim.
+static JSON_ESCAPE: [u8; 256] = json_escape_table();
+
+const fn json_escape_table() -> [u8; 256] {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+}
+
+/// A JSON string with serde_json's escaping: `"`, `\` and the control characters below
+/// U+0020 (`\b \t \n \f \r`, the others as `\u00XX` in lowercase hex); everything else,
+/// `/`, DEL and non-ASCII included, is written as it is.
+pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    if !any_byte(bytes, json_special_word, |b| JSON_ESCAPE[usize::from(b)] != 0) {
+        out.extend_from_slice(bytes);
+    } else {
+        json_escaped(out, bytes);
+    }
+    out.push(b'"');
+}
+
+/// The slow path of [`json_str`]: the bytes with their escapes, without the quotes.
+fn json_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = JSON_ESCAPE[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        if escape == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let (hi, lo) = (HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', hi, lo]);
+        } else {
+            out.extend_from_slice(&[b'\\', escape]);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// Whether any byte of `word` is below `n` (`n <= 128`). The borrow that crosses bytes
+/// can only start at a byte that is itself below `n`, so the yes/no answer is exact.
+const fn has_byte_below(word: u64, n: u8) -> bool {
+    word.wrapping_sub(ONES * n as u64) & !word & HIGHS != 0
+}
+
+/// Whether any byte of `word` equals `b`.
+const fn has_byte(word: u64, b: u8) -> bool {
+    has_byte_below(word ^ (ONES * b as u64), 1)
+}
+
+/// Whether eight bytes hold one that JSON escapes.
+fn json_special_word(word: u64) -> bool {
+    has_byte_below(word, 0x20) | has_byte(word, b'"') | has_byte(word, b'\\')
+}
+
+/// Whether any byte of `bytes` is special: eight at a time with `word`, the rest with `byte`
+/// (the two tests must agree).
+#[inline]
+fn any_byte(bytes: &[u8], word: impl Fn(u64) -> bool, byte: impl Fn(u8) -> bool) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        if word(u64::from_ne_bytes(chunk.try_into().expect("8 bytes"))) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| byte(b))
+}
+
+/// An unsigned integer in decimal.
+pub fn uint(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// A value of a JSON document written by hand (see [`json_fields!`]).
+pub trait JsonValue {
+    fn write_json(&self, out: &mut Vec<u8>);
+}
+
+impl JsonValue for str {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        json_str(out, self);
+    }
+}
+
+impl JsonValue for String {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        json_str(out, self);
+    }
+}
+
+impl JsonValue for usize {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        uint(out, *self);
+    }
+}
+
+/// A number, or `null` for `None` (as serde writes an `Option` field).
+impl JsonValue for Option<usize> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Some(n) => uint(out, *n),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// Bytes already formatted as a JSON value.
+pub struct Raw<'b>(pub &'b [u8]);
+
+impl JsonValue for Raw<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.0);
+    }
+}
+
+/// A fixed code of gazetka's own (`PER`, `gazetteer`, `named`, or empty): plain ASCII
+/// letters and `_`, which JSON never escapes, so it is written without a scan.
+pub struct Code(pub &'static str);
+
+impl JsonValue for Code {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        debug_assert!(is_code(self.0), "{:?}", self.0);
+        out.push(b'"');
+        out.extend_from_slice(self.0.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// Whether `s` is a fixed code: ASCII letters and `_` only (see [`Code`]).
+fn is_code(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+}
+
+/// A JSON array `[a,b]` of items, each written by a function (made by [`json_list`]).
+pub struct JsonList<'i, T, F>(&'i [T], F);
+
+/// A JSON array of `items`, each written by `write`.
+pub fn json_list<T, F: Fn(&mut Vec<u8>, &T)>(items: &[T], write: F) -> JsonList<'_, T, F> {
+    JsonList(items, write)
+}
+
+impl<T, F: Fn(&mut Vec<u8>, &T)> JsonValue for JsonList<'_, T, F> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            (self.1)(out, item);
+        }
+        out.push(b']');
+    }
+}
+
+/// Writes `"key":value` pairs, comma-separated, into a `Vec<u8>`: the first as
+/// `"key":value`, with `more` each as `,"key":value`. Each key and its punctuation is one
+/// literal; the values are [`JsonValue`]s (the trait must be in scope). Keys are fixed ASCII
+/// names that need no escaping.
+macro_rules! json_fields {
+    ($out:expr, more $($key:literal => $value:expr),+ $(,)?) => {{
+        let out: &mut Vec<u8> = $out;
+        $(
+            out.extend_from_slice(concat!(",\"", $key, "\":").as_bytes());
+            ($value).write_json(out);
+        )+
+    }};
+    ($out:expr, $key:literal => $value:expr $(, $more:literal => $rest:expr)* $(,)?) => {{
+        let out: &mut Vec<u8> = $out;
+        out.extend_from_slice(concat!("\"", $key, "\":").as_bytes());
+        ($value).write_json(out);
+        $(
+            out.extend_from_slice(concat!(",\"", $more, "\":").as_bytes());
+            ($rest).write_json(out);
+        )*
+    }};
+}
+
+/// A whole JSON object `{"key":value,...}` (see [`json_fields!`]).
+macro_rules! json_object {
+    ($out:expr, $($fields:tt)+) => {{
+        let out: &mut Vec<u8> = $out;
+        out.push(b'{');
+        json_fields!(&mut *out, $($fields)+);
+        out.push(b'}');
+    }};
+}
+
+pub(crate) use {json_fields, json_object};
+
+/// Bytes that make the csv crate quote a field (its `QuoteStyle::Necessary` with our
+/// configuration): the delimiter, `"`, and `\r` and `\n` (it quotes both whatever the
+/// terminator, since its reader takes either as the end of a record).
+static CSV_SPECIAL_COMMA: [bool; 256] = csv_special_table(b',');
+static CSV_SPECIAL_SEMICOLON: [bool; 256] = csv_special_table(b';');
+
+const fn csv_special_table(delimiter: u8) -> [bool; 256] {
+    let mut table = [false; 256];
+    table[delimiter as usize] = true;
+    table[b'"' as usize] = true;
+    table[b'\r' as usize] = true;
+    table[b'\n' as usize] = true;
+    table
+}
+
+/// One CSV record being written in a [`CsvStyle`], as the csv crate writes it: fields quoted
+/// only when they hold a special byte, `"` doubled inside quotes, records ended by `\n`.
+///
+/// Every record has several fields, so the crate's one exception (a record that is a
+/// single empty field is written as `""`) never applies.
+pub struct CsvRecord<'o> {
+    out: &'o mut Vec<u8>,
+    style: CsvStyle,
+    special: &'static [bool; 256],
+    first: bool,
+}
+
+impl<'o> CsvRecord<'o> {
+    pub fn new(out: &'o mut Vec<u8>, style: CsvStyle) -> CsvRecord<'o> {
+        let special = if style.delimiter() == b';' { &CSV_SPECIAL_SEMICOLON } else { &CSV_SPECIAL_COMMA };
+        debug_assert!(special[usize::from(style.delimiter())]);
+        CsvRecord { out, style, special, first: true }
+    }
+
+    /// A field written as it is (codes, ids made by gazetka).
+    pub fn plain(&mut self, value: &str) -> &mut Self {
+        if !self.first {
+            self.out.push(self.style.delimiter());
+        }
+        self.first = false;
+        let bytes = value.as_bytes();
+        let delimiter = self.style.delimiter();
+        let special =
+            |word| has_byte(word, delimiter) | has_byte(word, b'"') | has_byte(word, b'\r') | has_byte(word, b'\n');
+        if !any_byte(bytes, special, |b| self.special[usize::from(b)]) {
+            self.out.extend_from_slice(bytes);
+            return self;
+        }
+        self.out.push(b'"');
+        for (i, piece) in bytes.split(|&b| b == b'"').enumerate() {
+            if i > 0 {
+                self.out.extend_from_slice(b"\"\"");
+            }
+            self.out.extend_from_slice(piece);
+        }
+        self.out.push(b'"');
+        self
+    }
+
+    /// A field already formatted as a CSV cell in this style.
+    pub fn raw(&mut self, cell: &[u8]) -> &mut Self {
+        if !self.first {
+            self.out.push(self.style.delimiter());
+        }
+        self.first = false;
+        self.out.extend_from_slice(cell);
+        self
+    }
+
+    /// A fixed code of gazetka's own (see [`Code`]), which never needs quotes.
+    pub fn code(&mut self, code: &'static str) -> &mut Self {
+        debug_assert!(is_code(code), "{code:?}");
+        self.raw(code.as_bytes())
+    }
+
+    /// A text cell (see [`CsvStyle::text_cell`]: formulas neutralised in Excel mode).
+    pub fn text(&mut self, value: &str) -> &mut Self {
+        match self.style.text_cell(value) {
+            Cow::Borrowed(value) => self.plain(value),
+            Cow::Owned(cell) => self.plain(&cell),
+        }
+    }
+
+    /// A decimal number cell (see [`CsvStyle::number_cell`]: decimal comma in Excel mode).
+    pub fn number(&mut self, value: &str) -> &mut Self {
+        self.plain(&self.style.number_cell(value))
+    }
+
+    /// A number: digits never need quotes.
+    pub fn uint(&mut self, value: usize) -> &mut Self {
+        self.raw(itoa::Buffer::new().format(value).as_bytes())
+    }
+
+    /// A number, or an empty field for `None`.
+    pub fn opt_uint(&mut self, value: Option<usize>) -> &mut Self {
+        match value {
+            Some(n) => self.uint(n),
+            None => self.raw(b""),
+        }
+    }
+
+    pub fn end(&mut self) {
+        self.out.push(b'\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings that exercise every escaping rule of both formats.
+    const TRICKY: &[&str] = &[
+        "",
+        "plain",
+        "a,b",
+        "a;b",
+        "say \"hi\"",
+        "\"",
+        "\"\"",
+        "line\nbreak",
+        "cr\rhere",
+        "crlf\r\n",
+        "tab\there",
+        "\u{0}\u{1}\u{7}\u{8}\u{b}\u{c}\u{1b}\u{1f}\u{7f}",
+        "back\\slash/solidus",
+        "Мусин «Сбер» — 2,5 млрд ₽",
+        "emoji 🏗️ and € sign",
+        "=HYPERLINK(\"x\")",
+        "+7 (495)",
+        "-1",
+        "@SUM",
+        "\tlead",
+        "\rlead",
+        "'quoted'",
+        " spaces ",
+        "#comment",
+        "2134472.44",
+    ];
+
+    #[test]
+    fn json_strings_match_serde_json() {
+        for s in TRICKY {
+            let mut out = Vec::new();
+            json_str(&mut out, s);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(s).unwrap(), "{s:?}");
+        }
+        let all: String = (0u8..=0x7f).map(char::from).collect();
+        let mut out = Vec::new();
+        json_str(&mut out, &all);
+        assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&all).unwrap());
+    }
+
+    /// The word-at-a-time tests agree with the byte tests for every byte at every position,
+    /// next to every other byte (a borrow from one byte must not fake a match in the next).
+    #[test]
+    fn word_scans_agree_with_byte_scans() {
+        let json_byte = |b: u8| JSON_ESCAPE[usize::from(b)] != 0;
+        let csv_word =
+            |word| has_byte(word, b';') | has_byte(word, b'"') | has_byte(word, b'\r') | has_byte(word, b'\n');
+        let csv_byte = |b: u8| CSV_SPECIAL_SEMICOLON[usize::from(b)];
+        for len in [7, 8, 9, 16, 17] {
+            for position in 0..len {
+                for filler in 0..=255u8 {
+                    for b in 0..=255u8 {
+                        let mut bytes = vec![filler; len];
+                        bytes[position] = b;
+                        let json = bytes.iter().any(|&b| json_byte(b));
+                        assert_eq!(any_byte(&bytes, json_special_word, json_byte), json, "{bytes:?}");
+                        let csv = bytes.iter().any(|&b| csv_byte(b));
+                        assert_eq!(any_byte(&bytes, csv_word, csv_byte), csv, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn integers_match_display() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX] {
+            let mut out = Vec::new();
+            uint(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+    }
+
+    /// The csv crate's record for `fields`, configured as gazetka configured it before.
+    fn csv_crate(fields: &[String], style: CsvStyle) -> Vec<u8> {
+        let mut writer =
+            csv::WriterBuilder::new().has_headers(false).delimiter(style.delimiter()).from_writer(Vec::new());
+        writer.write_record(fields).unwrap();
+        writer.into_inner().unwrap()
+    }
+
+    #[test]
+    fn csv_fields_match_the_csv_crate() {
+        for excel in [false, true] {
+            let style = CsvStyle { excel };
+            for s in TRICKY {
+                for other in ["", "x", "a\"b"] {
+                    let mut out = Vec::new();
+                    CsvRecord::new(&mut out, style).text(s).plain(other).number(s).uint(42).opt_uint(None).end();
+                    let fields = [
+                        style.text_cell(s).into_owned(),
+                        other.to_string(),
+                        style.number_cell(s).into_owned(),
+                        "42".to_string(),
+                        String::new(),
+                    ];
+                    assert_eq!(out, csv_crate(&fields, style), "{s:?} excel={excel}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_escapes_like_the_crates(s in "\\PC*|[\\x00-\\x7f]*", excel: bool) {
+            let mut json = Vec::new();
+            json_str(&mut json, &s);
+            proptest::prop_assert_eq!(String::from_utf8(json).unwrap(), serde_json::to_string(&s).unwrap());
+            let style = CsvStyle { excel };
+            let mut csv_out = Vec::new();
+            CsvRecord::new(&mut csv_out, style).text(&s).plain(&s).end();
+            let fields = [style.text_cell(&s).into_owned(), s.clone()];
+            proptest::prop_assert_eq!(csv_out, csv_crate(&fields, style));
+        }
+    }
+}
