@@ -98,11 +98,18 @@ pub struct Phrases<V> {
     continues: HashSet<String, Fast>,
     /// The first two characters of every key's first token (see [`Heads`]).
     heads: Heads,
+    /// The last character of every key, for [`lookup_prefix`].
+    ends: Heads,
 }
 
 impl<V> Default for Phrases<V> {
     fn default() -> Self {
-        Phrases { map: HashMap::default(), continues: HashSet::default(), heads: Heads::default() }
+        Phrases {
+            map: HashMap::default(),
+            continues: HashSet::default(),
+            heads: Heads::default(),
+            ends: Heads::default(),
+        }
     }
 }
 
@@ -113,6 +120,9 @@ impl<V> Phrases<V> {
             self.continues.insert(key[..i].to_string());
         }
         self.heads.add_key(&key);
+        if let Some(last) = key.chars().next_back() {
+            self.ends.add(u32::from(last), NO_CHAR);
+        }
         self.map.insert(key, value);
     }
 
@@ -345,6 +355,12 @@ pub fn lookup_prefix<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> 
     let end = skip_space_back(text, pos);
     let glued = end == pos;
     let before = text.get(..end)?;
+    // Every key tried below ends with the folded last character (unless it folds to nothing).
+    if let Folded::One(last) = fold_char(before.chars().next_back()?) {
+        if !phrases.ends.has(u32::from(last), NO_CHAR) {
+            return None;
+        }
+    }
     // The run of non-space, non-digit characters before the number, at most 8 chars.
     let mut starts = Vec::with_capacity(8);
     let mut start = end;
