@@ -7,8 +7,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
 
@@ -127,7 +125,7 @@ pub(crate) struct MarkPair {
 /// Everything the quote extractor needs from the dictionaries, compiled once.
 /// `Send + Sync`: workers share one.
 pub struct QuoteRules {
-    pub(crate) cue_automaton: Option<AhoCorasick>,
+    pub(crate) cue_automaton: Option<super::cues::CueMatcher>,
     /// Indexed by the automaton's pattern id.
     pub(crate) cue_forms: Vec<CueForm>,
     pub(crate) marks: Vec<MarkPair>,
@@ -249,11 +247,7 @@ impl QuoteRules {
         rules.female_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         rules.male_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         if !patterns.is_empty() {
-            match AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
-            {
+            match super::cues::CueMatcher::new(&patterns) {
                 Ok(ac) => rules.cue_automaton = Some(ac),
                 Err(e) => {
                     let path = dirs.rule_files(CUES_FILE).into_iter().next().unwrap_or_default();
