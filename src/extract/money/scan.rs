@@ -62,8 +62,23 @@ pub fn skip_space_back(text: &str, pos: usize) -> usize {
 }
 
 fn push_folded(key: &mut String, c: char) {
-    if let Folded::One(f) = fold_char(c) {
+    if let Some(f) = fold(c) {
         key.push(f);
+    }
+}
+
+/// [`fold_char`] to one character or none, with the Russian and ASCII letters answered
+/// inline (the same answers: lower case, `ё` → `е`).
+#[inline]
+fn fold(c: char) -> Option<char> {
+    match c {
+        'а'..='я' | 'a'..='z' | '0'..='9' => Some(c),
+        'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        c => match fold_char(c) {
+            Folded::One(f) => Some(f),
+            _ => None,
+        },
     }
 }
 
@@ -194,7 +209,7 @@ impl Heads {
         let mut head = [NO_CHAR; 2];
         let mut n = 0;
         let mut take = |c: char| {
-            if let Folded::One(f) = fold_char(c) {
+            if let Some(f) = fold(c) {
                 head[n] = u32::from(f);
                 n += 1;
             }
@@ -356,7 +371,7 @@ pub fn lookup_prefix<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> 
     let glued = end == pos;
     let before = text.get(..end)?;
     // Every key tried below ends with the folded last character (unless it folds to nothing).
-    if let Folded::One(last) = fold_char(before.chars().next_back()?) {
+    if let Some(last) = fold(before.chars().next_back()?) {
         if !phrases.ends.has(u32::from(last), NO_CHAR) {
             return None;
         }
@@ -420,6 +435,17 @@ mod tests {
         assert_eq!(lookup(&m, "руб. 98", 0, 3), Some((&2, "руб.".len())));
         assert_eq!(lookup(&m, "р", 0, 3), None);
         assert_eq!(lookup(&m, "рублевый", 0, 3), None);
+    }
+
+    #[test]
+    fn inline_fold_agrees_with_fold_char() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let want = match fold_char(c) {
+                Folded::One(f) => Some(f),
+                _ => None,
+            };
+            assert_eq!(fold(c), want, "{c:?}");
+        }
     }
 
     #[test]
