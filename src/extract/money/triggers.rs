@@ -24,7 +24,7 @@ const FILTER_BITS: u32 = 12;
 /// The compiled trigger words.
 pub enum Triggers {
     /// Every word pattern is letters only: digits by byte, words at word starts.
-    WordStarts(WordStarts),
+    WordStarts(Box<WordStarts>),
     /// Some pattern holds a non-letter: the digits and words anywhere, as written.
     Anywhere(AhoCorasick),
 }
@@ -58,7 +58,7 @@ impl Triggers {
                         None => short_patterns = true,
                     }
                 }
-                return Triggers::WordStarts(WordStarts { words: dfa, filter, short_patterns });
+                return Triggers::WordStarts(Box::new(WordStarts { words: dfa, filter, short_patterns }));
             }
         }
         let mut patterns: Vec<String> = (0..10).map(|d: u8| char::from(b'0' + d).to_string()).collect();
@@ -130,7 +130,7 @@ impl WordStarts {
                 (true, 2)
             } else {
                 match text.get(i..).and_then(|rest| rest.chars().next()) {
-                    Some(c) => (is_letter(c), c.len_utf8()),
+                    Some(c) => (!is_punctuation(c) && is_letter(c), c.len_utf8()),
                     None => (false, 1), // not a character start (only after a resume)
                 }
             };
@@ -169,6 +169,13 @@ fn skip_cyrillic(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Punctuation common in news that `is_letter` would look up in the Unicode tables: NBSP,
+/// guillemets and the rest of U+00A0..U+00BF except `ª µ º`, and General Punctuation (dashes,
+/// curly quotes, `…`). None is a letter (a test checks).
+fn is_punctuation(c: char) -> bool {
+    matches!(c, '\u{a0}'..='\u{a9}' | '\u{ab}'..='\u{b4}' | '\u{b6}'..='\u{b9}' | '\u{bb}'..='\u{bf}' | '\u{2000}'..='\u{206f}')
+}
+
 /// Where the scan resumes at `next`, and whether a letter precedes it.
 fn resume(text: &str, next: usize) -> (usize, bool) {
     let after_letter = text.get(..next).and_then(|b| b.chars().next_back()).is_some_and(is_letter);
@@ -183,6 +190,13 @@ mod tests {
     fn two_byte_cyrillic_lead_bytes_are_letters() {
         for c in '\u{400}'..='\u{47f}' {
             assert!(c.is_alphabetic(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_fast_path_holds_no_letter() {
+        for c in ('\u{a0}'..='\u{bf}').chain('\u{2000}'..='\u{206f}') {
+            assert!(!is_punctuation(c) || !c.is_alphabetic(), "{c:?}");
         }
     }
 

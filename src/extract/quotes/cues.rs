@@ -56,7 +56,7 @@ pub(crate) fn find_cues(text: &str, folded: &FoldedText, rules: &QuoteRules) -> 
 /// with a word character (the shipped ones do), [`WordStartScan`] gives the same whole-word
 /// matches looking at word starts only.
 pub(crate) enum CueMatcher {
-    WordStarts(WordStartScan),
+    WordStarts(Box<WordStartScan>),
     Anywhere(AhoCorasick),
 }
 
@@ -65,7 +65,7 @@ impl CueMatcher {
         let word_initial = patterns.iter().all(|p| p.chars().next().is_some_and(is_word_char));
         if word_initial {
             if let Ok(scan) = WordStartScan::new(patterns) {
-                return Ok(CueMatcher::WordStarts(scan));
+                return Ok(CueMatcher::WordStarts(Box::new(scan)));
             }
         }
         let ac = AhoCorasick::builder()
