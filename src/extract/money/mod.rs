@@ -31,22 +31,26 @@
 //!
 //! # Speed
 //!
-//! One Aho-Corasick DFA pass finds digits and words that can start a number (compiled at
-//! load); everything else is bounded look-around on the same line. No regex, no per-document
-//! allocation beyond the output and short keys at candidate positions.
+//! One byte scan finds the digits and the word starts that begin a number word
+//! ([`triggers`]); everything else is bounded look-around on the same line. No regex, no
+//! per-document allocation beyond the output and short keys at candidate positions.
 
 mod decimal;
 mod number;
 mod rules;
 mod scan;
+mod triggers;
 mod value;
 
 #[cfg(test)]
 mod tests;
 
 pub use rules::MoneyRules;
+/// The fast hasher of the money tables, shared with other extractors' word tables.
+pub(crate) use scan::FxHasher;
 
 use crate::model::{Money, MoneyKind, Qualifier};
+use crate::text::chars::is_letter;
 use crate::text::Span;
 use decimal::Decimal;
 use rules::{CurrencyId, Role};
@@ -56,21 +60,17 @@ use value::{read_value, read_words, Read, Value};
 /// Every money amount and exchange rate in `text`, sorted by span start; byte spans.
 pub fn extract_money(text: &str, rules: &MoneyRules) -> Vec<Money> {
     let mut out: Vec<Money> = Vec::new();
-    let mut next = 0;
-    for m in rules.triggers.find_iter(text) {
-        let start = m.start();
-        if start < next {
-            continue;
-        }
+    rules.triggers.each(text, |start, end| {
         let floor = out.last().map_or(0, |m| m.span.end);
-        match amount_at(text, start, m.end(), floor, rules) {
+        match amount_at(text, start, end, floor, rules) {
             Attempt::Found(money) => {
-                next = money.span.end;
+                let next = money.span.end;
                 out.push(money);
+                next
             }
-            Attempt::Skip(at) => next = at.max(start + 1),
+            Attempt::Skip(at) => at.max(start + 1),
         }
-    }
+    });
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out
 }
@@ -90,7 +90,7 @@ struct Tail {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic()
+    is_letter(c)
 }
 
 fn amount_at(text: &str, start: usize, trigger_end: usize, floor: usize, rules: &MoneyRules) -> Attempt {
@@ -295,7 +295,7 @@ fn words_in_brackets(text: &str, pos: usize, rules: &MoneyRules) -> Option<(usiz
 fn range_end(text: &str, pos: usize, rules: &MoneyRules) -> Option<(Value, Tail, bool)> {
     let p = skip_space(text, pos);
     let (_, end) = lookup(&rules.range_to, text, p, 1)?;
-    let is_word = text[p..].chars().next().is_some_and(char::is_alphabetic);
+    let is_word = text[p..].chars().next().is_some_and(is_letter);
     let q = skip_space(text, end);
     if is_word && q == end {
         return None;

@@ -1,19 +1,18 @@
-//! Loading the money rule files into lookup tables and the trigger automaton.
+//! Loading the money rule files into lookup tables and the trigger scan.
 //!
 //! - `rules/currencies.tsv`: currency forms → ISO code, major or minor unit, place;
 //! - `rules/number_words.tsv`: number words and multipliers with exact values;
 //! - `rules/money_qualifiers.tsv`: qualifier and range words.
 //!
 //! Every key is folded like the text is read (lower case, `ё` → `е`, one space between
-//! words). The trigger automaton finds the places worth parsing: ASCII digits and the words
+//! words). The trigger scan finds the places worth parsing: ASCII digits and the words
 //! that can start a number, written in lower case, Capitalised or UPPER case.
 
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
 use super::decimal::Decimal;
 use super::scan::Phrases;
+use super::triggers::Triggers;
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::model::Qualifier;
 use crate::text::fold_str;
@@ -66,7 +65,7 @@ pub struct MoneyRules {
     pub(super) range_to: Phrases<()>,
     pub(super) codes: Vec<String>,
     /// Digits and the number words that can start a number.
-    pub(super) triggers: AhoCorasick,
+    pub(super) triggers: Triggers,
     /// Most words in any key, per table (bounds the look-ahead).
     pub(super) max_words: usize,
 }
@@ -295,7 +294,7 @@ impl Builder {
     }
 
     fn build(self) -> MoneyRules {
-        let mut patterns: Vec<String> = (0..10).map(|d: u8| char::from(b'0' + d).to_string()).collect();
+        let mut patterns: Vec<String> = Vec::new();
         for form in &self.trigger_forms {
             for variant in [form.clone(), fold_str(form)] {
                 let lower = variant.to_lowercase();
@@ -306,12 +305,7 @@ impl Builder {
         }
         patterns.sort();
         patterns.dedup();
-        let triggers = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&patterns)
-            .or_else(|_| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns))
-            .expect("digits and words always build an automaton");
+        let triggers = Triggers::new(&patterns);
         let max_words = self.max_words.clamp(1, 4);
         MoneyRules {
             numbers: self.numbers,

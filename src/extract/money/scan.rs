@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::text::chars::{is_letter, is_letter_or_digit};
 use crate::text::{fold_char, Folded};
 
 /// Longest word we fold for a lookup; longer runs are not rule words.
@@ -25,7 +26,7 @@ fn is_invisible(c: char) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphabetic() || is_invisible(c)
+    is_letter(c) || is_invisible(c)
 }
 
 fn char_at(text: &str, pos: usize) -> Option<char> {
@@ -61,8 +62,23 @@ pub fn skip_space_back(text: &str, pos: usize) -> usize {
 }
 
 fn push_folded(key: &mut String, c: char) {
-    if let Folded::One(f) = fold_char(c) {
+    if let Some(f) = fold(c) {
         key.push(f);
+    }
+}
+
+/// [`fold_char`] to one character or none, with the Russian and ASCII letters answered
+/// inline (the same answers: lower case, `ё` → `е`).
+#[inline]
+fn fold(c: char) -> Option<char> {
+    match c {
+        'а'..='я' | 'a'..='z' | '0'..='9' => Some(c),
+        'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        c => match fold_char(c) {
+            Folded::One(f) => Some(f),
+            _ => None,
+        },
     }
 }
 
@@ -95,11 +111,20 @@ type Fast = BuildHasherDefault<FxHasher>;
 pub struct Phrases<V> {
     map: HashMap<String, V, Fast>,
     continues: HashSet<String, Fast>,
+    /// The first two characters of every key's first token (see [`Heads`]).
+    heads: Heads,
+    /// The last character of every key, for [`lookup_prefix`].
+    ends: Heads,
 }
 
 impl<V> Default for Phrases<V> {
     fn default() -> Self {
-        Phrases { map: HashMap::default(), continues: HashSet::default() }
+        Phrases {
+            map: HashMap::default(),
+            continues: HashSet::default(),
+            heads: Heads::default(),
+            ends: Heads::default(),
+        }
     }
 }
 
@@ -108,6 +133,10 @@ impl<V> Phrases<V> {
     pub fn insert(&mut self, key: String, value: V) {
         for (i, _) in key.match_indices(' ') {
             self.continues.insert(key[..i].to_string());
+        }
+        self.heads.add_key(&key);
+        if let Some(last) = key.chars().next_back() {
+            self.ends.add(u32::from(last), NO_CHAR);
         }
         self.map.insert(key, value);
     }
@@ -118,6 +147,82 @@ impl<V> Phrases<V> {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+}
+
+/// Bits of the [`Heads`] set.
+const HEAD_BITS: u32 = 12;
+/// "No character" in a head (a token of one folded character).
+const NO_CHAR: u32 = u32::MAX;
+
+/// A filter on the first two folded characters of a key's first token: most words after a
+/// number (`года`, `лет`, `человек`) start no key, and are rejected here before the word
+/// is folded and hashed whole. A hash set of bits: a false positive only costs the full
+/// lookup.
+struct Heads {
+    bits: Box<[u64; 1 << (HEAD_BITS - 6)]>,
+}
+
+impl Default for Heads {
+    fn default() -> Self {
+        let mut heads = Heads { bits: Box::new([0; 1 << (HEAD_BITS - 6)]) };
+        // A token that folds to nothing (only invisible characters) is never filtered.
+        heads.add(NO_CHAR, NO_CHAR);
+        heads
+    }
+}
+
+impl Heads {
+    fn slot(first: u32, second: u32) -> usize {
+        let h = (u64::from(first) << 32 | u64::from(second)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> (64 - HEAD_BITS)) as usize
+    }
+
+    fn add(&mut self, first: u32, second: u32) {
+        let s = Heads::slot(first, second);
+        self.bits[s >> 6] |= 1 << (s & 63);
+    }
+
+    fn has(&self, first: u32, second: u32) -> bool {
+        let s = Heads::slot(first, second);
+        self.bits[s >> 6] & (1 << (s & 63)) != 0
+    }
+
+    /// The first token of `key` folds to a prefix of it, of one character or more; both
+    /// its possible heads are added, so no key is ever filtered out.
+    fn add_key(&mut self, key: &str) {
+        let mut chars = key.chars().map(u32::from);
+        if let Some(first) = chars.next() {
+            self.add(first, NO_CHAR);
+            if let Some(second) = chars.next() {
+                self.add(first, second);
+            }
+        }
+    }
+
+    /// Whether a key may start with the token at `pos`: its first two folded characters,
+    /// read as [`token_at`] reads them.
+    fn may_start_at(&self, text: &str, pos: usize) -> bool {
+        let Some(rest) = text.get(pos..) else { return true };
+        let mut chars = rest.chars();
+        let Some(first) = chars.next() else { return true };
+        let mut head = [NO_CHAR; 2];
+        let mut n = 0;
+        let mut take = |c: char| {
+            if let Some(f) = fold(c) {
+                head[n] = u32::from(f);
+                n += 1;
+            }
+            n == 2
+        };
+        if !take(first) && is_letter(first) {
+            for c in chars {
+                if !is_word_char(c) || take(c) {
+                    break;
+                }
+            }
+        }
+        self.has(head[0], head[1])
     }
 }
 
@@ -134,7 +239,7 @@ struct Token {
 fn token_at(text: &str, pos: usize, key: &mut String) -> Option<Token> {
     let rest = text.get(pos..)?;
     let first = rest.chars().next()?;
-    if first.is_alphabetic() {
+    if is_letter(first) {
         let mut end = pos;
         for (n, c) in rest.chars().enumerate() {
             if !is_word_char(c) {
@@ -148,7 +253,7 @@ fn token_at(text: &str, pos: usize, key: &mut String) -> Option<Token> {
         }
         let dot = text.as_bytes().get(end) == Some(&b'.');
         Some(Token { end, dot, is_word: true })
-    } else if first.is_whitespace() || first.is_alphanumeric() {
+    } else if first.is_whitespace() || is_letter_or_digit(first) {
         None
     } else {
         push_folded(key, first);
@@ -159,6 +264,9 @@ fn token_at(text: &str, pos: usize, key: &mut String) -> Option<Token> {
 /// The longest key of `phrases` written at `pos` (at most `max_words` tokens on one line);
 /// returns the value and the end of the matched text. Words match whole.
 pub fn lookup<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize, max_words: usize) -> Option<(&'m V, usize)> {
+    if !phrases.heads.may_start_at(text, pos) {
+        return None;
+    }
     let mut key = String::with_capacity(48);
     let mut best = None;
     let mut at = pos;
@@ -232,7 +340,7 @@ fn word_start_back(text: &str, end: usize) -> Option<usize> {
     let before = text.get(..end)?;
     let last = before.chars().next_back()?;
     if !is_word_char(last) {
-        if last.is_whitespace() || last.is_alphanumeric() {
+        if last.is_whitespace() || is_letter_or_digit(last) {
             return None;
         }
         return Some(end - last.len_utf8());
@@ -262,6 +370,12 @@ pub fn lookup_prefix<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> 
     let end = skip_space_back(text, pos);
     let glued = end == pos;
     let before = text.get(..end)?;
+    // Every key tried below ends with the folded last character (unless it folds to nothing).
+    if let Some(last) = fold(before.chars().next_back()?) {
+        if !phrases.ends.has(u32::from(last), NO_CHAR) {
+            return None;
+        }
+    }
     // The run of non-space, non-digit characters before the number, at most 8 chars.
     let mut starts = Vec::with_capacity(8);
     let mut start = end;
@@ -276,7 +390,7 @@ pub fn lookup_prefix<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize) -> 
     let mut key = String::with_capacity(16);
     for &s in starts.iter().rev() {
         let first = char_at(text, s)?;
-        if first.is_alphabetic() && char_before(text, s).is_some_and(is_word_char) {
+        if is_letter(first) && char_before(text, s).is_some_and(is_word_char) {
             continue;
         }
         key.clear();
@@ -321,6 +435,17 @@ mod tests {
         assert_eq!(lookup(&m, "руб. 98", 0, 3), Some((&2, "руб.".len())));
         assert_eq!(lookup(&m, "р", 0, 3), None);
         assert_eq!(lookup(&m, "рублевый", 0, 3), None);
+    }
+
+    #[test]
+    fn inline_fold_agrees_with_fold_char() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let want = match fold_char(c) {
+                Folded::One(f) => Some(f),
+                _ => None,
+            };
+            assert_eq!(fold(c), want, "{c:?}");
+        }
     }
 
     #[test]

@@ -4,11 +4,9 @@
 //!
 //! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
 
-use std::collections::HashMap;
-
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
-use super::rules::{Gender, Pronoun, QuoteRules, WordKind};
+use super::rules::{FastMap, Gender, Pronoun, QuoteRules, WordKind};
 use crate::dict::roles::{RoleNoun, RoleNouns};
 use crate::model::{EntityType, Mention};
 use crate::text::tokens::{tokenize, Token, TokenKind};
@@ -39,7 +37,7 @@ pub(crate) struct Doc<'a> {
     /// Entity index of each mention.
     pub mention_entity: Vec<usize>,
     /// Role lookups by folded word (a window is often scanned more than once).
-    role_cache: std::cell::RefCell<HashMap<String, Option<&'a RoleNoun>>>,
+    role_cache: std::cell::RefCell<FastMap<String, Option<&'a RoleNoun>>>,
 }
 
 impl<'a> Doc<'a> {
@@ -50,7 +48,7 @@ impl<'a> Doc<'a> {
         rules: &'a QuoteRules,
         cues: Vec<CueHit>,
     ) -> Doc<'a> {
-        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut by_id: FastMap<&str, usize> = FastMap::default();
         let mut entities: Vec<Entity> = Vec::new();
         let mut mention_entity = Vec::with_capacity(mentions.len());
         for m in mentions {

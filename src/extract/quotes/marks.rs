@@ -133,14 +133,26 @@ impl MarkSet {
     }
 }
 
-/// A set of "interesting" first bytes, and a scan to the next one that steps over whole
-/// characters (Cyrillic text: one step per two bytes).
+/// A set of "interesting" bytes (line breaks, the first bytes of marks), and a scan to the
+/// next one.
+///
+/// Stop bytes are ASCII or UTF-8 lead bytes, never continuation bytes, so a byte-wise search
+/// finds the first one at a character start. With up to [`MAX_SIMD_STOPS`] bytes the search
+/// runs `memchr` (SIMD) over groups of three, each group looking only up to the best stop so
+/// far; otherwise a table steps over whole characters.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ByteStops {
     /// 0 for a stop byte, else how far to step: the UTF-8 length for a lead byte, 1 for ASCII
     /// and continuation bytes.
     step: [u8; 256],
+    /// The stop bytes, when there are at most [`MAX_SIMD_STOPS`].
+    set: [u8; MAX_SIMD_STOPS],
+    /// How many of `set` are used; `usize::MAX` when there are more stops than fit.
+    len: usize,
 }
+
+/// Most stop bytes searched with `memchr`.
+const MAX_SIMD_STOPS: usize = 9;
 
 impl Default for ByteStops {
     fn default() -> ByteStops {
@@ -165,21 +177,53 @@ impl ByteStops {
             };
             b += 1;
         }
-        ByteStops { step }
+        ByteStops { step, set: [0; MAX_SIMD_STOPS], len: 0 }
     }
 
-    /// The set with `b` added; `b` must not be a UTF-8 continuation byte (it would never be
-    /// reached from a character start).
+    /// The set with `b` added.
+    ///
+    /// # Panics
+    /// When `b` is a UTF-8 continuation byte (it would never be reached from a character
+    /// start).
     pub const fn with(mut self, b: u8) -> ByteStops {
+        assert!(b & 0xC0 != 0x80, "a stop byte starts a character");
+        if self.step[b as usize] == 0 {
+            return self;
+        }
         self.step[b as usize] = 0;
+        if self.len < MAX_SIMD_STOPS {
+            self.set[self.len] = b;
+            self.len += 1;
+        } else {
+            self.len = usize::MAX;
+        }
         self
     }
 
     /// The first stop byte at a character start in `from..to`, else `to`. From a
-    /// continuation byte it steps byte by byte to the next character start.
+    /// continuation byte it looks from the next character start.
     #[inline]
     pub fn next_stop(&self, bytes: &[u8], from: usize, to: usize) -> usize {
         let to = to.min(bytes.len());
+        if from >= to {
+            return to;
+        }
+        if self.len <= MAX_SIMD_STOPS {
+            let hay = &bytes[from..to];
+            let mut end = hay.len();
+            for group in self.set[..self.len].chunks(3) {
+                let found = match *group {
+                    [a] => memchr::memchr(a, &hay[..end]),
+                    [a, b] => memchr::memchr2(a, b, &hay[..end]),
+                    [a, b, c, ..] => memchr::memchr3(a, b, c, &hay[..end]),
+                    [] => None,
+                };
+                if let Some(at) = found {
+                    end = at;
+                }
+            }
+            return from + end;
+        }
         let mut i = from;
         while i < to {
             let step = self.step[bytes[i] as usize];

@@ -5,12 +5,15 @@
 //! `quote_words.tsv`, `org_noun_fits.tsv`. Each has a commented header explaining its columns.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::path::Path;
-
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
+
+/// A hash map with a cheap hasher for short keys (folded words, ids) looked up per token;
+/// the keys come from the rule files and the document, so hash flooding is not a concern.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::extract::money::FxHasher>>;
 
 /// Grammatical gender and number told by a cue form or a pronoun.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,19 +130,19 @@ pub(crate) struct MarkPair {
 /// Everything the quote extractor needs from the dictionaries, compiled once.
 /// `Send + Sync`: workers share one.
 pub struct QuoteRules {
-    pub(crate) cue_automaton: Option<AhoCorasick>,
+    pub(crate) cue_automaton: Option<super::cues::CueMatcher>,
     /// Indexed by the automaton's pattern id.
     pub(crate) cue_forms: Vec<CueForm>,
     pub(crate) marks: Vec<MarkPair>,
     pub(crate) mark_set: super::marks::MarkSet,
     /// Folded forms of name/title nouns and legal forms.
-    pub(crate) name_nouns: HashMap<String, String>,
-    pub(crate) pronouns: HashMap<String, Pronoun>,
-    pub(crate) words: HashMap<String, WordKind>,
+    pub(crate) name_nouns: FastMap<String, String>,
+    pub(crate) pronouns: FastMap<String, Pronoun>,
+    pub(crate) words: FastMap<String, WordKind>,
     pub(crate) female_endings: Vec<String>,
     pub(crate) male_endings: Vec<String>,
     /// By the folded dictionary form of an organisation noun.
-    pub(crate) org_fits: HashMap<String, Vec<FitPattern>>,
+    pub(crate) org_fits: FastMap<String, Vec<FitPattern>>,
 }
 
 impl std::fmt::Debug for QuoteRules {
@@ -249,11 +252,7 @@ impl QuoteRules {
         rules.female_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         rules.male_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         if !patterns.is_empty() {
-            match AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
-            {
+            match super::cues::CueMatcher::new(&patterns) {
                 Ok(ac) => rules.cue_automaton = Some(ac),
                 Err(e) => {
                     let path = dirs.rule_files(CUES_FILE).into_iter().next().unwrap_or_default();
@@ -271,12 +270,12 @@ impl QuoteRules {
             cue_forms: Vec::new(),
             marks: Vec::new(),
             mark_set: super::marks::MarkSet::new(&[]),
-            name_nouns: HashMap::new(),
-            pronouns: HashMap::new(),
-            words: HashMap::new(),
+            name_nouns: FastMap::default(),
+            pronouns: FastMap::default(),
+            words: FastMap::default(),
             female_endings: Vec::new(),
             male_endings: Vec::new(),
-            org_fits: HashMap::new(),
+            org_fits: FastMap::default(),
         }
     }
 

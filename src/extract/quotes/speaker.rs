@@ -14,10 +14,8 @@
 //!   speakers already resolved included;
 //! - two cues joined by `и`/`а` share the subject (`рассказал глава … и пояснил, что …`).
 
-use std::collections::HashMap;
-
 use super::context::{is_scan_stop, Doc};
-use super::rules::{Construction, Gender, WordKind};
+use super::rules::{Construction, FastMap, Gender, WordKind};
 use crate::model::{Attribution, EntityType};
 use crate::text::tokens::TokenKind;
 use crate::text::Span;
@@ -126,7 +124,7 @@ pub(crate) struct Resolver<'d, 'a> {
     establishments: Option<Vec<Establishment>>,
     /// (position, entity) of every resolved speaker so far.
     speakers: Vec<(usize, usize)>,
-    by_cue: HashMap<usize, Speaker>,
+    by_cue: FastMap<usize, Speaker>,
 }
 
 const MAX_SUBJECT_WORDS: usize = 8;
@@ -137,7 +135,7 @@ const WINDOW: usize = 240;
 
 impl<'d, 'a> Resolver<'d, 'a> {
     pub fn new(doc: &'d Doc<'a>) -> Self {
-        Resolver { doc, establishments: None, speakers: Vec::new(), by_cue: HashMap::new() }
+        Resolver { doc, establishments: None, speakers: Vec::new(), by_cue: FastMap::default() }
     }
 
     /// Attributes one request; remembers the speaker for pronouns and coordinated cues.
