@@ -6,9 +6,13 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
+use std::cell::RefCell;
+
 use super::doc::Doc;
+use super::memo::Memo;
 use super::names::NameGender;
 use super::persons::{gender_of, PartRole, PersonMatch};
+use super::rules::EntityRules;
 use crate::dict::inflect::{Inflector, WordClass};
 use crate::model::EntityType;
 use crate::text::chars::{is_letter, is_letter_or_digit, is_lower, is_upper};
@@ -123,49 +127,44 @@ pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector
     word.to_string()
 }
 
-/// [`lemmatize`], remembered for the rest of the document.
-fn lemmatize_cached<'t>(
-    doc: &Doc<'t, '_>,
-    word: &'t str,
-    class: WordClass,
-    maybe_nominative: bool,
-    inflector: &Inflector,
-) -> String {
-    let key = (word, class, maybe_nominative);
-    if let Some(lemma) = doc.lemmas.borrow().get(&key) {
-        return lemma.clone();
-    }
-    let lemma = lemmatize(word, class, maybe_nominative, inflector);
-    doc.lemmas.borrow_mut().insert(key, lemma.clone());
-    lemma
+thread_local! {
+    /// [`lemmatize`]'s answers, by class, `maybe_nominative` and word.
+    static LEMMAS: RefCell<Memo<String>> = RefCell::default();
+}
+
+/// [`lemmatize`] by the rules' inflector, remembered across documents (see `memo.rs`).
+fn lemmatize_cached(word: &str, class: WordClass, maybe_nominative: bool, rules: &EntityRules) -> String {
+    let tag = (class as u8) << 1 | u8::from(maybe_nominative);
+    LEMMAS.with_borrow_mut(|memo| {
+        memo.get_or(rules, tag, word, || lemmatize(word, class, maybe_nominative, &rules.inflector))
+    })
 }
 
 /// The nominative name of a person match.
-pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> String {
+pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> String {
     let gender = gender_of(doc, m);
     // Whether the first name tells us the case.
-    let first = m.parts.iter().find(|p| p.role == PartRole::First).and_then(|p| doc.lex[p.from].first);
+    let first = m.parts.iter().find(|p| p.role == PartRole::First).and_then(|p| doc.lex(p.from).first);
     let nominative = first.map(|f| f.nominative);
     let mut words: Vec<String> = Vec::with_capacity(m.parts.len());
     for p in &m.parts {
         let span = doc.span(p.from, p.to);
         let written = doc.text.get(span.start..span.end).unwrap_or("");
         // The written word back to the nominative, as the inflector reads a name of this role.
-        let lemma = |role: PartRole| {
-            lemmatize_cached(doc, written, class_of(role, gender), nominative != Some(false), inflector)
-        };
+        let lemma =
+            |role: PartRole| lemmatize_cached(written, class_of(role, gender), nominative != Some(false), rules);
         let word = match p.role {
             PartRole::Initial | PartRole::Other => written.to_string(),
-            PartRole::First => match doc.lex[p.from].first {
+            PartRole::First => match doc.lex(p.from).first {
                 Some(f) => capitalise(f.lemma),
                 None => lemma(PartRole::First),
             },
-            PartRole::Patronymic => match doc.lex[p.from].patronymic {
+            PartRole::Patronymic => match doc.lex(p.from).patronymic {
                 Some(f) => capitalise(f.lemma),
                 None if nominative == Some(true) => written.to_string(),
                 None => lemma(PartRole::First),
             },
-            PartRole::Surname => match doc.lex[p.from].surname {
+            PartRole::Surname => match doc.lex(p.from).surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
                     // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
                     if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {

@@ -3,7 +3,12 @@
 //! and a lone capitalised word that is a form of an established surname becomes a `coref`
 //! mention even where the rules alone would not take it (`Бхутто заявила`).
 
-use crate::dict::inflect::{Inflector, WordClass};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::memo::Memo;
+use super::rules::EntityRules;
+use crate::dict::inflect::WordClass;
 use crate::text::fold_str;
 
 /// A person established in the document.
@@ -14,7 +19,7 @@ pub struct Person {
     surname: String,
     first: String,
     /// Folded forms of the surname.
-    pub forms: Vec<String>,
+    pub forms: Rc<[String]>,
 }
 
 /// The people of one document, in the order they were established.
@@ -23,16 +28,29 @@ pub struct People {
     pub people: Vec<Person>,
 }
 
-fn surname_forms(surname: &str, inflector: &Inflector) -> Vec<String> {
-    let class =
-        if surname.ends_with('а') || surname.ends_with('я') { WordClass::FemSurname } else { WordClass::MascSurname };
-    let mut forms: Vec<String> = Vec::new();
-    inflector.each_folded_form(surname, class, &mut |f| {
-        if !forms.iter().any(|g| g == f) {
-            forms.push(f.to_string());
-        }
-    });
-    forms
+thread_local! {
+    /// [`surname_forms`]' answers, by surname.
+    static SURNAME_FORMS: RefCell<Memo<Rc<[String]>>> = RefCell::default();
+}
+
+/// The distinct folded forms of a surname, remembered across documents (see `memo.rs`).
+fn surname_forms(surname: &str, rules: &EntityRules) -> Rc<[String]> {
+    SURNAME_FORMS.with_borrow_mut(|memo| {
+        memo.get_or(rules, 0, surname, || {
+            let class = if surname.ends_with('а') || surname.ends_with('я') {
+                WordClass::FemSurname
+            } else {
+                WordClass::MascSurname
+            };
+            let mut forms: Vec<String> = Vec::new();
+            rules.inflector.each_folded_form(surname, class, &mut |f| {
+                if !forms.iter().any(|g| g == f) {
+                    forms.push(f.to_string());
+                }
+            });
+            forms.into()
+        })
+    })
 }
 
 fn split(canonical: &str) -> (String, String) {
@@ -53,12 +71,12 @@ fn compatible(a: &str, b: &str) -> bool {
 
 impl People {
     /// Adds a person named in full (first name and surname at least); returns its index.
-    pub fn establish(&mut self, canonical: &str, id: &str, inflector: &Inflector) -> usize {
+    pub fn establish(&mut self, canonical: &str, id: &str, rules: &EntityRules) -> usize {
         let (first, surname) = split(canonical);
         if let Some(i) = self.people.iter().position(|p| p.surname == surname && compatible(&p.first, &first)) {
             return i;
         }
-        let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), inflector);
+        let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), rules);
         self.people.push(Person { canonical: canonical.to_string(), id: id.to_string(), surname, first, forms });
         self.people.len() - 1
     }

@@ -9,10 +9,12 @@ mod canonical;
 mod coref;
 mod doc;
 mod locations;
+mod memo;
 pub mod names;
 mod orgs;
 mod persons;
 mod rules;
+mod words;
 
 #[cfg(test)]
 mod tests;
@@ -54,7 +56,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     roles: &RoleNouns,
     rules: &EntityRules,
 ) -> Vec<Mention> {
-    let mut doc = Doc::new(text, lexicon);
+    let mut doc = Doc::new(text, lexicon, rules);
     let blocked = block_widget_lines(&mut doc, rules);
     // `blocked` is sorted and disjoint: the only candidate is the first line ending after the
     // mention starts (a binary search, so many widget lines stay cheap).
@@ -99,8 +101,6 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
             }
         }
     }
-    let inflector = &rules.inflector;
-
     for o in orgs::find_orgs(&doc, rules) {
         let canonical = org_canonical(&doc, &o);
         mentions.push(rule_mention(&doc, o.from, o.to, EntityType::Org, canonical));
@@ -114,18 +114,18 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     let persons = persons::find_persons(&doc, rules, roles);
     let mut people = coref::People::default();
     for m in mentions.iter().filter(|m| m.entity_type == EntityType::Per) {
-        people.establish(&m.canonical, &m.entity_id, inflector);
+        people.establish(&m.canonical, &m.entity_id, rules);
     }
     let named: Vec<(persons::PersonMatch, String)> = persons
         .into_iter()
         .map(|p| {
-            let c = canonical::person_canonical(&doc, &p, inflector);
+            let c = canonical::person_canonical(&doc, &p, rules);
             (p, c)
         })
         .collect();
     for (p, c) in &named {
         if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
-            people.establish(c, &entity_id(EntityType::Per, c), inflector);
+            people.establish(c, &entity_id(EntityType::Per, c), rules);
         }
     }
     for (p, c) in named {
@@ -144,7 +144,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     // Lone forms of established surnames anywhere (`Бхутто заявила`).
     for i in 0..doc.len() {
-        if doc.cap_word(i) && doc.not_name(rules, i).is_none() {
+        if doc.cap_word(i) && doc.not_name(i).is_none() {
             if let Some(p) = people.by_form(doc.fw(i)) {
                 let mut m = rule_mention(&doc, i, i + 1, EntityType::Per, p.canonical.clone());
                 m.entity_id = p.id.clone();
@@ -155,7 +155,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         }
     }
     for l in locations::find_locations(&doc, rules, true) {
-        let canonical = match doc.lex[l.to - 1].toponym {
+        let canonical = match doc.lex(l.to - 1).toponym {
             Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma),
             _ => canonical::title_case(doc.span(l.from, l.to).slice(text)),
         };
@@ -279,5 +279,5 @@ fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
 }
 
 fn line_begins(doc: &Doc, i: usize) -> bool {
-    i == 0 || doc.text.get(doc.toks[i - 1].span.end..doc.toks[i].span.start).is_some_and(|gap| gap.contains('\n'))
+    doc.toks[i].line_start
 }

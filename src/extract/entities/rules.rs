@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::dict::inflect::{Inflector, WordClass};
 use crate::dict::{tsv, Diagnostics, DictDirs};
@@ -86,7 +87,7 @@ pub enum LocPosition {
     After,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LocMarker {
     pub position: LocPosition,
     /// Written as an abbreviation: a dot must follow (`г.`).
@@ -144,6 +145,9 @@ pub struct EntityRules {
     /// `title_nouns.tsv`).
     pub(super) title_nouns: WordMap<()>,
     pub(super) inflector: Inflector,
+    /// Tells these rules from any other set loaded in the run, for the per-thread memos of
+    /// `memo.rs`; never 0.
+    id: u64,
 }
 
 fn forms_or_generated(word: &str, forms: &str, inflector: &Inflector) -> Vec<String> {
@@ -159,7 +163,18 @@ fn forms_or_generated(word: &str, forms: &str, inflector: &Inflector) -> Vec<Str
     out
 }
 
+/// A fresh id for a set of rules (starting at 1: a memo that never saw rules has owner 0).
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl EntityRules {
+    /// The id that tells these rules from any other set loaded in this run.
+    pub(super) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Loads `org_heads.tsv`, `legal_forms.tsv`, `loc_markers.tsv`, `not_names.tsv` and
     /// `name_endings.tsv` of every folder. Bad rows are reported with `file:line`; the good
     /// ones load.
@@ -179,6 +194,7 @@ impl EntityRules {
             max_modifier_chars: 0,
             title_nouns: WordMap::default(),
             inflector,
+            id: next_id(),
         };
         for path in dirs.rule_files("org_heads.tsv") {
             rules.add_org_heads(&path, diagnostics);
