@@ -21,7 +21,7 @@ use crate::text::fold_str;
 /// `per:аскар-мамин`: the type and the folded canonical, words joined by hyphens.
 pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     let mut id = String::with_capacity(canonical.len() + 4);
-    id.push_str(&ty.as_str().to_ascii_lowercase());
+    id.extend(ty.as_str().chars().map(|c| c.to_ascii_lowercase()));
     id.push(':');
     let prefix = id.len();
     // Most names: letters, digits, spaces and plain punctuation fold one character at a time.

@@ -8,8 +8,7 @@ use std::rc::Rc;
 
 use super::memo::Memo;
 use super::rules::EntityRules;
-use crate::dict::inflect::WordClass;
-use crate::text::fold_str;
+use crate::dict::inflect::{fold_word_into, WordClass};
 
 /// A person established in the document.
 #[derive(Clone, Debug)]
@@ -26,6 +25,10 @@ pub struct Person {
 #[derive(Default)]
 pub struct People {
     pub people: Vec<Person>,
+    /// Folded words of the name being compared (reused: no allocation per mention).
+    first: String,
+    surname: String,
+    written: String,
 }
 
 thread_local! {
@@ -53,11 +56,20 @@ fn surname_forms(surname: &str, rules: &EntityRules) -> Rc<[String]> {
     })
 }
 
-fn split(canonical: &str) -> (String, String) {
-    let words: Vec<&str> = canonical.split_whitespace().collect();
-    let first = if words.len() > 1 { fold_str(words[0]) } else { String::new() };
-    let surname = words.last().map(|w| fold_str(w)).unwrap_or_default();
-    (first, surname)
+/// The folded first word (when there are two or more) and last word of a name.
+fn split_into(canonical: &str, first: &mut String, surname: &mut String) {
+    let mut words = canonical.split_whitespace();
+    let (head, last) = (words.next(), words.last());
+    first.clear();
+    surname.clear();
+    match (head, last) {
+        (Some(head), Some(last)) => {
+            fold_word_into(head, first);
+            fold_word_into(last, surname);
+        }
+        (Some(only), None) => fold_word_into(only, surname),
+        _ => {}
+    }
 }
 
 /// Whether a first name and a first name or initial written elsewhere agree (`б.` and `багдат`).
@@ -72,24 +84,32 @@ fn compatible(a: &str, b: &str) -> bool {
 impl People {
     /// Adds a person named in full (first name and surname at least); returns its index.
     pub fn establish(&mut self, canonical: &str, id: &str, rules: &EntityRules) -> usize {
-        let (first, surname) = split(canonical);
-        if let Some(i) = self.people.iter().position(|p| p.surname == surname && compatible(&p.first, &first)) {
+        split_into(canonical, &mut self.first, &mut self.surname);
+        let (first, surname) = (&self.first, &self.surname);
+        if let Some(i) = self.people.iter().position(|p| p.surname == *surname && compatible(&p.first, first)) {
             return i;
         }
         let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), rules);
-        self.people.push(Person { canonical: canonical.to_string(), id: id.to_string(), surname, first, forms });
+        self.people.push(Person {
+            canonical: canonical.to_string(),
+            id: id.to_string(),
+            surname: surname.clone(),
+            first: first.clone(),
+            forms,
+        });
         self.people.len() - 1
     }
 
     /// The person a short mention (`Мусин`, `Б. Мусин`, `Мусина`) refers to, given its
     /// canonical and its last written word.
-    pub fn resolve(&self, canonical: &str, last_word: &str) -> Option<&Person> {
-        let (first, surname) = split(canonical);
-        let written = fold_str(last_word);
+    pub fn resolve(&mut self, canonical: &str, last_word: &str) -> Option<&Person> {
+        split_into(canonical, &mut self.first, &mut self.surname);
+        fold_word_into(last_word, &mut self.written);
+        let (first, surname, written) = (&self.first, &self.surname, &self.written);
         self.people
             .iter()
             .rev()
-            .find(|p| (p.surname == surname || p.forms.contains(&written)) && compatible(&p.first, &first))
+            .find(|p| (p.surname == *surname || p.forms.contains(written)) && compatible(&p.first, first))
     }
 
     /// The person whose surname has the folded form `word`.

@@ -100,72 +100,69 @@ impl WordScan {
 
 /// Appends the folded word (as `fold_char` per character) to `buf` and reads its
 /// capitalisation and letters. ASCII and Russian letters are handled on their bytes;
-/// other characters through the general predicates.
+/// other characters through the general predicates. Runs of characters that fold to
+/// themselves (lower-case letters, digits) are copied whole.
 pub(super) fn scan_word(word: &str, buf: &mut String) -> WordScan {
     let mut scan = WordScan::default();
     let bytes = word.as_bytes();
     // The Russian letter U+0400 + `offset`.
     let russian = |offset: u8| char::from_u32(0x400 + u32::from(offset)).unwrap_or('?');
+    // Start of the bytes not yet copied: they fold to themselves.
+    let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
         let first = i == 0;
-        match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
+        // The folded character when it differs from the original, and the original's width.
+        let (folded, width) = match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
             (b'a'..=b'z', _) => {
-                buf.push(char::from(b));
                 scan.letter(true, true);
-                i += 1;
+                (None, 1)
             }
             (b'A'..=b'Z', _) => {
-                buf.push(char::from(b + 32));
                 scan.cap |= first;
                 scan.letter(false, true);
-                i += 1;
+                (Some(Folded::One(char::from(b + 32))), 1)
             }
-            (b'0'..=b'9', _) => {
-                buf.push(char::from(b));
-                i += 1;
-            }
-            // а-п
-            (0xd0, c @ 0xb0..=0xbf) => {
-                buf.push(russian(c - 0x80));
+            (b'0'..=b'9', _) => (None, 1),
+            // а-п, р-я
+            (0xd0, 0xb0..=0xbf) | (0xd1, 0x80..=0x8f) => {
                 scan.letter(true, false);
-                i += 2;
-            }
-            // р-я
-            (0xd1, c @ 0x80..=0x8f) => {
-                buf.push(russian(c - 0x40));
-                scan.letter(true, false);
-                i += 2;
+                (None, 2)
             }
             // А-Я → а-я, Ё → е
             (0xd0, c @ (0x81 | 0x90..=0xaf)) => {
-                buf.push(if c == 0x81 { 'е' } else { russian(c - 0x90 + 0x30) });
                 scan.cap |= first;
                 scan.letter(false, false);
-                i += 2;
+                (Some(Folded::One(if c == 0x81 { 'е' } else { russian(c - 0x90 + 0x30) })), 2)
             }
             // ё
             (0xd1, 0x91) => {
-                buf.push('е');
                 scan.letter(true, false);
-                i += 2;
+                (Some(Folded::One('е')), 2)
             }
             _ => {
                 let Some(c) = word.get(i..).and_then(|rest| rest.chars().next()) else { break };
-                match fold_char(c) {
-                    Folded::One(f) => buf.push(f),
-                    Folded::Space { .. } => buf.push(' '),
-                    Folded::Nothing => {}
-                }
                 scan.cap |= first && is_upper(c);
                 if is_letter(c) {
                     scan.letter(is_lower(c), c.is_ascii_alphabetic());
                 }
-                i += c.len_utf8();
+                let folded = fold_char(c);
+                (if folded == Folded::One(c) { None } else { Some(folded) }, c.len_utf8())
             }
+        };
+        if let Some(folded) = folded {
+            buf.push_str(word.get(run..i).unwrap_or(""));
+            match folded {
+                Folded::One(f) => buf.push(f),
+                Folded::Space { .. } => buf.push(' '),
+                Folded::Nothing => {}
+            }
+            run = i + width;
         }
+        i += width;
     }
+    buf.push_str(word.get(run..i).unwrap_or(""));
     scan
 }
 
@@ -391,5 +388,30 @@ fn mark_shouting_lines(toks: &mut [Tok], raw: &[crate::text::tokens::Token]) {
             }
         }
         start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// `scan_word` folds as `fold_char` does, character by character.
+        #[test]
+        fn scan_word_folds_as_fold_char(s in "\\PC{0,12}|[a-zA-Z0-9\\-абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ\u{ad}\u{301}]{0,16}") {
+            let mut want = String::from("prefix");
+            for c in s.chars() {
+                match fold_char(c) {
+                    Folded::One(f) => want.push(f),
+                    Folded::Space { .. } => want.push(' '),
+                    Folded::Nothing => {}
+                }
+            }
+            let mut buf = String::from("prefix");
+            let scan = scan_word(&s, &mut buf);
+            proptest::prop_assert_eq!(&buf, &want);
+            proptest::prop_assert_eq!(usize::from(scan.letters), s.chars().filter(|&c| c.is_alphabetic()).count());
+            proptest::prop_assert_eq!(scan.cap, s.chars().next().is_some_and(char::is_uppercase));
+        }
     }
 }

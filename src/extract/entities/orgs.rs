@@ -169,6 +169,10 @@ pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
+        if !may_start(doc, i) {
+            i += 1;
+            continue;
+        }
         if let Some(mut m) = org_at(doc, rules, i) {
             i = m.to.max(i + 1);
             if m.from == i_start(&m, doc) {
@@ -180,6 +184,17 @@ pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
         }
     }
     out
+}
+
+/// Whether some rule of [`org_at`] may match at `i`: each starts at a legal form, an
+/// organisation word, a capital or an opening quote (a cheap test for every token).
+fn may_start(doc: &Doc, i: usize) -> bool {
+    let t = &doc.toks[i];
+    t.cap
+        || t.caps
+        || t.listed.legal
+        || t.listed.org.is_some()
+        || (t.kind == TokenKind::Punct && is_open_quote(doc.w(i)))
 }
 
 fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {

@@ -51,8 +51,10 @@ impl Listed {
 #[derive(Clone, Debug)]
 pub struct Entry {
     kind: TokenKind,
+    key: Key,
+    hash: u64,
     /// Written text range in [`WordTable::text`].
-    key: (u32, u32),
+    written: (u32, u32),
     /// Folded text range in [`WordTable::text`] (empty for tokens other than words).
     pub folded: (u32, u32),
     /// Starts with an upper-case letter.
@@ -95,11 +97,56 @@ thread_local! {
     static TABLE: RefCell<WordTable> = RefCell::default();
 }
 
-fn hash_token(kind: TokenKind, written: &str) -> u64 {
-    let mut h = WordHasher::default();
-    h.write(written.as_bytes());
-    h.write_u8(kind as u8);
-    h.finish()
+/// A token's length and its first and last eight bytes (zero-padded when shorter). Up to
+/// [`SHORT`] bytes they cover the whole token, so equal keys mean equal tokens without
+/// reading the table's text: most tokens are short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+/// Tokens up to this many bytes are told apart by their [`Key`] alone.
+const SHORT: usize = 16;
+
+fn load8(b: &[u8]) -> u64 {
+    b.get(..8).and_then(|b| b.try_into().ok()).map_or(0, u64::from_le_bytes)
+}
+
+fn load4(b: &[u8]) -> u64 {
+    b.get(..4).and_then(|b| b.try_into().ok()).map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+}
+
+impl Key {
+    fn of(b: &[u8]) -> Key {
+        let n = b.len();
+        let (head, tail) = match n {
+            0 => (0, 0),
+            // Bytes 0, n/2 and n-1: all of them.
+            1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
+            // Bytes 0..4 and n-4..n overlap: all of them.
+            4..=7 => (load4(b) | load4(&b[n - 4..]) << 32, 0),
+            _ => (load8(b), load8(&b[n - 8..])),
+        };
+        Key { len: n, head, tail }
+    }
+}
+
+/// The multiply-fold mixer of wyhash and foldhash: every input bit reaches every output bit.
+fn mix(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ (p >> 64) as u64
+}
+
+fn hash_token(kind: TokenKind, written: &[u8], key: Key) -> u64 {
+    let mut extra = (key.len as u64) << 8 | kind as u64;
+    if key.len > SHORT {
+        let mut h = WordHasher::default();
+        h.write(written);
+        extra ^= h.finish();
+    }
+    mix(key.head ^ 0x243f_6a88_85a3_08d3, key.tail ^ extra ^ 0x1319_8a2e_0370_7344)
 }
 
 impl WordTable {
@@ -140,11 +187,15 @@ impl WordTable {
                 }
             }
         }
-        let hash = hash_token(kind, written);
-        let (text, entries) = (&self.text, &self.entries);
+        let key = Key::of(written.as_bytes());
+        let hash = hash_token(kind, written.as_bytes(), key);
+        let (text, entries) = (self.text.as_bytes(), &self.entries);
         let found = self.index.find(hash, |&id| {
             let e = &entries[id as usize];
-            e.kind == kind && &text[e.key.0 as usize..e.key.1 as usize] == written
+            e.key == key
+                && e.kind == kind
+                && (key.len <= SHORT
+                    || text.get(e.written.0 as usize..e.written.1 as usize) == Some(written.as_bytes()))
         });
         if let Some(&id) = found {
             return id;
@@ -163,7 +214,9 @@ impl WordTable {
         let listed = Listed::of(rules, written, &self.text[fs as usize..fe as usize]);
         self.entries.push(Entry {
             kind,
-            key: (key_start, fs),
+            key,
+            hash,
+            written: (key_start, fs),
             folded: (fs, fe),
             cap,
             caps,
@@ -180,11 +233,8 @@ impl WordTable {
                 *slot = id;
             }
         }
-        let (text, entries) = (&self.text, &self.entries);
-        self.index.insert_unique(hash, id, |&id| {
-            let e = &entries[id as usize];
-            hash_token(e.kind, &text[e.key.0 as usize..e.key.1 as usize])
-        });
+        let entries = &self.entries;
+        self.index.insert_unique(hash, id, |&id| entries[id as usize].hash);
         id
     }
 
