@@ -6,6 +6,7 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::doc::Doc;
@@ -24,16 +25,25 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     id.extend(ty.as_str().chars().map(|c| c.to_ascii_lowercase()));
     id.push(':');
     let prefix = id.len();
-    // Most names: letters, digits, spaces and plain punctuation fold one character at a time.
+    // Most names: letters, digits, spaces and plain punctuation fold one character at a
+    // time, on their bytes; runs of lower-case letters and digits are copied whole.
+    let b = canonical.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    // A separator came since the last letter: a hyphen goes before the next one.
     let mut dash = false;
-    for c in canonical.chars() {
-        let folded = match c {
-            'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' => c,
-            'A'..='Z' => c.to_ascii_lowercase(),
-            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
-            'ё' | 'Ё' => 'е',
-            ' ' | '-' | '.' | ',' | '"' | '\'' | '(' | ')' | '«' | '»' => {
+    while i < b.len() {
+        let (folded, width) = match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
+            (b'a'..=b'z' | b'0'..=b'9', _) => (None, 1),
+            // а-п, р-я (not ё)
+            (0xd0, 0xb0..=0xbf) | (0xd1, 0x80..=0x8f) => (None, 2),
+            (c @ b'A'..=b'Z', _) => (Some(char::from(c + 32)), 1),
+            (0xd0, c @ 0x90..=0xaf) => (char::from_u32(0x430 + u32::from(c - 0x90)), 2),
+            (0xd0, 0x81) | (0xd1, 0x91) => (Some('е'), 2),
+            (b' ' | b'-' | b'.' | b',' | b'"' | b'\'' | b'(' | b')', _) | (0xc2, 0xab | 0xbb) => {
+                id.push_str(canonical.get(run..i).unwrap_or(""));
                 dash = true;
+                i += if b[i] == 0xc2 { 2 } else { 1 };
+                run = i;
                 continue;
             }
             _ => {
@@ -41,12 +51,21 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
                 return entity_id_folded(id, canonical);
             }
         };
-        if dash && !id.ends_with(':') {
+        if dash || folded.is_some() {
+            id.push_str(canonical.get(run..i).unwrap_or(""));
+            run = i;
+        }
+        if dash && id.len() > prefix {
             id.push('-');
         }
         dash = false;
-        id.push(folded);
+        if let Some(c) = folded {
+            id.push(c);
+            run = i + width;
+        }
+        i += width;
     }
+    id.push_str(canonical.get(run..).unwrap_or(""));
     id
 }
 
@@ -69,8 +88,14 @@ fn entity_id_folded(mut id: String, canonical: &str) -> String {
 
 /// `БАГДАТ` → `Багдат`, `КАСЫМ-ЖОМАРТ` → `Касым-Жомарт`; other words unchanged.
 pub fn title_case(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    push_title_case(&mut out, word);
+    out
+}
+
+/// [`title_case`] of `word`, appended to `out`.
+fn push_title_case(out: &mut String, word: &str) {
     if !word.chars().any(is_lower) && word.chars().filter(|&c| is_letter(c)).count() > 1 {
-        let mut out = String::with_capacity(word.len());
         let mut start = true;
         for c in word.chars() {
             if start {
@@ -80,9 +105,8 @@ pub fn title_case(word: &str) -> String {
             }
             start = !is_letter(c);
         }
-        out
     } else {
-        word.to_string()
+        out.push_str(word);
     }
 }
 
@@ -146,41 +170,45 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> Stri
     // Whether the first name tells us the case.
     let first = m.parts.iter().find(|p| p.role == PartRole::First).and_then(|p| doc.lex(p.from).first);
     let nominative = first.map(|f| f.nominative);
-    let mut words: Vec<String> = Vec::with_capacity(m.parts.len());
-    for p in &m.parts {
+    let mut out = String::new();
+    for (k, p) in m.parts.iter().enumerate() {
         let span = doc.span(p.from, p.to);
         let written = doc.text.get(span.start..span.end).unwrap_or("");
         // The written word back to the nominative, as the inflector reads a name of this role.
         let lemma =
             |role: PartRole| lemmatize_cached(written, class_of(role, gender), nominative != Some(false), rules);
-        let word = match p.role {
-            PartRole::Initial | PartRole::Other => written.to_string(),
+        let word: Cow<str> = match p.role {
+            PartRole::Initial | PartRole::Other => written.into(),
             PartRole::First => match doc.lex(p.from).first {
-                Some(f) => capitalise(f.lemma),
-                None => lemma(PartRole::First),
+                Some(f) => capitalise(f.lemma).into(),
+                None => lemma(PartRole::First).into(),
             },
             PartRole::Patronymic => match doc.lex(p.from).patronymic {
-                Some(f) => capitalise(f.lemma),
-                None if nominative == Some(true) => written.to_string(),
-                None => lemma(PartRole::First),
+                Some(f) => capitalise(f.lemma).into(),
+                None if nominative == Some(true) => written.into(),
+                None => lemma(PartRole::First).into(),
             },
             PartRole::Surname => match doc.lex(p.from).surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
                     // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
                     if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
                         // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
-                        lemma(PartRole::Surname)
+                        lemma(PartRole::Surname).into()
                     } else {
-                        capitalise(s.lemma)
+                        capitalise(s.lemma).into()
                     }
                 }
-                _ if nominative == Some(true) => written.to_string(),
-                _ => lemma(PartRole::Surname),
+                _ if nominative == Some(true) => written.into(),
+                _ => lemma(PartRole::Surname).into(),
             },
         };
-        words.push(title_case(&word));
+        // The words joined by spaces.
+        if k > 0 {
+            out.push(' ');
+        }
+        push_title_case(&mut out, &word);
     }
-    words.join(" ")
+    out
 }
 
 fn class_of(role: PartRole, gender: NameGender) -> WordClass {

@@ -82,8 +82,9 @@ fn compatible(a: &str, b: &str) -> bool {
 }
 
 impl People {
-    /// Adds a person named in full (first name and surname at least); returns its index.
-    pub fn establish(&mut self, canonical: &str, id: &str, rules: &EntityRules) -> usize {
+    /// Adds a person named in full (first name and surname at least), with the id `id()`
+    /// (asked only for a new person); returns its index.
+    pub fn establish(&mut self, canonical: &str, id: impl FnOnce() -> String, rules: &EntityRules) -> usize {
         split_into(canonical, &mut self.first, &mut self.surname);
         let (first, surname) = (&self.first, &self.surname);
         if let Some(i) = self.people.iter().position(|p| p.surname == *surname && compatible(&p.first, first)) {
@@ -92,7 +93,7 @@ impl People {
         let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), rules);
         self.people.push(Person {
             canonical: canonical.to_string(),
-            id: id.to_string(),
+            id: id(),
             surname: surname.clone(),
             first: first.clone(),
             forms,

@@ -329,10 +329,12 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// returns the index after the initial.
     pub fn initial(&self, i: usize) -> Option<usize> {
         let t = self.toks.get(i)?;
-        if t.kind != TokenKind::Word || !t.cap || self.w(i).chars().count() > 2 || self.taken[i] {
+        // At most two characters: at most eight bytes (most words are longer).
+        let w = self.w(i);
+        if t.kind != TokenKind::Word || !t.cap || w.len() > 8 || w.chars().count() > 2 || self.taken[i] {
             return None;
         }
-        if self.w(i).chars().count() == 2 && !self.w(i).chars().nth(1).is_some_and(is_lower) {
+        if w.chars().count() == 2 && !w.chars().nth(1).is_some_and(is_lower) {
             return None;
         }
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {

@@ -12,7 +12,7 @@ use std::hash::BuildHasherDefault;
 use super::rules::{EntityRules, WordHasher};
 
 /// How many words a memo keeps before it starts over.
-pub const MAX_ENTRIES: usize = 1 << 14;
+pub const MAX_ENTRIES: usize = 1 << 16;
 
 /// Answers `V` by (tag, word); `tag` tells apart questions asked of the same word.
 pub struct Memo<V> {

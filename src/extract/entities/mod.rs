@@ -114,7 +114,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     let persons = persons::find_persons(&doc, rules, roles);
     let mut people = coref::People::default();
     for m in mentions.iter().filter(|m| m.entity_type == EntityType::Per) {
-        people.establish(&m.canonical, &m.entity_id, rules);
+        people.establish(&m.canonical, || m.entity_id.clone(), rules);
     }
     let named: Vec<(persons::PersonMatch, String)> = persons
         .into_iter()
@@ -125,21 +125,21 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         .collect();
     for (p, c) in &named {
         if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
-            people.establish(c, &entity_id(EntityType::Per, c), rules);
+            people.establish(c, || entity_id(EntityType::Per, c), rules);
         }
     }
     for (p, c) in named {
         doc.take(p.from, p.to);
         let last = doc.w(p.parts.last().map_or(p.from, |x| x.from));
         let full = p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1;
-        let mut m = rule_mention(&doc, p.from, p.to, EntityType::Per, c.clone());
-        if let Some(person) = people.resolve(&c, last) {
-            if person.canonical != c || !full {
-                m.source = if full { MentionSource::Rule } else { MentionSource::Coref };
-            }
-            m.canonical = person.canonical.clone();
-            m.entity_id = person.id.clone();
-        }
+        let m = match people.resolve(&c, last) {
+            // A full name that resolves stays a rule mention; a short one is coreference.
+            Some(person) => Mention {
+                source: if full { MentionSource::Rule } else { MentionSource::Coref },
+                ..mention(&doc, p.from, p.to, EntityType::Per, person.canonical.clone(), person.id.clone())
+            },
+            None => rule_mention(&doc, p.from, p.to, EntityType::Per, c),
+        };
         mentions.push(m);
     }
     // Lone forms of established surnames anywhere (`Бхутто заявила`).
@@ -191,10 +191,16 @@ fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
 }
 
 fn rule_mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
+    let id = entity_id(ty, &canonical);
+    mention(doc, from, to, ty, canonical, id)
+}
+
+/// A rule mention of tokens `from..to` with its canonical and id.
+fn mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String, entity_id: String) -> Mention {
     Mention {
         span: doc.span(from, to),
         entity_type: ty,
-        entity_id: entity_id(ty, &canonical),
+        entity_id,
         canonical,
         source: MentionSource::Rule,
         warning: None,

@@ -8,6 +8,7 @@ use std::hash::BuildHasherDefault;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::words::Listed;
 use crate::dict::inflect::{Inflector, WordClass};
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
@@ -145,6 +146,9 @@ pub struct EntityRules {
     /// `title_nouns.tsv`).
     pub(super) title_nouns: WordMap<()>,
     pub(super) inflector: Inflector,
+    /// `org_words`, `loc_markers` and `not_names` by folded word, in one table: a new token
+    /// costs one probe, not three.
+    listed: WordMap<Listed>,
     /// Tells these rules from any other set loaded in the run, for the per-thread memos of
     /// `memo.rs`; never 0.
     id: u64,
@@ -194,6 +198,7 @@ impl EntityRules {
             max_modifier_chars: 0,
             title_nouns: WordMap::default(),
             inflector,
+            listed: WordMap::default(),
             id: next_id(),
         };
         for path in dirs.rule_files("org_heads.tsv") {
@@ -220,7 +225,31 @@ impl EntityRules {
         for path in dirs.rule_files("title_nouns.tsv") {
             rules.add_title_nouns(&path, diagnostics);
         }
+        rules.listed = rules.compile_listed();
         rules
+    }
+
+    /// What the tables list for each folded word they hold, in one map (see [`Listed`]).
+    fn compile_listed(&self) -> WordMap<Listed> {
+        let mut listed: WordMap<Listed> = WordMap::default();
+        for (word, w) in &self.org_words {
+            let l = listed.entry(word.clone()).or_default();
+            (l.org, l.org_lower) = (Some(w.role), w.lower);
+        }
+        for (word, m) in &self.loc_markers {
+            listed.entry(word.clone()).or_default().loc = Some(*m);
+        }
+        for (word, n) in &self.not_names {
+            listed.entry(word.clone()).or_default().not_name = Some(*n);
+        }
+        listed
+    }
+
+    /// What the tables list for a token written `written` that folds to `folded`.
+    pub(super) fn listed(&self, written: &str, folded: &str) -> Listed {
+        let mut l = self.listed.get(folded).copied().unwrap_or_default();
+        l.legal = self.legal_forms.contains_key(written);
+        l
     }
 
     fn add_org_heads(&mut self, path: &Path, d: &mut Diagnostics) {

@@ -36,14 +36,26 @@ pub struct Listed {
 
 impl Listed {
     pub fn of(rules: &EntityRules, written: &str, folded: &str) -> Listed {
+        rules.listed(written, folded)
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn listed_agrees_with_the_tables() {
+    let dirs = crate::dict::DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+    let rules = EntityRules::load(&dirs, &mut crate::dict::Diagnostics::default());
+    let words = rules.org_words.keys().chain(rules.loc_markers.keys()).chain(rules.not_names.keys());
+    for folded in words.map(String::as_str).chain(["", "нечто", "АО"]) {
         let org = rules.org_words.get(folded);
-        Listed {
+        let want = Listed {
             org: org.map(|w| w.role),
             org_lower: org.is_some_and(|w| w.lower),
             loc: rules.loc_markers.get(folded).copied(),
             not_name: rules.not_names.get(folded).copied(),
-            legal: rules.legal_forms.contains_key(written),
-        }
+            legal: rules.legal_forms.contains_key(folded),
+        };
+        assert_eq!(Listed::of(&rules, folded, folded), want, "{folded}");
     }
 }
 
@@ -178,6 +190,7 @@ impl WordTable {
     }
 
     /// The entry id of a token, added if new.
+    #[inline]
     pub fn intern(&mut self, kind: TokenKind, written: &str, rules: &EntityRules) -> u32 {
         if let &[b] = written.as_bytes() {
             if let Some(&id) = self.by_byte.get(usize::from(b)).filter(|&&id| id != NO_ENTRY) {
@@ -197,9 +210,16 @@ impl WordTable {
                 && (key.len <= SHORT
                     || text.get(e.written.0 as usize..e.written.1 as usize) == Some(written.as_bytes()))
         });
-        if let Some(&id) = found {
-            return id;
+        match found {
+            Some(&id) => id,
+            None => self.add(kind, written, key, hash, rules),
         }
+    }
+
+    /// Adds a token [`WordTable::intern`] did not find (out of line: most tokens are found).
+    #[cold]
+    #[inline(never)]
+    fn add(&mut self, kind: TokenKind, written: &str, key: Key, hash: u64, rules: &EntityRules) -> u32 {
         let id = self.entries.len() as u32;
         let key_start = self.text.len() as u32;
         self.text.push_str(written);
