@@ -416,6 +416,8 @@ fn simple_at(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
 /// other character. Unchanged runs are copied whole.
 fn fold_simple(word: &str, buf: &mut String) -> bool {
     buf.clear();
+    // The fold is as long as the word: one allocation at most.
+    buf.reserve(word.len());
     let b = word.as_bytes();
     let (mut run, mut i) = (0, 0);
     while i < b.len() {

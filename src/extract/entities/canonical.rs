@@ -170,7 +170,8 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> Stri
     // Whether the first name tells us the case.
     let first = m.parts.iter().find(|p| p.role == PartRole::First).and_then(|p| doc.lex(p.from).first);
     let nominative = first.map(|f| f.nominative);
-    let mut out = String::new();
+    // About as long as the name as written.
+    let mut out = String::with_capacity(doc.span(m.from, m.to.max(m.from + 1)).len() + 8);
     for (k, p) in m.parts.iter().enumerate() {
         let span = doc.span(p.from, p.to);
         let written = doc.text.get(span.start..span.end).unwrap_or("");

@@ -111,7 +111,12 @@ pub(super) fn scan_word(word: &str, buf: &mut String) -> WordScan {
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Lower-case Russian letters, the bulk of a word, in a tight loop.
+        while let (Some(0xd0), Some(0xb0..=0xbf)) | (Some(0xd1), Some(0x80..=0x8f)) = (bytes.get(i), bytes.get(i + 1)) {
+            scan.letter(true, false);
+            i += 2;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let first = i == 0;
         // The folded character when it differs from the original, and the original's width.
         let (folded, width) = match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
@@ -179,7 +184,9 @@ impl<'t, 'l> Doc<'t, 'l> {
         let raw = tokenize(text);
         let mut words = WordTable::take(rules);
         let mut toks = Vec::with_capacity(raw.len());
-        let mut lexes = vec![LexInfo::default()];
+        // Capitalised words are a minority of the tokens.
+        let mut lexes = Vec::with_capacity(raw.len() / 4 + 1);
+        lexes.push(LexInfo::default());
         let mut sentence_start = true;
         let mut prev_end = 0;
         for t in &raw {

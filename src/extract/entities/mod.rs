@@ -65,6 +65,8 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         blocked.get(k).is_some_and(|b| b.overlaps(&m.span))
     };
     let mut mentions: Vec<Mention> = gazetteer_mentions.into_iter().filter(|m| !is_blocked(m)).collect();
+    // Room for the rules' mentions (about one in sixteen tokens): fewer regrowths.
+    mentions.reserve(doc.len() / 16);
     // The first token of each gazetteer mention (by mention index).
     let mut first_tok_of: Vec<Option<usize>> = vec![None; mentions.len()];
     {
