@@ -25,9 +25,7 @@ pub struct Person {
 #[derive(Default)]
 pub struct People {
     pub people: Vec<Person>,
-    /// Folded words of the name being compared (reused: no allocation per mention).
-    first: String,
-    surname: String,
+    /// The folded written word being compared (reused: no allocation per mention).
     written: String,
 }
 
@@ -56,20 +54,29 @@ fn surname_forms(surname: &str, rules: &EntityRules) -> Rc<[String]> {
     })
 }
 
-/// The folded first word (when there are two or more) and last word of a name.
-fn split_into(canonical: &str, first: &mut String, surname: &mut String) {
-    let mut words = canonical.split_whitespace();
-    let (head, last) = (words.next(), words.last());
-    first.clear();
-    surname.clear();
-    match (head, last) {
-        (Some(head), Some(last)) => {
-            fold_word_into(head, first);
-            fold_word_into(last, surname);
-        }
-        (Some(only), None) => fold_word_into(only, surname),
-        _ => {}
-    }
+thread_local! {
+    /// [`split`]'s answers, by canonical name.
+    static SPLITS: RefCell<Memo<Rc<(String, String)>>> = RefCell::default();
+}
+
+/// The folded first word (when there are two or more) and last word of a name, remembered
+/// across documents (see `memo.rs`): the same names are compared mention after mention.
+fn split(canonical: &str, rules: &EntityRules) -> Rc<(String, String)> {
+    SPLITS.with_borrow_mut(|memo| {
+        memo.get_or(rules, 0, canonical, || {
+            let mut words = canonical.split_whitespace();
+            let (mut first, mut surname) = (String::new(), String::new());
+            match (words.next(), words.last()) {
+                (Some(head), Some(last)) => {
+                    fold_word_into(head, &mut first);
+                    fold_word_into(last, &mut surname);
+                }
+                (Some(only), None) => fold_word_into(only, &mut surname),
+                _ => {}
+            }
+            Rc::new((first, surname))
+        })
+    })
 }
 
 /// Whether a first name and a first name or initial written elsewhere agree (`б.` and `багдат`).
@@ -85,8 +92,8 @@ impl People {
     /// Adds a person named in full (first name and surname at least), with the id `id()`
     /// (asked only for a new person); returns its index.
     pub fn establish(&mut self, canonical: &str, id: impl FnOnce() -> String, rules: &EntityRules) -> usize {
-        split_into(canonical, &mut self.first, &mut self.surname);
-        let (first, surname) = (&self.first, &self.surname);
+        let names = split(canonical, rules);
+        let (first, surname) = (&names.0, &names.1);
         if let Some(i) = self.people.iter().position(|p| p.surname == *surname && compatible(&p.first, first)) {
             return i;
         }
@@ -103,10 +110,10 @@ impl People {
 
     /// The person a short mention (`Мусин`, `Б. Мусин`, `Мусина`) refers to, given its
     /// canonical and its last written word.
-    pub fn resolve(&mut self, canonical: &str, last_word: &str) -> Option<&Person> {
-        split_into(canonical, &mut self.first, &mut self.surname);
+    pub fn resolve(&mut self, canonical: &str, last_word: &str, rules: &EntityRules) -> Option<&Person> {
+        let names = split(canonical, rules);
         fold_word_into(last_word, &mut self.written);
-        let (first, surname, written) = (&self.first, &self.surname, &self.written);
+        let (first, surname, written) = (&names.0, &names.1, &self.written);
         self.people
             .iter()
             .rev()

@@ -134,7 +134,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         doc.take(p.from, p.to);
         let last = doc.w(p.parts.last().map_or(p.from, |x| x.from));
         let full = p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1;
-        let m = match people.resolve(&c, last) {
+        let m = match people.resolve(&c, last, rules) {
             // A full name that resolves stays a rule mention; a short one is coreference.
             Some(person) => Mention {
                 source: if full { MentionSource::Rule } else { MentionSource::Coref },
