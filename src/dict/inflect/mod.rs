@@ -382,39 +382,71 @@ fn each_case_unchanged(word: &str, f: &mut dyn FnMut(usize, &str)) {
     }
 }
 
+/// `fold_str(word)` into `buf`, without allocating for words of ASCII letters and digits,
+/// Russian letters and hyphens (names, almost always).
+pub fn fold_word_into(word: &str, buf: &mut String) {
+    if !fold_simple(word, buf) {
+        buf.clear();
+        buf.push_str(&fold_str(word));
+    }
+}
+
+/// The fold (as `fold_str`) of the character at byte `i` of `b` when it is an ASCII letter or
+/// digit, a hyphen or a Russian letter: (folded character, width in bytes, whether folding
+/// changed it); the folded character is as wide as the original. `None` for any other.
+#[inline]
+fn simple_at(b: &[u8], i: usize) -> Option<(char, usize, bool)> {
+    // The Cyrillic letter U+0400 + `offset`.
+    let cyrillic = |offset: u8| char::from_u32(0x400 + u32::from(offset)).unwrap_or('?');
+    Some(match (*b.get(i)?, b.get(i + 1).copied().unwrap_or(0)) {
+        (c @ (b'a'..=b'z' | b'0'..=b'9' | b'-'), _) => (char::from(c), 1, false),
+        (c @ b'A'..=b'Z', _) => (char::from(c + 32), 1, true),
+        // а-п, р-я
+        (0xd0, c @ 0xb0..=0xbf) => (cyrillic(c - 0x80), 2, false),
+        (0xd1, c @ 0x80..=0x8f) => (cyrillic(c - 0x40), 2, false),
+        // А-Я → а-я; Ё, ё → е
+        (0xd0, c @ 0x90..=0xaf) => (cyrillic(c - 0x90 + 0x30), 2, true),
+        (0xd0, 0x81) | (0xd1, 0x91) => ('е', 2, true),
+        _ => return None,
+    })
+}
+
 /// `fold_str(word)` into `buf` for words of ASCII letters and digits, Russian letters and
 /// hyphens (every generated form of a lexicon name); `false` (and `buf` unspecified) for any
-/// other character.
+/// other character. Unchanged runs are copied whole.
 fn fold_simple(word: &str, buf: &mut String) -> bool {
     buf.clear();
-    for c in word.chars() {
-        buf.push(match c {
-            'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' | '-' => c,
-            'A'..='Z' => c.to_ascii_lowercase(),
-            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
-            'ё' | 'Ё' => 'е',
-            _ => return false,
-        });
+    // The fold is as long as the word: one allocation at most.
+    buf.reserve(word.len());
+    let b = word.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    while i < b.len() {
+        let Some((c, width, changed)) = simple_at(b, i) else { return false };
+        if changed {
+            buf.push_str(word.get(run..i).unwrap_or(""));
+            buf.push(c);
+            run = i + width;
+        }
+        i += width;
     }
+    buf.push_str(word.get(run..).unwrap_or(""));
     true
 }
 
 /// Whether `fold_str(word) == folded`, without allocating for simple words.
 fn folds_to(word: &str, folded: &str) -> bool {
-    let mut rest = folded.chars();
-    for c in word.chars() {
-        let f = match c {
-            'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' | '-' => c,
-            'A'..='Z' => c.to_ascii_lowercase(),
-            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
-            'ё' | 'Ё' => 'е',
-            _ => return fold_str(word) == folded,
-        };
-        if rest.next() != Some(f) {
+    let (b, f) = (word.as_bytes(), folded.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < b.len() {
+        let Some((c, width, _)) = simple_at(b, i) else { return fold_str(word) == folded };
+        let mut tmp = [0u8; 4];
+        if f.get(j..j + width) != Some(c.encode_utf8(&mut tmp).as_bytes()) {
             return false;
         }
+        i += width;
+        j += width;
     }
-    rest.next().is_none()
+    j == f.len()
 }
 
 /// Letters only (a hyphen allowed), ending in at least two Cyrillic letters: `Казахстан`,

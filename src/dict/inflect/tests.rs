@@ -193,3 +193,20 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    /// The byte-level folds of simple words agree with `fold_str`.
+    #[test]
+    fn simple_folds_agree_with_fold_str(s in "\\PC{0,12}|[a-zA-Z0-9\\-абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ]{0,16}") {
+        let mut buf = String::new();
+        if fold_simple(&s, &mut buf) {
+            proptest::prop_assert_eq!(&buf, &fold_str(&s));
+        }
+        let mut into = String::from("junk");
+        fold_word_into(&s, &mut into);
+        proptest::prop_assert_eq!(&into, &fold_str(&s));
+        proptest::prop_assert!(folds_to(&s, &fold_str(&s)));
+        let longer = fold_str(&s) + "x";
+        proptest::prop_assert!(!folds_to(&s, &longer));
+    }
+}

@@ -6,9 +6,14 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+
 use super::doc::Doc;
+use super::memo::Memo;
 use super::names::NameGender;
 use super::persons::{gender_of, PartRole, PersonMatch};
+use super::rules::EntityRules;
 use crate::dict::inflect::{Inflector, WordClass};
 use crate::model::EntityType;
 use crate::text::chars::{is_letter, is_letter_or_digit, is_lower, is_upper};
@@ -17,19 +22,28 @@ use crate::text::fold_str;
 /// `per:аскар-мамин`: the type and the folded canonical, words joined by hyphens.
 pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     let mut id = String::with_capacity(canonical.len() + 4);
-    id.push_str(&ty.as_str().to_ascii_lowercase());
+    id.extend(ty.as_str().chars().map(|c| c.to_ascii_lowercase()));
     id.push(':');
     let prefix = id.len();
-    // Most names: letters, digits, spaces and plain punctuation fold one character at a time.
+    // Most names: letters, digits, spaces and plain punctuation fold one character at a
+    // time, on their bytes; runs of lower-case letters and digits are copied whole.
+    let b = canonical.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    // A separator came since the last letter: a hyphen goes before the next one.
     let mut dash = false;
-    for c in canonical.chars() {
-        let folded = match c {
-            'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я' => c,
-            'A'..='Z' => c.to_ascii_lowercase(),
-            'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
-            'ё' | 'Ё' => 'е',
-            ' ' | '-' | '.' | ',' | '"' | '\'' | '(' | ')' | '«' | '»' => {
+    while i < b.len() {
+        let (folded, width) = match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
+            (b'a'..=b'z' | b'0'..=b'9', _) => (None, 1),
+            // а-п, р-я (not ё)
+            (0xd0, 0xb0..=0xbf) | (0xd1, 0x80..=0x8f) => (None, 2),
+            (c @ b'A'..=b'Z', _) => (Some(char::from(c + 32)), 1),
+            (0xd0, c @ 0x90..=0xaf) => (char::from_u32(0x430 + u32::from(c - 0x90)), 2),
+            (0xd0, 0x81) | (0xd1, 0x91) => (Some('е'), 2),
+            (b' ' | b'-' | b'.' | b',' | b'"' | b'\'' | b'(' | b')', _) | (0xc2, 0xab | 0xbb) => {
+                id.push_str(canonical.get(run..i).unwrap_or(""));
                 dash = true;
+                i += if b[i] == 0xc2 { 2 } else { 1 };
+                run = i;
                 continue;
             }
             _ => {
@@ -37,12 +51,21 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
                 return entity_id_folded(id, canonical);
             }
         };
-        if dash && !id.ends_with(':') {
+        if dash || folded.is_some() {
+            id.push_str(canonical.get(run..i).unwrap_or(""));
+            run = i;
+        }
+        if dash && id.len() > prefix {
             id.push('-');
         }
         dash = false;
-        id.push(folded);
+        if let Some(c) = folded {
+            id.push(c);
+            run = i + width;
+        }
+        i += width;
     }
+    id.push_str(canonical.get(run..).unwrap_or(""));
     id
 }
 
@@ -65,8 +88,14 @@ fn entity_id_folded(mut id: String, canonical: &str) -> String {
 
 /// `БАГДАТ` → `Багдат`, `КАСЫМ-ЖОМАРТ` → `Касым-Жомарт`; other words unchanged.
 pub fn title_case(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    push_title_case(&mut out, word);
+    out
+}
+
+/// [`title_case`] of `word`, appended to `out`.
+fn push_title_case(out: &mut String, word: &str) {
     if !word.chars().any(is_lower) && word.chars().filter(|&c| is_letter(c)).count() > 1 {
-        let mut out = String::with_capacity(word.len());
         let mut start = true;
         for c in word.chars() {
             if start {
@@ -76,9 +105,8 @@ pub fn title_case(word: &str) -> String {
             }
             start = !is_letter(c);
         }
-        out
     } else {
-        word.to_string()
+        out.push_str(word);
     }
 }
 
@@ -123,65 +151,65 @@ pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector
     word.to_string()
 }
 
-/// [`lemmatize`], remembered for the rest of the document.
-fn lemmatize_cached<'t>(
-    doc: &Doc<'t, '_>,
-    word: &'t str,
-    class: WordClass,
-    maybe_nominative: bool,
-    inflector: &Inflector,
-) -> String {
-    let key = (word, class, maybe_nominative);
-    if let Some(lemma) = doc.lemmas.borrow().get(&key) {
-        return lemma.clone();
-    }
-    let lemma = lemmatize(word, class, maybe_nominative, inflector);
-    doc.lemmas.borrow_mut().insert(key, lemma.clone());
-    lemma
+thread_local! {
+    /// [`lemmatize`]'s answers, by class, `maybe_nominative` and word.
+    static LEMMAS: RefCell<Memo<String>> = RefCell::default();
+}
+
+/// [`lemmatize`] by the rules' inflector, remembered across documents (see `memo.rs`).
+fn lemmatize_cached(word: &str, class: WordClass, maybe_nominative: bool, rules: &EntityRules) -> String {
+    let tag = (class as u8) << 1 | u8::from(maybe_nominative);
+    LEMMAS.with_borrow_mut(|memo| {
+        memo.get_or(rules, tag, word, || lemmatize(word, class, maybe_nominative, &rules.inflector))
+    })
 }
 
 /// The nominative name of a person match.
-pub fn person_canonical(doc: &Doc, m: &PersonMatch, inflector: &Inflector) -> String {
+pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> String {
     let gender = gender_of(doc, m);
     // Whether the first name tells us the case.
-    let first = m.parts.iter().find(|p| p.role == PartRole::First).and_then(|p| doc.lex[p.from].first);
+    let first = m.parts.iter().find(|p| p.role == PartRole::First).and_then(|p| doc.lex(p.from).first);
     let nominative = first.map(|f| f.nominative);
-    let mut words: Vec<String> = Vec::with_capacity(m.parts.len());
-    for p in &m.parts {
+    // About as long as the name as written.
+    let mut out = String::with_capacity(doc.span(m.from, m.to.max(m.from + 1)).len() + 8);
+    for (k, p) in m.parts.iter().enumerate() {
         let span = doc.span(p.from, p.to);
         let written = doc.text.get(span.start..span.end).unwrap_or("");
         // The written word back to the nominative, as the inflector reads a name of this role.
-        let lemma = |role: PartRole| {
-            lemmatize_cached(doc, written, class_of(role, gender), nominative != Some(false), inflector)
-        };
-        let word = match p.role {
-            PartRole::Initial | PartRole::Other => written.to_string(),
-            PartRole::First => match doc.lex[p.from].first {
-                Some(f) => capitalise(f.lemma),
-                None => lemma(PartRole::First),
+        let lemma =
+            |role: PartRole| lemmatize_cached(written, class_of(role, gender), nominative != Some(false), rules);
+        let word: Cow<str> = match p.role {
+            PartRole::Initial | PartRole::Other => written.into(),
+            PartRole::First => match doc.lex(p.from).first {
+                Some(f) => capitalise(f.lemma).into(),
+                None => lemma(PartRole::First).into(),
             },
-            PartRole::Patronymic => match doc.lex[p.from].patronymic {
-                Some(f) => capitalise(f.lemma),
-                None if nominative == Some(true) => written.to_string(),
-                None => lemma(PartRole::First),
+            PartRole::Patronymic => match doc.lex(p.from).patronymic {
+                Some(f) => capitalise(f.lemma).into(),
+                None if nominative == Some(true) => written.into(),
+                None => lemma(PartRole::First).into(),
             },
-            PartRole::Surname => match doc.lex[p.from].surname {
+            PartRole::Surname => match doc.lex(p.from).surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
                     // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
                     if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
                         // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
-                        lemma(PartRole::Surname)
+                        lemma(PartRole::Surname).into()
                     } else {
-                        capitalise(s.lemma)
+                        capitalise(s.lemma).into()
                     }
                 }
-                _ if nominative == Some(true) => written.to_string(),
-                _ => lemma(PartRole::Surname),
+                _ if nominative == Some(true) => written.into(),
+                _ => lemma(PartRole::Surname).into(),
             },
         };
-        words.push(title_case(&word));
+        // The words joined by spaces.
+        if k > 0 {
+            out.push(' ');
+        }
+        push_title_case(&mut out, &word);
     }
-    words.join(" ")
+    out
 }
 
 fn class_of(role: PartRole, gender: NameGender) -> WordClass {

@@ -3,8 +3,12 @@
 //! and a lone capitalised word that is a form of an established surname becomes a `coref`
 //! mention even where the rules alone would not take it (`Бхутто заявила`).
 
-use crate::dict::inflect::{Inflector, WordClass};
-use crate::text::fold_str;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::memo::Memo;
+use super::rules::EntityRules;
+use crate::dict::inflect::{fold_word_into, WordClass};
 
 /// A person established in the document.
 #[derive(Clone, Debug)]
@@ -14,32 +18,65 @@ pub struct Person {
     surname: String,
     first: String,
     /// Folded forms of the surname.
-    pub forms: Vec<String>,
+    pub forms: Rc<[String]>,
 }
 
 /// The people of one document, in the order they were established.
 #[derive(Default)]
 pub struct People {
     pub people: Vec<Person>,
+    /// The folded written word being compared (reused: no allocation per mention).
+    written: String,
 }
 
-fn surname_forms(surname: &str, inflector: &Inflector) -> Vec<String> {
-    let class =
-        if surname.ends_with('а') || surname.ends_with('я') { WordClass::FemSurname } else { WordClass::MascSurname };
-    let mut forms: Vec<String> = Vec::new();
-    inflector.each_folded_form(surname, class, &mut |f| {
-        if !forms.iter().any(|g| g == f) {
-            forms.push(f.to_string());
-        }
-    });
-    forms
+thread_local! {
+    /// [`surname_forms`]' answers, by surname.
+    static SURNAME_FORMS: RefCell<Memo<Rc<[String]>>> = RefCell::default();
 }
 
-fn split(canonical: &str) -> (String, String) {
-    let words: Vec<&str> = canonical.split_whitespace().collect();
-    let first = if words.len() > 1 { fold_str(words[0]) } else { String::new() };
-    let surname = words.last().map(|w| fold_str(w)).unwrap_or_default();
-    (first, surname)
+/// The distinct folded forms of a surname, remembered across documents (see `memo.rs`).
+fn surname_forms(surname: &str, rules: &EntityRules) -> Rc<[String]> {
+    SURNAME_FORMS.with_borrow_mut(|memo| {
+        memo.get_or(rules, 0, surname, || {
+            let class = if surname.ends_with('а') || surname.ends_with('я') {
+                WordClass::FemSurname
+            } else {
+                WordClass::MascSurname
+            };
+            let mut forms: Vec<String> = Vec::new();
+            rules.inflector.each_folded_form(surname, class, &mut |f| {
+                if !forms.iter().any(|g| g == f) {
+                    forms.push(f.to_string());
+                }
+            });
+            forms.into()
+        })
+    })
+}
+
+thread_local! {
+    /// [`split`]'s answers, by canonical name.
+    static SPLITS: RefCell<Memo<Rc<(String, String)>>> = RefCell::default();
+}
+
+/// The folded first word (when there are two or more) and last word of a name, remembered
+/// across documents (see `memo.rs`): the same names are compared mention after mention.
+fn split(canonical: &str, rules: &EntityRules) -> Rc<(String, String)> {
+    SPLITS.with_borrow_mut(|memo| {
+        memo.get_or(rules, 0, canonical, || {
+            let mut words = canonical.split_whitespace();
+            let (mut first, mut surname) = (String::new(), String::new());
+            match (words.next(), words.last()) {
+                (Some(head), Some(last)) => {
+                    fold_word_into(head, &mut first);
+                    fold_word_into(last, &mut surname);
+                }
+                (Some(only), None) => fold_word_into(only, &mut surname),
+                _ => {}
+            }
+            Rc::new((first, surname))
+        })
+    })
 }
 
 /// Whether a first name and a first name or initial written elsewhere agree (`б.` and `багдат`).
@@ -52,26 +89,35 @@ fn compatible(a: &str, b: &str) -> bool {
 }
 
 impl People {
-    /// Adds a person named in full (first name and surname at least); returns its index.
-    pub fn establish(&mut self, canonical: &str, id: &str, inflector: &Inflector) -> usize {
-        let (first, surname) = split(canonical);
-        if let Some(i) = self.people.iter().position(|p| p.surname == surname && compatible(&p.first, &first)) {
+    /// Adds a person named in full (first name and surname at least), with the id `id()`
+    /// (asked only for a new person); returns its index.
+    pub fn establish(&mut self, canonical: &str, id: impl FnOnce() -> String, rules: &EntityRules) -> usize {
+        let names = split(canonical, rules);
+        let (first, surname) = (&names.0, &names.1);
+        if let Some(i) = self.people.iter().position(|p| p.surname == *surname && compatible(&p.first, first)) {
             return i;
         }
-        let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), inflector);
-        self.people.push(Person { canonical: canonical.to_string(), id: id.to_string(), surname, first, forms });
+        let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), rules);
+        self.people.push(Person {
+            canonical: canonical.to_string(),
+            id: id(),
+            surname: surname.clone(),
+            first: first.clone(),
+            forms,
+        });
         self.people.len() - 1
     }
 
     /// The person a short mention (`Мусин`, `Б. Мусин`, `Мусина`) refers to, given its
     /// canonical and its last written word.
-    pub fn resolve(&self, canonical: &str, last_word: &str) -> Option<&Person> {
-        let (first, surname) = split(canonical);
-        let written = fold_str(last_word);
+    pub fn resolve(&mut self, canonical: &str, last_word: &str, rules: &EntityRules) -> Option<&Person> {
+        let names = split(canonical, rules);
+        fold_word_into(last_word, &mut self.written);
+        let (first, surname, written) = (&names.0, &names.1, &self.written);
         self.people
             .iter()
             .rev()
-            .find(|p| (p.surname == surname || p.forms.contains(&written)) && compatible(&p.first, &first))
+            .find(|p| (p.surname == *surname || p.forms.contains(written)) && compatible(&p.first, first))
     }
 
     /// The person whose surname has the folded form `word`.

@@ -1,12 +1,13 @@
 //! One document as the entity rules see it: tokens with their folded text, capitalisation,
 //! sentence starts, lexicon readings, and which tokens a mention already covers.
 
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::cell::Cell;
 
 use super::names::{NameForm, NameGender, NameKind, NameLookup};
-use super::rules::{Ending, EntityRules, NotName};
-use crate::dict::inflect::WordClass;
+use super::rules::{Ending, EntityRules, NotName, PrefixKind};
+use super::words::{self, Listed, WordTable};
+use crate::dict::roles::RoleNouns;
+use crate::model::EntityType;
 use crate::text::chars::{is_letter, is_lower, is_upper};
 use crate::text::tokens::{tokenize, TokenKind};
 use crate::text::{fold_char, Folded, Span};
@@ -23,9 +24,14 @@ pub struct Tok {
     pub latin: bool,
     /// How many letters (`char::is_alphabetic`) a word has, saturating; 0 for other tokens.
     pub letters: u16,
-    /// Folded text range in `Doc::buf`.
-    fs: u32,
-    fe: u32,
+    /// What the rule tables list for the token.
+    pub listed: Listed,
+    /// The token's entry in `Doc::words`.
+    word: u32,
+    /// The token's lexicon readings in `Doc::lexes` (0: none).
+    lex: u32,
+    /// A line break (`\n`) lies between the previous token and this one, or it is the first.
+    pub line_start: bool,
     /// First word of a sentence (or of a line, or after an opening quote at either).
     pub sent_start: bool,
     pub after_space: bool,
@@ -52,47 +58,35 @@ impl LexInfo<'_> {
 pub struct Doc<'t, 'l> {
     pub text: &'t str,
     pub toks: Vec<Tok>,
-    buf: String,
+    /// This thread's distinct tokens (folded words, rule-table entries), handed back when the
+    /// document is done.
+    words: WordTable,
+    /// What the rule tables list for the empty word: the answer past the last token.
+    nothing_listed: Listed,
     /// Covered by a mention, or ignored (widget lines).
     pub taken: Vec<bool>,
-    pub lex: Vec<LexInfo<'l>>,
-    /// `ending` and `not_name` of each token, filled on first use (0 = not asked yet).
+    /// Lexicon readings of the document's capitalised words; the first reads nothing.
+    lexes: Vec<LexInfo<'l>>,
+    /// `ending` of each token as first answered (0 = not asked yet), see [`Doc::ending`].
     endings: Vec<Cell<u8>>,
-    not_names: Vec<Cell<u8>>,
-    /// Lemmas already found for (written word, class, maybe nominative): a document names
-    /// the same people again and again.
-    pub(super) lemmas: RefCell<HashMap<(&'t str, WordClass, bool), String>>,
 }
 
-const ENDINGS: [Ending; 5] = [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb];
-const NOT_NAMES: [NotName; 4] = [NotName::Month, NotName::Weekday, NotName::Function, NotName::Common];
-
-/// A token's cached answer: 0 = not computed, 1 = none, 2 + k = `options[k]`.
-fn cached<T: Copy + PartialEq>(
-    slot: Option<&Cell<u8>>,
-    options: &[T],
-    compute: impl FnOnce() -> Option<T>,
-) -> Option<T> {
-    let Some(slot) = slot else { return compute() };
-    match slot.get() {
-        0 => {
-            let value = compute();
-            let code = value.and_then(|v| options.iter().position(|o| *o == v)).map_or(1, |k| k as u8 + 2);
-            slot.set(code);
-            value
-        }
-        1 => None,
-        code => options.get(usize::from(code - 2)).copied(),
+impl Drop for Doc<'_, '_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.words).give_back();
     }
 }
 
+/// The endings a token remembers (not `Noun`: see [`Doc::ending`]).
+const ENDINGS: [Ending; 5] = [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb];
+
 /// What the token pass learns about one word.
 #[derive(Default)]
-struct WordScan {
-    cap: bool,
-    letters: u16,
-    lower: bool,
-    latin: bool,
+pub(super) struct WordScan {
+    pub cap: bool,
+    pub letters: u16,
+    pub lower: bool,
+    pub latin: bool,
 }
 
 impl WordScan {
@@ -106,72 +100,74 @@ impl WordScan {
 
 /// Appends the folded word (as `fold_char` per character) to `buf` and reads its
 /// capitalisation and letters. ASCII and Russian letters are handled on their bytes;
-/// other characters through the general predicates.
-fn scan_word(word: &str, buf: &mut String) -> WordScan {
+/// other characters through the general predicates. Runs of characters that fold to
+/// themselves (lower-case letters, digits) are copied whole.
+pub(super) fn scan_word(word: &str, buf: &mut String) -> WordScan {
     let mut scan = WordScan::default();
     let bytes = word.as_bytes();
     // The Russian letter U+0400 + `offset`.
     let russian = |offset: u8| char::from_u32(0x400 + u32::from(offset)).unwrap_or('?');
+    // Start of the bytes not yet copied: they fold to themselves.
+    let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
+        // Lower-case Russian letters, the bulk of a word, in a tight loop.
+        while let (Some(0xd0), Some(0xb0..=0xbf)) | (Some(0xd1), Some(0x80..=0x8f)) = (bytes.get(i), bytes.get(i + 1)) {
+            scan.letter(true, false);
+            i += 2;
+        }
+        let Some(&b) = bytes.get(i) else { break };
         let first = i == 0;
-        match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
+        // The folded character when it differs from the original, and the original's width.
+        let (folded, width) = match (b, bytes.get(i + 1).copied().unwrap_or(0)) {
             (b'a'..=b'z', _) => {
-                buf.push(char::from(b));
                 scan.letter(true, true);
-                i += 1;
+                (None, 1)
             }
             (b'A'..=b'Z', _) => {
-                buf.push(char::from(b + 32));
                 scan.cap |= first;
                 scan.letter(false, true);
-                i += 1;
+                (Some(Folded::One(char::from(b + 32))), 1)
             }
-            (b'0'..=b'9', _) => {
-                buf.push(char::from(b));
-                i += 1;
-            }
-            // а-п
-            (0xd0, c @ 0xb0..=0xbf) => {
-                buf.push(russian(c - 0x80));
+            (b'0'..=b'9', _) => (None, 1),
+            // а-п, р-я
+            (0xd0, 0xb0..=0xbf) | (0xd1, 0x80..=0x8f) => {
                 scan.letter(true, false);
-                i += 2;
-            }
-            // р-я
-            (0xd1, c @ 0x80..=0x8f) => {
-                buf.push(russian(c - 0x40));
-                scan.letter(true, false);
-                i += 2;
+                (None, 2)
             }
             // А-Я → а-я, Ё → е
             (0xd0, c @ (0x81 | 0x90..=0xaf)) => {
-                buf.push(if c == 0x81 { 'е' } else { russian(c - 0x90 + 0x30) });
                 scan.cap |= first;
                 scan.letter(false, false);
-                i += 2;
+                (Some(Folded::One(if c == 0x81 { 'е' } else { russian(c - 0x90 + 0x30) })), 2)
             }
             // ё
             (0xd1, 0x91) => {
-                buf.push('е');
                 scan.letter(true, false);
-                i += 2;
+                (Some(Folded::One('е')), 2)
             }
             _ => {
                 let Some(c) = word.get(i..).and_then(|rest| rest.chars().next()) else { break };
-                match fold_char(c) {
-                    Folded::One(f) => buf.push(f),
-                    Folded::Space { .. } => buf.push(' '),
-                    Folded::Nothing => {}
-                }
                 scan.cap |= first && is_upper(c);
                 if is_letter(c) {
                     scan.letter(is_lower(c), c.is_ascii_alphabetic());
                 }
-                i += c.len_utf8();
+                let folded = fold_char(c);
+                (if folded == Folded::One(c) { None } else { Some(folded) }, c.len_utf8())
             }
+        };
+        if let Some(folded) = folded {
+            buf.push_str(word.get(run..i).unwrap_or(""));
+            match folded {
+                Folded::One(f) => buf.push(f),
+                Folded::Space { .. } => buf.push(' '),
+                Folded::Nothing => {}
+            }
+            run = i + width;
         }
+        i += width;
     }
+    buf.push_str(word.get(run..i).unwrap_or(""));
     scan
 }
 
@@ -184,32 +180,47 @@ fn is_open_quote(s: &str) -> bool {
 }
 
 impl<'t, 'l> Doc<'t, 'l> {
-    pub fn new<L: NameLookup + ?Sized>(text: &'t str, lexicon: &'l L) -> Doc<'t, 'l> {
+    pub fn new<L: NameLookup + ?Sized>(text: &'t str, lexicon: &'l L, rules: &EntityRules) -> Doc<'t, 'l> {
         let raw = tokenize(text);
-        let mut buf = String::with_capacity(text.len());
+        let mut words = WordTable::take(rules);
         let mut toks = Vec::with_capacity(raw.len());
+        // Capitalised words are a minority of the tokens.
+        let mut lexes = Vec::with_capacity(raw.len() / 4 + 1);
+        lexes.push(LexInfo::default());
         let mut sentence_start = true;
+        let mut prev_end = 0;
         for t in &raw {
             let word = t.span.slice(text);
-            let fs = buf.len() as u32;
-            let (mut cap, mut caps, mut latin) = (false, false, false);
-            let mut letters = 0u16;
-            if t.kind == TokenKind::Word {
-                let scan = scan_word(word, &mut buf);
-                (cap, letters, latin) = (scan.cap, scan.letters, scan.latin);
-                caps = letters >= 2 && !scan.lower;
-            }
-            let fe = buf.len() as u32;
+            let id = words.intern(t.kind, word, rules);
+            let e = words.entry(id);
             let starts = sentence_start || t.after_newline;
+            let mut lex = 0;
+            if t.kind == TokenKind::Word && e.cap {
+                lex = match e.lex_in_doc.get() {
+                    (doc, k) if doc == words.doc() => k,
+                    _ => {
+                        let k = lexes.len() as u32;
+                        lexes.push(readings(lexicon, words.folded(id)));
+                        e.lex_in_doc.set((words.doc(), k));
+                        k
+                    }
+                };
+            }
+            // Every gap with a `\n` counts as a line break for the tokenizer too.
+            let line_start = toks.is_empty()
+                || t.after_newline && text.get(prev_end..t.span.start).is_some_and(|gap| gap.contains('\n'));
+            prev_end = t.span.end;
             toks.push(Tok {
                 span: t.span,
                 kind: t.kind,
-                cap,
-                caps,
-                latin,
-                letters,
-                fs,
-                fe,
+                cap: e.cap,
+                caps: e.caps,
+                latin: e.latin,
+                letters: e.letters,
+                listed: e.listed,
+                word: id,
+                lex,
+                line_start,
                 sent_start: starts && t.kind != TokenKind::Punct,
                 after_space: t.after_space,
                 shout: false,
@@ -220,28 +231,16 @@ impl<'t, 'l> Doc<'t, 'l> {
             };
         }
         mark_shouting_lines(&mut toks, &raw);
-        let mut lex = vec![LexInfo::default(); toks.len()];
-        for (i, t) in toks.iter().enumerate() {
-            if t.kind == TokenKind::Word && t.cap {
-                let info = &mut lex[i];
-                lexicon.for_each_form(&buf[t.fs as usize..t.fe as usize], &mut |f| {
-                    let slot = match f.kind {
-                        NameKind::First => &mut info.first,
-                        NameKind::Surname => &mut info.surname,
-                        NameKind::Patronymic => &mut info.patronymic,
-                        NameKind::Toponym => &mut info.toponym,
-                    };
-                    // Prefer the nominative reading, then the first one.
-                    if slot.is_none_or(|s: NameForm| !s.nominative && f.nominative) {
-                        *slot = Some(f);
-                    }
-                });
-            }
-        }
         let taken = vec![false; toks.len()];
         let endings = vec![Cell::new(0); toks.len()];
-        let not_names = vec![Cell::new(0); toks.len()];
-        Doc { text, toks, buf, taken, lex, endings, not_names, lemmas: RefCell::default() }
+        let nothing_listed = Listed::of(rules, "", "");
+        Doc { text, toks, words, nothing_listed, taken, lexes, endings }
+    }
+
+    /// What the name lexicon says about token `i` (nothing for tokens other than capitalised
+    /// words).
+    pub fn lex(&self, i: usize) -> &LexInfo<'l> {
+        &self.lexes[self.toks.get(i).map_or(0, |t| t.lex as usize)]
     }
 
     pub fn len(&self) -> usize {
@@ -250,7 +249,12 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     /// The folded word of token `i` (empty for punctuation).
     pub fn fw(&self, i: usize) -> &str {
-        self.toks.get(i).map_or("", |t| &self.buf[t.fs as usize..t.fe as usize])
+        self.toks.get(i).map_or("", |t| self.words.folded(t.word))
+    }
+
+    /// What the rule tables list for token `i` (for the empty word past the last token).
+    pub fn listed(&self, i: usize) -> Listed {
+        self.toks.get(i).map_or(self.nothing_listed, |t| t.listed)
     }
 
     /// The original text of token `i`.
@@ -290,24 +294,54 @@ impl<'t, 'l> Doc<'t, 'l> {
         Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
     }
 
-    /// (Asked of one document with one set of rules: the answer is cached per token.)
-    pub fn not_name(&self, rules: &EntityRules, i: usize) -> Option<NotName> {
-        cached(self.not_names.get(i), &NOT_NAMES, || rules.not_names.get(self.fw(i)).copied())
+    pub fn not_name(&self, i: usize) -> Option<NotName> {
+        self.listed(i).not_name
     }
 
-    /// (Cached per token, as `not_name`.)
+    /// The ending of token `i`'s folded word, remembered per distinct word. A token answers
+    /// `Noun` only the first time it is asked, `None` after (as the rules were tuned with).
     pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
-        cached(self.endings.get(i), &ENDINGS, || rules.ending(self.fw(i)))
+        let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return rules.ending("") };
+        let e = self.words.entry(t.word);
+        words::cached(slot, &ENDINGS, || words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i))))
+    }
+
+    /// Whom the role noun at token `i` names (`министр`: a person), remembered per distinct
+    /// word for the document.
+    pub fn role(&self, roles: &RoleNouns, i: usize) -> Option<EntityType> {
+        let lookup = || roles.lookup(self.w(i)).map(|r| r.refers_to);
+        let Some(t) = self.toks.get(i) else { return lookup() };
+        let e = self.words.entry(t.word);
+        const CODES: [Option<EntityType>; 4] =
+            [None, Some(EntityType::Per), Some(EntityType::Org), Some(EntityType::Loc)];
+        match e.role_in_doc.get() {
+            (doc, code) if doc == self.words.doc() => CODES[usize::from(code)],
+            _ => {
+                let role = lookup();
+                let code = CODES.iter().position(|c| *c == role).unwrap_or(0);
+                e.role_in_doc.set((self.words.doc(), code as u8));
+                role
+            }
+        }
+    }
+
+    /// [`EntityRules::org_prefix`] of token `i`'s folded word, remembered per distinct word.
+    pub fn org_prefix(&self, rules: &EntityRules, i: usize) -> Option<PrefixKind> {
+        let Some(t) = self.toks.get(i) else { return rules.org_prefix("") };
+        let e = self.words.entry(t.word);
+        words::cached(&e.prefix, &words::PREFIXES, || rules.org_prefix(self.fw(i)))
     }
 
     /// A single capital letter followed by a dot (`Б.`), or a hyphenated pair (`К.-Ж.`):
     /// returns the index after the initial.
     pub fn initial(&self, i: usize) -> Option<usize> {
         let t = self.toks.get(i)?;
-        if t.kind != TokenKind::Word || !t.cap || self.w(i).chars().count() > 2 || self.taken[i] {
+        // At most two characters: at most eight bytes (most words are longer).
+        let w = self.w(i);
+        if t.kind != TokenKind::Word || !t.cap || w.len() > 8 || w.chars().count() > 2 || self.taken[i] {
             return None;
         }
-        if self.w(i).chars().count() == 2 && !self.w(i).chars().nth(1).is_some_and(is_lower) {
+        if w.chars().count() == 2 && !w.chars().nth(1).is_some_and(is_lower) {
             return None;
         }
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {
@@ -322,8 +356,26 @@ impl<'t, 'l> Doc<'t, 'l> {
     }
 
     pub fn gender_of_first(&self, i: usize) -> Option<NameGender> {
-        self.lex[i].first.map(|f| f.gender)
+        self.lex(i).first.map(|f| f.gender)
     }
+}
+
+/// The lexicon's readings of a folded word, the nominative one of each kind first.
+fn readings<'l, L: NameLookup + ?Sized>(lexicon: &'l L, folded: &str) -> LexInfo<'l> {
+    let mut info = LexInfo::default();
+    lexicon.for_each_form(folded, &mut |f| {
+        let slot = match f.kind {
+            NameKind::First => &mut info.first,
+            NameKind::Surname => &mut info.surname,
+            NameKind::Patronymic => &mut info.patronymic,
+            NameKind::Toponym => &mut info.toponym,
+        };
+        // Prefer the nominative reading, then the first one.
+        if slot.is_none_or(|s: NameForm| !s.nominative && f.nominative) {
+            *slot = Some(f);
+        }
+    });
+    info
 }
 
 /// A line whose words are (nearly) all in capitals and has at least three of them.
@@ -345,5 +397,30 @@ fn mark_shouting_lines(toks: &mut [Tok], raw: &[crate::text::tokens::Token]) {
             }
         }
         start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// `scan_word` folds as `fold_char` does, character by character.
+        #[test]
+        fn scan_word_folds_as_fold_char(s in "\\PC{0,12}|[a-zA-Z0-9\\-абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ\u{ad}\u{301}]{0,16}") {
+            let mut want = String::from("prefix");
+            for c in s.chars() {
+                match fold_char(c) {
+                    Folded::One(f) => want.push(f),
+                    Folded::Space { .. } => want.push(' '),
+                    Folded::Nothing => {}
+                }
+            }
+            let mut buf = String::from("prefix");
+            let scan = scan_word(&s, &mut buf);
+            proptest::prop_assert_eq!(&buf, &want);
+            proptest::prop_assert_eq!(usize::from(scan.letters), s.chars().filter(|&c| c.is_alphabetic()).count());
+            proptest::prop_assert_eq!(scan.cap, s.chars().next().is_some_and(char::is_uppercase));
+        }
     }
 }

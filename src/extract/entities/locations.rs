@@ -22,6 +22,12 @@ pub fn find_locations(doc: &Doc, rules: &EntityRules, lexicon_pass: bool) -> Vec
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
+        // Every rule starts at a place marker or a capitalised word.
+        let t = &doc.toks[i];
+        if !(t.cap || t.listed.loc.is_some()) {
+            i += 1;
+            continue;
+        }
         if let Some(m) = loc_at(doc, rules, i, lexicon_pass) {
             i = m.to.max(i + 1);
             out.push(m);
@@ -38,13 +44,13 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
     }
     // `Алматинская область`: the adjective and the marker after it.
     if adjective(doc, rules, i) && doc.free(i + 1) {
-        if let Some(m) = rules.loc_markers.get(doc.fw(i + 1)) {
+        if let Some(m) = doc.listed(i + 1).loc {
             if m.position == LocPosition::After && !doc.toks[i + 1].cap {
                 return Some(LocMatch { from: i, to: i + 2 });
             }
         }
     }
-    if let Some(m) = rules.loc_markers.get(doc.fw(i)) {
+    if let Some(m) = doc.listed(i).loc {
         // Lower case, or capitalised only because it opens a sentence (`Улицу Шевченко …`).
         if m.position == LocPosition::Before && (!doc.toks[i].cap || doc.toks[i].sent_start) {
             let mut j = i + 1;
@@ -57,7 +63,7 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
                 return None;
             }
             let mut end = j;
-            while end < j + 2 && doc.cap_word(end) && doc.not_name(rules, end).is_none() && !doc.toks[end].caps {
+            while end < j + 2 && doc.cap_word(end) && doc.not_name(end).is_none() && !doc.toks[end].caps {
                 end += 1;
             }
             if end > j {
@@ -66,14 +72,11 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
         }
         return None;
     }
-    let lex = &doc.lex[i];
-    if lexicon_pass
-        && doc.cap_word(i)
-        && lex.toponym.is_some()
-        && !lex.common()
-        && lex.first.is_none()
-        && doc.not_name(rules, i).is_none()
-    {
+    if !lexicon_pass {
+        return None;
+    }
+    let lex = doc.lex(i);
+    if doc.cap_word(i) && lex.toponym.is_some() && !lex.common() && lex.first.is_none() && doc.not_name(i).is_none() {
         let from = if i > 0 && adjective(doc, rules, i - 1) { i - 1 } else { i };
         return Some(LocMatch { from, to: i + 1 });
     }

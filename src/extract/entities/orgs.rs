@@ -52,15 +52,18 @@ fn quoted(doc: &Doc, i: usize) -> Option<(usize, usize, usize)> {
 }
 
 /// Capitalised (or Latin) words from `i`: up to three.
-fn capitalised_run(doc: &Doc, rules: &EntityRules, i: usize, latin_only: bool) -> usize {
+fn capitalised_run(doc: &Doc, i: usize, latin_only: bool) -> usize {
     let mut j = i;
-    while j < i + 3 && doc.cap_word(j) && doc.not_name(rules, j).is_none() && (!latin_only || doc.toks[j].latin) {
+    while j < i + 3 && doc.cap_word(j) && doc.not_name(j).is_none() && (!latin_only || doc.toks[j].latin) {
         j += 1;
     }
     j
 }
 
 fn legal_form_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<usize> {
+    if !doc.listed(i).legal {
+        return None;
+    }
     let list = rules.legal_forms.get(doc.w(i))?;
     'forms: for form in list {
         let mut k = i;
@@ -75,11 +78,11 @@ fn legal_form_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<usize> {
     None
 }
 
-fn org_role(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgRole> {
+fn org_role(doc: &Doc, i: usize) -> Option<OrgRole> {
     if !doc.free(i) || !doc.is_word(i) {
         return None;
     }
-    rules.org_words.get(doc.fw(i)).map(|w| w.role)
+    doc.listed(i).org
 }
 
 /// The end of the genitive chain after a head noun at `i` (`цифрового развития, инноваций и
@@ -97,11 +100,8 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
         if doc.is_punct(j, ",") && !(j + 1..j + 4).any(|k| doc.fw(k) == "и") {
             break;
         }
-        let link = rules.org_words.get(doc.fw(j)).is_some_and(|w| w.role == OrgRole::Link);
-        if link
-            && doc.fw(j) == "и"
-            && (j + 1..j + 4).any(|k| org_role(doc, rules, k).is_some_and(|r| r != OrgRole::Link))
-        {
+        let link = doc.listed(j).org == Some(OrgRole::Link);
+        if link && doc.fw(j) == "и" && (j + 1..j + 4).any(|k| org_role(doc, k).is_some_and(|r| r != OrgRole::Link)) {
             // `Общественной палаты и рабочей группы …`: two organisations, not one chain.
             break;
         }
@@ -112,14 +112,13 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
         }
         let lower = doc.is_word(j)
             && !doc.toks[j].cap
-            && doc.not_name(rules, j) != Some(NotName::Function)
+            && doc.not_name(j) != Some(NotName::Function)
             && doc.ending(rules, j) != Some(Ending::Verb);
         // `при Президенте РФ`, `по Санкт-Петербургу`: capitals after a link; `комитетом ООН
         // против пыток`: an acronym between the head and a link.
         let capital = doc.is_word(j)
             && doc.toks[j].cap
-            && (after_link
-                || (doc.toks[j].caps && rules.org_words.get(doc.fw(j + 1)).is_some_and(|w| w.role == OrgRole::Link)));
+            && (after_link || (doc.toks[j].caps && doc.listed(j + 1).org == Some(OrgRole::Link)));
         if !lower && !capital {
             break;
         }
@@ -170,6 +169,10 @@ pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
+        if !may_start(doc, i) {
+            i += 1;
+            continue;
+        }
         if let Some(mut m) = org_at(doc, rules, i) {
             i = m.to.max(i + 1);
             if m.from == i_start(&m, doc) {
@@ -181,6 +184,17 @@ pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
         }
     }
     out
+}
+
+/// Whether some rule of [`org_at`] may match at `i`: each starts at a legal form, an
+/// organisation word, a capital or an opening quote (a cheap test for every token).
+fn may_start(doc: &Doc, i: usize) -> bool {
+    let t = &doc.toks[i];
+    t.cap
+        || t.caps
+        || t.listed.legal
+        || t.listed.org.is_some()
+        || (t.kind == TokenKind::Punct && is_open_quote(doc.w(i)))
 }
 
 fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
@@ -196,44 +210,46 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
         if let Some((first, end, _)) = quoted(doc, j) {
             return Some(OrgMatch { from: first, to: end, head: None });
         }
-        let end = capitalised_run(doc, rules, j, false);
+        let end = capitalised_run(doc, j, false);
         if end > j {
             return Some(OrgMatch { from: i, to: end, head: None });
         }
     }
-    match org_role(doc, rules, i) {
+    match org_role(doc, i) {
         Some(OrgRole::Descriptor | OrgRole::Both)
             if !doc.toks[i].cap || !doc.toks[i].sent_start || doc.is_punct(i + 1, "«") =>
         {
             let mut j = i + 1;
-            while matches!(org_role(doc, rules, j), Some(OrgRole::Descriptor | OrgRole::Both)) && j < i + 3 {
+            while matches!(org_role(doc, j), Some(OrgRole::Descriptor | OrgRole::Both)) && j < i + 3 {
                 j += 1;
             }
             if let Some((first, end, _)) = quoted(doc, j) {
                 return Some(OrgMatch { from: first, to: end, head: None });
             }
-            let end = capitalised_run(doc, rules, j, true);
+            let end = capitalised_run(doc, j, true);
             if end > j {
                 return Some(OrgMatch { from: j, to: end, head: None });
             }
-            if org_role(doc, rules, i) == Some(OrgRole::Both) && doc.toks[i].cap {
+            if org_role(doc, i) == Some(OrgRole::Both) && doc.toks[i].cap {
                 return head_chain(doc, rules, i);
             }
             None
         }
         Some(OrgRole::Head) if doc.toks[i].cap => head_chain(doc, rules, i),
         Some(OrgRole::Head) => lower_head(doc, rules, i),
+        // Each of these starts at a capitalised word, at capitals or at a quote.
+        _ if !(doc.toks[i].cap || doc.toks[i].caps || doc.toks[i].kind == TokenKind::Punct) => None,
         _ => adjective_head(doc, rules, i)
             .or_else(|| prefix_org(doc, rules, i))
             .or_else(|| bare_quoted(doc, rules, i))
-            .or_else(|| acronym_or_brand(doc, rules, i)),
+            .or_else(|| acronym_or_brand(doc, i)),
     }
 }
 
 /// A lower-case head noun marked `lower` with a genitive chain (`министерстве финансов`,
 /// `отдела корпоративных серверов`).
 fn lower_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
-    if !rules.org_words.get(doc.fw(i)).is_some_and(|w| w.lower) {
+    if !doc.listed(i).org_lower {
         return None;
     }
     let end = chain_end(doc, rules, i);
@@ -243,15 +259,15 @@ fn lower_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// A compound agency name (`Минсвязи`, `Росприроднадзора`, `Госдепартамент`) by the word
 /// starts of `org_prefixes.tsv`, unless the lexicon knows the word as a name or place.
 fn prefix_org(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
-    let lex = &doc.lex[i];
+    let lex = &doc.lex(i);
     if !doc.cap_word(i)
         || doc.toks[i].caps
         || doc.toks[i].latin
         || lex.first.is_some()
         || lex.surname.is_some()
         || lex.toponym.is_some()
-        || doc.not_name(rules, i).is_some()
-        || rules.org_prefix(doc.fw(i)) != Some(PrefixKind::Org)
+        || doc.not_name(i).is_some()
+        || doc.org_prefix(rules, i) != Some(PrefixKind::Org)
         || matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj | Ending::Surname))
     {
         return None;
@@ -267,7 +283,7 @@ fn bare_quoted(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     if end - first > 4 || (i > 0 && rules.title_nouns.contains_key(doc.fw(i - 1))) {
         return None;
     }
-    if doc.not_name(rules, first).is_some() || doc.toks[first].kind != TokenKind::Word {
+    if doc.not_name(first).is_some() || doc.toks[first].kind != TokenKind::Word {
         return None;
     }
     // One word that is not an adjective (`«Росбалт»`), or capitalised words (`«Голоса
@@ -282,9 +298,7 @@ fn bare_quoted(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     let clean = (first..end).all(|k| {
         let t = &doc.toks[k];
         match t.kind {
-            TokenKind::Word => {
-                doc.ending(rules, k) != Some(Ending::Verb) && doc.not_name(rules, k) != Some(NotName::Function)
-            }
+            TokenKind::Word => doc.ending(rules, k) != Some(Ending::Verb) && doc.not_name(k) != Some(NotName::Function),
             TokenKind::Punct => matches!(doc.w(k), "-" | "." | "–" | "—"),
             _ => false,
         }
@@ -310,7 +324,7 @@ fn adjective_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> 
     {
         j += 1;
     }
-    if !matches!(org_role(doc, rules, j), Some(OrgRole::Head | OrgRole::Both)) || doc.toks[j].cap {
+    if !matches!(org_role(doc, j), Some(OrgRole::Head | OrgRole::Both)) || doc.toks[j].cap {
         return None;
     }
     let end = chain_end(doc, rules, j);
@@ -328,23 +342,19 @@ fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 
 /// `МЧС`, `ФАС`, `HP` (capitals, two to six letters, not on a headline line, not a Roman
 /// numeral) and Latin names (`Google`, `Piedmont Airlines`).
-fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
+fn acronym_or_brand(doc: &Doc, i: usize) -> Option<OrgMatch> {
     let t = &doc.toks[i];
     // Both answers below need capitals or a capitalised Latin word: skip the lookups otherwise.
     if !(t.caps || (t.latin && t.cap)) {
         return None;
     }
-    if t.kind != TokenKind::Word
-        || t.shout
-        || doc.not_name(rules, i).is_some()
-        || rules.legal_forms.contains_key(doc.w(i))
-    {
+    if t.kind != TokenKind::Word || t.shout || doc.not_name(i).is_some() || doc.listed(i).legal {
         return None;
     }
     let w = doc.w(i);
     let letters = usize::from(t.letters);
     let next_to_number = |k: usize| doc.toks.get(k).is_some_and(|t| t.kind == TokenKind::Number);
-    let lex = &doc.lex[i];
+    let lex = &doc.lex(i);
     if lex.first.is_some() || lex.surname.is_some() {
         // `БАГДАТ МУСИН`: a name in capitals, for the person rules.
         return None;
@@ -363,7 +373,7 @@ fn acronym_or_brand(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch
         return None;
     }
     if t.latin && t.cap && !t.caps && !is_camel_run(w) {
-        let end = capitalised_run(doc, rules, i, true);
+        let end = capitalised_run(doc, i, true);
         return Some(OrgMatch { from: i, to: end.max(i + 1), head: None });
     }
     None

@@ -77,25 +77,25 @@ impl Finder<'_, '_, '_, '_> {
         let d = self.doc;
         d.cap_word(i)
             && !d.toks[i].latin
-            && (!d.toks[i].caps || d.toks[i].shout || d.lex[i].first.is_some() || d.lex[i].surname.is_some())
+            && (!d.toks[i].caps || d.toks[i].shout || d.lex(i).first.is_some() || d.lex(i).surname.is_some())
             && d.w(i).chars().nth(1).is_some()
-            && d.not_name(self.rules, i).is_none()
-            && !self.rules.loc_markers.contains_key(d.fw(i))
-            && !self.rules.org_words.contains_key(d.fw(i))
+            && d.not_name(i).is_none()
+            && d.listed(i).loc.is_none()
+            && d.listed(i).org.is_none()
     }
 
     /// A first name, unless the word is also a role noun (`Аким Алматы`).
     fn first(&self, i: usize) -> bool {
-        self.namey(i) && self.doc.lex[i].first.is_some() && self.roles.lookup(self.doc.w(i)).is_none()
+        self.namey(i) && self.doc.lex(i).first.is_some() && self.doc.role(self.roles, i).is_none()
     }
 
     fn clean_first(&self, i: usize) -> bool {
-        self.first(i) && !self.doc.lex[i].first.is_some_and(|f| f.common_word)
+        self.first(i) && !self.doc.lex(i).first.is_some_and(|f| f.common_word)
     }
 
     fn patronymic(&self, i: usize) -> bool {
         self.namey(i)
-            && (self.doc.lex[i].patronymic.is_some() || self.doc.ending(self.rules, i) == Some(Ending::Patronymic))
+            && (self.doc.lex(i).patronymic.is_some() || self.doc.ending(self.rules, i) == Some(Ending::Patronymic))
     }
 
     /// Could be a surname: a listed surname, or an unknown capitalised word that is no
@@ -104,7 +104,7 @@ impl Finder<'_, '_, '_, '_> {
         if !self.namey(i) {
             return false;
         }
-        let lex = &self.doc.lex[i];
+        let lex = &self.doc.lex(i);
         if lex.surname.is_some() {
             return true;
         }
@@ -116,7 +116,7 @@ impl Finder<'_, '_, '_, '_> {
 
     fn known_surname(&self, i: usize) -> bool {
         self.namey(i)
-            && (self.doc.lex[i].surname.is_some_and(|s| !s.common_word)
+            && (self.doc.lex(i).surname.is_some_and(|s| !s.common_word)
                 || self.doc.ending(self.rules, i) == Some(Ending::Surname))
     }
 
@@ -127,7 +127,7 @@ impl Finder<'_, '_, '_, '_> {
             if d.free(j) && PARTICLES.contains(&d.fw(j)) && self.surname_like(j + 1) {
                 parts.push(part(PartRole::Other, j, j + 1));
                 j += 1;
-            } else if self.surname_like(j) && !self.first(j) && d.lex[j].toponym.is_none() {
+            } else if self.surname_like(j) && !self.first(j) && d.lex(j).toponym.is_none() {
                 if let Some(last) = parts.last_mut() {
                     last.role = PartRole::Other;
                 }
@@ -195,14 +195,14 @@ impl Finder<'_, '_, '_, '_> {
             }
             // A second first name is a surname (`Джоэл Саймон`, `Джеффри Уильямс`) unless a
             // surname follows it, when it starts the next person (`Аскар Мамин`).
-            let next_person = self.clean_first(j) && d.lex[j].surname.is_none() && self.surname_like(j + 1);
+            let next_person = self.clean_first(j) && d.lex(j).surname.is_none() && self.surname_like(j + 1);
             if self.surname_like(j) && !next_person {
                 parts.push(part(PartRole::Surname, j, j + 1));
                 j += 1;
                 j = self.foreign_tail(j, &mut parts);
             }
-            let common = d.lex[i].first.is_some_and(|f| f.common_word);
-            if parts.len() > 1 || (!common && !d.toks[i].sent_start) || (!common && d.lex[i].surname.is_none()) {
+            let common = d.lex(i).first.is_some_and(|f| f.common_word);
+            if parts.len() > 1 || (!common && !d.toks[i].sent_start) || (!common && d.lex(i).surname.is_none()) {
                 return Some(PersonMatch { from: i, to: j, parts });
             }
             return None;
@@ -210,10 +210,10 @@ impl Finder<'_, '_, '_, '_> {
         // An unknown capitalised word before a surname-shaped one (`Павел Виноградов`), or two
         // unknown capitalised words inside a sentence (`Зденко Кожул`): a first name and a surname.
         let plain = |k: usize| {
-            self.surname_like(k) && d.lex[k].toponym.is_none() && !d.toks[k].caps && d.ending(self.rules, k).is_none()
+            self.surname_like(k) && d.lex(k).toponym.is_none() && !d.toks[k].caps && d.ending(self.rules, k).is_none()
         };
-        if plain(i) && d.lex[i].surname.is_none() {
-            let next_surname = self.known_surname(i + 1) && d.lex[i + 1].toponym.is_none() && !self.first(i + 2);
+        if plain(i) && d.lex(i).surname.is_none() {
+            let next_surname = self.known_surname(i + 1) && d.lex(i + 1).toponym.is_none() && !self.first(i + 2);
             if next_surname || (!d.toks[i].sent_start && plain(i + 1)) {
                 let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
                 let j = self.foreign_tail(i + 2, &mut parts);
@@ -239,9 +239,7 @@ impl Finder<'_, '_, '_, '_> {
     /// organisation or place it heads in between (`глава Сбербанка Греф`).
     fn after_role(&self, i: usize) -> bool {
         let d = self.doc;
-        let is_role = |k: usize| {
-            d.is_word(k) && !d.toks[k].cap && self.roles.lookup(d.w(k)).is_some_and(|r| r.refers_to == EntityType::Per)
-        };
+        let is_role = |k: usize| d.is_word(k) && !d.toks[k].cap && d.role(self.roles, k) == Some(EntityType::Per);
         if i >= 1 && is_role(i - 1) {
             return true;
         }
@@ -263,6 +261,11 @@ pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<Pe
     let mut out = Vec::new();
     let mut i = 0;
     while i < doc.len() {
+        // Every rule starts at a capitalised word (an initial included).
+        if !doc.toks[i].cap {
+            i += 1;
+            continue;
+        }
         match f.at(i) {
             Some(m) if m.to > i => {
                 i = m.to;
@@ -292,7 +295,7 @@ pub fn gender_of(doc: &Doc, m: &PersonMatch) -> NameGender {
             PartRole::Patronymic if w.contains("вн") || w.contains("чн") => return NameGender::Fem,
             PartRole::Patronymic => return NameGender::Masc,
             PartRole::Surname => {
-                if let Some(s) = doc.lex[p.from].surname {
+                if let Some(s) = doc.lex(p.from).surname {
                     if s.gender != NameGender::Common {
                         return s.gender;
                     }

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::words::Listed;
 use crate::dict::inflect::{Inflector, WordClass};
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
@@ -86,7 +88,7 @@ pub enum LocPosition {
     After,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LocMarker {
     pub position: LocPosition,
     /// Written as an abbreviation: a dot must follow (`г.`).
@@ -144,6 +146,12 @@ pub struct EntityRules {
     /// `title_nouns.tsv`).
     pub(super) title_nouns: WordMap<()>,
     pub(super) inflector: Inflector,
+    /// `org_words`, `loc_markers` and `not_names` by folded word, in one table: a new token
+    /// costs one probe, not three.
+    listed: WordMap<Listed>,
+    /// Tells these rules from any other set loaded in the run, for the per-thread memos of
+    /// `memo.rs`; never 0.
+    id: u64,
 }
 
 fn forms_or_generated(word: &str, forms: &str, inflector: &Inflector) -> Vec<String> {
@@ -159,7 +167,18 @@ fn forms_or_generated(word: &str, forms: &str, inflector: &Inflector) -> Vec<Str
     out
 }
 
+/// A fresh id for a set of rules (starting at 1: a memo that never saw rules has owner 0).
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 impl EntityRules {
+    /// The id that tells these rules from any other set loaded in this run.
+    pub(super) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Loads `org_heads.tsv`, `legal_forms.tsv`, `loc_markers.tsv`, `not_names.tsv` and
     /// `name_endings.tsv` of every folder. Bad rows are reported with `file:line`; the good
     /// ones load.
@@ -179,6 +198,8 @@ impl EntityRules {
             max_modifier_chars: 0,
             title_nouns: WordMap::default(),
             inflector,
+            listed: WordMap::default(),
+            id: next_id(),
         };
         for path in dirs.rule_files("org_heads.tsv") {
             rules.add_org_heads(&path, diagnostics);
@@ -204,7 +225,31 @@ impl EntityRules {
         for path in dirs.rule_files("title_nouns.tsv") {
             rules.add_title_nouns(&path, diagnostics);
         }
+        rules.listed = rules.compile_listed();
         rules
+    }
+
+    /// What the tables list for each folded word they hold, in one map (see [`Listed`]).
+    fn compile_listed(&self) -> WordMap<Listed> {
+        let mut listed: WordMap<Listed> = WordMap::default();
+        for (word, w) in &self.org_words {
+            let l = listed.entry(word.clone()).or_default();
+            (l.org, l.org_lower) = (Some(w.role), w.lower);
+        }
+        for (word, m) in &self.loc_markers {
+            listed.entry(word.clone()).or_default().loc = Some(*m);
+        }
+        for (word, n) in &self.not_names {
+            listed.entry(word.clone()).or_default().not_name = Some(*n);
+        }
+        listed
+    }
+
+    /// What the tables list for a token written `written` that folds to `folded`.
+    pub(super) fn listed(&self, written: &str, folded: &str) -> Listed {
+        let mut l = self.listed.get(folded).copied().unwrap_or_default();
+        l.legal = self.legal_forms.contains_key(written);
+        l
     }
 
     fn add_org_heads(&mut self, path: &Path, d: &mut Diagnostics) {

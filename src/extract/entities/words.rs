@@ -1,0 +1,289 @@
+//! The distinct tokens this thread has seen, with everything the rules ask about a token that
+//! depends only on how it is written: its folded form, its capitals and letters, and what the
+//! rule tables list for it. A token is then one hash probe instead of a fold and five table
+//! lookups: news repeat their words within and across documents.
+//!
+//! A table belongs to one set of rules ([`EntityRules::id`]); taken for other rules, or when
+//! it holds more than [`MAX_ENTRIES`] tokens, it starts over (only between documents, so
+//! entry ids stay valid for a whole document). Memory stays flat however long the run.
+
+use std::cell::{Cell, RefCell};
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+
+use super::doc::scan_word;
+use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind, WordHasher};
+use crate::text::tokens::TokenKind;
+
+/// How many distinct tokens a table keeps before it starts over.
+pub const MAX_ENTRIES: usize = 1 << 16;
+
+const NO_ENTRY: u32 = u32::MAX;
+
+/// What the rule tables list for a folded word (and, for legal forms, the written one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Listed {
+    /// `org_heads.tsv`: the role of the word.
+    pub org: Option<OrgRole>,
+    /// `org_heads.tsv`: a head that starts a name in lower case too.
+    pub org_lower: bool,
+    pub loc: Option<LocMarker>,
+    pub not_name: Option<NotName>,
+    /// `legal_forms.tsv`: some legal form starts with the written word.
+    pub legal: bool,
+}
+
+impl Listed {
+    pub fn of(rules: &EntityRules, written: &str, folded: &str) -> Listed {
+        rules.listed(written, folded)
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn listed_agrees_with_the_tables() {
+    let dirs = crate::dict::DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+    let rules = EntityRules::load(&dirs, &mut crate::dict::Diagnostics::default());
+    let words = rules.org_words.keys().chain(rules.loc_markers.keys()).chain(rules.not_names.keys());
+    for folded in words.map(String::as_str).chain(["", "нечто", "АО"]) {
+        let org = rules.org_words.get(folded);
+        let want = Listed {
+            org: org.map(|w| w.role),
+            org_lower: org.is_some_and(|w| w.lower),
+            loc: rules.loc_markers.get(folded).copied(),
+            not_name: rules.not_names.get(folded).copied(),
+            legal: rules.legal_forms.contains_key(folded),
+        };
+        assert_eq!(Listed::of(&rules, folded, folded), want, "{folded}");
+    }
+}
+
+/// One distinct token.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    kind: TokenKind,
+    key: Key,
+    hash: u64,
+    /// Written text range in [`WordTable::text`].
+    written: (u32, u32),
+    /// Folded text range in [`WordTable::text`] (empty for tokens other than words).
+    pub folded: (u32, u32),
+    /// Starts with an upper-case letter.
+    pub cap: bool,
+    /// Two or more letters, all upper case.
+    pub caps: bool,
+    /// Has a Latin letter.
+    pub latin: bool,
+    /// How many letters the word has, saturating; 0 for other tokens.
+    pub letters: u16,
+    pub listed: Listed,
+    /// `EntityRules::ending` and `EntityRules::org_prefix` of the folded word, filled on
+    /// first use (0 = not asked yet, 1 = none, 2 + k = the k-th value).
+    pub ending: Cell<u8>,
+    pub prefix: Cell<u8>,
+    /// (document number, index) of the word's lexicon readings in that document's `Doc`:
+    /// a document looks a word up once.
+    pub lex_in_doc: Cell<(u32, u32)>,
+    /// (document number, whom `RoleNouns::lookup` says the written word names: 0 = not a
+    /// role noun, 1 = a person, 2 = an organisation, 3 = a place), as `lex_in_doc`.
+    pub role_in_doc: Cell<(u32, u8)>,
+}
+
+/// Distinct tokens and their entries, for one set of rules.
+#[derive(Debug, Default)]
+pub struct WordTable {
+    owner: u64,
+    /// Counts the documents the table was taken for (never 0 once taken).
+    doc: u32,
+    /// Entry ids of one-byte tokens (most punctuation), by byte: no hashing for them.
+    by_byte: Vec<u32>,
+    /// Entry ids by written token.
+    index: HashTable<u32>,
+    /// Written tokens and folded words, concatenated.
+    text: String,
+    entries: Vec<Entry>,
+}
+
+thread_local! {
+    static TABLE: RefCell<WordTable> = RefCell::default();
+}
+
+/// A token's length and its first and last eight bytes (zero-padded when shorter). Up to
+/// [`SHORT`] bytes they cover the whole token, so equal keys mean equal tokens without
+/// reading the table's text: most tokens are short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Key {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+/// Tokens up to this many bytes are told apart by their [`Key`] alone.
+const SHORT: usize = 16;
+
+fn load8(b: &[u8]) -> u64 {
+    b.get(..8).and_then(|b| b.try_into().ok()).map_or(0, u64::from_le_bytes)
+}
+
+fn load4(b: &[u8]) -> u64 {
+    b.get(..4).and_then(|b| b.try_into().ok()).map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+}
+
+impl Key {
+    fn of(b: &[u8]) -> Key {
+        let n = b.len();
+        let (head, tail) = match n {
+            0 => (0, 0),
+            // Bytes 0, n/2 and n-1: all of them.
+            1..=3 => (u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16, 0),
+            // Bytes 0..4 and n-4..n overlap: all of them.
+            4..=7 => (load4(b) | load4(&b[n - 4..]) << 32, 0),
+            _ => (load8(b), load8(&b[n - 8..])),
+        };
+        Key { len: n, head, tail }
+    }
+}
+
+/// The multiply-fold mixer of wyhash and foldhash: every input bit reaches every output bit.
+fn mix(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ (p >> 64) as u64
+}
+
+fn hash_token(kind: TokenKind, written: &[u8], key: Key) -> u64 {
+    let mut extra = (key.len as u64) << 8 | kind as u64;
+    if key.len > SHORT {
+        let mut h = WordHasher::default();
+        h.write(written);
+        extra ^= h.finish();
+    }
+    mix(key.head ^ 0x243f_6a88_85a3_08d3, key.tail ^ extra ^ 0x1319_8a2e_0370_7344)
+}
+
+impl WordTable {
+    /// This thread's table, ready for `rules` (see the module comment); hand it back with
+    /// [`WordTable::give_back`].
+    pub fn take(rules: &EntityRules) -> WordTable {
+        let mut table = TABLE.take();
+        if table.owner != rules.id() || table.entries.len() > MAX_ENTRIES {
+            table.index.clear();
+            table.text.clear();
+            table.entries.clear();
+            table.by_byte.clear();
+            table.owner = rules.id();
+        }
+        table.by_byte.resize(128, NO_ENTRY);
+        table.doc = table.doc.wrapping_add(1).max(1);
+        table
+    }
+
+    /// The number of the document the table was last taken for.
+    pub fn doc(&self) -> u32 {
+        self.doc
+    }
+
+    /// Keeps the table for the next document of this thread.
+    pub fn give_back(self) {
+        // At thread exit the table is simply dropped.
+        let _ = TABLE.try_with(|t| t.replace(self));
+    }
+
+    /// The entry id of a token, added if new.
+    #[inline]
+    pub fn intern(&mut self, kind: TokenKind, written: &str, rules: &EntityRules) -> u32 {
+        if let &[b] = written.as_bytes() {
+            if let Some(&id) = self.by_byte.get(usize::from(b)).filter(|&&id| id != NO_ENTRY) {
+                // (A byte's token is always of one kind: the tokenizer looks at nothing else.)
+                if self.entries[id as usize].kind == kind {
+                    return id;
+                }
+            }
+        }
+        let key = Key::of(written.as_bytes());
+        let hash = hash_token(kind, written.as_bytes(), key);
+        let (text, entries) = (self.text.as_bytes(), &self.entries);
+        let found = self.index.find(hash, |&id| {
+            let e = &entries[id as usize];
+            e.key == key
+                && e.kind == kind
+                && (key.len <= SHORT
+                    || text.get(e.written.0 as usize..e.written.1 as usize) == Some(written.as_bytes()))
+        });
+        match found {
+            Some(&id) => id,
+            None => self.add(kind, written, key, hash, rules),
+        }
+    }
+
+    /// Adds a token [`WordTable::intern`] did not find (out of line: most tokens are found).
+    #[cold]
+    #[inline(never)]
+    fn add(&mut self, kind: TokenKind, written: &str, key: Key, hash: u64, rules: &EntityRules) -> u32 {
+        let id = self.entries.len() as u32;
+        let key_start = self.text.len() as u32;
+        self.text.push_str(written);
+        let fs = self.text.len() as u32;
+        let (mut cap, mut caps, mut latin, mut letters) = (false, false, false, 0u16);
+        if kind == TokenKind::Word {
+            let scan = scan_word(written, &mut self.text);
+            (cap, letters, latin) = (scan.cap, scan.letters, scan.latin);
+            caps = letters >= 2 && !scan.lower;
+        }
+        let fe = self.text.len() as u32;
+        let listed = Listed::of(rules, written, &self.text[fs as usize..fe as usize]);
+        self.entries.push(Entry {
+            kind,
+            key,
+            hash,
+            written: (key_start, fs),
+            folded: (fs, fe),
+            cap,
+            caps,
+            latin,
+            letters,
+            listed,
+            ending: Cell::new(0),
+            prefix: Cell::new(0),
+            lex_in_doc: Cell::new((0, 0)),
+            role_in_doc: Cell::new((0, 0)),
+        });
+        if let Some(slot) = written.as_bytes().first().and_then(|&b| self.by_byte.get_mut(usize::from(b))) {
+            if written.len() == 1 {
+                *slot = id;
+            }
+        }
+        let entries = &self.entries;
+        self.index.insert_unique(hash, id, |&id| entries[id as usize].hash);
+        id
+    }
+
+    pub fn entry(&self, id: u32) -> &Entry {
+        &self.entries[id as usize]
+    }
+
+    /// The folded word of an entry.
+    pub fn folded(&self, id: u32) -> &str {
+        let (s, e) = self.entries[id as usize].folded;
+        &self.text[s as usize..e as usize]
+    }
+}
+
+/// A cached answer: 0 = not computed, 1 = none, 2 + k = `options[k]`.
+pub fn cached<T: Copy + PartialEq>(slot: &Cell<u8>, options: &[T], compute: impl FnOnce() -> Option<T>) -> Option<T> {
+    match slot.get() {
+        0 => {
+            let value = compute();
+            let code = value.and_then(|v| options.iter().position(|o| *o == v)).map_or(1, |k| k as u8 + 2);
+            slot.set(code);
+            value
+        }
+        1 => None,
+        code => options.get(usize::from(code - 2)).copied(),
+    }
+}
+
+/// Every `Ending` and `PrefixKind`, for [`cached`].
+pub const ENDINGS: [Ending; 6] =
+    [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb, Ending::Noun];
+pub const PREFIXES: [PrefixKind; 2] = [PrefixKind::Org, PrefixKind::Not];
