@@ -8,6 +8,7 @@ use crate::extract::{entities, money, quotes};
 use crate::model::Extraction;
 use crate::output::summary::StageTimes;
 use crate::resources::Resources;
+use crate::text::tokens::tokenize;
 use crate::text::FoldedText;
 
 /// Extracts every item of one document; spans are byte ranges of `text`, items sorted by
@@ -19,12 +20,14 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
         *slot += (now - clock).as_secs_f64();
         clock = now;
     };
+    // The text's two views, shared by the extractors: folded, and cut into tokens.
     let folded = FoldedText::new(text);
+    let tokens = tokenize(text);
     lap(&mut times.normalise);
     let found = resources.gazetteer.find(text, &folded);
     lap(&mut times.gazetteer);
     let mentions =
-        entities::resolve_entities(text, found, &resources.lexicon, &resources.roles, &resources.entity_rules);
+        entities::resolve_entities(text, &tokens, found, &resources.lexicon, &resources.roles, &resources.entity_rules);
     lap(&mut times.entity_rules);
     let quotes = quotes::extract_quotes_folded(text, &folded, &mentions, &resources.roles, &resources.quotes);
     lap(&mut times.quotes);

@@ -9,7 +9,7 @@ use super::words::{self, Listed, WordTable};
 use crate::dict::roles::RoleNouns;
 use crate::model::EntityType;
 use crate::text::chars::{is_letter, is_lower, is_upper};
-use crate::text::tokens::{tokenize, TokenKind};
+use crate::text::tokens::{Token, TokenKind};
 use crate::text::{fold_char, Folded, Span};
 
 #[derive(Clone, Copy, Debug)]
@@ -180,8 +180,13 @@ fn is_open_quote(s: &str) -> bool {
 }
 
 impl<'t, 'l> Doc<'t, 'l> {
-    pub fn new<L: NameLookup + ?Sized>(text: &'t str, lexicon: &'l L, rules: &EntityRules) -> Doc<'t, 'l> {
-        let raw = tokenize(text);
+    /// `raw` is `tokenize(text)`.
+    pub fn new<L: NameLookup + ?Sized>(
+        text: &'t str,
+        raw: &[Token],
+        lexicon: &'l L,
+        rules: &EntityRules,
+    ) -> Doc<'t, 'l> {
         let mut words = WordTable::take(rules);
         let mut toks = Vec::with_capacity(raw.len());
         // Capitalised words are a minority of the tokens.
@@ -189,7 +194,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         lexes.push(LexInfo::default());
         let mut sentence_start = true;
         let mut prev_end = 0;
-        for t in &raw {
+        for t in raw {
             let word = t.span.slice(text);
             let id = words.intern(t.kind, word, rules);
             let e = words.entry(id);

@@ -29,6 +29,7 @@ pub use rules::EntityRules;
 use crate::dict::gazetteer::Gazetteer;
 use crate::dict::roles::RoleNouns;
 use crate::model::{EntityType, Mention, MentionSource};
+use crate::text::tokens::{tokenize, Token};
 use crate::text::{FoldedText, Span};
 
 /// All entity mentions of a document, sorted by start, non-overlapping, resolved: every
@@ -43,7 +44,8 @@ pub fn extract_entities<L: NameLookup + ?Sized>(
     rules: &EntityRules,
 ) -> Vec<Mention> {
     let found = gazetteer.find(text, folded);
-    resolve_entities(text, found, lexicon, roles, rules)
+    let tokens = tokenize(text);
+    resolve_entities(text, &tokens, found, lexicon, roles, rules)
 }
 
 /// The rule and coreference stage alone, on the gazetteer's mentions of `text` (so the
@@ -51,12 +53,13 @@ pub fn extract_entities<L: NameLookup + ?Sized>(
 #[inline(never)]
 pub fn resolve_entities<L: NameLookup + ?Sized>(
     text: &str,
+    tokens: &[Token],
     gazetteer_mentions: Vec<Mention>,
     lexicon: &L,
     roles: &RoleNouns,
     rules: &EntityRules,
 ) -> Vec<Mention> {
-    let mut doc = Doc::new(text, lexicon, rules);
+    let mut doc = Doc::new(text, tokens, lexicon, rules);
     let blocked = block_widget_lines(&mut doc, rules);
     // `blocked` is sorted and disjoint: the only candidate is the first line ending after the
     // mention starts (a binary search, so many widget lines stay cheap).
