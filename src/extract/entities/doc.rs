@@ -235,7 +235,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                 _ => false,
             };
         }
-        mark_shouting_lines(&mut toks, &raw);
+        mark_shouting_lines(&mut toks, raw);
         let taken = vec![false; toks.len()];
         let endings = vec![Cell::new(0); toks.len()];
         let nothing_listed = Listed::of(rules, "", "");
