@@ -278,9 +278,9 @@ fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
     // Invariant: `at` is not strictly inside a word, so a match may start there.
     let mut at = 0;
     while at < bytes.len() {
-        let (c, width) = char_at(hay, at);
-        let key_end = if is_word_char(c) { word_end(hay, at + width) } else { at + width };
-        if is_word_char(c) || index.punct_starts_with(bytes[at]) {
+        let (word, width) = word_char_at(hay, at);
+        let key_end = if word { word_end(hay, at + width) } else { at + width };
+        if word || index.punct_starts_with(bytes[at]) {
             if let Some((end, pattern)) = index.longest_at(bytes, at, key_end, |end| ends_word(hay, end)) {
                 hits.push(Hit { start: at, end, pattern });
                 at = end;
@@ -292,61 +292,63 @@ fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
     hits
 }
 
-/// The character at byte `at` (a char boundary) and its length; ASCII and the Russian
-/// two-byte block without the general decoder.
-#[inline]
-fn char_at(hay: &str, at: usize) -> (char, usize) {
-    let bytes = hay.as_bytes();
-    match (bytes[at], bytes.get(at + 1)) {
-        (b, _) if b < 0x80 => (char::from(b), 1),
-        (b @ (0xd0 | 0xd1), Some(&c)) => {
-            let code = (u32::from(b & 0x1f) << 6) | u32::from(c & 0x3f);
-            (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), 2)
-        }
-        _ => {
-            let c = hay[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-            (c, c.len_utf8())
-        }
+/// Whether the character at byte `at` (a char boundary) is a word character, and its
+/// length. ASCII and the two-byte Cyrillic block U+0400..U+047F (all letters) are answered
+/// from the bytes; other characters are decoded.
+#[inline(always)]
+fn word_char_at(hay: &str, at: usize) -> (bool, usize) {
+    match hay.as_bytes()[at] {
+        b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+        0xd0 | 0xd1 => (true, 2),
+        _ => other_word_char_at(hay, at),
     }
 }
+
+#[cold]
+fn other_word_char_at(hay: &str, at: usize) -> (bool, usize) {
+    let c = hay[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+    (is_word_char(c), c.len_utf8())
+}
+
+/// By lead byte: the length of a character that is surely a word character (ASCII letters
+/// and digits, the Cyrillic block U+0400..U+047F), 0 for any other.
+const PLAIN_WORD_STEP: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => 1,
+            0xd0 | 0xd1 => 2,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The end of the word whose characters continue at `at`.
 #[inline]
 fn word_end(hay: &str, mut at: usize) -> usize {
     let bytes = hay.as_bytes();
     loop {
-        at = skip_plain_word_chars(bytes, at);
-        if at >= bytes.len() {
-            return at;
+        // ASCII letters and digits and the Cyrillic block U+0400..U+047F (lead byte 0xd0 or
+        // 0xd1, then one continuation byte) without decoding.
+        while let Some(&b) = bytes.get(at) {
+            let step = PLAIN_WORD_STEP[b as usize];
+            if step == 0 {
+                break;
+            }
+            at += step as usize;
         }
-        let (c, width) = char_at(hay, at);
-        if !is_word_char(c) {
+        if at >= bytes.len() || bytes[at] < 0x80 {
+            return at.min(bytes.len());
+        }
+        let (word, width) = word_char_at(hay, at);
+        if !word {
             return at;
         }
         at += width;
     }
-}
-
-/// The end of the run of lower-case Russian letters (`а`..`я`), ASCII letters and digits
-/// from `at`: all word characters of the folded text. `bytes` is UTF-8, so the byte after
-/// 0xd0 or 0xd1 is a continuation byte (0x80..=0xbf).
-#[inline]
-fn skip_plain_word_chars(bytes: &[u8], mut at: usize) -> usize {
-    while let [b, rest @ ..] = &bytes[at..] {
-        let russian = match (b, rest.first()) {
-            (0xd0, Some(&c)) => c >= 0xb0,
-            (0xd1, Some(&c)) => c < 0x90,
-            _ => false,
-        };
-        if russian {
-            at += 2;
-        } else if b.is_ascii_alphanumeric() {
-            at += 1;
-        } else {
-            break;
-        }
-    }
-    at
 }
 
 /// The longest pattern that starts at `start`, ends before `end` and ends on a word boundary.
