@@ -228,3 +228,12 @@ proptest::proptest! {
         }
     }
 }
+
+/// `word_char_at` answers the two-byte Cyrillic block from the lead byte alone.
+#[test]
+fn cyrillic_two_byte_block_is_all_word_chars() {
+    for c in ('\u{400}'..='\u{47f}').chain(['a', 'Z', '0', '-', ' ', '«', 'ә', '\u{301}', '🏗']) {
+        let s = c.to_string();
+        assert_eq!(super::word_char_at(&s, 0), (super::is_word_char(c), c.len_utf8()), "{c:?}");
+    }
+}
