@@ -164,13 +164,21 @@ fn fold_plain_run(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
 /// capitals, whitespace, `&` and the backquote, and lower-case Russian letters but `ё`.
 #[inline]
 fn unchanged_run_end(bytes: &[u8], mut i: usize) -> usize {
-    while let [b, rest @ ..] = &bytes[i..] {
-        let width = match (b, rest.first()) {
-            (0..=0x7f, _) if ASCII_FOLD[*b as usize] == *b => 1,
-            (0xd0, Some(0xb0..=0xbf)) | (0xd1, Some(0x80..=0x8f)) => 2,
-            _ => break,
-        };
-        i += width;
+    while let Some(&b) = bytes.get(i) {
+        if b < 0x80 {
+            if ASCII_FOLD[b as usize] != b {
+                break;
+            }
+            i += 1;
+            continue;
+        }
+        // In UTF-8, the byte pairs d0 b0..d0 bf and d1 80..d1 8f (а..я but ё) are exactly
+        // the pairs from d0b0 to d18f: no valid pair falls between them.
+        let Some(&c) = bytes.get(i + 1) else { break };
+        if !(0xd0b0..=0xd18f).contains(&u16::from_be_bytes([b, c])) {
+            break;
+        }
+        i += 2;
     }
     i
 }
