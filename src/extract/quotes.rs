@@ -31,6 +31,7 @@ pub use rules::QuoteRules;
 
 use crate::dict::roles::RoleNouns;
 use crate::model::{Attribution, Mention, Quote, QuoteKind};
+use crate::text::tokens::{tokenize, Token};
 use crate::text::FoldedText;
 
 use context::Doc;
@@ -44,13 +45,16 @@ use speaker::{Resolver, Speaker};
 /// are not mentions; `roles` lets the extractor read them.
 pub fn extract_quotes(text: &str, mentions: &[Mention], roles: &RoleNouns, rules: &QuoteRules) -> Vec<Quote> {
     let folded = FoldedText::new(text);
-    extract_quotes_folded(text, &folded, mentions, roles, rules)
+    let tokens = tokenize(text);
+    extract_quotes_folded(text, &folded, &tokens, mentions, roles, rules)
 }
 
-/// [`extract_quotes`] for a pipeline that already holds the folded view of `text`.
+/// [`extract_quotes`] for a pipeline that already holds the folded view of `text` and its
+/// tokens (`tokenize(text)`).
 pub fn extract_quotes_folded(
     text: &str,
     folded: &FoldedText,
+    tokens: &[Token],
     mentions: &[Mention],
     roles: &RoleNouns,
     rules: &QuoteRules,
@@ -65,7 +69,7 @@ pub fn extract_quotes_folded(
         &sorted[..]
     };
     let cues = cues::find_cues(text, folded, rules);
-    let doc = Doc::new(text, mentions, roles, rules, cues);
+    let doc = Doc::new(text, tokens, mentions, roles, rules, cues);
 
     let spans = rules.mark_set.find(text);
     let mut direct = direct::from_marks(&doc, &spans);

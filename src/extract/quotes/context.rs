@@ -4,6 +4,8 @@
 //!
 //! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
 
+use std::borrow::Cow;
+
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
 use super::rules::{FastMap, Gender, Pronoun, QuoteRules, WordKind};
@@ -29,6 +31,8 @@ pub(crate) struct Entity {
 
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
+    /// The tokens of the whole text.
+    all_tokens: &'a [Token],
     pub mentions: &'a [Mention],
     pub roles: &'a RoleNouns,
     pub rules: &'a QuoteRules,
@@ -43,6 +47,7 @@ pub(crate) struct Doc<'a> {
 impl<'a> Doc<'a> {
     pub fn new(
         text: &'a str,
+        tokens: &'a [Token],
         mentions: &'a [Mention],
         roles: &'a RoleNouns,
         rules: &'a QuoteRules,
@@ -73,7 +78,17 @@ impl<'a> Doc<'a> {
             e.first = e.first.min(m.span.start);
             mention_entity.push(idx);
         }
-        Doc { text, mentions, roles, rules, cues, entities, mention_entity, role_cache: Default::default() }
+        Doc {
+            text,
+            all_tokens: tokens,
+            mentions,
+            roles,
+            rules,
+            cues,
+            entities,
+            mention_entity,
+            role_cache: Default::default(),
+        }
     }
 
     pub fn entity_of(&self, mention: usize) -> &Entity {
@@ -209,20 +224,58 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Tokens of `[from, to)` with spans into the whole text.
-    pub fn tokens(&self, from: usize, to: usize) -> Vec<Token> {
-        let Some(slice) = self.text.get(from..to) else {
-            return Vec::new();
-        };
-        let mut tokens = tokenize(slice);
-        for t in &mut tokens {
-            t.span = Span::new(t.span.start + from, t.span.end + from);
+    /// Tokens of `[from, to)` with spans into the whole text: the tokens `tokenize` gives for
+    /// that slice, except that a token's `after_newline`/`after_space` flags are the
+    /// document's (the quote rules never read them).
+    ///
+    /// A slice of the document's tokens, no tokenising: a token's extent depends only on the
+    /// characters from its start to just past its end, so the tokens inside the window are
+    /// the document's. Only a token the window cuts (a word's tail at `from`, a word's head at
+    /// `to`) is tokenised again, as the slice would be; a cut piece never reaches past its
+    /// token (see `window_tokens_match_tokenize`).
+    pub fn tokens(&self, from: usize, to: usize) -> Cow<'a, [Token]> {
+        if from >= to || self.text.get(from..to).is_none() {
+            return Cow::Borrowed(&[]);
         }
-        tokens
+        let all = self.all_tokens;
+        let a = all.partition_point(|t| t.span.end <= from);
+        let b = all.partition_point(|t| t.span.start < to);
+        if a >= b {
+            return Cow::Borrowed(&[]);
+        }
+        let inner = &all[a..b];
+        let (first, last) = (inner[0], inner[inner.len() - 1]);
+        let head_cut = first.span.start < from;
+        let tail_cut = last.span.end > to;
+        if !head_cut && !tail_cut {
+            return Cow::Borrowed(inner);
+        }
+        let mut out = Vec::with_capacity(inner.len() + 2);
+        let mut middle = inner;
+        if head_cut {
+            self.push_tokenized(&mut out, from, first.span.end.min(to));
+            middle = &middle[1..];
+        }
+        if tail_cut && !middle.is_empty() {
+            let (rest, _) = middle.split_at(middle.len() - 1);
+            out.extend_from_slice(rest);
+            self.push_tokenized(&mut out, last.span.start, to);
+        } else {
+            out.extend_from_slice(middle);
+        }
+        Cow::Owned(out)
+    }
+
+    /// Appends the tokens of the slice `[from, to)`, tokenised on its own.
+    fn push_tokenized(&self, out: &mut Vec<Token>, from: usize, to: usize) {
+        out.extend(tokenize(&self.text[from..to]).into_iter().map(|mut t| {
+            t.span = Span::new(t.span.start + from, t.span.end + from);
+            t
+        }));
     }
 
     /// Tokens of at most the last `max_bytes` of `[from, to)` (the first may be a word's tail).
-    pub fn tokens_tail(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+    pub fn tokens_tail(&self, from: usize, to: usize, max_bytes: usize) -> Cow<'a, [Token]> {
         let mut start = from.max(to.saturating_sub(max_bytes));
         while start < to && !self.text.is_char_boundary(start) {
             start += 1;
@@ -231,7 +284,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Tokens of at most the first `max_bytes` of `[from, to)` (the last may be cut).
-    pub fn tokens_head(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+    pub fn tokens_head(&self, from: usize, to: usize, max_bytes: usize) -> Cow<'a, [Token]> {
         let mut end = to.min(from.saturating_add(max_bytes));
         while end > from && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -401,7 +454,7 @@ mod tests {
 
     fn check_all_positions(text: &str) {
         let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
-        let doc = Doc::new(text, &[], &roles, &rules, Vec::new());
+        let doc = Doc::new(text, &[], &[], &roles, &rules, Vec::new());
         for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
             assert_eq!(doc.line_end(pos), reference_line_end(text, pos), "line_end {pos} of {text:?}");
             assert_eq!(doc.sentence_end(pos), reference_sentence_end(text, pos), "sentence_end {pos} of {text:?}");
@@ -433,10 +486,49 @@ mod tests {
         check_all_positions(&long);
     }
 
+    /// `Doc::tokens` (a slice of the document's tokens) gives the spans and kinds that
+    /// tokenising the window itself gives, wherever the window cuts a word.
+    fn check_windows(text: &str) {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let all = tokenize(text);
+        let doc = Doc::new(text, &all, &[], &roles, &rules, Vec::new());
+        let cuts: Vec<usize> = (0..=text.len()).collect();
+        for &from in &cuts {
+            for &to in &cuts {
+                let want: Vec<(Span, TokenKind)> = match text.get(from..to) {
+                    Some(s) if from < to => tokenize(s)
+                        .iter()
+                        .map(|t| (Span::new(t.span.start + from, t.span.end + from), t.kind))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let got: Vec<(Span, TokenKind)> = doc.tokens(from, to).iter().map(|t| (t.span, t.kind)).collect();
+                assert_eq!(got, want, "tokens {from}..{to} of {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn window_tokens_match_tokenize() {
+        for t in [
+            "«Нур-Султан», — сказал Му\u{301}син в 2021 году.",
+            "x20-й 20-30 a5-b д'Артаньян O’Brien IT- и\u{ad}x\u{200b}y -z 5-й",
+            "Касым-Жомарт\nТокаев: «Да»",
+            "",
+        ] {
+            check_windows(t);
+        }
+    }
+
     proptest! {
         #[test]
         fn byte_scans_match_on_any_text(text in "[аяЁ a.!?…\n\r\u{85}\u{2028}\u{a0}\u{3000}«»—😀]{0,40}") {
             check_all_positions(&text);
+        }
+
+        #[test]
+        fn window_tokens_match_tokenize_on_any_text(text in "[aя5 \\-'’\n\u{ad}\u{301}.«Ә]{0,14}") {
+            check_windows(&text);
         }
     }
 }
