@@ -19,6 +19,7 @@ mod indirect;
 mod marks;
 mod rules;
 mod speaker;
+mod words;
 
 #[cfg(test)]
 mod gold_tests;

@@ -5,10 +5,12 @@
 //! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
 use super::rules::{FastMap, Gender, Pronoun, QuoteRules, WordKind};
+use super::words::{fold_word, WordCache, WordFacts};
 use crate::dict::roles::{RoleNoun, RoleNouns};
 use crate::model::{EntityType, Mention};
 use crate::text::tokens::{tokenize, Token, TokenKind};
@@ -40,8 +42,17 @@ pub(crate) struct Doc<'a> {
     pub entities: Vec<Entity>,
     /// Entity index of each mention.
     pub mention_entity: Vec<usize>,
-    /// Role lookups by folded word (a window is often scanned more than once).
-    role_cache: std::cell::RefCell<FastMap<String, Option<&'a RoleNoun>>>,
+    /// This thread's word cache, for the document's lifetime.
+    words: RefCell<WordCache>,
+    /// Role lookups by word id (a window is often scanned more than once); per document,
+    /// as the answers borrow `roles`.
+    role_cache: RefCell<FastMap<u32, Option<&'a RoleNoun>>>,
+}
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        std::mem::take(self.words.get_mut()).give_back();
+    }
 }
 
 impl<'a> Doc<'a> {
@@ -87,6 +98,7 @@ impl<'a> Doc<'a> {
             cues,
             entities,
             mention_entity,
+            words: RefCell::new(WordCache::take(rules)),
             role_cache: Default::default(),
         }
     }
@@ -316,57 +328,43 @@ impl<'a> Doc<'a> {
         n == 0 || self.word_count_upto(span, n) >= n
     }
 
-    /// The folded form of a token (case, `ё`, invisible characters), without building a
-    /// whole [`crate::text::FoldedText`].
-    pub fn folded(&self, t: &Token) -> String {
-        let mut out = String::with_capacity(t.span.len());
-        for c in t.text(self.text).chars() {
-            match c {
-                'а'..='е' | 'ж'..='я' | 'a'..='z' | '0'..='9' | '-' => out.push(c),
-                'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-                'ё' | 'Ё' => out.push('е'),
-                'A'..='Z' => out.push(c.to_ascii_lowercase()),
-                // Everything else as the folded view folds it (invisible characters dropped).
-                c => out.push_str(&fold_str(c.encode_utf8(&mut [0; 4]))),
-            }
-        }
-        out
+    /// The cache id of a word token (`None` for numbers and punctuation).
+    fn word_id(&self, t: &Token) -> Option<u32> {
+        (t.kind == TokenKind::Word).then(|| self.words.borrow_mut().id(t.text(self.text), self.rules))
+    }
+
+    /// What the rule tables say of a word token.
+    fn word_facts<T>(&self, t: &Token, f: impl FnOnce(&WordFacts) -> T) -> Option<T> {
+        let id = self.word_id(t)?;
+        Some(f(self.words.borrow().facts(id)))
     }
 
     pub fn role(&self, t: &Token) -> Option<&'a RoleNoun> {
-        if t.kind != TokenKind::Word {
-            return None;
-        }
-        let key = self.folded(t);
-        if let Some(hit) = self.role_cache.borrow().get(&key) {
+        let id = self.word_id(t)?;
+        if let Some(hit) = self.role_cache.borrow().get(&id) {
             return *hit;
         }
-        let hit = self.roles.lookup(&key);
-        self.role_cache.borrow_mut().insert(key, hit);
+        let hit = self.roles.lookup(&self.words.borrow().facts(id).folded);
+        self.role_cache.borrow_mut().insert(id, hit);
         hit
     }
 
     /// Whether a role-noun token is in the dictionary form (nominative singular).
     pub fn role_is_nominative(&self, t: &Token, role: &RoleNoun) -> bool {
-        self.folded(t) == fold_str(&role.role)
+        self.word_facts(t, |w| *w.folded == fold_str(&role.role))
+            .unwrap_or_else(|| fold_word(t.text(self.text)) == fold_str(&role.role))
     }
 
     pub fn pronoun(&self, t: &Token) -> Option<Pronoun> {
-        if t.kind != TokenKind::Word {
-            return None;
-        }
-        self.rules.pronouns.get(&self.folded(t)).copied()
+        self.word_facts(t, |w| w.pronoun).flatten()
     }
 
     pub fn word_kind(&self, t: &Token) -> Option<WordKind> {
-        if t.kind != TokenKind::Word {
-            return None;
-        }
-        self.rules.word_kind(&self.folded(t))
+        self.word_facts(t, |w| w.kind).flatten()
     }
 
     pub fn is_name_noun(&self, t: &Token) -> bool {
-        t.kind == TokenKind::Word && self.rules.name_nouns.contains_key(&self.folded(t))
+        self.word_facts(t, |w| w.name_noun).unwrap_or(false)
     }
 
     /// The character right before `pos`.

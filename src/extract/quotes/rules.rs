@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
@@ -130,6 +131,8 @@ pub(crate) struct MarkPair {
 /// Everything the quote extractor needs from the dictionaries, compiled once.
 /// `Send + Sync`: workers share one.
 pub struct QuoteRules {
+    /// Tells these rules from any other set loaded in this run (for per-thread caches).
+    id: u64,
     pub(crate) cue_automaton: Option<super::cues::CueMatcher>,
     /// Indexed by the automaton's pattern id.
     pub(crate) cue_forms: Vec<CueForm>,
@@ -265,7 +268,9 @@ impl QuoteRules {
 
     /// Rules with nothing loaded.
     pub fn empty() -> QuoteRules {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         QuoteRules {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             cue_automaton: None,
             cue_forms: Vec::new(),
             marks: Vec::new(),
@@ -277,6 +282,11 @@ impl QuoteRules {
             male_endings: Vec::new(),
             org_fits: FastMap::default(),
         }
+    }
+
+    /// The id that tells these rules from any other set loaded in this run (never 0).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Number of speech-cue forms loaded.
