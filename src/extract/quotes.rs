@@ -19,6 +19,7 @@ mod indirect;
 mod marks;
 mod rules;
 mod speaker;
+mod stops;
 mod words;
 
 #[cfg(test)]
@@ -72,7 +73,7 @@ pub fn extract_quotes_folded(
     let cues = cues::find_cues(text, folded, rules);
     let doc = Doc::new(text, tokens, mentions, roles, rules, cues);
 
-    let spans = rules.mark_set.find(text);
+    let spans = rules.mark_set.find_indexed(text, doc.stop_index());
     let mut direct = direct::from_marks(&doc, &spans);
     let dash = direct::from_dash_lines(&doc);
     for d in dash {
@@ -113,9 +114,9 @@ fn to_quote(doc: &Doc, c: Candidate, s: Speaker) -> Quote {
     Quote {
         span: c.span(),
         parts: c.parts,
-        speaker: entity.map(|e| e.canonical.clone()),
+        speaker: entity.map(|e| e.canonical.to_string()),
         speaker_type: entity.map(|e| e.entity_type),
-        speaker_id: entity.map(|e| e.id.clone()).filter(|id| !id.is_empty()),
+        speaker_id: entity.map(|e| e.id.to_string()).filter(|id| !id.is_empty()),
         speaker_span: s.span,
         cue: cue_span.map(|sp| sp.slice(doc.text).to_string()),
         cue_span,

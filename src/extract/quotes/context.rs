@@ -10,20 +10,25 @@ use std::cell::RefCell;
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
 use super::rules::{FastMap, Gender, Pronoun, QuoteRules, WordKind};
+use super::stops::StopIndex;
 use super::words::{fold_word, WordCache, WordFacts};
 use crate::dict::roles::{RoleNoun, RoleNouns};
 use crate::model::{EntityType, Mention};
 use crate::text::tokens::{tokenize, Token, TokenKind};
 use crate::text::{fold_str, Span};
 
+/// The bytes where a sentence or a line may end: line breaks and `.!?…` (`…` starts with E2,
+/// a line-break byte already).
+pub(crate) const DOC_STOPS: ByteStops = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?');
+
 /// The farthest any local scan looks, in bytes.
 pub(crate) const MAX_SCAN: usize = 1200;
 
 /// One entity of the document (all mentions sharing an `entity_id`).
 #[derive(Clone, Debug)]
-pub(crate) struct Entity {
-    pub canonical: String,
-    pub id: String,
+pub(crate) struct Entity<'a> {
+    pub canonical: &'a str,
+    pub id: &'a str,
     pub entity_type: EntityType,
     pub count: usize,
     /// Start of the first mention.
@@ -39,9 +44,11 @@ pub(crate) struct Doc<'a> {
     pub roles: &'a RoleNouns,
     pub rules: &'a QuoteRules,
     pub cues: Vec<CueHit>,
-    pub entities: Vec<Entity>,
+    pub entities: Vec<Entity<'a>>,
     /// Entity index of each mention.
     pub mention_entity: Vec<usize>,
+    /// Line breaks, sentence punctuation and the first bytes of quotation marks.
+    stops: StopIndex,
     /// This thread's word cache, for the document's lifetime.
     words: RefCell<WordCache>,
     /// Role lookups by word id (a window is often scanned more than once); per document,
@@ -64,15 +71,15 @@ impl<'a> Doc<'a> {
         rules: &'a QuoteRules,
         cues: Vec<CueHit>,
     ) -> Doc<'a> {
-        let mut by_id: FastMap<&str, usize> = FastMap::default();
+        let mut by_id: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
         let mut entities: Vec<Entity> = Vec::new();
         let mut mention_entity = Vec::with_capacity(mentions.len());
         for m in mentions {
             let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };
             let idx = *by_id.entry(key).or_insert_with(|| {
                 entities.push(Entity {
-                    canonical: m.canonical.clone(),
-                    id: m.entity_id.clone(),
+                    canonical: &m.canonical,
+                    id: &m.entity_id,
                     entity_type: m.entity_type,
                     count: 0,
                     first: m.span.start,
@@ -98,12 +105,13 @@ impl<'a> Doc<'a> {
             cues,
             entities,
             mention_entity,
+            stops: StopIndex::new(text, &rules.doc_stops),
             words: RefCell::new(WordCache::take(rules)),
             role_cache: Default::default(),
         }
     }
 
-    pub fn entity_of(&self, mention: usize) -> &Entity {
+    pub fn entity_of(&self, mention: usize) -> &Entity<'a> {
         &self.entities[self.mention_entity[mention]]
     }
 
@@ -141,54 +149,48 @@ impl<'a> Doc<'a> {
         a..b.max(a)
     }
 
+    /// The stops of the text (see [`Doc::stops`]).
+    pub fn stop_index(&self) -> &StopIndex {
+        &self.stops
+    }
+
     /// Start of the sentence holding `pos`: after the last line break or `.!?…` followed by
     /// a space, looking back no further than `floor` nor [`MAX_SCAN`] bytes.
+    ///
+    /// Only the indexed stops can end a sentence: every other character is walked over.
     pub fn sentence_start(&self, pos: usize, floor: usize) -> usize {
         let limit = floor.max(pos.saturating_sub(MAX_SCAN));
         let bytes = self.text.as_bytes();
-        let mut after_is_space = false;
-        let mut after_at = pos;
-        // Backwards over the characters of `text[..pos]`; Cyrillic letters (lead byte D0/D1)
-        // and ASCII are classified from their first byte, anything else is decoded.
-        let mut at = pos.min(bytes.len());
-        while at > 0 {
-            at -= 1;
-            let b = bytes[at];
-            if b & 0xC0 == 0x80 {
-                continue; // a continuation byte: the character starts further back
-            }
+        for &at in self.stops.before(pos).iter().rev() {
             if at < limit {
-                return after_at;
+                break;
             }
-            let (is_break, is_stop, is_space) = match b {
-                0xD0 | 0xD1 => (false, false, false),
-                b if b.is_ascii() => {
-                    (matches!(b, b'\n' | b'\r'), matches!(b, b'.' | b'!' | b'?'), b.is_ascii_whitespace() || b == 0x0B)
-                }
-                _ => match self.text[at..].chars().next() {
-                    Some(c) => (is_line_break(c), c == '…', c.is_whitespace()),
-                    None => (false, false, false),
-                },
-            };
-            if is_break || (is_stop && after_is_space) {
-                return after_at;
+            let (c, len) = char_at(self.text, at);
+            // The character after the stop, if it lies before `pos`.
+            let after = (at + len).min(pos);
+            if is_line_break(c) {
+                return after;
             }
-            after_is_space = is_space;
-            after_at = at;
+            if matches!(c, '.' | '!' | '?' | '…') && after < pos && char_at(self.text, after).0.is_whitespace() {
+                return after;
+            }
+            debug_assert!(self.stops.set().contains(bytes[at]));
         }
-        after_at.min(pos)
+        // No sentence end: the first character at or after `limit`.
+        let mut at = limit;
+        while at < pos && !self.text.is_char_boundary(at) {
+            at += 1;
+        }
+        at.min(pos)
     }
 
     /// End of the sentence holding `pos`: the first line break or `.!?…` followed by a space
     /// or the text end (the punctuation itself excluded), at most [`MAX_SCAN`] bytes on.
     pub fn sentence_end(&self, pos: usize) -> usize {
-        const STOPS: ByteStops = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?');
         let bytes = self.text.as_bytes();
         // Characters starting at most MAX_SCAN bytes on are looked at.
         let window = pos.saturating_add(MAX_SCAN + 1).min(bytes.len());
-        let mut at = pos;
-        loop {
-            at = STOPS.next_stop(bytes, at, window);
+        for &at in self.stops.from(pos) {
             if at >= window {
                 break;
             }
@@ -207,7 +209,6 @@ impl<'a> Doc<'a> {
                     _ => {}
                 }
             }
-            at += 1;
         }
         // The first character starting past the window (or the text end).
         let mut at = window;
@@ -226,14 +227,15 @@ impl<'a> Doc<'a> {
     pub fn line_end_within(&self, pos: usize, limit: usize) -> usize {
         let bytes = self.text.as_bytes();
         let stop = limit.min(bytes.len());
-        let mut at = pos;
-        loop {
-            at = LINE_BREAK_STOPS.next_stop(bytes, at, stop);
-            if at >= stop || line_break_len(bytes, at).is_some() {
-                return at.min(stop);
+        for &at in self.stops.from(pos) {
+            if at >= stop {
+                break;
             }
-            at += 1;
+            if line_break_len(bytes, at).is_some() {
+                return at;
+            }
         }
+        stop
     }
 
     /// Tokens of `[from, to)` with spans into the whole text: the tokens `tokenize` gives for
@@ -370,6 +372,14 @@ impl<'a> Doc<'a> {
     /// The character right before `pos`.
     pub fn char_before(&self, pos: usize) -> Option<char> {
         self.text.get(..pos)?.chars().next_back()
+    }
+}
+
+/// The character at byte `i` (a character start) and its length.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => (char::from(b), 1),
+        _ => text[i..].chars().next().map_or(('\u{fffd}', 1), |c| (c, c.len_utf8())),
     }
 }
 

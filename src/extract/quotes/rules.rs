@@ -138,6 +138,9 @@ pub struct QuoteRules {
     pub(crate) cue_forms: Vec<CueForm>,
     pub(crate) marks: Vec<MarkPair>,
     pub(crate) mark_set: super::marks::MarkSet,
+    /// The bytes a document's [`super::stops::StopIndex`] holds: the mark set's stops and
+    /// sentence punctuation.
+    pub(crate) doc_stops: super::stops::StopSet,
     /// Folded forms of name/title nouns and legal forms.
     pub(crate) name_nouns: FastMap<String, String>,
     pub(crate) pronouns: FastMap<String, Pronoun>,
@@ -251,6 +254,7 @@ impl QuoteRules {
             }
         }
         rules.mark_set = super::marks::MarkSet::new(&rules.marks);
+        rules.doc_stops = super::stops::StopSet::new(super::context::DOC_STOPS.union(rules.mark_set.stops()));
         // Longest endings first, so `ская` wins over `ая`.
         rules.female_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         rules.male_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
@@ -275,6 +279,7 @@ impl QuoteRules {
             cue_forms: Vec::new(),
             marks: Vec::new(),
             mark_set: super::marks::MarkSet::new(&[]),
+            doc_stops: super::stops::StopSet::new(super::context::DOC_STOPS),
             name_nouns: FastMap::default(),
             pronouns: FastMap::default(),
             words: FastMap::default(),
