@@ -29,7 +29,7 @@ pub fn analyze(text: &str, resources: &Resources, times: &mut StageTimes) -> Ext
     let mentions =
         entities::resolve_entities(text, &tokens, found, &resources.lexicon, &resources.roles, &resources.entity_rules);
     lap(&mut times.entity_rules);
-    let quotes = quotes::extract_quotes_folded(text, &folded, &mentions, &resources.roles, &resources.quotes);
+    let quotes = quotes::extract_quotes_folded(text, &folded, &tokens, &mentions, &resources.roles, &resources.quotes);
     lap(&mut times.quotes);
     let money = money::extract_money(text, &resources.money);
     lap(&mut times.money);

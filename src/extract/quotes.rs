@@ -19,6 +19,8 @@ mod indirect;
 mod marks;
 mod rules;
 mod speaker;
+mod stops;
+mod words;
 
 #[cfg(test)]
 mod gold_tests;
@@ -31,6 +33,7 @@ pub use rules::QuoteRules;
 
 use crate::dict::roles::RoleNouns;
 use crate::model::{Attribution, Mention, Quote, QuoteKind};
+use crate::text::tokens::{tokenize, Token};
 use crate::text::FoldedText;
 
 use context::Doc;
@@ -44,13 +47,16 @@ use speaker::{Resolver, Speaker};
 /// are not mentions; `roles` lets the extractor read them.
 pub fn extract_quotes(text: &str, mentions: &[Mention], roles: &RoleNouns, rules: &QuoteRules) -> Vec<Quote> {
     let folded = FoldedText::new(text);
-    extract_quotes_folded(text, &folded, mentions, roles, rules)
+    let tokens = tokenize(text);
+    extract_quotes_folded(text, &folded, &tokens, mentions, roles, rules)
 }
 
-/// [`extract_quotes`] for a pipeline that already holds the folded view of `text`.
+/// [`extract_quotes`] for a pipeline that already holds the folded view of `text` and its
+/// tokens (`tokenize(text)`).
 pub fn extract_quotes_folded(
     text: &str,
     folded: &FoldedText,
+    tokens: &[Token],
     mentions: &[Mention],
     roles: &RoleNouns,
     rules: &QuoteRules,
@@ -65,9 +71,9 @@ pub fn extract_quotes_folded(
         &sorted[..]
     };
     let cues = cues::find_cues(text, folded, rules);
-    let doc = Doc::new(text, mentions, roles, rules, cues);
+    let doc = Doc::new(text, tokens, mentions, roles, rules, cues);
 
-    let spans = rules.mark_set.find(text);
+    let spans = rules.mark_set.find_indexed(text, doc.stop_index());
     let mut direct = direct::from_marks(&doc, &spans);
     let dash = direct::from_dash_lines(&doc);
     for d in dash {
@@ -108,9 +114,9 @@ fn to_quote(doc: &Doc, c: Candidate, s: Speaker) -> Quote {
     Quote {
         span: c.span(),
         parts: c.parts,
-        speaker: entity.map(|e| e.canonical.clone()),
+        speaker: entity.map(|e| e.canonical.to_string()),
         speaker_type: entity.map(|e| e.entity_type),
-        speaker_id: entity.map(|e| e.id.clone()).filter(|id| !id.is_empty()),
+        speaker_id: entity.map(|e| e.id.to_string()).filter(|id| !id.is_empty()),
         speaker_span: s.span,
         cue: cue_span.map(|sp| sp.slice(doc.text).to_string()),
         cue_span,

@@ -4,22 +4,31 @@
 //!
 //! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
 use super::rules::{FastMap, Gender, Pronoun, QuoteRules, WordKind};
+use super::stops::StopIndex;
+use super::words::{fold_word, WordCache, WordFacts};
 use crate::dict::roles::{RoleNoun, RoleNouns};
 use crate::model::{EntityType, Mention};
 use crate::text::tokens::{tokenize, Token, TokenKind};
 use crate::text::{fold_str, Span};
+
+/// The bytes where a sentence or a line may end: line breaks and `.!?…` (`…` starts with E2,
+/// a line-break byte already).
+pub(crate) const DOC_STOPS: ByteStops = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?');
 
 /// The farthest any local scan looks, in bytes.
 pub(crate) const MAX_SCAN: usize = 1200;
 
 /// One entity of the document (all mentions sharing an `entity_id`).
 #[derive(Clone, Debug)]
-pub(crate) struct Entity {
-    pub canonical: String,
-    pub id: String,
+pub(crate) struct Entity<'a> {
+    pub canonical: &'a str,
+    pub id: &'a str,
     pub entity_type: EntityType,
     pub count: usize,
     /// Start of the first mention.
@@ -29,34 +38,48 @@ pub(crate) struct Entity {
 
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
+    /// The tokens of the whole text.
+    all_tokens: &'a [Token],
     pub mentions: &'a [Mention],
     pub roles: &'a RoleNouns,
     pub rules: &'a QuoteRules,
     pub cues: Vec<CueHit>,
-    pub entities: Vec<Entity>,
+    pub entities: Vec<Entity<'a>>,
     /// Entity index of each mention.
     pub mention_entity: Vec<usize>,
-    /// Role lookups by folded word (a window is often scanned more than once).
-    role_cache: std::cell::RefCell<FastMap<String, Option<&'a RoleNoun>>>,
+    /// Line breaks, sentence punctuation and the first bytes of quotation marks.
+    stops: StopIndex,
+    /// This thread's word cache, for the document's lifetime.
+    words: RefCell<WordCache>,
+    /// Role lookups by word id (a window is often scanned more than once); per document,
+    /// as the answers borrow `roles`.
+    role_cache: RefCell<FastMap<u32, Option<&'a RoleNoun>>>,
+}
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        std::mem::take(self.words.get_mut()).give_back();
+    }
 }
 
 impl<'a> Doc<'a> {
     pub fn new(
         text: &'a str,
+        tokens: &'a [Token],
         mentions: &'a [Mention],
         roles: &'a RoleNouns,
         rules: &'a QuoteRules,
         cues: Vec<CueHit>,
     ) -> Doc<'a> {
-        let mut by_id: FastMap<&str, usize> = FastMap::default();
+        let mut by_id: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
         let mut entities: Vec<Entity> = Vec::new();
         let mut mention_entity = Vec::with_capacity(mentions.len());
         for m in mentions {
             let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };
             let idx = *by_id.entry(key).or_insert_with(|| {
                 entities.push(Entity {
-                    canonical: m.canonical.clone(),
-                    id: m.entity_id.clone(),
+                    canonical: &m.canonical,
+                    id: &m.entity_id,
                     entity_type: m.entity_type,
                     count: 0,
                     first: m.span.start,
@@ -73,10 +96,22 @@ impl<'a> Doc<'a> {
             e.first = e.first.min(m.span.start);
             mention_entity.push(idx);
         }
-        Doc { text, mentions, roles, rules, cues, entities, mention_entity, role_cache: Default::default() }
+        Doc {
+            text,
+            all_tokens: tokens,
+            mentions,
+            roles,
+            rules,
+            cues,
+            entities,
+            mention_entity,
+            stops: StopIndex::new(text, &rules.doc_stops),
+            words: RefCell::new(WordCache::take(rules)),
+            role_cache: Default::default(),
+        }
     }
 
-    pub fn entity_of(&self, mention: usize) -> &Entity {
+    pub fn entity_of(&self, mention: usize) -> &Entity<'a> {
         &self.entities[self.mention_entity[mention]]
     }
 
@@ -114,54 +149,48 @@ impl<'a> Doc<'a> {
         a..b.max(a)
     }
 
+    /// The stops of the text (see [`Doc::stops`]).
+    pub fn stop_index(&self) -> &StopIndex {
+        &self.stops
+    }
+
     /// Start of the sentence holding `pos`: after the last line break or `.!?…` followed by
     /// a space, looking back no further than `floor` nor [`MAX_SCAN`] bytes.
+    ///
+    /// Only the indexed stops can end a sentence: every other character is walked over.
     pub fn sentence_start(&self, pos: usize, floor: usize) -> usize {
         let limit = floor.max(pos.saturating_sub(MAX_SCAN));
         let bytes = self.text.as_bytes();
-        let mut after_is_space = false;
-        let mut after_at = pos;
-        // Backwards over the characters of `text[..pos]`; Cyrillic letters (lead byte D0/D1)
-        // and ASCII are classified from their first byte, anything else is decoded.
-        let mut at = pos.min(bytes.len());
-        while at > 0 {
-            at -= 1;
-            let b = bytes[at];
-            if b & 0xC0 == 0x80 {
-                continue; // a continuation byte: the character starts further back
-            }
+        for &at in self.stops.before(pos).iter().rev() {
             if at < limit {
-                return after_at;
+                break;
             }
-            let (is_break, is_stop, is_space) = match b {
-                0xD0 | 0xD1 => (false, false, false),
-                b if b.is_ascii() => {
-                    (matches!(b, b'\n' | b'\r'), matches!(b, b'.' | b'!' | b'?'), b.is_ascii_whitespace() || b == 0x0B)
-                }
-                _ => match self.text[at..].chars().next() {
-                    Some(c) => (is_line_break(c), c == '…', c.is_whitespace()),
-                    None => (false, false, false),
-                },
-            };
-            if is_break || (is_stop && after_is_space) {
-                return after_at;
+            let (c, len) = char_at(self.text, at);
+            // The character after the stop, if it lies before `pos`.
+            let after = (at + len).min(pos);
+            if is_line_break(c) {
+                return after;
             }
-            after_is_space = is_space;
-            after_at = at;
+            if matches!(c, '.' | '!' | '?' | '…') && after < pos && char_at(self.text, after).0.is_whitespace() {
+                return after;
+            }
+            debug_assert!(self.stops.set().contains(bytes[at]));
         }
-        after_at.min(pos)
+        // No sentence end: the first character at or after `limit`.
+        let mut at = limit;
+        while at < pos && !self.text.is_char_boundary(at) {
+            at += 1;
+        }
+        at.min(pos)
     }
 
     /// End of the sentence holding `pos`: the first line break or `.!?…` followed by a space
     /// or the text end (the punctuation itself excluded), at most [`MAX_SCAN`] bytes on.
     pub fn sentence_end(&self, pos: usize) -> usize {
-        const STOPS: ByteStops = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?');
         let bytes = self.text.as_bytes();
         // Characters starting at most MAX_SCAN bytes on are looked at.
         let window = pos.saturating_add(MAX_SCAN + 1).min(bytes.len());
-        let mut at = pos;
-        loop {
-            at = STOPS.next_stop(bytes, at, window);
+        for &at in self.stops.from(pos) {
             if at >= window {
                 break;
             }
@@ -180,7 +209,6 @@ impl<'a> Doc<'a> {
                     _ => {}
                 }
             }
-            at += 1;
         }
         // The first character starting past the window (or the text end).
         let mut at = window;
@@ -199,30 +227,69 @@ impl<'a> Doc<'a> {
     pub fn line_end_within(&self, pos: usize, limit: usize) -> usize {
         let bytes = self.text.as_bytes();
         let stop = limit.min(bytes.len());
-        let mut at = pos;
-        loop {
-            at = LINE_BREAK_STOPS.next_stop(bytes, at, stop);
-            if at >= stop || line_break_len(bytes, at).is_some() {
-                return at.min(stop);
+        for &at in self.stops.from(pos) {
+            if at >= stop {
+                break;
             }
-            at += 1;
+            if line_break_len(bytes, at).is_some() {
+                return at;
+            }
         }
+        stop
     }
 
-    /// Tokens of `[from, to)` with spans into the whole text.
-    pub fn tokens(&self, from: usize, to: usize) -> Vec<Token> {
-        let Some(slice) = self.text.get(from..to) else {
-            return Vec::new();
-        };
-        let mut tokens = tokenize(slice);
-        for t in &mut tokens {
-            t.span = Span::new(t.span.start + from, t.span.end + from);
+    /// Tokens of `[from, to)` with spans into the whole text: the tokens `tokenize` gives for
+    /// that slice, except that a token's `after_newline`/`after_space` flags are the
+    /// document's (the quote rules never read them).
+    ///
+    /// A slice of the document's tokens, no tokenising: a token's extent depends only on the
+    /// characters from its start to just past its end, so the tokens inside the window are
+    /// the document's. Only a token the window cuts (a word's tail at `from`, a word's head at
+    /// `to`) is tokenised again, as the slice would be; a cut piece never reaches past its
+    /// token (see `window_tokens_match_tokenize`).
+    pub fn tokens(&self, from: usize, to: usize) -> Cow<'a, [Token]> {
+        if from >= to || self.text.get(from..to).is_none() {
+            return Cow::Borrowed(&[]);
         }
-        tokens
+        let all = self.all_tokens;
+        let a = all.partition_point(|t| t.span.end <= from);
+        let b = all.partition_point(|t| t.span.start < to);
+        if a >= b {
+            return Cow::Borrowed(&[]);
+        }
+        let inner = &all[a..b];
+        let (first, last) = (inner[0], inner[inner.len() - 1]);
+        let head_cut = first.span.start < from;
+        let tail_cut = last.span.end > to;
+        if !head_cut && !tail_cut {
+            return Cow::Borrowed(inner);
+        }
+        let mut out = Vec::with_capacity(inner.len() + 2);
+        let mut middle = inner;
+        if head_cut {
+            self.push_tokenized(&mut out, from, first.span.end.min(to));
+            middle = &middle[1..];
+        }
+        if tail_cut && !middle.is_empty() {
+            let (rest, _) = middle.split_at(middle.len() - 1);
+            out.extend_from_slice(rest);
+            self.push_tokenized(&mut out, last.span.start, to);
+        } else {
+            out.extend_from_slice(middle);
+        }
+        Cow::Owned(out)
+    }
+
+    /// Appends the tokens of the slice `[from, to)`, tokenised on its own.
+    fn push_tokenized(&self, out: &mut Vec<Token>, from: usize, to: usize) {
+        out.extend(tokenize(&self.text[from..to]).into_iter().map(|mut t| {
+            t.span = Span::new(t.span.start + from, t.span.end + from);
+            t
+        }));
     }
 
     /// Tokens of at most the last `max_bytes` of `[from, to)` (the first may be a word's tail).
-    pub fn tokens_tail(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+    pub fn tokens_tail(&self, from: usize, to: usize, max_bytes: usize) -> Cow<'a, [Token]> {
         let mut start = from.max(to.saturating_sub(max_bytes));
         while start < to && !self.text.is_char_boundary(start) {
             start += 1;
@@ -231,7 +298,7 @@ impl<'a> Doc<'a> {
     }
 
     /// Tokens of at most the first `max_bytes` of `[from, to)` (the last may be cut).
-    pub fn tokens_head(&self, from: usize, to: usize, max_bytes: usize) -> Vec<Token> {
+    pub fn tokens_head(&self, from: usize, to: usize, max_bytes: usize) -> Cow<'a, [Token]> {
         let mut end = to.min(from.saturating_add(max_bytes));
         while end > from && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -263,62 +330,56 @@ impl<'a> Doc<'a> {
         n == 0 || self.word_count_upto(span, n) >= n
     }
 
-    /// The folded form of a token (case, `ё`, invisible characters), without building a
-    /// whole [`crate::text::FoldedText`].
-    pub fn folded(&self, t: &Token) -> String {
-        let mut out = String::with_capacity(t.span.len());
-        for c in t.text(self.text).chars() {
-            match c {
-                'а'..='е' | 'ж'..='я' | 'a'..='z' | '0'..='9' | '-' => out.push(c),
-                'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
-                'ё' | 'Ё' => out.push('е'),
-                'A'..='Z' => out.push(c.to_ascii_lowercase()),
-                // Everything else as the folded view folds it (invisible characters dropped).
-                c => out.push_str(&fold_str(c.encode_utf8(&mut [0; 4]))),
-            }
-        }
-        out
+    /// The cache id of a word token (`None` for numbers and punctuation).
+    fn word_id(&self, t: &Token) -> Option<u32> {
+        (t.kind == TokenKind::Word).then(|| self.words.borrow_mut().id(t.text(self.text), self.rules))
+    }
+
+    /// What the rule tables say of a word token.
+    fn word_facts<T>(&self, t: &Token, f: impl FnOnce(&WordFacts) -> T) -> Option<T> {
+        let id = self.word_id(t)?;
+        Some(f(self.words.borrow().facts(id)))
     }
 
     pub fn role(&self, t: &Token) -> Option<&'a RoleNoun> {
-        if t.kind != TokenKind::Word {
-            return None;
-        }
-        let key = self.folded(t);
-        if let Some(hit) = self.role_cache.borrow().get(&key) {
+        let id = self.word_id(t)?;
+        if let Some(hit) = self.role_cache.borrow().get(&id) {
             return *hit;
         }
-        let hit = self.roles.lookup(&key);
-        self.role_cache.borrow_mut().insert(key, hit);
+        let hit = self.roles.lookup(&self.words.borrow().facts(id).folded);
+        self.role_cache.borrow_mut().insert(id, hit);
         hit
     }
 
     /// Whether a role-noun token is in the dictionary form (nominative singular).
     pub fn role_is_nominative(&self, t: &Token, role: &RoleNoun) -> bool {
-        self.folded(t) == fold_str(&role.role)
+        self.word_facts(t, |w| *w.folded == fold_str(&role.role))
+            .unwrap_or_else(|| fold_word(t.text(self.text)) == fold_str(&role.role))
     }
 
     pub fn pronoun(&self, t: &Token) -> Option<Pronoun> {
-        if t.kind != TokenKind::Word {
-            return None;
-        }
-        self.rules.pronouns.get(&self.folded(t)).copied()
+        self.word_facts(t, |w| w.pronoun).flatten()
     }
 
     pub fn word_kind(&self, t: &Token) -> Option<WordKind> {
-        if t.kind != TokenKind::Word {
-            return None;
-        }
-        self.rules.word_kind(&self.folded(t))
+        self.word_facts(t, |w| w.kind).flatten()
     }
 
     pub fn is_name_noun(&self, t: &Token) -> bool {
-        t.kind == TokenKind::Word && self.rules.name_nouns.contains_key(&self.folded(t))
+        self.word_facts(t, |w| w.name_noun).unwrap_or(false)
     }
 
     /// The character right before `pos`.
     pub fn char_before(&self, pos: usize) -> Option<char> {
         self.text.get(..pos)?.chars().next_back()
+    }
+}
+
+/// The character at byte `i` (a character start) and its length.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => (char::from(b), 1),
+        _ => text[i..].chars().next().map_or(('\u{fffd}', 1), |c| (c, c.len_utf8())),
     }
 }
 
@@ -401,7 +462,7 @@ mod tests {
 
     fn check_all_positions(text: &str) {
         let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
-        let doc = Doc::new(text, &[], &roles, &rules, Vec::new());
+        let doc = Doc::new(text, &[], &[], &roles, &rules, Vec::new());
         for pos in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
             assert_eq!(doc.line_end(pos), reference_line_end(text, pos), "line_end {pos} of {text:?}");
             assert_eq!(doc.sentence_end(pos), reference_sentence_end(text, pos), "sentence_end {pos} of {text:?}");
@@ -433,10 +494,49 @@ mod tests {
         check_all_positions(&long);
     }
 
+    /// `Doc::tokens` (a slice of the document's tokens) gives the spans and kinds that
+    /// tokenising the window itself gives, wherever the window cuts a word.
+    fn check_windows(text: &str) {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let all = tokenize(text);
+        let doc = Doc::new(text, &all, &[], &roles, &rules, Vec::new());
+        let cuts: Vec<usize> = (0..=text.len()).collect();
+        for &from in &cuts {
+            for &to in &cuts {
+                let want: Vec<(Span, TokenKind)> = match text.get(from..to) {
+                    Some(s) if from < to => tokenize(s)
+                        .iter()
+                        .map(|t| (Span::new(t.span.start + from, t.span.end + from), t.kind))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let got: Vec<(Span, TokenKind)> = doc.tokens(from, to).iter().map(|t| (t.span, t.kind)).collect();
+                assert_eq!(got, want, "tokens {from}..{to} of {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn window_tokens_match_tokenize() {
+        for t in [
+            "«Нур-Султан», — сказал Му\u{301}син в 2021 году.",
+            "x20-й 20-30 a5-b д'Артаньян O’Brien IT- и\u{ad}x\u{200b}y -z 5-й",
+            "Касым-Жомарт\nТокаев: «Да»",
+            "",
+        ] {
+            check_windows(t);
+        }
+    }
+
     proptest! {
         #[test]
         fn byte_scans_match_on_any_text(text in "[аяЁ a.!?…\n\r\u{85}\u{2028}\u{a0}\u{3000}«»—😀]{0,40}") {
             check_all_positions(&text);
+        }
+
+        #[test]
+        fn window_tokens_match_tokenize_on_any_text(text in "[aя5 \\-'’\n\u{ad}\u{301}.«Ә]{0,14}") {
+            check_windows(&text);
         }
     }
 }

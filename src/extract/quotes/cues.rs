@@ -183,13 +183,24 @@ impl WordStartScan {
         let mut at = 0;
         let mut i = 0;
         while i < bytes.len() {
-            let (word, len) = char_class(text, i);
-            if !word {
-                i += len;
-                continue;
-            }
+            let b = bytes[i];
             let s = i;
-            let e = word_end(text, s + len);
+            let e = if b & 0xFE == 0xD0 {
+                word_end(text, s + 2)
+            } else if b.is_ascii() {
+                if !is_ascii_word_byte(b) {
+                    i += 1;
+                    continue;
+                }
+                word_end(text, s + 1)
+            } else {
+                let (word, len) = char_class(text, i);
+                if !word {
+                    i += len;
+                    continue;
+                }
+                word_end(text, s + len)
+            };
             if s >= at && self.may_start(bytes, s) {
                 if let Some((end, pattern)) = self.anchored(text, s) {
                     f(s, end, pattern);
@@ -230,12 +241,18 @@ fn tail_u32(bytes: &[u8], end: usize) -> u32 {
     bytes[end - n..end].iter().fold(0u32, |w, &b| w << 8 | u32::from(b))
 }
 
+/// Whether an ASCII byte is a word character of the cue scan (letters, digits, `-`).
+#[inline]
+fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
 /// Whether the character at `i` (a character start) is a word character, and its length.
 #[inline]
 fn char_class(text: &str, i: usize) -> (bool, usize) {
     let b = text.as_bytes()[i];
     if b.is_ascii() {
-        (b.is_ascii_alphanumeric() || b == b'-', 1)
+        (is_ascii_word_byte(b), 1)
     } else if b & 0xFE == 0xD0 {
         (true, 2) // U+0400..U+047F: Cyrillic letters
     } else {
@@ -247,14 +264,19 @@ fn char_class(text: &str, i: usize) -> (bool, usize) {
 }
 
 /// The end of the run of word characters going on at `i` (a character start).
+///
+/// Eight bytes at a time: a lane of two bytes is a Cyrillic letter when its first byte is
+/// D0 or D1 (the second is then its continuation byte), so the first lane that is not one
+/// tells how many letters follow; only the character after them is classified one by one.
 fn word_end(text: &str, mut i: usize) -> usize {
     const LEADS: u64 = 0x00FE_00FE_00FE_00FE;
     const CYRILLIC: u64 = 0x00D0_00D0_00D0_00D0;
     let bytes = text.as_bytes();
     loop {
-        // Four Cyrillic letters at a time.
         while let Some(chunk) = bytes.get(i..).and_then(|b| b.first_chunk::<8>()) {
-            if u64::from_le_bytes(*chunk) & LEADS != CYRILLIC {
+            let other = (u64::from_le_bytes(*chunk) & LEADS) ^ CYRILLIC;
+            if other != 0 {
+                i += (other.trailing_zeros() / 16 * 2) as usize;
                 break;
             }
             i += 8;
@@ -262,8 +284,15 @@ fn word_end(text: &str, mut i: usize) -> usize {
         while i + 1 < bytes.len() && bytes[i] & 0xFE == 0xD0 {
             i += 2;
         }
-        if i >= bytes.len() {
+        let Some(&b) = bytes.get(i) else {
             return i;
+        };
+        if b.is_ascii() {
+            if !is_ascii_word_byte(b) {
+                return i;
+            }
+            i += 1;
+            continue;
         }
         let (word, len) = char_class(text, i);
         if !word {
@@ -340,6 +369,30 @@ mod tests {
         ];
         for t in texts {
             assert_eq!(whole_words(&fast, t), whole_words(&full, t), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The same on any text made of pieces of the forms and of other characters.
+        #[test]
+        fn word_start_scan_agrees_on_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "по", "словам", "сказал", "а", "о", "с", "ло", "кп", " ", " ", "-", "x9", "…", "қ", "😀", "\"", "ёж",
+                ]),
+                0..24,
+            )
+        ) {
+            let patterns: Vec<String> =
+                ["по словам", "словам", "сказал", "сказала", "как отметил", "отметил", "кп", "о с", "ло сл"]
+                    .map(String::from)
+                    .to_vec();
+            let fast = CueMatcher::new(&patterns).unwrap();
+            let full = CueMatcher::Anywhere(
+                AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).unwrap(),
+            );
+            let t: String = pieces.concat();
+            proptest::prop_assert_eq!(whole_words(&fast, &t), whole_words(&full, &t), "{}", t);
         }
     }
 

@@ -15,6 +15,7 @@
 //!   [`CLOSE_LOOKBACK`] entries down the stack, and the stack is capped at [`MAX_DEPTH`].
 
 use super::rules::MarkPair;
+use super::stops::StopIndex;
 use crate::text::Span;
 
 /// How deep nested quotes are tracked; deeper openers are ignored.
@@ -100,18 +101,30 @@ impl MarkSet {
         self.glyphs.iter().position(|g| rest.starts_with(g.text.as_str()))
     }
 
+    /// The bytes a scan for marks stops at: the first bytes of the marks and line breaks.
+    pub fn stops(&self) -> &ByteStops {
+        &self.stops
+    }
+
     /// Every top-level quoted span of `text`, in text order.
+    #[cfg(test)]
     pub fn find(&self, text: &str) -> Vec<QuotedSpan> {
+        self.find_indexed(text, &StopIndex::new(text, &super::stops::StopSet::new(self.stops)))
+    }
+
+    /// [`MarkSet::find`] with the stops of `text` already found (`index` holds at least
+    /// [`MarkSet::stops`]).
+    pub fn find_indexed(&self, text: &str, index: &StopIndex) -> Vec<QuotedSpan> {
         let mut pairer = Pairer { set: self, text, stack: Vec::new(), out: Vec::new(), carry: None };
         let bytes = text.as_bytes();
         let mut para_start = 0usize;
         let mut first_content = first_non_space(text, 0);
         let mut i = 0usize;
-        while i < bytes.len() {
-            i = self.stops.next_stop(bytes, i, bytes.len());
-            if i >= bytes.len() {
-                break;
+        for &stop in index.from(0) {
+            if stop < i || !self.stops.contains(bytes[stop]) {
+                continue;
             }
+            i = stop;
             if let Some(len) = line_break_len(bytes, i) {
                 pairer.end_paragraph(para_start, i);
                 i += len;
@@ -133,13 +146,12 @@ impl MarkSet {
     }
 }
 
-/// A set of "interesting" bytes (line breaks, the first bytes of marks), and a scan to the
-/// next one.
+/// A set of "interesting" bytes (line breaks, the first bytes of marks); a
+/// [`StopIndex`] finds them in a text.
 ///
 /// Stop bytes are ASCII or UTF-8 lead bytes, never continuation bytes, so a byte-wise search
-/// finds the first one at a character start. With up to [`MAX_SIMD_STOPS`] bytes the search
-/// runs `memchr` (SIMD) over groups of three, each group looking only up to the best stop so
-/// far; otherwise a table steps over whole characters.
+/// finds them at character starts only. With up to [`MAX_SIMD_STOPS`] bytes the search runs
+/// `memchr` (SIMD) over groups of three.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ByteStops {
     /// 0 for a stop byte, else how far to step: the UTF-8 length for a lead byte, 1 for ASCII
@@ -151,7 +163,7 @@ pub(crate) struct ByteStops {
     len: usize,
 }
 
-/// Most stop bytes searched with `memchr`.
+/// Most stop bytes searched with `memchr` (else byte by byte).
 const MAX_SIMD_STOPS: usize = 9;
 
 impl Default for ByteStops {
@@ -200,39 +212,25 @@ impl ByteStops {
         self
     }
 
-    /// The first stop byte at a character start in `from..to`, else `to`. From a
-    /// continuation byte it looks from the next character start.
+    /// Whether `b` is a stop byte.
     #[inline]
-    pub fn next_stop(&self, bytes: &[u8], from: usize, to: usize) -> usize {
-        let to = to.min(bytes.len());
-        if from >= to {
-            return to;
-        }
-        if self.len <= MAX_SIMD_STOPS {
-            let hay = &bytes[from..to];
-            let mut end = hay.len();
-            for group in self.set[..self.len].chunks(3) {
-                let found = match *group {
-                    [a] => memchr::memchr(a, &hay[..end]),
-                    [a, b] => memchr::memchr2(a, b, &hay[..end]),
-                    [a, b, c, ..] => memchr::memchr3(a, b, c, &hay[..end]),
-                    [] => None,
-                };
-                if let Some(at) = found {
-                    end = at;
-                }
+    pub fn contains(&self, b: u8) -> bool {
+        self.step[usize::from(b)] == 0
+    }
+
+    /// The stop bytes, when there are at most [`MAX_SIMD_STOPS`].
+    pub fn bytes(&self) -> Option<&[u8]> {
+        (self.len <= MAX_SIMD_STOPS).then(|| &self.set[..self.len])
+    }
+
+    /// The set with every stop byte of `other` added.
+    pub fn union(mut self, other: &ByteStops) -> ByteStops {
+        for b in 0..=255u8 {
+            if other.contains(b) {
+                self = self.with(b);
             }
-            return from + end;
         }
-        let mut i = from;
-        while i < to {
-            let step = self.step[bytes[i] as usize];
-            if step == 0 {
-                return i;
-            }
-            i += step as usize;
-        }
-        to
+        self
     }
 }
 

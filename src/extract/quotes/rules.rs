@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
@@ -130,11 +131,16 @@ pub(crate) struct MarkPair {
 /// Everything the quote extractor needs from the dictionaries, compiled once.
 /// `Send + Sync`: workers share one.
 pub struct QuoteRules {
+    /// Tells these rules from any other set loaded in this run (for per-thread caches).
+    id: u64,
     pub(crate) cue_automaton: Option<super::cues::CueMatcher>,
     /// Indexed by the automaton's pattern id.
     pub(crate) cue_forms: Vec<CueForm>,
     pub(crate) marks: Vec<MarkPair>,
     pub(crate) mark_set: super::marks::MarkSet,
+    /// The bytes a document's [`super::stops::StopIndex`] holds: the mark set's stops and
+    /// sentence punctuation.
+    pub(crate) doc_stops: super::stops::StopSet,
     /// Folded forms of name/title nouns and legal forms.
     pub(crate) name_nouns: FastMap<String, String>,
     pub(crate) pronouns: FastMap<String, Pronoun>,
@@ -248,6 +254,7 @@ impl QuoteRules {
             }
         }
         rules.mark_set = super::marks::MarkSet::new(&rules.marks);
+        rules.doc_stops = super::stops::StopSet::new(super::context::DOC_STOPS.union(rules.mark_set.stops()));
         // Longest endings first, so `ская` wins over `ая`.
         rules.female_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         rules.male_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
@@ -265,11 +272,14 @@ impl QuoteRules {
 
     /// Rules with nothing loaded.
     pub fn empty() -> QuoteRules {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         QuoteRules {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             cue_automaton: None,
             cue_forms: Vec::new(),
             marks: Vec::new(),
             mark_set: super::marks::MarkSet::new(&[]),
+            doc_stops: super::stops::StopSet::new(super::context::DOC_STOPS),
             name_nouns: FastMap::default(),
             pronouns: FastMap::default(),
             words: FastMap::default(),
@@ -277,6 +287,11 @@ impl QuoteRules {
             male_endings: Vec::new(),
             org_fits: FastMap::default(),
         }
+    }
+
+    /// The id that tells these rules from any other set loaded in this run (never 0).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Number of speech-cue forms loaded.

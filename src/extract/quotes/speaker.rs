@@ -576,7 +576,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
         self.salient(at, |e| {
             e.entity_type == EntityType::Org
                 && fits.is_none_or(|f| {
-                    let name = crate::text::fold_str(&e.canonical);
+                    let name = crate::text::fold_str(e.canonical);
                     f.iter().any(|p| p.matches(&name))
                 })
         })
