@@ -219,47 +219,10 @@ struct Analysis {
     tags: Tags,
 }
 
-/// FxHash (rustc's): short keys, not attacker-chosen at insert time; ~3× faster than SipHash.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 fn hash_key(key: &str) -> u64 {
-    let mut h = FxHasher::default();
+    // rustc-hash's hasher: its `finish` moves the well-mixed high bits down to where hashbrown
+    // picks buckets (a bare multiplicative hash clusters Cyrillic keys into long probes).
+    let mut h = rustc_hash::FxHasher::default();
     h.write(key.as_bytes());
     h.finish()
 }

@@ -171,16 +171,17 @@ pub(super) fn scan_word(word: &str, buf: &mut String) -> WordScan {
     scan
 }
 
-fn is_sentence_end(s: &str) -> bool {
-    matches!(s, "." | "!" | "?" | "…" | ":" | ";" | "•" | "|")
+fn is_sentence_end(s: &[u8]) -> bool {
+    matches!(s, b"." | b"!" | b"?" | b":" | b";" | b"|") || s == "…".as_bytes() || s == "•".as_bytes()
 }
 
-fn is_open_quote(s: &str) -> bool {
-    matches!(s, "«" | "\"" | "“" | "„" | "(" | "-" | "—" | "–" | "'")
+fn is_open_quote(s: &[u8]) -> bool {
+    matches!(s, b"\"" | b"(" | b"-" | b"'") || ["«", "“", "„", "—", "–"].iter().any(|q| s == q.as_bytes())
 }
 
 impl<'t, 'l> Doc<'t, 'l> {
-    /// `raw` is `tokenize(text)`.
+    /// `raw` is `tokenize(text)`. Never inlined, so profilers see the token pass.
+    #[inline(never)]
     pub fn new<L: NameLookup + ?Sized>(
         text: &'t str,
         raw: &[Token],
@@ -194,9 +195,13 @@ impl<'t, 'l> Doc<'t, 'l> {
         lexes.push(LexInfo::default());
         let mut sentence_start = true;
         let mut prev_end = 0;
+        let mut line = ShoutCount::default();
         for t in raw {
-            let word = t.span.slice(text);
-            let id = words.intern(t.kind, word, rules);
+            // A new line (as `mark_shouting_lines` counted them: the tokenizer's line breaks).
+            if t.after_newline && !toks.is_empty() {
+                line.close(&mut toks);
+            }
+            let id = words.intern(t.kind, text, t.span, rules);
             let e = words.entry(id);
             let starts = sentence_start || t.after_newline;
             let mut lex = 0;
@@ -213,8 +218,16 @@ impl<'t, 'l> Doc<'t, 'l> {
             }
             // Every gap with a `\n` counts as a line break for the tokenizer too.
             let line_start = toks.is_empty()
-                || t.after_newline && text.get(prev_end..t.span.start).is_some_and(|gap| gap.contains('\n'));
+                || t.after_newline
+                    && text
+                        .as_bytes()
+                        .get(prev_end..t.span.start)
+                        .is_some_and(|gap| memchr::memchr(b'\n', gap).is_some());
             prev_end = t.span.end;
+            if t.kind == TokenKind::Word && !e.latin {
+                line.words += 1;
+                line.caps += u32::from(e.caps);
+            }
             toks.push(Tok {
                 span: t.span,
                 kind: t.kind,
@@ -231,11 +244,14 @@ impl<'t, 'l> Doc<'t, 'l> {
                 shout: false,
             });
             sentence_start = match t.kind {
-                TokenKind::Punct => is_sentence_end(word) || (starts && is_open_quote(word)),
+                TokenKind::Punct => {
+                    let word = &text.as_bytes()[t.span.start..t.span.end];
+                    is_sentence_end(word) || (starts && is_open_quote(word))
+                }
                 _ => false,
             };
         }
-        mark_shouting_lines(&mut toks, raw);
+        line.close(&mut toks);
         let taken = vec![false; toks.len()];
         let endings = vec![Cell::new(0); toks.len()];
         let nothing_listed = Listed::of(rules, "", "");
@@ -280,8 +296,11 @@ impl<'t, 'l> Doc<'t, 'l> {
         self.free(i) && self.is_word(i) && self.toks[i].cap
     }
 
+    #[inline]
     pub fn is_punct(&self, i: usize, p: &str) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Punct) && self.w(i) == p
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == TokenKind::Punct && self.text.as_bytes().get(t.span.start..t.span.end) == Some(p.as_bytes())
+        })
     }
 
     /// Whether token `i` and the one before it touch (no space between).
@@ -305,7 +324,19 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     /// The ending of token `i`'s folded word, remembered per distinct word. A token answers
     /// `Noun` only the first time it is asked, `None` after (as the rules were tuned with).
+    #[inline]
     pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
+        // A token asked before answers from its slot, without a call.
+        match self.endings.get(i).map(Cell::get) {
+            Some(1) => None,
+            Some(code @ 2..) => ENDINGS.get(usize::from(code - 2)).copied(),
+            _ => self.first_ending(rules, i),
+        }
+    }
+
+    /// [`Doc::ending`] of a token not asked before (or past the last token).
+    #[inline(never)]
+    fn first_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
         let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return rules.ending("") };
         let e = self.words.entry(t.word);
         words::cached(slot, &ENDINGS, || words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i))))
@@ -314,7 +345,11 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// Whom the role noun at token `i` names (`министр`: a person), remembered per distinct
     /// word for the document.
     pub fn role(&self, roles: &RoleNouns, i: usize) -> Option<EntityType> {
-        let lookup = || roles.lookup(self.w(i)).map(|r| r.refers_to);
+        let lookup = || match self.toks.get(i) {
+            // A word's folded form is `fold_str` of it: no folding again.
+            Some(t) if t.kind == TokenKind::Word => roles.lookup_folded(self.fw(i)).map(|r| r.refers_to),
+            _ => roles.lookup(self.w(i)).map(|r| r.refers_to),
+        };
         let Some(t) = self.toks.get(i) else { return lookup() };
         let e = self.words.entry(t.word);
         const CODES: [Option<EntityType>; 4] =
@@ -341,15 +376,16 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// returns the index after the initial.
     pub fn initial(&self, i: usize) -> Option<usize> {
         let t = self.toks.get(i)?;
-        // At most two characters: at most eight bytes (most words are longer).
-        let w = self.w(i);
-        if t.kind != TokenKind::Word || !t.cap || w.len() > 8 || w.chars().count() > 2 || self.taken[i] {
-            return None;
-        }
-        if w.chars().count() == 2 && !w.chars().nth(1).is_some_and(is_lower) {
+        // At most two characters: at most eight bytes (most words are longer). The cheap
+        // tests first (the order does not matter: all of them must hold).
+        if t.kind != TokenKind::Word || !t.cap || t.span.len() > 8 || self.taken[i] {
             return None;
         }
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {
+            return None;
+        }
+        let w = self.w(i);
+        if w.chars().count() > 2 || (w.chars().count() == 2 && !w.chars().nth(1).is_some_and(is_lower)) {
             return None;
         }
         if self.is_punct(i + 2, "-") && self.glued(i + 2) && self.glued(i + 3) {
@@ -383,25 +419,25 @@ fn readings<'l, L: NameLookup + ?Sized>(lexicon: &'l L, folded: &str) -> LexInfo
     info
 }
 
-/// A line whose words are (nearly) all in capitals and has at least three of them.
-fn mark_shouting_lines(toks: &mut [Tok], raw: &[crate::text::tokens::Token]) {
-    let mut start = 0;
-    while start < toks.len() {
-        let mut end = start + 1;
-        while end < toks.len() && !raw[end].after_newline {
-            end += 1;
-        }
-        let (mut words, mut caps) = (0, 0);
-        for t in toks[start..end].iter().filter(|t| t.kind == TokenKind::Word && !t.latin) {
-            words += 1;
-            caps += usize::from(t.caps);
-        }
-        if words >= 3 && caps * 4 >= words * 3 {
-            for t in &mut toks[start..end] {
+/// The words of the current line and how many of them are in capitals: a line whose words
+/// are (nearly) all in capitals and has at least three of them is a headline (`shout`).
+#[derive(Default)]
+struct ShoutCount {
+    /// The line's first token.
+    start: usize,
+    words: u32,
+    caps: u32,
+}
+
+impl ShoutCount {
+    /// Ends the line at the last token of `toks` (marking it if it shouts); the next starts after.
+    fn close(&mut self, toks: &mut [Tok]) {
+        if self.words >= 3 && self.caps * 4 >= self.words * 3 {
+            for t in &mut toks[self.start..] {
                 t.shout = true;
             }
         }
-        start = end;
+        *self = ShoutCount { start: toks.len(), words: 0, caps: 0 };
     }
 }
 

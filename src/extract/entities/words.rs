@@ -13,8 +13,9 @@ use std::hash::Hasher;
 use hashbrown::HashTable;
 
 use super::doc::scan_word;
-use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind, WordHasher};
+use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind};
 use crate::text::tokens::TokenKind;
+use crate::text::Span;
 
 /// How many distinct tokens a table keeps before it starts over.
 pub const MAX_ENTRIES: usize = 1 << 16;
@@ -151,10 +152,11 @@ fn mix(a: u64, b: u64) -> u64 {
     (p as u64) ^ (p >> 64) as u64
 }
 
+#[inline]
 fn hash_token(kind: TokenKind, written: &[u8], key: Key) -> u64 {
     let mut extra = (key.len as u64) << 8 | kind as u64;
     if key.len > SHORT {
-        let mut h = WordHasher::default();
+        let mut h = rustc_hash::FxHasher::default();
         h.write(written);
         extra ^= h.finish();
     }
@@ -189,10 +191,12 @@ impl WordTable {
         let _ = TABLE.try_with(|t| t.replace(self));
     }
 
-    /// The entry id of a token, added if new.
+    /// The entry id of the token of `text` at `span`, added if new. Works on the bytes
+    /// (a token's span lies on character boundaries; only a new token needs its `str`).
     #[inline]
-    pub fn intern(&mut self, kind: TokenKind, written: &str, rules: &EntityRules) -> u32 {
-        if let &[b] = written.as_bytes() {
+    pub fn intern(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
+        let written = &text.as_bytes()[span.start..span.end];
+        if let &[b] = written {
             if let Some(&id) = self.by_byte.get(usize::from(b)).filter(|&&id| id != NO_ENTRY) {
                 // (A byte's token is always of one kind: the tokenizer looks at nothing else.)
                 if self.entries[id as usize].kind == kind {
@@ -200,19 +204,18 @@ impl WordTable {
                 }
             }
         }
-        let key = Key::of(written.as_bytes());
-        let hash = hash_token(kind, written.as_bytes(), key);
-        let (text, entries) = (self.text.as_bytes(), &self.entries);
+        let key = Key::of(written);
+        let hash = hash_token(kind, written, key);
+        let (table_text, entries) = (self.text.as_bytes(), &self.entries);
         let found = self.index.find(hash, |&id| {
             let e = &entries[id as usize];
             e.key == key
                 && e.kind == kind
-                && (key.len <= SHORT
-                    || text.get(e.written.0 as usize..e.written.1 as usize) == Some(written.as_bytes()))
+                && (key.len <= SHORT || table_text.get(e.written.0 as usize..e.written.1 as usize) == Some(written))
         });
         match found {
             Some(&id) => id,
-            None => self.add(kind, written, key, hash, rules),
+            None => self.add(kind, span.slice(text), key, hash, rules),
         }
     }
 
