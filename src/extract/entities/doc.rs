@@ -65,6 +65,12 @@ pub struct Doc<'t, 'l> {
     nothing_listed: Listed,
     /// Covered by a mention, or ignored (widget lines).
     pub taken: Vec<bool>,
+    /// The tokens where some rule may start, ascending: capitalised or all-caps words, words
+    /// the rule tables list (organisation words, place markers, legal forms) and opening
+    /// quotes. The rule passes visit these instead of every token.
+    pub starts: Vec<u32>,
+    /// The first token of each line (`Tok::line_start`), ascending.
+    pub lines: Vec<u32>,
     /// Lexicon readings of the document's capitalised words; the first reads nothing.
     lexes: Vec<LexInfo<'l>>,
     /// `ending` of each token as first answered (0 = not asked yet), see [`Doc::ending`].
@@ -196,6 +202,9 @@ impl<'t, 'l> Doc<'t, 'l> {
         let mut sentence_start = true;
         let mut prev_end = 0;
         let mut line = ShoutCount::default();
+        // Sized for the worst case: no regrowth (four bytes a token).
+        let mut rule_starts = Vec::with_capacity(raw.len());
+        let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
         for t in raw {
             // A new line (as `mark_shouting_lines` counted them: the tokenizer's line breaks).
             if t.after_newline && !toks.is_empty() {
@@ -228,6 +237,13 @@ impl<'t, 'l> Doc<'t, 'l> {
                 line.words += 1;
                 line.caps += u32::from(e.caps);
             }
+            let index = toks.len() as u32;
+            if line_start {
+                lines.push(index);
+            }
+            if e.starts_rule {
+                rule_starts.push(index);
+            }
             toks.push(Tok {
                 span: t.span,
                 kind: t.kind,
@@ -255,7 +271,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         let taken = vec![false; toks.len()];
         let endings = vec![Cell::new(0); toks.len()];
         let nothing_listed = Listed::of(rules, "", "");
-        Doc { text, toks, words, nothing_listed, taken, lexes, endings }
+        Doc { text, toks, words, nothing_listed, taken, starts: rule_starts, lines, lexes, endings }
     }
 
     /// What the name lexicon says about token `i` (nothing for tokens other than capitalised

@@ -19,6 +19,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use canonical::entity_id;
@@ -30,7 +31,7 @@ use crate::dict::gazetteer::Gazetteer;
 use crate::dict::roles::RoleNouns;
 use crate::model::{EntityType, Mention, MentionSource};
 use crate::text::tokens::{tokenize, Token};
-use crate::text::{FoldedText, Span};
+use crate::text::{fold_str, FoldedText, Span};
 
 /// All entity mentions of a document, sorted by start, non-overlapping, resolved: every
 /// mention of one referent carries the same `entity_id` and `canonical` (nominative);
@@ -135,9 +136,11 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     for (p, c) in named {
         doc.take(p.from, p.to);
-        let last = doc.w(p.parts.last().map_or(p.from, |x| x.from));
+        // The last word folded: a word token's folded form is its `fw` (`fold_str` of it).
+        let last = p.parts.last().map_or(p.from, |x| x.from);
+        let last: Cow<str> = if doc.is_word(last) { doc.fw(last).into() } else { fold_str(doc.w(last)).into() };
         let full = p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1;
-        let m = match people.resolve(&c, last, rules) {
+        let m = match people.resolve(&c, &last, rules) {
             // A full name that resolves stays a rule mention; a short one is coreference.
             Some(person) => Mention {
                 source: if full { MentionSource::Rule } else { MentionSource::Coref },
@@ -147,8 +150,11 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         };
         mentions.push(m);
     }
-    // Lone forms of established surnames anywhere (`Бхутто заявила`).
-    for i in 0..doc.len() {
+    // Lone forms of established surnames anywhere (`Бхутто заявила`): capitalised words, all
+    // in `Doc::starts`.
+    let starts = if people.people.is_empty() { Vec::new() } else { std::mem::take(&mut doc.starts) };
+    for &i in &starts {
+        let i = i as usize;
         if doc.cap_word(i) && doc.not_name(i).is_none() {
             if let Some(p) = people.by_form(doc.fw(i)) {
                 let mut m = rule_mention(&doc, i, i + 1, EntityType::Per, p.canonical.clone());
@@ -158,6 +164,9 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
                 doc.taken[i] = true;
             }
         }
+    }
+    if !starts.is_empty() {
+        doc.starts = starts;
     }
     for l in locations::find_locations(&doc, rules, true) {
         let canonical = match doc.lex(l.to - 1).toponym {
@@ -269,13 +278,11 @@ fn join_acronyms(text: &str, mentions: &mut [Mention]) {
 /// as taken; returns the byte ranges of those lines.
 fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
     let mut blocked = Vec::new();
-    let mut i = 0;
-    while i < doc.len() {
+    // Each line in turn: from its first token to the next line's.
+    for k in 0..doc.lines.len() {
+        let i = doc.lines[k] as usize;
         let line_start = i == 0 || doc.toks[i].sent_start && line_begins(doc, i);
-        let mut end = i + 1;
-        while end < doc.len() && !line_begins(doc, end) {
-            end += 1;
-        }
+        let end = doc.lines.get(k + 1).map_or(doc.len(), |&e| e as usize);
         if line_start {
             if let Some(phrases) = rules.widgets.get(doc.fw(i)) {
                 if phrases.iter().any(|p| p.iter().enumerate().all(|(k, w)| doc.fw(i + k) == w)) {
@@ -284,7 +291,6 @@ fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
                 }
             }
         }
-        i = end;
     }
     blocked
 }

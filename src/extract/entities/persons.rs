@@ -248,23 +248,28 @@ impl Finder<'_, '_, '_, '_> {
 
 /// Every person match among the free tokens of `doc`, left to right, non-overlapping.
 pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<PersonMatch> {
-    // Only capitalised words are `namey`.
-    let namey = (0..doc.len()).map(|i| doc.toks[i].cap && Finder::compute_namey(doc, i)).collect();
+    // Only capitalised words (all in `Doc::starts`) are `namey`.
+    let mut namey = vec![false; doc.len()];
+    for &i in &doc.starts {
+        let i = i as usize;
+        namey[i] = doc.toks[i].cap && Finder::compute_namey(doc, i);
+    }
     let f = Finder { doc, rules, roles, namey };
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < doc.len() {
+    // The next token not inside a match.
+    let mut next = 0;
+    for &i in &doc.starts {
+        let i = i as usize;
         // Every rule starts at a capitalised word (an initial included).
-        if !doc.toks[i].cap {
-            i += 1;
+        if i < next || !doc.toks[i].cap {
             continue;
         }
         match f.at(i) {
             Some(m) if m.to > i => {
-                i = m.to;
+                next = m.to;
                 out.push(m);
             }
-            _ => i += 1,
+            _ => {}
         }
     }
     out

@@ -79,6 +79,9 @@ pub struct Entry {
     /// How many letters the word has, saturating; 0 for other tokens.
     pub letters: u16,
     pub listed: Listed,
+    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
+    /// a word the rule tables list, or a quote that may open a name.
+    pub starts_rule: bool,
     /// `EntityRules::ending` and `EntityRules::org_prefix` of the folded word, filled on
     /// first use (0 = not asked yet, 1 = none, 2 + k = the k-th value).
     pub ending: Cell<u8>,
@@ -235,6 +238,8 @@ impl WordTable {
         }
         let fe = self.text.len() as u32;
         let listed = Listed::of(rules, written, &self.text[fs as usize..fe as usize]);
+        let open_quote = kind == TokenKind::Punct && matches!(written, "«" | "\"" | "“" | "„");
+        let starts_rule = cap || caps || listed.legal || listed.org.is_some() || listed.loc.is_some() || open_quote;
         self.entries.push(Entry {
             kind,
             key,
@@ -246,6 +251,7 @@ impl WordTable {
             latin,
             letters,
             listed,
+            starts_rule,
             ending: Cell::new(0),
             prefix: Cell::new(0),
             lex_in_doc: Cell::new((0, 0)),
