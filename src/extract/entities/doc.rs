@@ -276,38 +276,46 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     /// What the name lexicon says about token `i` (nothing for tokens other than capitalised
     /// words).
+    #[inline]
     pub fn lex(&self, i: usize) -> &LexInfo<'l> {
         &self.lexes[self.toks.get(i).map_or(0, |t| t.lex as usize)]
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.toks.len()
     }
 
     /// The folded word of token `i` (empty for punctuation).
+    #[inline]
     pub fn fw(&self, i: usize) -> &str {
         self.toks.get(i).map_or("", |t| self.words.folded(t.word))
     }
 
     /// What the rule tables list for token `i` (for the empty word past the last token).
+    #[inline]
     pub fn listed(&self, i: usize) -> Listed {
         self.toks.get(i).map_or(self.nothing_listed, |t| t.listed)
     }
 
     /// The original text of token `i`.
+    #[inline]
     pub fn w(&self, i: usize) -> &'t str {
         self.toks.get(i).map_or("", |t| t.span.slice(self.text))
     }
 
+    #[inline]
     pub fn is_word(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
     }
 
+    #[inline]
     pub fn free(&self, i: usize) -> bool {
         i < self.toks.len() && !self.taken[i]
     }
 
     /// A free capitalised word, not all-caps noise on a shouting line.
+    #[inline]
     pub fn cap_word(&self, i: usize) -> bool {
         self.free(i) && self.is_word(i) && self.toks[i].cap
     }
@@ -320,6 +328,7 @@ impl<'t, 'l> Doc<'t, 'l> {
     }
 
     /// Whether token `i` and the one before it touch (no space between).
+    #[inline]
     pub fn glued(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| !t.after_space)
     }
@@ -330,10 +339,12 @@ impl<'t, 'l> Doc<'t, 'l> {
         }
     }
 
+    #[inline]
     pub fn span(&self, from: usize, to: usize) -> Span {
         Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
     }
 
+    #[inline]
     pub fn not_name(&self, i: usize) -> Option<NotName> {
         self.listed(i).not_name
     }

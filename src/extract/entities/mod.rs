@@ -76,9 +76,9 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     {
         let mut t = 0;
         for (mi, m) in mentions.iter().enumerate() {
-            while t < doc.len() && doc.toks[t].span.end <= m.span.start {
-                t += 1;
-            }
+            // The first token ending after the mention starts (token ends ascend: a binary
+            // search finds what a scan from `t` would).
+            t += doc.toks[t..].partition_point(|x| x.span.end <= m.span.start);
             let mut k = t;
             while k < doc.len() && doc.toks[k].span.start < m.span.end {
                 doc.taken[k] = true;

@@ -267,11 +267,13 @@ impl WordTable {
         id
     }
 
+    #[inline]
     pub fn entry(&self, id: u32) -> &Entry {
         &self.entries[id as usize]
     }
 
     /// The folded word of an entry.
+    #[inline]
     pub fn folded(&self, id: u32) -> &str {
         let (s, e) = self.entries[id as usize].folded;
         &self.text[s as usize..e as usize]
