@@ -81,6 +81,17 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     id
 }
 
+thread_local! {
+    /// [`entity_id`]'s answers, by type and canonical.
+    static IDS: RefCell<Memo<String>> = RefCell::default();
+}
+
+/// [`entity_id`], remembered across documents (see `memo.rs`): the same names come back
+/// mention after mention, and a long organisation name costs more to fold than to look up.
+pub(super) fn entity_id_cached(ty: EntityType, canonical: &str, rules: &EntityRules) -> String {
+    IDS.with_borrow_mut(|memo| memo.get_or(rules, ty as u8, canonical, || entity_id(ty, canonical)))
+}
+
 /// [`entity_id`] of any canonical, through [`fold_str`]; `id` holds the type prefix.
 fn entity_id_folded(mut id: String, canonical: &str) -> String {
     let mut dash = false;

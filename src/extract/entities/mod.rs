@@ -94,7 +94,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
                 let adj = doc.w(k - 1);
                 m.span = Span::new(doc.toks[k - 1].span.start, m.span.end);
                 m.canonical = format!("{} {}", canonical::title_case(adj), m.canonical);
-                m.entity_id = entity_id(EntityType::Loc, &m.canonical);
+                m.entity_id = canonical::entity_id_cached(EntityType::Loc, &m.canonical, rules);
                 m.source = MentionSource::Rule;
                 doc.taken[k - 1] = true;
             } else if m.entity_type == EntityType::Org {
@@ -109,12 +109,12 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     for o in orgs::find_orgs(&doc, rules) {
         let canonical = org_canonical(&doc, &o);
-        mentions.push(rule_mention(&doc, o.from, o.to, EntityType::Org, canonical));
+        mentions.push(rule_mention(&doc, rules, o.from, o.to, EntityType::Org, canonical));
         doc.take(o.from, o.to);
     }
     for l in locations::find_locations(&doc, rules, false) {
         let canonical = canonical::title_case(doc.span(l.from, l.to).slice(text));
-        mentions.push(rule_mention(&doc, l.from, l.to, EntityType::Loc, canonical));
+        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, canonical));
         doc.take(l.from, l.to);
     }
     let persons = persons::find_persons(&doc, rules, roles);
@@ -131,7 +131,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         .collect();
     for (p, c) in &named {
         if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
-            people.establish(c, || entity_id(EntityType::Per, c), rules);
+            people.establish(c, || canonical::entity_id_cached(EntityType::Per, c, rules), rules);
         }
     }
     for (p, c) in named {
@@ -146,7 +146,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
                 source: if full { MentionSource::Rule } else { MentionSource::Coref },
                 ..mention(&doc, p.from, p.to, EntityType::Per, person.canonical.clone(), person.id.clone())
             },
-            None => rule_mention(&doc, p.from, p.to, EntityType::Per, c),
+            None => rule_mention(&doc, rules, p.from, p.to, EntityType::Per, c),
         };
         mentions.push(m);
     }
@@ -157,7 +157,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         let i = i as usize;
         if doc.cap_word(i) && doc.not_name(i).is_none() {
             if let Some(p) = people.by_form(doc.fw(i)) {
-                let mut m = rule_mention(&doc, i, i + 1, EntityType::Per, p.canonical.clone());
+                let mut m = rule_mention(&doc, rules, i, i + 1, EntityType::Per, p.canonical.clone());
                 m.entity_id = p.id.clone();
                 m.source = MentionSource::Coref;
                 mentions.push(m);
@@ -173,7 +173,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
             Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma),
             _ => canonical::title_case(doc.span(l.from, l.to).slice(text)),
         };
-        mentions.push(rule_mention(&doc, l.from, l.to, EntityType::Loc, canonical));
+        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, canonical));
         doc.take(l.from, l.to);
     }
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
@@ -204,8 +204,8 @@ fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
     }
 }
 
-fn rule_mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
-    let id = entity_id(ty, &canonical);
+fn rule_mention(doc: &Doc, rules: &EntityRules, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
+    let id = canonical::entity_id_cached(ty, &canonical, rules);
     mention(doc, from, to, ty, canonical, id)
 }
 
