@@ -106,7 +106,7 @@ pub struct LexForm<'a> {
 
 /// Index of a lexeme in a [`Lexicon`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct LemmaId(u32);
+pub struct LemmaId(pub(crate) u32);
 
 /// A set of name classes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -241,6 +241,15 @@ pub struct Lexicon {
     edits: Vec<Edit>,
     /// Per paradigm, its range in `edits`.
     paradigms: Vec<(u32, u32)>,
+    /// Tells this lexicon's content from any other of the run (fresh whenever it changes), so
+    /// the entity rules may remember readings across documents; 0: empty, never remembered.
+    id: u64,
+}
+
+/// A fresh [`Lexicon::id`] (never 0).
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Lexicon {
@@ -318,6 +327,11 @@ impl Lexicon {
     fn form_id(&self, folded: &str) -> Option<u32> {
         let (keys, forms) = (&self.keys, &self.forms);
         self.index.find(hash_key(folded), |&id| key_of(keys, forms, id) == folded).copied()
+    }
+
+    /// See the `id` field; the entity rules' `NameLookup::cache_id`.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The lemma of a lexeme as stored (lower case, `ё` kept).

@@ -48,6 +48,50 @@ pub struct LexInfo<'l> {
     pub toponym: Option<NameForm<'l>>,
 }
 
+/// A reading as a thread remembers it across documents: the lemma by its number.
+#[derive(Clone, Copy, Debug)]
+pub struct CachedForm {
+    lemma_id: u32,
+    kind: NameKind,
+    gender: NameGender,
+    nominative: bool,
+    common_word: bool,
+}
+
+/// [`LexInfo`] as a thread remembers it across documents (first, surname, patronymic,
+/// toponym), with the [`NameLookup::cache_id`] it was read from.
+pub type CachedReadings = (u64, [Option<CachedForm>; 4]);
+
+impl<'l> LexInfo<'l> {
+    fn to_cache(self, cache_id: u64) -> CachedReadings {
+        let keep = |f: Option<NameForm>| {
+            f.map(|f| CachedForm {
+                lemma_id: f.lemma_id,
+                kind: f.kind,
+                gender: f.gender,
+                nominative: f.nominative,
+                common_word: f.common_word,
+            })
+        };
+        (cache_id, [keep(self.first), keep(self.surname), keep(self.patronymic), keep(self.toponym)])
+    }
+
+    fn from_cache<L: NameLookup + ?Sized>(cached: &CachedReadings, lexicon: &'l L) -> LexInfo<'l> {
+        let form = |c: Option<CachedForm>| {
+            c.map(|c| NameForm {
+                lemma: lexicon.lemma_text(c.lemma_id),
+                lemma_id: c.lemma_id,
+                kind: c.kind,
+                gender: c.gender,
+                nominative: c.nominative,
+                common_word: c.common_word,
+            })
+        };
+        let [first, surname, patronymic, toponym] = cached.1;
+        LexInfo { first: form(first), surname: form(surname), patronymic: form(patronymic), toponym: form(toponym) }
+    }
+}
+
 impl LexInfo<'_> {
     /// Whether some reading is also an ordinary word.
     pub fn common(&self) -> bool {
@@ -219,7 +263,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                     (doc, k) if doc == words.doc() => k,
                     _ => {
                         let k = lexes.len() as u32;
-                        lexes.push(readings(lexicon, words.folded(id)));
+                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(id)));
                         e.lex_in_doc.set((words.doc(), k));
                         k
                     }
@@ -425,6 +469,26 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     pub fn gender_of_first(&self, i: usize) -> Option<NameGender> {
         self.lex(i).first.map(|f| f.gender)
+    }
+}
+
+/// [`readings`], remembered in the word's table entry across documents when the lexicon
+/// says it may be (same [`NameLookup::cache_id`]: the same content).
+fn remembered_readings<'l, L: NameLookup + ?Sized>(
+    lexicon: &'l L,
+    cache: &Cell<Option<CachedReadings>>,
+    folded: &str,
+) -> LexInfo<'l> {
+    let id = lexicon.cache_id();
+    match cache.get() {
+        Some(cached) if id != 0 && cached.0 == id => LexInfo::from_cache(&cached, lexicon),
+        _ => {
+            let info = readings(lexicon, folded);
+            if id != 0 {
+                cache.set(Some(info.to_cache(id)));
+            }
+            info
+        }
     }
 }
 

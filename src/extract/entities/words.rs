@@ -12,7 +12,7 @@ use std::hash::Hasher;
 
 use hashbrown::HashTable;
 
-use super::doc::scan_word;
+use super::doc::{scan_word, CachedReadings};
 use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind};
 use crate::text::tokens::TokenKind;
 use crate::text::Span;
@@ -89,6 +89,8 @@ pub struct Entry {
     /// (document number, index) of the word's lexicon readings in that document's `Doc`:
     /// a document looks a word up once.
     pub lex_in_doc: Cell<(u32, u32)>,
+    /// The word's lexicon readings, remembered across documents (see `Doc::new`).
+    pub lex_cache: Cell<Option<CachedReadings>>,
     /// (document number, whom `RoleNouns::lookup` says the written word names: 0 = not a
     /// role noun, 1 = a person, 2 = an organisation, 3 = a place), as `lex_in_doc`.
     pub role_in_doc: Cell<(u32, u8)>,
@@ -255,6 +257,7 @@ impl WordTable {
             ending: Cell::new(0),
             prefix: Cell::new(0),
             lex_in_doc: Cell::new((0, 0)),
+            lex_cache: Cell::new(None),
             role_in_doc: Cell::new((0, 0)),
         });
         if let Some(slot) = written.as_bytes().first().and_then(|&b| self.by_byte.get_mut(usize::from(b))) {
