@@ -4,7 +4,7 @@
 //! Entity rules use them to find a name after them (`министр Мусин`); quote attribution
 //! resolves them to the entity the document established for that role.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{tsv, Diagnostics, DictDirs};
 use crate::model::EntityType;
@@ -26,7 +26,8 @@ pub struct RoleNoun {
 /// All role nouns, looked up by any of their written forms.
 #[derive(Clone, Debug, Default)]
 pub struct RoleNouns {
-    by_form: HashMap<String, usize>,
+    /// Role index by folded form.
+    by_form: FxHashMap<String, usize>,
     roles: Vec<RoleNoun>,
 }
 
@@ -85,7 +86,12 @@ impl RoleNouns {
 
     /// The role noun one of whose forms is `word` (any case, `ё` = `е`).
     pub fn lookup(&self, word: &str) -> Option<&RoleNoun> {
-        self.by_form.get(&fold_str(word)).map(|&i| &self.roles[i])
+        self.lookup_folded(&fold_str(word))
+    }
+
+    /// [`RoleNouns::lookup`] of a word already folded (`fold_str`): no allocation.
+    pub fn lookup_folded(&self, folded: &str) -> Option<&RoleNoun> {
+        self.by_form.get(folded).map(|&i| &self.roles[i])
     }
 
     pub fn len(&self) -> usize {

@@ -41,7 +41,21 @@ fn is_word_char(c: char) -> bool {
     match c {
         'a'..='z' | 'A'..='Z' | '0'..='9' | '\u{400}'..='\u{481}' | '\u{48a}'..='\u{52f}' => true,
         c if c.is_ascii() => false,
+        // News punctuation (`«`, `»`, NBSP, dashes, quotes, `…`) without the Unicode tables:
+        // none of it is a letter, a digit or an in-word invisible (a test checks).
+        '\u{a0}' | '\u{ab}' | '\u{bb}' | '\u{2010}'..='\u{205e}' => false,
         c => c.is_alphanumeric() || is_invisible_in_word(c),
+    }
+}
+
+/// Whether a word starts with `c`: a word character, not an invisible one (the common
+/// letters and digits answered first).
+#[inline]
+fn starts_word(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' | '\u{400}'..='\u{481}' => true,
+        c if c.is_ascii() => false,
+        c => is_word_char(c) && !is_invisible_in_word(c),
     }
 }
 
@@ -81,6 +95,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut after_space = true;
     while i < n {
         let start = i;
+        // The most common separator, without decoding.
+        if text.as_bytes()[i] == b' ' {
+            after_space = true;
+            i += 1;
+            continue;
+        }
         let (c, width) = char_at(text, i);
         i += width;
         if c.is_whitespace() {
@@ -90,10 +110,22 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             continue;
         }
-        if is_word_char(c) && !is_invisible_in_word(c) {
+        if starts_word(c) {
             let mut all_digits = c.is_ascii_digit();
             let bytes = text.as_bytes();
             while i < n {
+                // Four Russian letters at a time: lead bytes 0xd0/0xd1 at the even offsets
+                // (what the loop below takes two bytes at a time).
+                while let Some(&chunk) = bytes.get(i..i + 8).and_then(|b| <&[u8; 8]>::try_from(b).ok()) {
+                    if u64::from_le_bytes(chunk) & 0x00fe_00fe_00fe_00fe != 0x00d0_00d0_00d0_00d0 {
+                        break;
+                    }
+                    all_digits = false;
+                    i += 8;
+                }
+                if i >= n {
+                    break;
+                }
                 // Fast path: Russian letters (U+0400..U+047F) and ASCII letters and digits.
                 match bytes[i] {
                     0xd0 | 0xd1 if i + 1 < n => {
@@ -106,6 +138,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                         i += 1;
                         continue;
                     }
+                    // Other ASCII ends the word, but for the joiners `-` and `'`.
+                    b if b.is_ascii() && b != b'-' && b != b'\'' => break,
                     _ => {}
                 }
                 let (next, width) = char_at(text, i);
@@ -230,6 +264,16 @@ mod tests {
         }
         for t in &texts {
             assert_eq!(tokenize(t), tokenize_reference(t), "{t:?}");
+        }
+    }
+
+    /// `is_word_char`'s fast paths answer as the general predicates do, for every character.
+    #[test]
+    fn word_char_fast_paths_agree() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let slow = c.is_alphanumeric() || is_invisible_in_word(c);
+            assert_eq!(is_word_char(c), slow, "{c:?}");
+            assert_eq!(starts_word(c), slow && !is_invisible_in_word(c), "{c:?}");
         }
     }
 

@@ -46,6 +46,7 @@ impl Lexicon {
     }
 
     pub(super) fn parse_generated(&mut self, path: &Path, text: &str, diagnostics: &mut Diagnostics) {
+        self.id = super::next_id();
         let first_paradigm = self.paradigms.len();
         // Sized up front: growing a 400k-entry table rehashes it several times.
         let lemma_lines = text.lines().filter(|l| l.starts_with("L\t")).count();
@@ -188,6 +189,7 @@ impl Lexicon {
         diagnostics: &mut Diagnostics,
         expand: &dyn Fn(&str, NameClass, Gender) -> Vec<String>,
     ) {
+        self.id = super::next_id();
         let path = &table.path;
         let mut buf = String::new();
         for row in &table.rows {

@@ -106,7 +106,7 @@ pub struct LexForm<'a> {
 
 /// Index of a lexeme in a [`Lexicon`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct LemmaId(u32);
+pub struct LemmaId(pub(crate) u32);
 
 /// A set of name classes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -219,47 +219,10 @@ struct Analysis {
     tags: Tags,
 }
 
-/// FxHash (rustc's): short keys, not attacker-chosen at insert time; ~3× faster than SipHash.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 fn hash_key(key: &str) -> u64 {
-    let mut h = FxHasher::default();
+    // rustc-hash's hasher: its `finish` moves the well-mixed high bits down to where hashbrown
+    // picks buckets (a bare multiplicative hash clusters Cyrillic keys into long probes).
+    let mut h = rustc_hash::FxHasher::default();
     h.write(key.as_bytes());
     h.finish()
 }
@@ -278,6 +241,15 @@ pub struct Lexicon {
     edits: Vec<Edit>,
     /// Per paradigm, its range in `edits`.
     paradigms: Vec<(u32, u32)>,
+    /// Tells this lexicon's content from any other of the run (fresh whenever it changes), so
+    /// the entity rules may remember readings across documents; 0: empty, never remembered.
+    id: u64,
+}
+
+/// A fresh [`Lexicon::id`] (never 0).
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Lexicon {
@@ -355,6 +327,11 @@ impl Lexicon {
     fn form_id(&self, folded: &str) -> Option<u32> {
         let (keys, forms) = (&self.keys, &self.forms);
         self.index.find(hash_key(folded), |&id| key_of(keys, forms, id) == folded).copied()
+    }
+
+    /// See the `id` field; the entity rules' `NameLookup::cache_id`.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The lemma of a lexeme as stored (lower case, `ё` kept).

@@ -321,3 +321,24 @@ fn folding_is_idempotent() {
         }
     }
 }
+
+/// An empty lexicon is never remembered (id 0); loading gives a fresh id each time, so
+/// readings remembered from one content are never read back for another.
+#[test]
+fn loading_gives_a_fresh_id() {
+    assert_eq!(Lexicon::empty().id(), 0);
+    let mut d = Diagnostics::default();
+    let mut lexicon = Lexicon::empty();
+    lexicon.load_generated(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries/lexicon/opencorpora-names.lex.gz")),
+        &mut d,
+    );
+    let first = lexicon.id();
+    assert_ne!(first, 0);
+    assert_ne!(first, shipped().id());
+    let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+    for path in dirs.tsv_files_under("lexicon") {
+        lexicon.load_hand_list(&path, &mut d, &|lemma, _, _| vec![lemma.to_string()]);
+    }
+    assert_ne!(lexicon.id(), first);
+}

@@ -32,6 +32,18 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     // A separator came since the last letter: a hyphen goes before the next one.
     let mut dash = false;
     while i < b.len() {
+        // Lower-case letters and digits with no separator pending stay as they are: skipped
+        // in a tight loop (copied with their run later).
+        if !dash {
+            while let Some((b'a'..=b'z' | b'0'..=b'9', _) | (0xd0, 0xb0..=0xbf) | (0xd1, 0x80..=0x8f)) =
+                b.get(i).map(|&x| (x, b.get(i + 1).copied().unwrap_or(0)))
+            {
+                i += if b[i] < 0x80 { 1 } else { 2 };
+            }
+            if i >= b.len() {
+                break;
+            }
+        }
         let (folded, width) = match (b[i], b.get(i + 1).copied().unwrap_or(0)) {
             (b'a'..=b'z' | b'0'..=b'9', _) => (None, 1),
             // а-п, р-я (not ё)
@@ -67,6 +79,17 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
     }
     id.push_str(canonical.get(run..).unwrap_or(""));
     id
+}
+
+thread_local! {
+    /// [`entity_id`]'s answers, by type and canonical.
+    static IDS: RefCell<Memo<String>> = RefCell::default();
+}
+
+/// [`entity_id`], remembered across documents (see `memo.rs`): the same names come back
+/// mention after mention, and a long organisation name costs more to fold than to look up.
+pub(super) fn entity_id_cached(ty: EntityType, canonical: &str, rules: &EntityRules) -> String {
+    IDS.with_borrow_mut(|memo| memo.get_or(rules, ty as u8, canonical, || entity_id(ty, canonical)))
 }
 
 /// [`entity_id`] of any canonical, through [`fold_str`]; `id` holds the type prefix.
@@ -116,13 +139,45 @@ pub fn capitalise(lemma: &str) -> String {
     let mut start = true;
     for c in lemma.chars() {
         if start {
-            out.extend(c.to_uppercase());
+            match c {
+                // Russian and ASCII letters without the Unicode case tables.
+                'а'..='я' => out.push(char::from_u32(c as u32 - 0x20).unwrap_or(c)),
+                'ё' => out.push('Ё'),
+                _ if c.is_ascii() => out.push(c.to_ascii_uppercase()),
+                _ => out.extend(c.to_uppercase()),
+            }
         } else {
             out.push(c);
         }
         start = c == '-' || c == ' ';
     }
     out
+}
+
+#[cfg(test)]
+#[test]
+fn capitalise_agrees_with_to_uppercase() {
+    let slow = |lemma: &str| {
+        let mut out = String::new();
+        let mut start = true;
+        for c in lemma.chars() {
+            if start {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            start = c == '-' || c == ' ';
+        }
+        out
+    };
+    for lemma in ["аскар", "жан-мари", "ёлкин", "яна", "john smith", "әлия", "ß", "1a", "-я", ""]
+    {
+        assert_eq!(capitalise(lemma), slow(lemma), "{lemma}");
+    }
+    for c in ('\u{0}'..='\u{500}').filter(|c| !c.is_control()) {
+        let s = c.to_string();
+        assert_eq!(capitalise(&s), slow(&s), "{c:?}");
+    }
 }
 
 /// The lemma of `word` by the paradigm of `class`: the word itself when `maybe_nominative`

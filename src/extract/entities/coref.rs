@@ -25,8 +25,6 @@ pub struct Person {
 #[derive(Default)]
 pub struct People {
     pub people: Vec<Person>,
-    /// The folded written word being compared (reused: no allocation per mention).
-    written: String,
 }
 
 thread_local! {
@@ -109,15 +107,14 @@ impl People {
     }
 
     /// The person a short mention (`Мусин`, `Б. Мусин`, `Мусина`) refers to, given its
-    /// canonical and its last written word.
-    pub fn resolve(&mut self, canonical: &str, last_word: &str, rules: &EntityRules) -> Option<&Person> {
+    /// canonical and its last written word folded (`fold_str`; for a token, its `Doc::fw`).
+    pub fn resolve(&self, canonical: &str, written: &str, rules: &EntityRules) -> Option<&Person> {
         let names = split(canonical, rules);
-        fold_word_into(last_word, &mut self.written);
-        let (first, surname, written) = (&names.0, &names.1, &self.written);
+        let (first, surname) = (&names.0, &names.1);
         self.people
             .iter()
             .rev()
-            .find(|p| (p.surname == *surname || p.forms.contains(written)) && compatible(&p.first, first))
+            .find(|p| (p.surname == *surname || p.forms.iter().any(|f| f == written)) && compatible(&p.first, first))
     }
 
     /// The person whose surname has the folded form `word`.

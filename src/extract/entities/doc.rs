@@ -48,6 +48,50 @@ pub struct LexInfo<'l> {
     pub toponym: Option<NameForm<'l>>,
 }
 
+/// A reading as a thread remembers it across documents: the lemma by its number.
+#[derive(Clone, Copy, Debug)]
+pub struct CachedForm {
+    lemma_id: u32,
+    kind: NameKind,
+    gender: NameGender,
+    nominative: bool,
+    common_word: bool,
+}
+
+/// [`LexInfo`] as a thread remembers it across documents (first, surname, patronymic,
+/// toponym), with the [`NameLookup::cache_id`] it was read from.
+pub type CachedReadings = (u64, [Option<CachedForm>; 4]);
+
+impl<'l> LexInfo<'l> {
+    fn to_cache(self, cache_id: u64) -> CachedReadings {
+        let keep = |f: Option<NameForm>| {
+            f.map(|f| CachedForm {
+                lemma_id: f.lemma_id,
+                kind: f.kind,
+                gender: f.gender,
+                nominative: f.nominative,
+                common_word: f.common_word,
+            })
+        };
+        (cache_id, [keep(self.first), keep(self.surname), keep(self.patronymic), keep(self.toponym)])
+    }
+
+    fn from_cache<L: NameLookup + ?Sized>(cached: &CachedReadings, lexicon: &'l L) -> LexInfo<'l> {
+        let form = |c: Option<CachedForm>| {
+            c.map(|c| NameForm {
+                lemma: lexicon.lemma_text(c.lemma_id),
+                lemma_id: c.lemma_id,
+                kind: c.kind,
+                gender: c.gender,
+                nominative: c.nominative,
+                common_word: c.common_word,
+            })
+        };
+        let [first, surname, patronymic, toponym] = cached.1;
+        LexInfo { first: form(first), surname: form(surname), patronymic: form(patronymic), toponym: form(toponym) }
+    }
+}
+
 impl LexInfo<'_> {
     /// Whether some reading is also an ordinary word.
     pub fn common(&self) -> bool {
@@ -65,6 +109,12 @@ pub struct Doc<'t, 'l> {
     nothing_listed: Listed,
     /// Covered by a mention, or ignored (widget lines).
     pub taken: Vec<bool>,
+    /// The tokens where some rule may start, ascending: capitalised or all-caps words, words
+    /// the rule tables list (organisation words, place markers, legal forms) and opening
+    /// quotes. The rule passes visit these instead of every token.
+    pub starts: Vec<u32>,
+    /// The first token of each line (`Tok::line_start`), ascending.
+    pub lines: Vec<u32>,
     /// Lexicon readings of the document's capitalised words; the first reads nothing.
     lexes: Vec<LexInfo<'l>>,
     /// `ending` of each token as first answered (0 = not asked yet), see [`Doc::ending`].
@@ -171,16 +221,17 @@ pub(super) fn scan_word(word: &str, buf: &mut String) -> WordScan {
     scan
 }
 
-fn is_sentence_end(s: &str) -> bool {
-    matches!(s, "." | "!" | "?" | "…" | ":" | ";" | "•" | "|")
+fn is_sentence_end(s: &[u8]) -> bool {
+    matches!(s, b"." | b"!" | b"?" | b":" | b";" | b"|") || s == "…".as_bytes() || s == "•".as_bytes()
 }
 
-fn is_open_quote(s: &str) -> bool {
-    matches!(s, "«" | "\"" | "“" | "„" | "(" | "-" | "—" | "–" | "'")
+fn is_open_quote(s: &[u8]) -> bool {
+    matches!(s, b"\"" | b"(" | b"-" | b"'") || ["«", "“", "„", "—", "–"].iter().any(|q| s == q.as_bytes())
 }
 
 impl<'t, 'l> Doc<'t, 'l> {
-    /// `raw` is `tokenize(text)`.
+    /// `raw` is `tokenize(text)`. Never inlined, so profilers see the token pass.
+    #[inline(never)]
     pub fn new<L: NameLookup + ?Sized>(
         text: &'t str,
         raw: &[Token],
@@ -194,9 +245,16 @@ impl<'t, 'l> Doc<'t, 'l> {
         lexes.push(LexInfo::default());
         let mut sentence_start = true;
         let mut prev_end = 0;
+        let mut line = ShoutCount::default();
+        // Sized for the worst case: no regrowth (four bytes a token).
+        let mut rule_starts = Vec::with_capacity(raw.len());
+        let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
         for t in raw {
-            let word = t.span.slice(text);
-            let id = words.intern(t.kind, word, rules);
+            // A new line (as `mark_shouting_lines` counted them: the tokenizer's line breaks).
+            if t.after_newline && !toks.is_empty() {
+                line.close(&mut toks);
+            }
+            let id = words.intern(t.kind, text, t.span, rules);
             let e = words.entry(id);
             let starts = sentence_start || t.after_newline;
             let mut lex = 0;
@@ -205,7 +263,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                     (doc, k) if doc == words.doc() => k,
                     _ => {
                         let k = lexes.len() as u32;
-                        lexes.push(readings(lexicon, words.folded(id)));
+                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(id)));
                         e.lex_in_doc.set((words.doc(), k));
                         k
                     }
@@ -213,8 +271,23 @@ impl<'t, 'l> Doc<'t, 'l> {
             }
             // Every gap with a `\n` counts as a line break for the tokenizer too.
             let line_start = toks.is_empty()
-                || t.after_newline && text.get(prev_end..t.span.start).is_some_and(|gap| gap.contains('\n'));
+                || t.after_newline
+                    && text
+                        .as_bytes()
+                        .get(prev_end..t.span.start)
+                        .is_some_and(|gap| memchr::memchr(b'\n', gap).is_some());
             prev_end = t.span.end;
+            if t.kind == TokenKind::Word && !e.latin {
+                line.words += 1;
+                line.caps += u32::from(e.caps);
+            }
+            let index = toks.len() as u32;
+            if line_start {
+                lines.push(index);
+            }
+            if e.starts_rule {
+                rule_starts.push(index);
+            }
             toks.push(Tok {
                 span: t.span,
                 kind: t.kind,
@@ -231,60 +304,75 @@ impl<'t, 'l> Doc<'t, 'l> {
                 shout: false,
             });
             sentence_start = match t.kind {
-                TokenKind::Punct => is_sentence_end(word) || (starts && is_open_quote(word)),
+                TokenKind::Punct => {
+                    let word = &text.as_bytes()[t.span.start..t.span.end];
+                    is_sentence_end(word) || (starts && is_open_quote(word))
+                }
                 _ => false,
             };
         }
-        mark_shouting_lines(&mut toks, raw);
+        line.close(&mut toks);
         let taken = vec![false; toks.len()];
         let endings = vec![Cell::new(0); toks.len()];
         let nothing_listed = Listed::of(rules, "", "");
-        Doc { text, toks, words, nothing_listed, taken, lexes, endings }
+        Doc { text, toks, words, nothing_listed, taken, starts: rule_starts, lines, lexes, endings }
     }
 
     /// What the name lexicon says about token `i` (nothing for tokens other than capitalised
     /// words).
+    #[inline]
     pub fn lex(&self, i: usize) -> &LexInfo<'l> {
         &self.lexes[self.toks.get(i).map_or(0, |t| t.lex as usize)]
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.toks.len()
     }
 
     /// The folded word of token `i` (empty for punctuation).
+    #[inline]
     pub fn fw(&self, i: usize) -> &str {
         self.toks.get(i).map_or("", |t| self.words.folded(t.word))
     }
 
     /// What the rule tables list for token `i` (for the empty word past the last token).
+    #[inline]
     pub fn listed(&self, i: usize) -> Listed {
         self.toks.get(i).map_or(self.nothing_listed, |t| t.listed)
     }
 
     /// The original text of token `i`.
+    #[inline]
     pub fn w(&self, i: usize) -> &'t str {
         self.toks.get(i).map_or("", |t| t.span.slice(self.text))
     }
 
+    #[inline]
     pub fn is_word(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
     }
 
+    #[inline]
     pub fn free(&self, i: usize) -> bool {
         i < self.toks.len() && !self.taken[i]
     }
 
     /// A free capitalised word, not all-caps noise on a shouting line.
+    #[inline]
     pub fn cap_word(&self, i: usize) -> bool {
         self.free(i) && self.is_word(i) && self.toks[i].cap
     }
 
+    #[inline]
     pub fn is_punct(&self, i: usize, p: &str) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Punct) && self.w(i) == p
+        self.toks.get(i).is_some_and(|t| {
+            t.kind == TokenKind::Punct && self.text.as_bytes().get(t.span.start..t.span.end) == Some(p.as_bytes())
+        })
     }
 
     /// Whether token `i` and the one before it touch (no space between).
+    #[inline]
     pub fn glued(&self, i: usize) -> bool {
         self.toks.get(i).is_some_and(|t| !t.after_space)
     }
@@ -295,17 +383,31 @@ impl<'t, 'l> Doc<'t, 'l> {
         }
     }
 
+    #[inline]
     pub fn span(&self, from: usize, to: usize) -> Span {
         Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
     }
 
+    #[inline]
     pub fn not_name(&self, i: usize) -> Option<NotName> {
         self.listed(i).not_name
     }
 
     /// The ending of token `i`'s folded word, remembered per distinct word. A token answers
     /// `Noun` only the first time it is asked, `None` after (as the rules were tuned with).
+    #[inline]
     pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
+        // A token asked before answers from its slot, without a call.
+        match self.endings.get(i).map(Cell::get) {
+            Some(1) => None,
+            Some(code @ 2..) => ENDINGS.get(usize::from(code - 2)).copied(),
+            _ => self.first_ending(rules, i),
+        }
+    }
+
+    /// [`Doc::ending`] of a token not asked before (or past the last token).
+    #[inline(never)]
+    fn first_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
         let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return rules.ending("") };
         let e = self.words.entry(t.word);
         words::cached(slot, &ENDINGS, || words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i))))
@@ -314,7 +416,11 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// Whom the role noun at token `i` names (`министр`: a person), remembered per distinct
     /// word for the document.
     pub fn role(&self, roles: &RoleNouns, i: usize) -> Option<EntityType> {
-        let lookup = || roles.lookup(self.w(i)).map(|r| r.refers_to);
+        let lookup = || match self.toks.get(i) {
+            // A word's folded form is `fold_str` of it: no folding again.
+            Some(t) if t.kind == TokenKind::Word => roles.lookup_folded(self.fw(i)).map(|r| r.refers_to),
+            _ => roles.lookup(self.w(i)).map(|r| r.refers_to),
+        };
         let Some(t) = self.toks.get(i) else { return lookup() };
         let e = self.words.entry(t.word);
         const CODES: [Option<EntityType>; 4] =
@@ -341,15 +447,16 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// returns the index after the initial.
     pub fn initial(&self, i: usize) -> Option<usize> {
         let t = self.toks.get(i)?;
-        // At most two characters: at most eight bytes (most words are longer).
-        let w = self.w(i);
-        if t.kind != TokenKind::Word || !t.cap || w.len() > 8 || w.chars().count() > 2 || self.taken[i] {
-            return None;
-        }
-        if w.chars().count() == 2 && !w.chars().nth(1).is_some_and(is_lower) {
+        // At most two characters: at most eight bytes (most words are longer). The cheap
+        // tests first (the order does not matter: all of them must hold).
+        if t.kind != TokenKind::Word || !t.cap || t.span.len() > 8 || self.taken[i] {
             return None;
         }
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {
+            return None;
+        }
+        let w = self.w(i);
+        if w.chars().count() > 2 || (w.chars().count() == 2 && !w.chars().nth(1).is_some_and(is_lower)) {
             return None;
         }
         if self.is_punct(i + 2, "-") && self.glued(i + 2) && self.glued(i + 3) {
@@ -362,6 +469,26 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     pub fn gender_of_first(&self, i: usize) -> Option<NameGender> {
         self.lex(i).first.map(|f| f.gender)
+    }
+}
+
+/// [`readings`], remembered in the word's table entry across documents when the lexicon
+/// says it may be (same [`NameLookup::cache_id`]: the same content).
+fn remembered_readings<'l, L: NameLookup + ?Sized>(
+    lexicon: &'l L,
+    cache: &Cell<Option<CachedReadings>>,
+    folded: &str,
+) -> LexInfo<'l> {
+    let id = lexicon.cache_id();
+    match cache.get() {
+        Some(cached) if id != 0 && cached.0 == id => LexInfo::from_cache(&cached, lexicon),
+        _ => {
+            let info = readings(lexicon, folded);
+            if id != 0 {
+                cache.set(Some(info.to_cache(id)));
+            }
+            info
+        }
     }
 }
 
@@ -383,25 +510,25 @@ fn readings<'l, L: NameLookup + ?Sized>(lexicon: &'l L, folded: &str) -> LexInfo
     info
 }
 
-/// A line whose words are (nearly) all in capitals and has at least three of them.
-fn mark_shouting_lines(toks: &mut [Tok], raw: &[crate::text::tokens::Token]) {
-    let mut start = 0;
-    while start < toks.len() {
-        let mut end = start + 1;
-        while end < toks.len() && !raw[end].after_newline {
-            end += 1;
-        }
-        let (mut words, mut caps) = (0, 0);
-        for t in toks[start..end].iter().filter(|t| t.kind == TokenKind::Word && !t.latin) {
-            words += 1;
-            caps += usize::from(t.caps);
-        }
-        if words >= 3 && caps * 4 >= words * 3 {
-            for t in &mut toks[start..end] {
+/// The words of the current line and how many of them are in capitals: a line whose words
+/// are (nearly) all in capitals and has at least three of them is a headline (`shout`).
+#[derive(Default)]
+struct ShoutCount {
+    /// The line's first token.
+    start: usize,
+    words: u32,
+    caps: u32,
+}
+
+impl ShoutCount {
+    /// Ends the line at the last token of `toks` (marking it if it shouts); the next starts after.
+    fn close(&mut self, toks: &mut [Tok]) {
+        if self.words >= 3 && self.caps * 4 >= self.words * 3 {
+            for t in &mut toks[self.start..] {
                 t.shout = true;
             }
         }
-        start = end;
+        *self = ShoutCount { start: toks.len(), words: 0, caps: 0 };
     }
 }
 

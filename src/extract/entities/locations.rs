@@ -20,19 +20,18 @@ fn adjective(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
 /// Place names after and before markers; with `lexicon_pass`, also toponym-lexicon words.
 pub fn find_locations(doc: &Doc, rules: &EntityRules, lexicon_pass: bool) -> Vec<LocMatch> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < doc.len() {
-        // Every rule starts at a place marker or a capitalised word.
+    // The next token not inside a match.
+    let mut next = 0;
+    for &i in &doc.starts {
+        let i = i as usize;
+        // Every rule starts at a place marker or a capitalised word (both in `Doc::starts`).
         let t = &doc.toks[i];
-        if !(t.cap || t.listed.loc.is_some()) {
-            i += 1;
+        if i < next || !(t.cap || t.listed.loc.is_some()) {
             continue;
         }
         if let Some(m) = loc_at(doc, rules, i, lexicon_pass) {
-            i = m.to.max(i + 1);
+            next = m.to.max(i + 1);
             out.push(m);
-        } else {
-            i += 1;
         }
     }
     out

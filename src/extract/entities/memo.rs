@@ -6,10 +6,9 @@
 //! starts over. It never holds more than [`MAX_ENTRIES`] words (it is emptied when full), so
 //! memory stays flat however long the run.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use rustc_hash::FxHashMap;
 
-use super::rules::{EntityRules, WordHasher};
+use super::rules::EntityRules;
 
 /// How many words a memo keeps before it starts over.
 pub const MAX_ENTRIES: usize = 1 << 16;
@@ -17,14 +16,14 @@ pub const MAX_ENTRIES: usize = 1 << 16;
 /// Answers `V` by (tag, word); `tag` tells apart questions asked of the same word.
 pub struct Memo<V> {
     owner: u64,
-    map: HashMap<String, V, BuildHasherDefault<WordHasher>>,
+    map: FxHashMap<String, V>,
     /// The lookup key (tag, then the word), built here so a hit allocates nothing.
     key: String,
 }
 
 impl<V> Default for Memo<V> {
     fn default() -> Self {
-        Memo { owner: 0, map: HashMap::default(), key: String::new() }
+        Memo { owner: 0, map: FxHashMap::default(), key: String::new() }
     }
 }
 

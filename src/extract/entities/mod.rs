@@ -19,6 +19,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub use canonical::entity_id;
@@ -30,7 +31,7 @@ use crate::dict::gazetteer::Gazetteer;
 use crate::dict::roles::RoleNouns;
 use crate::model::{EntityType, Mention, MentionSource};
 use crate::text::tokens::{tokenize, Token};
-use crate::text::{FoldedText, Span};
+use crate::text::{fold_str, FoldedText, Span};
 
 /// All entity mentions of a document, sorted by start, non-overlapping, resolved: every
 /// mention of one referent carries the same `entity_id` and `canonical` (nominative);
@@ -75,9 +76,9 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     {
         let mut t = 0;
         for (mi, m) in mentions.iter().enumerate() {
-            while t < doc.len() && doc.toks[t].span.end <= m.span.start {
-                t += 1;
-            }
+            // The first token ending after the mention starts (token ends ascend: a binary
+            // search finds what a scan from `t` would).
+            t += doc.toks[t..].partition_point(|x| x.span.end <= m.span.start);
             let mut k = t;
             while k < doc.len() && doc.toks[k].span.start < m.span.end {
                 doc.taken[k] = true;
@@ -93,7 +94,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
                 let adj = doc.w(k - 1);
                 m.span = Span::new(doc.toks[k - 1].span.start, m.span.end);
                 m.canonical = format!("{} {}", canonical::title_case(adj), m.canonical);
-                m.entity_id = entity_id(EntityType::Loc, &m.canonical);
+                m.entity_id = canonical::entity_id_cached(EntityType::Loc, &m.canonical, rules);
                 m.source = MentionSource::Rule;
                 doc.taken[k - 1] = true;
             } else if m.entity_type == EntityType::Org {
@@ -108,12 +109,12 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     for o in orgs::find_orgs(&doc, rules) {
         let canonical = org_canonical(&doc, &o);
-        mentions.push(rule_mention(&doc, o.from, o.to, EntityType::Org, canonical));
+        mentions.push(rule_mention(&doc, rules, o.from, o.to, EntityType::Org, canonical));
         doc.take(o.from, o.to);
     }
     for l in locations::find_locations(&doc, rules, false) {
         let canonical = canonical::title_case(doc.span(l.from, l.to).slice(text));
-        mentions.push(rule_mention(&doc, l.from, l.to, EntityType::Loc, canonical));
+        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, canonical));
         doc.take(l.from, l.to);
     }
     let persons = persons::find_persons(&doc, rules, roles);
@@ -130,28 +131,33 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         .collect();
     for (p, c) in &named {
         if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
-            people.establish(c, || entity_id(EntityType::Per, c), rules);
+            people.establish(c, || canonical::entity_id_cached(EntityType::Per, c, rules), rules);
         }
     }
     for (p, c) in named {
         doc.take(p.from, p.to);
-        let last = doc.w(p.parts.last().map_or(p.from, |x| x.from));
+        // The last word folded: a word token's folded form is its `fw` (`fold_str` of it).
+        let last = p.parts.last().map_or(p.from, |x| x.from);
+        let last: Cow<str> = if doc.is_word(last) { doc.fw(last).into() } else { fold_str(doc.w(last)).into() };
         let full = p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1;
-        let m = match people.resolve(&c, last, rules) {
+        let m = match people.resolve(&c, &last, rules) {
             // A full name that resolves stays a rule mention; a short one is coreference.
             Some(person) => Mention {
                 source: if full { MentionSource::Rule } else { MentionSource::Coref },
                 ..mention(&doc, p.from, p.to, EntityType::Per, person.canonical.clone(), person.id.clone())
             },
-            None => rule_mention(&doc, p.from, p.to, EntityType::Per, c),
+            None => rule_mention(&doc, rules, p.from, p.to, EntityType::Per, c),
         };
         mentions.push(m);
     }
-    // Lone forms of established surnames anywhere (`Бхутто заявила`).
-    for i in 0..doc.len() {
+    // Lone forms of established surnames anywhere (`Бхутто заявила`): capitalised words, all
+    // in `Doc::starts`.
+    let starts = if people.people.is_empty() { Vec::new() } else { std::mem::take(&mut doc.starts) };
+    for &i in &starts {
+        let i = i as usize;
         if doc.cap_word(i) && doc.not_name(i).is_none() {
             if let Some(p) = people.by_form(doc.fw(i)) {
-                let mut m = rule_mention(&doc, i, i + 1, EntityType::Per, p.canonical.clone());
+                let mut m = rule_mention(&doc, rules, i, i + 1, EntityType::Per, p.canonical.clone());
                 m.entity_id = p.id.clone();
                 m.source = MentionSource::Coref;
                 mentions.push(m);
@@ -159,12 +165,15 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
             }
         }
     }
+    if !starts.is_empty() {
+        doc.starts = starts;
+    }
     for l in locations::find_locations(&doc, rules, true) {
         let canonical = match doc.lex(l.to - 1).toponym {
             Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma),
             _ => canonical::title_case(doc.span(l.from, l.to).slice(text)),
         };
-        mentions.push(rule_mention(&doc, l.from, l.to, EntityType::Loc, canonical));
+        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, canonical));
         doc.take(l.from, l.to);
     }
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
@@ -195,8 +204,8 @@ fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
     }
 }
 
-fn rule_mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
-    let id = entity_id(ty, &canonical);
+fn rule_mention(doc: &Doc, rules: &EntityRules, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
+    let id = canonical::entity_id_cached(ty, &canonical, rules);
     mention(doc, from, to, ty, canonical, id)
 }
 
@@ -269,13 +278,11 @@ fn join_acronyms(text: &str, mentions: &mut [Mention]) {
 /// as taken; returns the byte ranges of those lines.
 fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
     let mut blocked = Vec::new();
-    let mut i = 0;
-    while i < doc.len() {
+    // Each line in turn: from its first token to the next line's.
+    for k in 0..doc.lines.len() {
+        let i = doc.lines[k] as usize;
         let line_start = i == 0 || doc.toks[i].sent_start && line_begins(doc, i);
-        let mut end = i + 1;
-        while end < doc.len() && !line_begins(doc, end) {
-            end += 1;
-        }
+        let end = doc.lines.get(k + 1).map_or(doc.len(), |&e| e as usize);
         if line_start {
             if let Some(phrases) = rules.widgets.get(doc.fw(i)) {
                 if phrases.iter().any(|p| p.iter().enumerate().all(|(k, w)| doc.fw(i + k) == w)) {
@@ -284,7 +291,6 @@ fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
                 }
             }
         }
-        i = end;
     }
     blocked
 }

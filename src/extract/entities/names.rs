@@ -31,6 +31,8 @@ pub enum NameGender {
 pub struct NameForm<'a> {
     /// The nominative singular (`Аскар` for `Аскару`).
     pub lemma: &'a str,
+    /// The lemma's number in its lookup ([`NameLookup::lemma_text`] gives the lemma back).
+    pub lemma_id: u32,
     pub kind: NameKind,
     pub gender: NameGender,
     /// Whether this form is the nominative singular (the form is its own canonical).
@@ -43,6 +45,15 @@ pub struct NameForm<'a> {
 pub trait NameLookup {
     /// Calls `f` for every reading of `folded`.
     fn for_each_form<'s>(&'s self, folded: &str, f: &mut dyn FnMut(NameForm<'s>));
+
+    /// Tells this lookup, as it reads now, from every other of the run, so a thread may
+    /// remember its readings across documents; 0 (the default): never remembered.
+    fn cache_id(&self) -> u64 {
+        0
+    }
+
+    /// The lemma numbered `lemma_id` (see [`NameForm::lemma_id`]).
+    fn lemma_text(&self, lemma_id: u32) -> &str;
 }
 
 /// A small in-memory name list: the tests' lexicon, and the fallback when no lexicon is loaded.
@@ -143,8 +154,12 @@ impl NameLookup for NameList {
         let Some(v) = self.forms.get(folded) else { return };
         for &(l, nominative) in v {
             let (lemma, kind, gender, common_word) = &self.lemmas[l as usize];
-            f(NameForm { lemma, kind: *kind, gender: *gender, nominative, common_word: *common_word });
+            f(NameForm { lemma, lemma_id: l, kind: *kind, gender: *gender, nominative, common_word: *common_word });
         }
+    }
+
+    fn lemma_text(&self, lemma_id: u32) -> &str {
+        self.lemmas.get(lemma_id as usize).map_or("", |l| &l.0)
     }
 }
 
@@ -170,8 +185,23 @@ impl NameLookup for crate::dict::lexicon::Lexicon {
                 Some(case) => case == Case::Nom,
                 None => fold_str(form.lemma) == folded,
             };
-            f(NameForm { lemma: form.lemma, kind, gender, nominative, common_word: form.common_word });
+            f(NameForm {
+                lemma: form.lemma,
+                lemma_id: form.lemma_id.0,
+                kind,
+                gender,
+                nominative,
+                common_word: form.common_word,
+            });
         }
+    }
+
+    fn cache_id(&self) -> u64 {
+        self.id()
+    }
+
+    fn lemma_text(&self, lemma_id: u32) -> &str {
+        self.lemma(crate::dict::lexicon::LemmaId(lemma_id))
     }
 }
 

@@ -167,27 +167,27 @@ pub fn modifiers_before(doc: &Doc, rules: &EntityRules, from: usize) -> usize {
 /// Every organisation match among the free tokens, left to right.
 pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < doc.len() {
-        if !may_start(doc, i) {
-            i += 1;
+    // The next token not inside a match.
+    let mut next = 0;
+    for &i in &doc.starts {
+        let i = i as usize;
+        if i < next || !may_start(doc, i) {
             continue;
         }
         if let Some(mut m) = org_at(doc, rules, i) {
-            i = m.to.max(i + 1);
+            next = m.to.max(i + 1);
             if m.from == i_start(&m, doc) {
                 m.from = modifiers_before(doc, rules, m.from);
             }
             out.push(m);
-        } else {
-            i += 1;
         }
     }
     out
 }
 
 /// Whether some rule of [`org_at`] may match at `i`: each starts at a legal form, an
-/// organisation word, a capital or an opening quote (a cheap test for every token).
+/// organisation word, a capital or an opening quote (a cheap test; `Doc::starts` holds
+/// every such token).
 fn may_start(doc: &Doc, i: usize) -> bool {
     let t = &doc.toks[i];
     t.cap

@@ -7,8 +7,6 @@
 //! `canonical.rs` turns into the nominative name. Words that are both names and ordinary words
 //! (`Вера`, `Роза`, `Лев`) count only next to another name part.
 
-use std::cell::Cell;
-
 use super::doc::Doc;
 use super::names::NameGender;
 use super::rules::{Ending, EntityRules};
@@ -53,35 +51,28 @@ struct Finder<'a, 'd, 't, 'l> {
     doc: &'d Doc<'t, 'l>,
     rules: &'a EntityRules,
     roles: &'a RoleNouns,
-    /// `namey` of each token, filled on first use (0 = not asked yet, 1 = no, 2 = yes): the
-    /// rules ask it of the same token many times, and the document does not change meanwhile.
-    namey: Vec<Cell<u8>>,
+    /// `namey` of each token, computed up front: the rules ask it of the same token many
+    /// times, and the document does not change meanwhile.
+    namey: Vec<bool>,
 }
 
 impl Finder<'_, '_, '_, '_> {
     /// A capitalised word that is neither listed as not-a-name, nor a place, nor all-caps noise,
     /// nor a place marker or organisation head noun (`Улицу Шевченко`, `Комитет Иванова`).
+    #[inline]
     fn namey(&self, i: usize) -> bool {
-        let Some(slot) = self.namey.get(i) else { return false };
-        match slot.get() {
-            0 => {
-                let value = self.compute_namey(i);
-                slot.set(1 + u8::from(value));
-                value
-            }
-            code => code == 2,
-        }
+        self.namey.get(i).is_some_and(|&n| n)
     }
 
-    fn compute_namey(&self, i: usize) -> bool {
-        let d = self.doc;
+    fn compute_namey(doc: &Doc, i: usize) -> bool {
+        let d = doc;
         d.cap_word(i)
             && !d.toks[i].latin
             && (!d.toks[i].caps || d.toks[i].shout || d.lex(i).first.is_some() || d.lex(i).surname.is_some())
-            && d.w(i).chars().nth(1).is_some()
             && d.not_name(i).is_none()
             && d.listed(i).loc.is_none()
             && d.listed(i).org.is_none()
+            && d.w(i).chars().nth(1).is_some()
     }
 
     /// A first name, unless the word is also a role noun (`Аким Алматы`).
@@ -257,21 +248,28 @@ impl Finder<'_, '_, '_, '_> {
 
 /// Every person match among the free tokens of `doc`, left to right, non-overlapping.
 pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<PersonMatch> {
-    let f = Finder { doc, rules, roles, namey: vec![Cell::new(0); doc.len()] };
+    // Only capitalised words (all in `Doc::starts`) are `namey`.
+    let mut namey = vec![false; doc.len()];
+    for &i in &doc.starts {
+        let i = i as usize;
+        namey[i] = doc.toks[i].cap && Finder::compute_namey(doc, i);
+    }
+    let f = Finder { doc, rules, roles, namey };
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < doc.len() {
+    // The next token not inside a match.
+    let mut next = 0;
+    for &i in &doc.starts {
+        let i = i as usize;
         // Every rule starts at a capitalised word (an initial included).
-        if !doc.toks[i].cap {
-            i += 1;
+        if i < next || !doc.toks[i].cap {
             continue;
         }
         match f.at(i) {
             Some(m) if m.to > i => {
-                i = m.to;
+                next = m.to;
                 out.push(m);
             }
-            _ => i += 1,
+            _ => {}
         }
     }
     out

@@ -3,8 +3,6 @@
 //! markers, words that are never names, widget phrases and the endings that tell a surname,
 //! a patronymic or an adjective.
 
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -13,56 +11,8 @@ use crate::dict::inflect::{Inflector, WordClass};
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::text::fold_str;
 
-/// A cheap multiplicative hasher for short folded words (FxHash's mixing step).
-#[derive(Default, Clone, Copy)]
-pub struct WordHasher(u64);
-
-#[cfg(test)]
-#[test]
-fn word_hasher_tail_is_zero_padded() {
-    use std::hash::Hasher;
-    let hash = |bytes: &[u8]| {
-        let mut h = WordHasher::default();
-        h.write(bytes);
-        h.finish()
-    };
-    let padded = |bytes: &[u8]| {
-        let mut h = 0u64;
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        h
-    };
-    for word in ["", "a", "ао", "министерство", "комитетами", "12345678", "123456789"] {
-        assert_eq!(hash(word.as_bytes()), padded(word.as_bytes()), "{word}");
-    }
-}
-
-impl std::hash::Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Whole 8-byte words, then the zero-padded tail, assembled without a `memcpy` call.
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = chunk.try_into().map_or(0, u64::from_le_bytes);
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        let tail = chunks.remainder();
-        if !tail.is_empty() {
-            let word = tail.iter().rev().fold(0u64, |w, &b| w << 8 | u64::from(b));
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+/// Rule tables by folded word (rustc-hash's hasher: short keys, not attacker-chosen).
+pub type WordMap<V> = rustc_hash::FxHashMap<String, V>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrgRole {

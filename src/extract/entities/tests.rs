@@ -175,3 +175,32 @@ fn spans_are_valid_on_any_text() {
 t!(street_marker_opens_a_line, "Улицу Шевченко перекроют.", "LOC:Шевченко");
 t!(latin_abbreviation_with_noun, "Эти IT-специалисты и IT-сообщество недовольны.", "");
 t!(currency_widget_is_no_organisation, "USD443.85 EUR474.3", "");
+
+/// Readings remembered across documents (a lookup with a cache id) give the mentions fresh
+/// lookups give, on the first document and on the next (read back from the word table).
+#[test]
+fn remembered_readings_give_the_same_mentions() {
+    struct Remembered<'a>(&'a NameList);
+    impl NameLookup for Remembered<'_> {
+        fn for_each_form<'s>(&'s self, folded: &str, f: &mut dyn FnMut(NameForm<'s>)) {
+            self.0.for_each_form(folded, f)
+        }
+        fn cache_id(&self) -> u64 {
+            u64::MAX
+        }
+        fn lemma_text(&self, lemma_id: u32) -> &str {
+            self.0.lemma_text(lemma_id)
+        }
+    }
+    let f = fixture();
+    let text = "Министр Аскар Мамин встретился с Верой и Аскаром Маминым в Алматы. \
+                Мамин заявил, что Жан-Мари Ле Пен и Лев Толстой ни при чём.";
+    let run = |names: &dyn NameLookup| {
+        extract_entities(text, &FoldedText::new(text), &f.gazetteer, names, &f.roles, &f.rules)
+    };
+    let fresh = run(&f.names);
+    assert!(fresh.iter().any(|m| m.entity_type == EntityType::Per), "{fresh:?}");
+    let remembered = Remembered(&f.names);
+    assert_eq!(run(&remembered), fresh);
+    assert_eq!(run(&remembered), fresh);
+}

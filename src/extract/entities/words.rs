@@ -12,9 +12,10 @@ use std::hash::Hasher;
 
 use hashbrown::HashTable;
 
-use super::doc::scan_word;
-use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind, WordHasher};
+use super::doc::{scan_word, CachedReadings};
+use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind};
 use crate::text::tokens::TokenKind;
+use crate::text::Span;
 
 /// How many distinct tokens a table keeps before it starts over.
 pub const MAX_ENTRIES: usize = 1 << 16;
@@ -78,6 +79,9 @@ pub struct Entry {
     /// How many letters the word has, saturating; 0 for other tokens.
     pub letters: u16,
     pub listed: Listed,
+    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
+    /// a word the rule tables list, or a quote that may open a name.
+    pub starts_rule: bool,
     /// `EntityRules::ending` and `EntityRules::org_prefix` of the folded word, filled on
     /// first use (0 = not asked yet, 1 = none, 2 + k = the k-th value).
     pub ending: Cell<u8>,
@@ -85,6 +89,8 @@ pub struct Entry {
     /// (document number, index) of the word's lexicon readings in that document's `Doc`:
     /// a document looks a word up once.
     pub lex_in_doc: Cell<(u32, u32)>,
+    /// The word's lexicon readings, remembered across documents (see `Doc::new`).
+    pub lex_cache: Cell<Option<CachedReadings>>,
     /// (document number, whom `RoleNouns::lookup` says the written word names: 0 = not a
     /// role noun, 1 = a person, 2 = an organisation, 3 = a place), as `lex_in_doc`.
     pub role_in_doc: Cell<(u32, u8)>,
@@ -151,10 +157,11 @@ fn mix(a: u64, b: u64) -> u64 {
     (p as u64) ^ (p >> 64) as u64
 }
 
+#[inline]
 fn hash_token(kind: TokenKind, written: &[u8], key: Key) -> u64 {
     let mut extra = (key.len as u64) << 8 | kind as u64;
     if key.len > SHORT {
-        let mut h = WordHasher::default();
+        let mut h = rustc_hash::FxHasher::default();
         h.write(written);
         extra ^= h.finish();
     }
@@ -189,10 +196,12 @@ impl WordTable {
         let _ = TABLE.try_with(|t| t.replace(self));
     }
 
-    /// The entry id of a token, added if new.
+    /// The entry id of the token of `text` at `span`, added if new. Works on the bytes
+    /// (a token's span lies on character boundaries; only a new token needs its `str`).
     #[inline]
-    pub fn intern(&mut self, kind: TokenKind, written: &str, rules: &EntityRules) -> u32 {
-        if let &[b] = written.as_bytes() {
+    pub fn intern(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
+        let written = &text.as_bytes()[span.start..span.end];
+        if let &[b] = written {
             if let Some(&id) = self.by_byte.get(usize::from(b)).filter(|&&id| id != NO_ENTRY) {
                 // (A byte's token is always of one kind: the tokenizer looks at nothing else.)
                 if self.entries[id as usize].kind == kind {
@@ -200,19 +209,18 @@ impl WordTable {
                 }
             }
         }
-        let key = Key::of(written.as_bytes());
-        let hash = hash_token(kind, written.as_bytes(), key);
-        let (text, entries) = (self.text.as_bytes(), &self.entries);
+        let key = Key::of(written);
+        let hash = hash_token(kind, written, key);
+        let (table_text, entries) = (self.text.as_bytes(), &self.entries);
         let found = self.index.find(hash, |&id| {
             let e = &entries[id as usize];
             e.key == key
                 && e.kind == kind
-                && (key.len <= SHORT
-                    || text.get(e.written.0 as usize..e.written.1 as usize) == Some(written.as_bytes()))
+                && (key.len <= SHORT || table_text.get(e.written.0 as usize..e.written.1 as usize) == Some(written))
         });
         match found {
             Some(&id) => id,
-            None => self.add(kind, written, key, hash, rules),
+            None => self.add(kind, span.slice(text), key, hash, rules),
         }
     }
 
@@ -232,6 +240,8 @@ impl WordTable {
         }
         let fe = self.text.len() as u32;
         let listed = Listed::of(rules, written, &self.text[fs as usize..fe as usize]);
+        let open_quote = kind == TokenKind::Punct && matches!(written, "«" | "\"" | "“" | "„");
+        let starts_rule = cap || caps || listed.legal || listed.org.is_some() || listed.loc.is_some() || open_quote;
         self.entries.push(Entry {
             kind,
             key,
@@ -243,9 +253,11 @@ impl WordTable {
             latin,
             letters,
             listed,
+            starts_rule,
             ending: Cell::new(0),
             prefix: Cell::new(0),
             lex_in_doc: Cell::new((0, 0)),
+            lex_cache: Cell::new(None),
             role_in_doc: Cell::new((0, 0)),
         });
         if let Some(slot) = written.as_bytes().first().and_then(|&b| self.by_byte.get_mut(usize::from(b))) {
@@ -258,11 +270,13 @@ impl WordTable {
         id
     }
 
+    #[inline]
     pub fn entry(&self, id: u32) -> &Entry {
         &self.entries[id as usize]
     }
 
     /// The folded word of an entry.
+    #[inline]
     pub fn folded(&self, id: u32) -> &str {
         let (s, e) = self.entries[id as usize].folded;
         &self.text[s as usize..e as usize]
