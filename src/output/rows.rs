@@ -34,7 +34,7 @@ pub struct EntityRow<'a> {
 #[derive(Debug, Serialize)]
 pub struct QuoteRow<'a> {
     pub doc_id: &'a str,
-    pub quote_id: String,
+    pub quote_id: QuoteId,
     pub start: usize,
     pub end: usize,
     pub text: &'a str,
@@ -49,6 +49,23 @@ pub struct QuoteRow<'a> {
     pub cue_start: Option<usize>,
     pub cue_end: Option<usize>,
     pub warning: &'a str,
+}
+
+/// A quote's id within its document, `q1`, `q2`, … (its number from 1), written as that
+/// string; formatted only when written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuoteId(pub usize);
+
+impl std::fmt::Display for QuoteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "q{}", self.0)
+    }
+}
+
+impl Serialize for QuoteId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -199,7 +216,7 @@ fn quote_row<'a>(
     let cue = q.cue_span.map(&mut *chars);
     QuoteRow {
         doc_id,
-        quote_id: format!("q{}", i + 1),
+        quote_id: QuoteId(i + 1),
         start,
         end,
         text: q.span.slice(text),
