@@ -101,9 +101,13 @@ pub struct DocumentRows<'a> {
 
 impl<'a> DocumentRows<'a> {
     pub fn new(doc_id: &'a str, text: &'a str, extraction: &'a Extraction) -> DocumentRows<'a> {
+        // One cursor per kind: each kind's items are sorted, so each cursor walks forward
+        // (one shared cursor walked back over the text between kinds).
         let mut cursor = CharCursor::new(text);
-        let mut chars = |span: Span| (cursor.char_offset(span.start), cursor.char_offset(span.end));
-        let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, chars(m.span))).collect();
+        let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, cursor.span(m.span))).collect();
+        let length = cursor.char_offset(text.len());
+        let mut cursor = CharCursor::new(text);
+        let mut chars = |span: Span| cursor.span(span);
         let quotes = extraction
             .quotes
             .iter()
@@ -121,8 +125,8 @@ impl<'a> DocumentRows<'a> {
                 (row, parts)
             })
             .collect();
-        let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, chars(m.span))).collect();
-        let length = cursor.char_offset(text.len());
+        let mut cursor = CharCursor::new(text);
+        let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, cursor.span(m.span))).collect();
         DocumentRows { length, entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
     }
 }
@@ -140,6 +144,11 @@ struct CharCursor<'t> {
 impl<'t> CharCursor<'t> {
     fn new(text: &'t str) -> CharCursor<'t> {
         CharCursor { text, byte: 0, chars: 0 }
+    }
+
+    /// The character offsets of a span.
+    fn span(&mut self, span: Span) -> (usize, usize) {
+        (self.char_offset(span.start), self.char_offset(span.end))
     }
 
     /// The character offset of byte offset `byte`.
