@@ -106,7 +106,8 @@ pub fn clean_in_both(s: &str, style: CsvStyle) -> bool {
     let delimiter = style.delimiter();
     let word = |word| json_special_word(word) | has_byte(word, delimiter);
     let byte = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\') | (b == delimiter);
-    !any_byte_short(s.as_bytes(), word, byte) && !(style.excel && s.starts_with(['=', '+', '-', '@']))
+    let formula = style.excel && s.starts_with(['=', '+', '-', '@']);
+    !formula && !any_byte_short(s.as_bytes(), word, byte)
 }
 
 /// Whether any byte of `bytes` is special, for strings that are mostly short (names, ids):
