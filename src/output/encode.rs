@@ -1,11 +1,14 @@
 //! Each row type written as a CSV record and as a JSON object, and a document as its
 //! `documents.jsonl` line, with the writers of [`super::escape`].
 //!
-//! The field order of each writer is the field order of its row struct (the CSV header and
-//! the serde form); the tests check both against the serde/csv-crate output.
+//! A row's CSV record and JSON object hold the same fields in the same order (the CSV
+//! header names are the JSON keys), so both are written in one pass by a [`RowWriter`]:
+//! each value is formatted, and scanned for characters to escape, once. The field order of
+//! each writer is the field order of its row struct (the CSV header and the serde form); the
+//! tests check both against the serde/csv-crate output.
 
-use super::escape::{json_fields, json_list, json_object, json_str, Code, CsvRecord, JsonValue, Raw};
-use super::rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
+use super::escape::{clean_in_both, json_fields, json_list, json_str, Code, CsvRecord, JsonValue, Raw};
+use super::rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteId, QuoteRow};
 use super::{CsvStyle, EncodedDocument, ProcessedDocument};
 
 /// The document id, which starts every row, formatted once per document: as a CSV cell in
@@ -25,136 +28,229 @@ impl DocId {
     }
 }
 
-impl MentionRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
-        CsvRecord::new(out, style)
-            .raw(&id.csv)
-            .uint(self.start)
-            .uint(self.end)
-            .text(self.text)
-            .code(self.entity_type)
-            .text(self.canonical)
-            .text(self.entity_id)
-            .code(self.source)
-            .text(self.warning)
-            .end();
+/// One row being written as a JSON object and, when `csv` is given, as a CSV record.
+///
+/// Stream mode has no CSV files: it passes `None` and gets the same JSON.
+struct RowWriter<'o> {
+    json: &'o mut Vec<u8>,
+    csv: Option<CsvRecord<'o>>,
+}
+
+impl RowWriter<'_> {
+    /// Writes `"key":` (with `{` before the first key and `,` before the others; `key` is a
+    /// fixed ASCII name, see [`row!`]).
+    fn key(&mut self, key: &'static str) {
+        self.json.extend_from_slice(key.as_bytes());
     }
 
-    fn write_json(&self, out: &mut Vec<u8>, id: &DocId) {
-        json_object!(out,
-            "doc_id" => Raw(&id.json),
-            "start" => self.start,
-            "end" => self.end,
-            "text" => self.text,
-            "type" => Code(self.entity_type),
-            "canonical" => self.canonical,
-            "entity_id" => self.entity_id,
-            "source" => Code(self.source),
-            "warning" => self.warning,
+    fn id(&mut self, id: &DocId) {
+        self.json.extend_from_slice(&id.json);
+        if let Some(csv) = &mut self.csv {
+            csv.raw(&id.csv);
+        }
+    }
+
+    fn uint(&mut self, n: usize) {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(n).as_bytes();
+        self.json.extend_from_slice(digits);
+        if let Some(csv) = &mut self.csv {
+            csv.raw(digits);
+        }
+    }
+
+    /// A number, or `null` in JSON and an empty cell in CSV.
+    fn opt_uint(&mut self, n: Option<usize>) {
+        match n {
+            Some(n) => self.uint(n),
+            None => {
+                self.json.extend_from_slice(b"null");
+                if let Some(csv) = &mut self.csv {
+                    csv.raw(b"");
+                }
+            }
+        }
+    }
+
+    /// A fixed code of gazetka's own (see [`Code`]).
+    fn code(&mut self, code: &'static str) {
+        Code(code).write_json(self.json);
+        if let Some(csv) = &mut self.csv {
+            csv.code(code);
+        }
+    }
+
+    /// A text: a CSV text cell (see [`CsvRecord::text`]) and a JSON string. Most texts need
+    /// no escaping, quoting nor formula guard in either format; one scan tells, and then
+    /// the bytes are copied to both as they are.
+    fn text(&mut self, s: &str) {
+        match &mut self.csv {
+            Some(csv) if clean_in_both(s, csv.style()) => {
+                csv.raw(s.as_bytes());
+                self.json.push(b'"');
+                self.json.extend_from_slice(s.as_bytes());
+                self.json.push(b'"');
+            }
+            Some(csv) => {
+                csv.text(s);
+                json_str(self.json, s);
+            }
+            None => json_str(self.json, s),
+        }
+    }
+
+    /// A string written as it is in CSV (quoted only if it must be), as a string in JSON.
+    fn plain(&mut self, s: &str) {
+        json_str(self.json, s);
+        if let Some(csv) = &mut self.csv {
+            csv.plain(s);
+        }
+    }
+
+    /// A decimal number: a CSV number cell (see [`CsvRecord::number`]), a JSON string.
+    fn number(&mut self, s: &str) {
+        json_str(self.json, s);
+        if let Some(csv) = &mut self.csv {
+            csv.number(s);
+        }
+    }
+
+    /// A quote's id, `q` and a number: never needs escaping nor quoting.
+    fn quote_id(&mut self, id: QuoteId) {
+        let mut digits = itoa::Buffer::new();
+        let digits = digits.format(id.0).as_bytes();
+        self.json.extend_from_slice(b"\"q");
+        self.json.extend_from_slice(digits);
+        self.json.push(b'"');
+        if let Some(csv) = &mut self.csv {
+            csv.raw_parts(b"q", digits);
+        }
+    }
+
+    /// A value of the JSON object only.
+    fn json_only(&mut self, value: impl JsonValue) {
+        value.write_json(self.json);
+    }
+
+    /// Closes the JSON object and ends the CSV record.
+    fn finish(&mut self) {
+        self.json.push(b'}');
+        if let Some(csv) = &mut self.csv {
+            csv.end();
+        }
+    }
+}
+
+/// Writes one row with a [`RowWriter`]: `"key" => method(value)` pairs, in the field order
+/// of the row (the JSON keys with their punctuation are literals).
+macro_rules! row {
+    ($writer:expr, $first:literal => $method:ident($value:expr) $(, $key:literal => $more:ident($rest:expr))* $(,)?) => {{
+        let writer: &mut RowWriter<'_> = $writer;
+        writer.key(concat!("{\"", $first, "\":"));
+        writer.$method($value);
+        $(
+            writer.key(concat!(",\"", $key, "\":"));
+            writer.$more($rest);
+        )*
+        writer.finish();
+    }};
+}
+
+/// The output of one document being written: the JSON line and, unless in stream mode, the
+/// CSV files.
+struct Outputs<'o> {
+    json: &'o mut Vec<u8>,
+    csv: Option<(&'o mut EncodedCsv, CsvStyle)>,
+}
+
+/// The CSV buffers of [`EncodedDocument`], split from its JSON line.
+struct EncodedCsv {
+    mentions: Vec<u8>,
+    entities: Vec<u8>,
+    quotes: Vec<u8>,
+    money: Vec<u8>,
+}
+
+impl Outputs<'_> {
+    /// A writer for one row, to the CSV buffer `file` picks.
+    fn row(&mut self, file: fn(&mut EncodedCsv) -> &mut Vec<u8>) -> RowWriter<'_> {
+        let csv = self.csv.as_mut().map(|(csv, style)| CsvRecord::new(file(csv), *style));
+        RowWriter { json: self.json, csv }
+    }
+}
+
+impl MentionRow<'_> {
+    fn write(&self, out: &mut RowWriter<'_>, id: &DocId) {
+        row!(out,
+            "doc_id" => id(id),
+            "start" => uint(self.start),
+            "end" => uint(self.end),
+            "text" => text(self.text),
+            "type" => code(self.entity_type),
+            "canonical" => text(self.canonical),
+            "entity_id" => text(self.entity_id),
+            "source" => code(self.source),
+            "warning" => text(self.warning),
         );
     }
 }
 
 impl EntityRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
-        CsvRecord::new(out, style)
-            .raw(&id.csv)
-            .text(self.entity_id)
-            .code(self.entity_type)
-            .text(self.canonical)
-            .uint(self.mentions)
-            .end();
-    }
-
-    fn write_json(&self, out: &mut Vec<u8>, id: &DocId) {
-        json_object!(out,
-            "doc_id" => Raw(&id.json),
-            "entity_id" => self.entity_id,
-            "type" => Code(self.entity_type),
-            "canonical" => self.canonical,
-            "mentions" => self.mentions,
+    fn write(&self, out: &mut RowWriter<'_>, id: &DocId) {
+        row!(out,
+            "doc_id" => id(id),
+            "entity_id" => text(self.entity_id),
+            "type" => code(self.entity_type),
+            "canonical" => text(self.canonical),
+            "mentions" => uint(self.mentions),
         );
     }
 }
 
 impl QuoteRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
-        CsvRecord::new(out, style)
-            .raw(&id.csv)
-            .plain(&self.quote_id)
-            .uint(self.start)
-            .uint(self.end)
-            .text(self.text)
-            .text(self.speaker)
-            .code(self.speaker_type)
-            .opt_uint(self.speaker_start)
-            .opt_uint(self.speaker_end)
-            .text(self.cue)
-            .code(self.attribution)
-            .code(self.kind)
-            .text(self.speaker_id)
-            .opt_uint(self.cue_start)
-            .opt_uint(self.cue_end)
-            .text(self.warning)
-            .end();
-    }
-
-    /// The quote's fields followed by its `parts` (the serde form flattens the row).
-    fn write_json(&self, parts: &[PartRow<'_>], out: &mut Vec<u8>, id: &DocId) {
-        json_object!(out,
-            "doc_id" => Raw(&id.json),
-            "quote_id" => self.quote_id,
-            "start" => self.start,
-            "end" => self.end,
-            "text" => self.text,
-            "speaker" => self.speaker,
-            "speaker_type" => Code(self.speaker_type),
-            "speaker_start" => self.speaker_start,
-            "speaker_end" => self.speaker_end,
-            "cue" => self.cue,
-            "attribution" => Code(self.attribution),
-            "kind" => Code(self.kind),
-            "speaker_id" => self.speaker_id,
-            "cue_start" => self.cue_start,
-            "cue_end" => self.cue_end,
-            "warning" => self.warning,
-            "parts" => json_list(parts, PartRow::write_json),
+    /// The quote's fields followed, in JSON only, by its `parts` (the serde form flattens
+    /// the row).
+    fn write(&self, parts: &[PartRow<'_>], out: &mut RowWriter<'_>, id: &DocId) {
+        row!(out,
+            "doc_id" => id(id),
+            "quote_id" => quote_id(self.quote_id),
+            "start" => uint(self.start),
+            "end" => uint(self.end),
+            "text" => text(self.text),
+            "speaker" => text(self.speaker),
+            "speaker_type" => code(self.speaker_type),
+            "speaker_start" => opt_uint(self.speaker_start),
+            "speaker_end" => opt_uint(self.speaker_end),
+            "cue" => text(self.cue),
+            "attribution" => code(self.attribution),
+            "kind" => code(self.kind),
+            "speaker_id" => text(self.speaker_id),
+            "cue_start" => opt_uint(self.cue_start),
+            "cue_end" => opt_uint(self.cue_end),
+            "warning" => text(self.warning),
+            "parts" => json_only(json_list(parts, PartRow::write_json)),
         );
     }
 }
 
 impl PartRow<'_> {
     fn write_json(out: &mut Vec<u8>, part: &PartRow<'_>) {
-        json_object!(out, "start" => part.start, "end" => part.end, "text" => part.text);
+        super::escape::json_object!(out, "start" => part.start, "end" => part.end, "text" => part.text);
     }
 }
 
 impl MoneyRow<'_> {
-    fn write_csv(&self, out: &mut Vec<u8>, style: CsvStyle, id: &DocId) {
-        CsvRecord::new(out, style)
-            .raw(&id.csv)
-            .uint(self.start)
-            .uint(self.end)
-            .text(self.text)
-            .number(self.amount)
-            .number(self.amount_max)
-            .plain(self.currency)
-            .code(self.qualifier)
-            .code(self.kind)
-            .end();
-    }
-
-    fn write_json(&self, out: &mut Vec<u8>, id: &DocId) {
-        json_object!(out,
-            "doc_id" => Raw(&id.json),
-            "start" => self.start,
-            "end" => self.end,
-            "text" => self.text,
-            "amount" => self.amount,
-            "amount_max" => self.amount_max,
-            "currency" => self.currency,
-            "qualifier" => Code(self.qualifier),
-            "kind" => Code(self.kind),
+    fn write(&self, out: &mut RowWriter<'_>, id: &DocId) {
+        row!(out,
+            "doc_id" => id(id),
+            "start" => uint(self.start),
+            "end" => uint(self.end),
+            "text" => text(self.text),
+            "amount" => number(self.amount),
+            "amount_max" => number(self.amount_max),
+            "currency" => plain(self.currency),
+            "qualifier" => code(self.qualifier),
+            "kind" => code(self.kind),
         );
     }
 }
@@ -166,34 +262,53 @@ impl ProcessedDocument {
         let rows = DocumentRows::new(&self.id, &self.text, &self.extraction);
         let id = DocId::new(&self.id, CsvStyle::default());
         let mut line = Vec::with_capacity(RowSizes::new(&rows, &id).json);
-        self.write_json_line_with(&rows, &mut line, &id);
+        self.write_rows(&rows, Outputs { json: &mut line, csv: None }, &id);
         line
     }
 
-    /// Appends this document as one JSON line.
-    fn write_json_line_with(&self, rows: &DocumentRows<'_>, out: &mut Vec<u8>, id: &DocId) {
-        out.push(b'{');
-        json_fields!(&mut *out,
+    /// Appends this document as one JSON line, and its rows to the CSV buffers if given.
+    fn write_rows(&self, rows: &DocumentRows<'_>, mut out: Outputs<'_>, id: &DocId) {
+        let json = &mut *out.json;
+        json.push(b'{');
+        json_fields!(&mut *json,
             "id" => Raw(&id.json),
             "seq" => self.seq,
             "encoding" => self.encoding,
             "length" => rows.length,
         );
         if !self.notes.is_empty() {
-            json_fields!(&mut *out, more "notes" => json_list(&self.notes, |out, note| json_str(out, note)));
+            json_fields!(&mut *json, more "notes" => json_list(&self.notes, |out, note| json_str(out, note)));
         }
         if let Some(metadata) = &self.metadata {
             // Free-form values (floats, nesting): serde_json writes them as it always did.
-            out.extend_from_slice(b",\"metadata\":");
-            serde_json::to_writer(&mut *out, metadata).expect("in-memory JSON");
+            json.extend_from_slice(b",\"metadata\":");
+            serde_json::to_writer(&mut *json, metadata).expect("in-memory JSON");
         }
-        json_fields!(&mut *out, more
-            "mentions" => json_list(&rows.mentions, |out, m| m.write_json(out, id)),
-            "entities" => json_list(&rows.entities, |out, e| e.write_json(out, id)),
-            "quotes" => json_list(&rows.quotes, |out, (q, parts)| q.write_json(parts, out, id)),
-            "money" => json_list(&rows.money, |out, m| m.write_json(out, id)),
-        );
-        out.extend_from_slice(b"}\n");
+        out.list(b",\"mentions\":[", &rows.mentions, |m| &mut m.mentions, |m, w| m.write(w, id));
+        out.list(b",\"entities\":[", &rows.entities, |m| &mut m.entities, |e, w| e.write(w, id));
+        out.list(b",\"quotes\":[", &rows.quotes, |m| &mut m.quotes, |(q, parts), w| q.write(parts, w, id));
+        out.list(b",\"money\":[", &rows.money, |m| &mut m.money, |m, w| m.write(w, id));
+        out.json.extend_from_slice(b"}\n");
+    }
+}
+
+impl Outputs<'_> {
+    /// A JSON list of rows after `opening` (`,"name":[`), each row also a CSV record of `file`.
+    fn list<T>(
+        &mut self,
+        opening: &[u8],
+        rows: &[T],
+        file: fn(&mut EncodedCsv) -> &mut Vec<u8>,
+        write: impl Fn(&T, &mut RowWriter<'_>),
+    ) {
+        self.json.extend_from_slice(opening);
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                self.json.push(b',');
+            }
+            write(row, &mut self.row(file));
+        }
+        self.json.push(b']');
     }
 }
 
@@ -203,27 +318,16 @@ impl EncodedDocument {
         let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
         let id = DocId::new(&doc.id, style);
         let sizes = RowSizes::new(&rows, &id);
-        let mut encoded = EncodedDocument {
+        let mut csv = EncodedCsv {
             mentions: Vec::with_capacity(sizes.mentions),
             entities: Vec::with_capacity(sizes.entities),
             quotes: Vec::with_capacity(sizes.quotes),
             money: Vec::with_capacity(sizes.money),
-            json: Vec::with_capacity(sizes.json),
         };
-        for m in &rows.mentions {
-            m.write_csv(&mut encoded.mentions, style, &id);
-        }
-        for e in &rows.entities {
-            e.write_csv(&mut encoded.entities, style, &id);
-        }
-        for (q, _) in &rows.quotes {
-            q.write_csv(&mut encoded.quotes, style, &id);
-        }
-        for m in &rows.money {
-            m.write_csv(&mut encoded.money, style, &id);
-        }
-        doc.write_json_line_with(&rows, &mut encoded.json, &id);
-        encoded
+        let mut json = Vec::with_capacity(sizes.json);
+        doc.write_rows(&rows, Outputs { json: &mut json, csv: Some((&mut csv, style)) }, &id);
+        let EncodedCsv { mentions, entities, quotes, money } = csv;
+        EncodedDocument { mentions, entities, quotes, money, json }
     }
 }
 
@@ -318,7 +422,7 @@ mod tests {
         for (q, _) in &rows.quotes {
             let record = [
                 t(q.doc_id),
-                q.quote_id.clone(),
+                q.quote_id.to_string(),
                 q.start.to_string(),
                 q.end.to_string(),
                 t(q.text),

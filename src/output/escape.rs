@@ -98,6 +98,46 @@ fn any_byte(bytes: &[u8], word: impl Fn(u64) -> bool, byte: impl Fn(u8) -> bool)
     chunks.remainder().iter().any(|&b| byte(b))
 }
 
+/// Whether `s` is written as it is both as a JSON string (between quotes) and as a CSV text
+/// cell in `style`: no byte that JSON escapes (`"`, `\\`, below U+0020) nor one that makes
+/// the CSV writer quote (the delimiter, `"`, `\r`, `\n`), and no formula start in Excel mode
+/// (see [`CsvStyle::text_cell`]).
+pub fn clean_in_both(s: &str, style: CsvStyle) -> bool {
+    let delimiter = style.delimiter();
+    let word = |word| json_special_word(word) | has_byte(word, delimiter);
+    let byte = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\') | (b == delimiter);
+    let formula = style.excel && s.starts_with(['=', '+', '-', '@']);
+    !formula && !any_byte_short(s.as_bytes(), word, byte)
+}
+
+/// Whether any byte of `bytes` is special, for strings that are mostly short (names, ids):
+/// blocks of 16 bytes with `byte` folded over the block (no early exit inside a block, so
+/// the compiler can test the block with vector instructions), the last 1 to 16 bytes as one
+/// or two words for `word` (the two tests must agree).
+#[inline]
+fn any_byte_short(bytes: &[u8], word: impl Fn(u64) -> bool, byte: impl Fn(u8) -> bool) -> bool {
+    const BLOCK: usize = 16;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, &b| any | byte(b)) {
+            return true;
+        }
+    }
+    let rest = blocks.remainder();
+    let n = rest.len();
+    let word_at = |i: usize| u64::from_ne_bytes(rest[i..i + 8].try_into().expect("8 bytes"));
+    let half_at = |i: usize| u64::from(u32::from_ne_bytes(rest[i..i + 4].try_into().expect("4 bytes")));
+    // Each word holds only bytes of `rest`, and together they hold all of them.
+    match n {
+        0 => false,
+        1..=3 => {
+            word(u64::from_ne_bytes([rest[0], rest[n / 2], rest[n - 1], rest[0], rest[0], rest[0], rest[0], rest[0]]))
+        }
+        4..=8 => word(half_at(0) | half_at(n - 4) << 32),
+        _ => word(word_at(0)) || word(word_at(n - 8)),
+    }
+}
+
 /// An unsigned integer in decimal.
 pub fn uint(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
@@ -278,6 +318,17 @@ impl<'o> CsvRecord<'o> {
         self
     }
 
+    pub fn style(&self) -> CsvStyle {
+        self.style
+    }
+
+    /// A field already formatted as a CSV cell in this style, in two pieces.
+    pub fn raw_parts(&mut self, head: &[u8], tail: &[u8]) -> &mut Self {
+        self.raw(head);
+        self.out.extend_from_slice(tail);
+        self
+    }
+
     /// A field already formatted as a CSV cell in this style.
     pub fn raw(&mut self, cell: &[u8]) -> &mut Self {
         if !self.first {
@@ -305,19 +356,6 @@ impl<'o> CsvRecord<'o> {
     /// A decimal number cell (see [`CsvStyle::number_cell`]: decimal comma in Excel mode).
     pub fn number(&mut self, value: &str) -> &mut Self {
         self.plain(&self.style.number_cell(value))
-    }
-
-    /// A number: digits never need quotes.
-    pub fn uint(&mut self, value: usize) -> &mut Self {
-        self.raw(itoa::Buffer::new().format(value).as_bytes())
-    }
-
-    /// A number, or an empty field for `None`.
-    pub fn opt_uint(&mut self, value: Option<usize>) -> &mut Self {
-        match value {
-            Some(n) => self.uint(n),
-            None => self.raw(b""),
-        }
     }
 
     pub fn end(&mut self) {
@@ -379,7 +417,7 @@ mod tests {
         let csv_word =
             |word| has_byte(word, b';') | has_byte(word, b'"') | has_byte(word, b'\r') | has_byte(word, b'\n');
         let csv_byte = |b: u8| CSV_SPECIAL_SEMICOLON[usize::from(b)];
-        for len in [7, 8, 9, 16, 17] {
+        for len in [7, 8, 9, 16, 17, 25] {
             for position in 0..len {
                 for filler in 0..=255u8 {
                     for b in 0..=255u8 {
@@ -389,6 +427,15 @@ mod tests {
                         assert_eq!(any_byte(&bytes, json_special_word, json_byte), json, "{bytes:?}");
                         let csv = bytes.iter().any(|&b| csv_byte(b));
                         assert_eq!(any_byte(&bytes, csv_word, csv_byte), csv, "{bytes:?}");
+                        for n in 0..=bytes.len() {
+                            let both = bytes[..n].iter().any(|&b| json_byte(b) || csv_byte(b));
+                            let short = any_byte_short(
+                                &bytes[..n],
+                                |w| json_special_word(w) | csv_word(w),
+                                |b| json_byte(b) | csv_byte(b),
+                            );
+                            assert_eq!(short, both, "{:?}", &bytes[..n]);
+                        }
                     }
                 }
             }
@@ -419,7 +466,7 @@ mod tests {
             for s in TRICKY {
                 for other in ["", "x", "a\"b"] {
                     let mut out = Vec::new();
-                    CsvRecord::new(&mut out, style).text(s).plain(other).number(s).uint(42).opt_uint(None).end();
+                    CsvRecord::new(&mut out, style).text(s).plain(other).number(s).raw(b"42").raw(b"").end();
                     let fields = [
                         style.text_cell(s).into_owned(),
                         other.to_string(),

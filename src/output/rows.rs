@@ -34,7 +34,7 @@ pub struct EntityRow<'a> {
 #[derive(Debug, Serialize)]
 pub struct QuoteRow<'a> {
     pub doc_id: &'a str,
-    pub quote_id: String,
+    pub quote_id: QuoteId,
     pub start: usize,
     pub end: usize,
     pub text: &'a str,
@@ -49,6 +49,23 @@ pub struct QuoteRow<'a> {
     pub cue_start: Option<usize>,
     pub cue_end: Option<usize>,
     pub warning: &'a str,
+}
+
+/// A quote's id within its document, `q1`, `q2`, … (its number from 1), written as that
+/// string; formatted only when written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuoteId(pub usize);
+
+impl std::fmt::Display for QuoteId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "q{}", self.0)
+    }
+}
+
+impl Serialize for QuoteId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -84,9 +101,13 @@ pub struct DocumentRows<'a> {
 
 impl<'a> DocumentRows<'a> {
     pub fn new(doc_id: &'a str, text: &'a str, extraction: &'a Extraction) -> DocumentRows<'a> {
+        // One cursor per kind: each kind's items are sorted, so each cursor walks forward
+        // (one shared cursor walked back over the text between kinds).
         let mut cursor = CharCursor::new(text);
-        let mut chars = |span: Span| (cursor.char_offset(span.start), cursor.char_offset(span.end));
-        let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, chars(m.span))).collect();
+        let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, cursor.span(m.span))).collect();
+        let length = cursor.char_offset(text.len());
+        let mut cursor = CharCursor::new(text);
+        let mut chars = |span: Span| cursor.span(span);
         let quotes = extraction
             .quotes
             .iter()
@@ -104,8 +125,8 @@ impl<'a> DocumentRows<'a> {
                 (row, parts)
             })
             .collect();
-        let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, chars(m.span))).collect();
-        let length = cursor.char_offset(text.len());
+        let mut cursor = CharCursor::new(text);
+        let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, cursor.span(m.span))).collect();
         DocumentRows { length, entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
     }
 }
@@ -123,6 +144,11 @@ struct CharCursor<'t> {
 impl<'t> CharCursor<'t> {
     fn new(text: &'t str) -> CharCursor<'t> {
         CharCursor { text, byte: 0, chars: 0 }
+    }
+
+    /// The character offsets of a span.
+    fn span(&mut self, span: Span) -> (usize, usize) {
+        (self.char_offset(span.start), self.char_offset(span.end))
     }
 
     /// The character offset of byte offset `byte`.
@@ -199,7 +225,7 @@ fn quote_row<'a>(
     let cue = q.cue_span.map(&mut *chars);
     QuoteRow {
         doc_id,
-        quote_id: format!("q{}", i + 1),
+        quote_id: QuoteId(i + 1),
         start,
         end,
         text: q.span.slice(text),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::report::sort_prefix;
 use crate::corpus::Skipped;
 use crate::model::{Extraction, MoneyKind};
 
@@ -19,7 +20,8 @@ pub struct ItemCounts {
 impl ItemCounts {
     pub fn add(&mut self, extraction: &Extraction) {
         self.mentions += extraction.mentions.len();
-        let mut ids: Vec<&str> = extraction.mentions.iter().map(|m| m.entity_id.as_str()).collect();
+        let mut ids: Vec<(u64, &str)> =
+            extraction.mentions.iter().map(|m| (sort_prefix(&m.entity_id), m.entity_id.as_str())).collect();
         ids.sort_unstable();
         ids.dedup();
         self.entities += ids.len();

@@ -21,6 +21,7 @@ use std::io::{self, Write};
 pub use decimal_sum::DecimalSum;
 use html::{escape, escape_into, group_digits};
 use marks::Mark;
+pub(crate) use stats::sort_prefix;
 use stats::ReportStats;
 
 use crate::model::{Attribution, Extraction};
