@@ -5,7 +5,7 @@
 //! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
@@ -33,7 +33,20 @@ pub(crate) struct Entity<'a> {
     pub count: usize,
     /// Start of the first mention.
     pub first: usize,
-    pub gender: Gender,
+    /// See [`Entity::gender`].
+    gender: OnceCell<Gender>,
+}
+
+impl Entity<'_> {
+    /// A person's gender by the ending of the last word of the name ([`Gender::Any`] for
+    /// other entities). Worked out the first time it is asked for: most persons are never
+    /// weighed as the speaker of a gendered cue.
+    pub fn gender(&self, rules: &QuoteRules) -> Gender {
+        *self.gender.get_or_init(|| match self.entity_type {
+            EntityType::Per => person_gender(self.canonical, rules),
+            _ => Gender::Any,
+        })
+    }
 }
 
 pub(crate) struct Doc<'a> {
@@ -83,11 +96,7 @@ impl<'a> Doc<'a> {
                     entity_type: m.entity_type,
                     count: 0,
                     first: m.span.start,
-                    gender: if m.entity_type == EntityType::Per {
-                        person_gender(&m.canonical, rules)
-                    } else {
-                        Gender::Any
-                    },
+                    gender: OnceCell::new(),
                 });
                 entities.len() - 1
             });

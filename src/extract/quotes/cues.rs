@@ -183,23 +183,22 @@ impl WordStartScan {
         let mut at = 0;
         let mut i = 0;
         while i < bytes.len() {
-            let b = bytes[i];
             let s = i;
-            let e = if b & 0xFE == 0xD0 {
-                word_end(text, s + 2)
-            } else if b.is_ascii() {
-                if !is_ascii_word_byte(b) {
+            let e = match BYTE_CLASS[usize::from(bytes[i])] {
+                SEPARATOR => {
                     i += 1;
                     continue;
                 }
-                word_end(text, s + 1)
-            } else {
-                let (word, len) = char_class(text, i);
-                if !word {
-                    i += len;
-                    continue;
+                ASCII_WORD => word_end(text, s + 1),
+                CYRILLIC => word_end(text, s + 2),
+                _ => {
+                    let (word, len) = char_class(text, i);
+                    if !word {
+                        i += len;
+                        continue;
+                    }
+                    word_end(text, s + len)
                 }
-                word_end(text, s + len)
             };
             if s >= at && self.may_start(bytes, s) {
                 if let Some((end, pattern)) = self.anchored(text, s) {
@@ -241,10 +240,34 @@ fn tail_u32(bytes: &[u8], end: usize) -> u32 {
     bytes[end - n..end].iter().fold(0u32, |w, &b| w << 8 | u32::from(b))
 }
 
+/// An ASCII byte that is not a word character.
+const SEPARATOR: u8 = 0;
+/// An ASCII word character of the cue scan: a letter, a digit or `-`.
+const ASCII_WORD: u8 = 1;
+/// D0 or D1: the lead byte of a letter of U+0400..U+047F.
+const CYRILLIC: u8 = 2;
+/// Any other byte: the character is classified by [`char_class`].
+const OTHER: u8 = 3;
+
+/// The class of every byte, so the scan decides with one load where it would otherwise
+/// test ASCII ranges.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() || c == b'-' { ASCII_WORD } else { SEPARATOR };
+        b += 1;
+    }
+    t[0xD0] = CYRILLIC;
+    t[0xD1] = CYRILLIC;
+    t
+};
+
 /// Whether an ASCII byte is a word character of the cue scan (letters, digits, `-`).
 #[inline]
 fn is_ascii_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-'
+    BYTE_CLASS[usize::from(b)] == ASCII_WORD
 }
 
 /// Whether the character at `i` (a character start) is a word character, and its length.
@@ -287,12 +310,13 @@ fn word_end(text: &str, mut i: usize) -> usize {
         let Some(&b) = bytes.get(i) else {
             return i;
         };
-        if b.is_ascii() {
-            if !is_ascii_word_byte(b) {
-                return i;
+        match BYTE_CLASS[usize::from(b)] {
+            SEPARATOR => return i,
+            ASCII_WORD => {
+                i += 1;
+                continue;
             }
-            i += 1;
-            continue;
+            _ => {}
         }
         let (word, len) = char_class(text, i);
         if !word {

@@ -96,9 +96,18 @@ impl MarkSet {
         self.pairs[closer * self.glyphs.len() + opener]
     }
 
+    /// The first glyph written at `at`. Most stops are a line break, a non-breaking space or
+    /// a dash, which share their first byte with some mark: the first two bytes are compared
+    /// before the whole glyph.
     fn glyph_at(&self, text: &str, at: usize) -> Option<usize> {
-        let rest = text.get(at..)?;
-        self.glyphs.iter().position(|g| rest.starts_with(g.text.as_str()))
+        let rest = text.get(at..)?.as_bytes();
+        let head = |k: usize| rest.get(k).copied();
+        self.glyphs.iter().position(|g| {
+            let t = g.text.as_bytes();
+            t.first().is_none_or(|&b| Some(b) == head(0))
+                && t.get(1).is_none_or(|&b| Some(b) == head(1))
+                && rest.starts_with(t)
+        })
     }
 
     /// The bytes a scan for marks stops at: the first bytes of the marks and line breaks.

@@ -229,7 +229,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
                     EntityType::Per => match o.gender {
                         Gender::Neut | Gender::Plural => false,
                         Gender::Any => true,
-                        g => e.gender == Gender::Any || e.gender == g,
+                        g => {
+                            let e_gender = e.gender(doc.rules);
+                            e_gender == Gender::Any || e_gender == g
+                        }
                     },
                     EntityType::Org => !o.persons_only,
                     EntityType::Loc => false,
@@ -594,8 +597,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             ent.entity_type == want
                 && (want == EntityType::Org
                     || gender == Gender::Any
-                    || ent.gender == Gender::Any
-                    || ent.gender == gender)
+                    || [Gender::Any, gender].contains(&ent.gender(doc.rules)))
         };
         let end = doc.mentions.partition_point(|m| m.span.start < at);
         let from_mentions = (end.saturating_sub(50)..end)
