@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::corpus::jsonl::ParsedLine;
 use crate::corpus::{decode, Corpus, CorpusItem, InputSpec, Payload, RawDocument, Skipped};
 use crate::output::summary::StageTimes;
-use crate::output::{ProcessedDocument, Summary};
+use crate::output::{DocumentTally, ProcessedDocument, Summary};
 use crate::resources::Resources;
 
 /// One of N deterministic parts of a corpus, chosen by a hash of the document id.
@@ -61,8 +61,13 @@ pub trait Sink: Send {
     type Prepared: Send;
     type Preparer: Sync;
     fn preparer(&self) -> Self::Preparer;
-    fn prepare(preparer: &Self::Preparer, doc: &ProcessedDocument) -> Self::Prepared;
-    fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()>;
+    fn prepare(preparer: &Self::Preparer, doc: &ProcessedDocument, tally: &DocumentTally) -> Self::Prepared;
+    fn write_document(
+        &mut self,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+        prepared: Self::Prepared,
+    ) -> anyhow::Result<()>;
     /// A document that was found but not processed (stream mode reports it inline).
     fn write_skipped(&mut self, _skipped: &Skipped) -> anyhow::Result<()> {
         Ok(())
@@ -77,12 +82,17 @@ impl Sink for crate::output::OutputFiles {
         self.style()
     }
 
-    fn prepare(style: &crate::output::CsvStyle, doc: &ProcessedDocument) -> Self::Prepared {
-        crate::output::EncodedDocument::new(doc, *style)
+    fn prepare(style: &crate::output::CsvStyle, doc: &ProcessedDocument, tally: &DocumentTally) -> Self::Prepared {
+        crate::output::EncodedDocument::with_groups(doc, *style, &tally.entity_groups)
     }
 
-    fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()> {
-        self.write_encoded(doc, &prepared)
+    fn write_document(
+        &mut self,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+        prepared: Self::Prepared,
+    ) -> anyhow::Result<()> {
+        self.write_encoded(doc, tally, &prepared)
     }
 }
 
@@ -191,9 +201,9 @@ fn write_results<S: Sink>(
             stages.add(&times);
             let outcome = match outcome {
                 Outcome::OutOfShard => continue,
-                Outcome::Processed(doc, prepared, origin) => {
+                Outcome::Processed(doc, tally, prepared, origin) => {
                     if seen.insert(id_hash(&doc.id)) {
-                        Outcome::Processed(doc, prepared, origin)
+                        Outcome::Processed(doc, tally, prepared, origin)
                     } else {
                         Outcome::Skipped(Skipped {
                             reason: format!(
@@ -208,17 +218,17 @@ fn write_results<S: Sink>(
             };
             summary.documents += 1;
             match outcome {
-                Outcome::Processed(doc, prepared, _) => {
+                Outcome::Processed(doc, tally, prepared, _) => {
                     bar.inc(doc.text.len() as u64);
                     summary.processed += 1;
-                    summary.characters += doc.text.chars().count();
+                    summary.characters += tally.characters;
                     summary.bytes += doc.text.len() as u64;
-                    summary.items.add(&doc.extraction);
+                    summary.items.add_tallied(&doc.extraction, &tally);
                     *summary.encodings.entry(doc.encoding.to_string()).or_default() += 1;
                     if !doc.notes.is_empty() {
                         summary.notes.insert(doc.id.clone(), doc.notes.clone());
                     }
-                    sink.write_document(&doc, prepared)?;
+                    sink.write_document(&doc, &tally, prepared)?;
                 }
                 Outcome::Skipped(skipped) => {
                     sink.write_skipped(&skipped)?;
@@ -248,8 +258,9 @@ fn id_hash(id: &str) -> u128 {
 }
 
 enum Outcome<P> {
-    /// The document, its prepared output, and where it came from (for duplicate messages).
-    Processed(ProcessedDocument, P, String),
+    /// The document, its tally and prepared output (both made on the worker), and where it
+    /// came from (for duplicate messages).
+    Processed(ProcessedDocument, DocumentTally, P, String),
     Skipped(Skipped),
     /// A JSONL document of another shard (its id was known only after parsing).
     OutOfShard,
@@ -321,12 +332,13 @@ fn analyse_item<S: Sink>(
         let extraction = crate::analyze::analyze(&text, resources, times);
         let doc = ProcessedDocument { id: id.clone(), seq, text, encoding, notes, metadata, extraction };
         let format_started = Instant::now();
-        let prepared = S::prepare(preparer, &doc);
+        let tally = DocumentTally::new(&doc.text, &doc.extraction);
+        let prepared = S::prepare(preparer, &doc, &tally);
         times.write += format_started.elapsed().as_secs_f64();
-        (doc, prepared)
+        (doc, tally, prepared)
     }));
     match analysed {
-        Ok((doc, prepared)) => Outcome::Processed(doc, prepared, origin),
+        Ok((doc, tally, prepared)) => Outcome::Processed(doc, tally, prepared, origin),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()
