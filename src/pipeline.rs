@@ -129,12 +129,18 @@ pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -
     let mut summary = std::thread::scope(|scope| -> anyhow::Result<Summary> {
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<CorpusItem>>(QUEUE);
         let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<Vec<Processed<S::Prepared>>>(QUEUE);
+        // Written documents go back to the workers to be dropped (see `write_results`).
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<ProcessedDocument>>();
         let reader = scope.spawn(move || read_batches(corpus, shard, batch_documents, batch_tx));
         let bar_ref = &bar;
-        let writer = scope.spawn(move || write_results(sink, result_rx, bar_ref));
+        let writer = scope.spawn(move || write_results(sink, result_rx, spent_tx, bar_ref));
         for batch in batch_rx {
-            let results: Vec<Processed<S::Prepared>> = pool.install(|| {
-                batch.into_par_iter().map(|item| process::<S>(item, resources, &preparer, shard)).collect()
+            let spent: Vec<Vec<ProcessedDocument>> = spent_rx.try_iter().collect();
+            let (_, results): (_, Vec<Processed<S::Prepared>>) = pool.install(|| {
+                rayon::join(
+                    || spent.into_par_iter().flatten().for_each(drop),
+                    || batch.into_par_iter().map(|item| process::<S>(item, resources, &preparer, shard)).collect(),
+                )
             });
             if result_tx.send(results).is_err() {
                 break; // the writer failed; its error is returned below
@@ -185,9 +191,14 @@ fn read_batches(
 
 /// The writer stage: results in input order to the sink, duplicates turned into skips,
 /// the summary counted.
+///
+/// This thread is the serial part of a run, so the written documents are not dropped here
+/// (freeing a few strings per mention): each batch's documents go back through `spent` to
+/// be dropped by the workers along with their next batch (or by the caller at the end).
 fn write_results<S: Sink>(
     sink: &mut S,
     results: std::sync::mpsc::Receiver<Vec<Processed<S::Prepared>>>,
+    spent: std::sync::mpsc::Sender<Vec<ProcessedDocument>>,
     bar: &ProgressBar,
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
@@ -197,6 +208,7 @@ fn write_results<S: Sink>(
     let mut seen: HashSet<u128> = HashSet::new();
     for batch in results {
         let write_started = Instant::now();
+        let mut written = Vec::with_capacity(batch.len());
         for Processed { outcome, times } in batch {
             stages.add(&times);
             let outcome = match outcome {
@@ -229,6 +241,7 @@ fn write_results<S: Sink>(
                         summary.notes.insert(doc.id.clone(), doc.notes.clone());
                     }
                     sink.write_document(&doc, &tally, prepared)?;
+                    written.push(doc);
                 }
                 Outcome::Skipped(skipped) => {
                     sink.write_skipped(&skipped)?;
@@ -237,6 +250,7 @@ fn write_results<S: Sink>(
                 Outcome::OutOfShard => {}
             }
         }
+        let _ = spent.send(written); // after the last batch the caller drops them
         stages.write += write_started.elapsed().as_secs_f64();
         bar.set_message(format!("{} documents", summary.documents));
     }
