@@ -66,7 +66,7 @@ pub trait Sink: Send {
         &mut self,
         doc: &ProcessedDocument,
         tally: &DocumentTally,
-        prepared: Self::Prepared,
+        prepared: &Self::Prepared,
     ) -> anyhow::Result<()>;
     /// A document that was found but not processed (stream mode reports it inline).
     fn write_skipped(&mut self, _skipped: &Skipped) -> anyhow::Result<()> {
@@ -90,9 +90,9 @@ impl Sink for crate::output::OutputFiles {
         &mut self,
         doc: &ProcessedDocument,
         tally: &DocumentTally,
-        prepared: Self::Prepared,
+        prepared: &Self::Prepared,
     ) -> anyhow::Result<()> {
-        self.write_encoded(doc, tally, &prepared)
+        self.write_encoded(doc, tally, prepared)
     }
 }
 
@@ -130,12 +130,12 @@ pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<CorpusItem>>(QUEUE);
         let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<Vec<Processed<S::Prepared>>>(QUEUE);
         // Written documents go back to the workers to be dropped (see `write_results`).
-        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<ProcessedDocument>>();
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<(ProcessedDocument, S::Prepared)>>();
         let reader = scope.spawn(move || read_batches(corpus, shard, batch_documents, batch_tx));
         let bar_ref = &bar;
         let writer = scope.spawn(move || write_results(sink, result_rx, spent_tx, bar_ref));
         for batch in batch_rx {
-            let spent: Vec<Vec<ProcessedDocument>> = spent_rx.try_iter().collect();
+            let spent: Vec<Vec<(ProcessedDocument, S::Prepared)>> = spent_rx.try_iter().collect();
             let (_, results): (_, Vec<Processed<S::Prepared>>) = pool.install(|| {
                 rayon::join(
                     || spent.into_par_iter().flatten().for_each(drop),
@@ -192,13 +192,13 @@ fn read_batches(
 /// The writer stage: results in input order to the sink, duplicates turned into skips,
 /// the summary counted.
 ///
-/// This thread is the serial part of a run, so the written documents are not dropped here
-/// (freeing a few strings per mention): each batch's documents go back through `spent` to
+/// This thread is the serial part of a run, so the written documents and their prepared
+/// output are not dropped here (freeing a few strings per mention): each batch's documents go back through `spent` to
 /// be dropped by the workers along with their next batch (or by the caller at the end).
 fn write_results<S: Sink>(
     sink: &mut S,
     results: std::sync::mpsc::Receiver<Vec<Processed<S::Prepared>>>,
-    spent: std::sync::mpsc::Sender<Vec<ProcessedDocument>>,
+    spent: std::sync::mpsc::Sender<Vec<(ProcessedDocument, S::Prepared)>>,
     bar: &ProgressBar,
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
@@ -240,8 +240,8 @@ fn write_results<S: Sink>(
                     if !doc.notes.is_empty() {
                         summary.notes.insert(doc.id.clone(), doc.notes.clone());
                     }
-                    sink.write_document(&doc, &tally, prepared)?;
-                    written.push(doc);
+                    sink.write_document(&doc, &tally, &prepared)?;
+                    written.push((doc, prepared));
                 }
                 Outcome::Skipped(skipped) => {
                     sink.write_skipped(&skipped)?;

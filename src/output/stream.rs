@@ -36,9 +36,9 @@ impl<W: Write + Send> Sink for JsonlStream<W> {
         &mut self,
         _doc: &ProcessedDocument,
         _tally: &DocumentTally,
-        line: Vec<u8>,
+        line: &Vec<u8>,
     ) -> anyhow::Result<()> {
-        self.out.write_all(&line)?;
+        self.out.write_all(line)?;
         self.out.flush()?;
         Ok(())
     }
