@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::corpus::jsonl::ParsedLine;
 use crate::corpus::{decode, Corpus, CorpusItem, InputSpec, Payload, RawDocument, Skipped};
 use crate::output::summary::StageTimes;
-use crate::output::{ProcessedDocument, Summary};
+use crate::output::{DocumentTally, ProcessedDocument, Summary};
 use crate::resources::Resources;
 
 /// One of N deterministic parts of a corpus, chosen by a hash of the document id.
@@ -61,8 +61,13 @@ pub trait Sink: Send {
     type Prepared: Send;
     type Preparer: Sync;
     fn preparer(&self) -> Self::Preparer;
-    fn prepare(preparer: &Self::Preparer, doc: &ProcessedDocument) -> Self::Prepared;
-    fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()>;
+    fn prepare(preparer: &Self::Preparer, doc: &ProcessedDocument, tally: &DocumentTally) -> Self::Prepared;
+    fn write_document(
+        &mut self,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+        prepared: &Self::Prepared,
+    ) -> anyhow::Result<()>;
     /// A document that was found but not processed (stream mode reports it inline).
     fn write_skipped(&mut self, _skipped: &Skipped) -> anyhow::Result<()> {
         Ok(())
@@ -77,12 +82,17 @@ impl Sink for crate::output::OutputFiles {
         self.style()
     }
 
-    fn prepare(style: &crate::output::CsvStyle, doc: &ProcessedDocument) -> Self::Prepared {
-        crate::output::EncodedDocument::new(doc, *style)
+    fn prepare(style: &crate::output::CsvStyle, doc: &ProcessedDocument, tally: &DocumentTally) -> Self::Prepared {
+        crate::output::EncodedDocument::with_groups(doc, *style, &tally.entity_groups)
     }
 
-    fn write_document(&mut self, doc: &ProcessedDocument, prepared: Self::Prepared) -> anyhow::Result<()> {
-        self.write_encoded(doc, &prepared)
+    fn write_document(
+        &mut self,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+        prepared: &Self::Prepared,
+    ) -> anyhow::Result<()> {
+        self.write_encoded(doc, tally, prepared)
     }
 }
 
@@ -119,12 +129,18 @@ pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -
     let mut summary = std::thread::scope(|scope| -> anyhow::Result<Summary> {
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<CorpusItem>>(QUEUE);
         let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<Vec<Processed<S::Prepared>>>(QUEUE);
+        // Written documents go back to the workers to be dropped (see `write_results`).
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<(ProcessedDocument, S::Prepared)>>();
         let reader = scope.spawn(move || read_batches(corpus, shard, batch_documents, batch_tx));
         let bar_ref = &bar;
-        let writer = scope.spawn(move || write_results(sink, result_rx, bar_ref));
+        let writer = scope.spawn(move || write_results(sink, result_rx, spent_tx, bar_ref));
         for batch in batch_rx {
-            let results: Vec<Processed<S::Prepared>> = pool.install(|| {
-                batch.into_par_iter().map(|item| process::<S>(item, resources, &preparer, shard)).collect()
+            let spent: Vec<Vec<(ProcessedDocument, S::Prepared)>> = spent_rx.try_iter().collect();
+            let (_, results): (_, Vec<Processed<S::Prepared>>) = pool.install(|| {
+                rayon::join(
+                    || spent.into_par_iter().flatten().for_each(drop),
+                    || batch.into_par_iter().map(|item| process::<S>(item, resources, &preparer, shard)).collect(),
+                )
             });
             if result_tx.send(results).is_err() {
                 break; // the writer failed; its error is returned below
@@ -175,9 +191,14 @@ fn read_batches(
 
 /// The writer stage: results in input order to the sink, duplicates turned into skips,
 /// the summary counted.
+///
+/// This thread is the serial part of a run, so the written documents and their prepared
+/// output are not dropped here (freeing a few strings per mention): each batch's documents go back through `spent` to
+/// be dropped by the workers along with their next batch (or by the caller at the end).
 fn write_results<S: Sink>(
     sink: &mut S,
     results: std::sync::mpsc::Receiver<Vec<Processed<S::Prepared>>>,
+    spent: std::sync::mpsc::Sender<Vec<(ProcessedDocument, S::Prepared)>>,
     bar: &ProgressBar,
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
@@ -187,13 +208,14 @@ fn write_results<S: Sink>(
     let mut seen: HashSet<u128> = HashSet::new();
     for batch in results {
         let write_started = Instant::now();
+        let mut written = Vec::with_capacity(batch.len());
         for Processed { outcome, times } in batch {
             stages.add(&times);
             let outcome = match outcome {
                 Outcome::OutOfShard => continue,
-                Outcome::Processed(doc, prepared, origin) => {
+                Outcome::Processed(doc, tally, prepared, origin) => {
                     if seen.insert(id_hash(&doc.id)) {
-                        Outcome::Processed(doc, prepared, origin)
+                        Outcome::Processed(doc, tally, prepared, origin)
                     } else {
                         Outcome::Skipped(Skipped {
                             reason: format!(
@@ -208,17 +230,18 @@ fn write_results<S: Sink>(
             };
             summary.documents += 1;
             match outcome {
-                Outcome::Processed(doc, prepared, _) => {
+                Outcome::Processed(doc, tally, prepared, _) => {
                     bar.inc(doc.text.len() as u64);
                     summary.processed += 1;
-                    summary.characters += doc.text.chars().count();
+                    summary.characters += tally.characters;
                     summary.bytes += doc.text.len() as u64;
-                    summary.items.add(&doc.extraction);
+                    summary.items.add_tallied(&doc.extraction, &tally);
                     *summary.encodings.entry(doc.encoding.to_string()).or_default() += 1;
                     if !doc.notes.is_empty() {
                         summary.notes.insert(doc.id.clone(), doc.notes.clone());
                     }
-                    sink.write_document(&doc, prepared)?;
+                    sink.write_document(&doc, &tally, &prepared)?;
+                    written.push((doc, prepared));
                 }
                 Outcome::Skipped(skipped) => {
                     sink.write_skipped(&skipped)?;
@@ -227,6 +250,7 @@ fn write_results<S: Sink>(
                 Outcome::OutOfShard => {}
             }
         }
+        let _ = spent.send(written); // after the last batch the caller drops them
         stages.write += write_started.elapsed().as_secs_f64();
         bar.set_message(format!("{} documents", summary.documents));
     }
@@ -248,8 +272,9 @@ fn id_hash(id: &str) -> u128 {
 }
 
 enum Outcome<P> {
-    /// The document, its prepared output, and where it came from (for duplicate messages).
-    Processed(ProcessedDocument, P, String),
+    /// The document, its tally and prepared output (both made on the worker), and where it
+    /// came from (for duplicate messages).
+    Processed(ProcessedDocument, DocumentTally, P, String),
     Skipped(Skipped),
     /// A JSONL document of another shard (its id was known only after parsing).
     OutOfShard,
@@ -321,12 +346,13 @@ fn analyse_item<S: Sink>(
         let extraction = crate::analyze::analyze(&text, resources, times);
         let doc = ProcessedDocument { id: id.clone(), seq, text, encoding, notes, metadata, extraction };
         let format_started = Instant::now();
-        let prepared = S::prepare(preparer, &doc);
+        let tally = DocumentTally::new(&doc.text, &doc.extraction);
+        let prepared = S::prepare(preparer, &doc, &tally);
         times.write += format_started.elapsed().as_secs_f64();
-        (doc, prepared)
+        (doc, tally, prepared)
     }));
     match analysed {
-        Ok((doc, prepared)) => Outcome::Processed(doc, prepared, origin),
+        Ok((doc, tally, prepared)) => Outcome::Processed(doc, tally, prepared, origin),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()

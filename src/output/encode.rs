@@ -315,7 +315,14 @@ impl Outputs<'_> {
 impl EncodedDocument {
     /// Formats every row of `doc` as CSV (in `style`) and its JSON line.
     pub fn new(doc: &ProcessedDocument, style: CsvStyle) -> EncodedDocument {
-        let rows = DocumentRows::new(&doc.id, &doc.text, &doc.extraction);
+        EncodedDocument::with_groups(doc, style, &super::rows::entity_groups(&doc.extraction.mentions))
+    }
+
+    /// [`EncodedDocument::new`] with the entities already grouped by
+    /// [`super::rows::entity_groups`] (the worker groups them once, for the rows and the
+    /// counters).
+    pub fn with_groups(doc: &ProcessedDocument, style: CsvStyle, groups: &[(usize, usize)]) -> EncodedDocument {
+        let rows = DocumentRows::with_groups(&doc.id, &doc.text, &doc.extraction, groups);
         let id = DocId::new(&doc.id, style);
         let sizes = RowSizes::new(&rows, &id);
         let mut csv = EncodedCsv {

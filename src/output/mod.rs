@@ -26,7 +26,7 @@ use report::{ReportLimits, ReportWriter};
 pub use atomic::{remove_pending, AtomicFiles};
 pub use csv_style::CsvStyle;
 use rows::{EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
-pub use summary::Summary;
+pub use summary::{DocumentTally, Summary};
 
 use crate::model::Extraction;
 
@@ -139,8 +139,13 @@ impl OutputFiles {
 
     /// Appends one document's rows, formatted by [`EncodedDocument::new`], to every file,
     /// and the document to the report.
-    pub fn write_encoded(&mut self, doc: &ProcessedDocument, encoded: &EncodedDocument) -> anyhow::Result<()> {
-        self.report.write_document(doc)?;
+    pub fn write_encoded(
+        &mut self,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+        encoded: &EncodedDocument,
+    ) -> anyhow::Result<()> {
+        self.report.write_grouped(doc, &tally.entity_groups)?;
         self.mentions.write_all(&encoded.mentions)?;
         self.entities.write_all(&encoded.entities)?;
         self.quotes.write_all(&encoded.quotes)?;

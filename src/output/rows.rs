@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::report::sort_prefix;
 use crate::model::{Extraction, Mention, Money, Quote};
 use crate::text::Span;
 
@@ -101,6 +102,16 @@ pub struct DocumentRows<'a> {
 
 impl<'a> DocumentRows<'a> {
     pub fn new(doc_id: &'a str, text: &'a str, extraction: &'a Extraction) -> DocumentRows<'a> {
+        DocumentRows::with_groups(doc_id, text, extraction, &entity_groups(&extraction.mentions))
+    }
+
+    /// The rows, with the entity groups already made by [`entity_groups`].
+    pub fn with_groups(
+        doc_id: &'a str,
+        text: &'a str,
+        extraction: &'a Extraction,
+        groups: &[(usize, usize)],
+    ) -> DocumentRows<'a> {
         // One cursor per kind: each kind's items are sorted, so each cursor walks forward
         // (one shared cursor walked back over the text between kinds).
         let mut cursor = CharCursor::new(text);
@@ -127,7 +138,8 @@ impl<'a> DocumentRows<'a> {
             .collect();
         let mut cursor = CharCursor::new(text);
         let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, cursor.span(m.span))).collect();
-        DocumentRows { length, entities: entity_rows(doc_id, &extraction.mentions), mentions, quotes, money }
+        let entities = entity_rows(doc_id, &extraction.mentions, groups);
+        DocumentRows { length, entities, mentions, quotes, money }
     }
 }
 
@@ -186,17 +198,28 @@ fn mention_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Mention, (start, end):
 ///
 /// Mentions are grouped by sorting their indices by (id, index) (a document has tens of
 /// them; a sort costs less than hashing every id).
-fn entity_rows<'a>(doc_id: &'a str, mentions: &'a [Mention]) -> Vec<EntityRow<'a>> {
-    let mut by_id: Vec<usize> = (0..mentions.len()).collect();
-    by_id.sort_unstable_by(|&a, &b| mentions[a].entity_id.cmp(&mentions[b].entity_id).then(a.cmp(&b)));
-    // (first mention, count) per id; each group starts at its first mention.
+/// `(first mention, mentions)` per distinct entity id, in id order: the entity rows (in
+/// first-mention order) and the run's counters ([`super::DocumentTally`]) both come from
+/// this one sort.
+pub fn entity_groups(mentions: &[Mention]) -> Vec<(usize, usize)> {
+    // Sorted by (first eight bytes, id, index): most ids differ in their first eight bytes,
+    // so most comparisons are of integers; each group starts at its first mention.
+    let mut by_id: Vec<(u64, &str, usize)> =
+        mentions.iter().enumerate().map(|(i, m)| (sort_prefix(&m.entity_id), m.entity_id.as_str(), i)).collect();
+    by_id.sort_unstable();
     let mut groups: Vec<(usize, usize)> = Vec::new();
-    for (k, &i) in by_id.iter().enumerate() {
+    for (k, &(_, id, i)) in by_id.iter().enumerate() {
         match groups.last_mut() {
-            Some((_, count)) if mentions[by_id[k - 1]].entity_id == mentions[i].entity_id => *count += 1,
+            Some((_, count)) if by_id[k - 1].1 == id => *count += 1,
             _ => groups.push((i, 1)),
         }
     }
+    groups
+}
+
+/// One row per entity, in first-mention order, from the groups of [`entity_groups`].
+fn entity_rows<'a>(doc_id: &'a str, mentions: &'a [Mention], groups: &[(usize, usize)]) -> Vec<EntityRow<'a>> {
+    let mut groups = groups.to_vec();
     groups.sort_unstable();
     groups
         .into_iter()
@@ -280,10 +303,13 @@ mod tests {
             mention("org:c", "C"),
             mention("org:a", ""),
         ];
+        // The groups come in id order (for the counters), the rows in first-mention order.
+        let groups = entity_groups(&mentions);
+        assert_eq!(groups, [(1, 2), (0, 2), (3, 1)]);
         let rows: Vec<(&str, &str, usize)> =
-            entity_rows("d", &mentions).iter().map(|e| (e.entity_id, e.canonical, e.mentions)).collect();
+            entity_rows("d", &mentions, &groups).iter().map(|e| (e.entity_id, e.canonical, e.mentions)).collect();
         assert_eq!(rows, [("org:b", "B", 2), ("org:a", "A", 2), ("org:c", "C", 1)]);
-        assert!(entity_rows("d", &[]).is_empty());
+        assert!(entity_groups(&[]).is_empty() && entity_rows("d", &[], &[]).is_empty());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::corpus::Skipped;
-use crate::output::ProcessedDocument;
+use crate::output::{DocumentTally, ProcessedDocument};
 use crate::pipeline::Sink;
 
 pub struct JsonlStream<W: Write> {
@@ -28,12 +28,17 @@ impl<W: Write + Send> Sink for JsonlStream<W> {
 
     fn preparer(&self) {}
 
-    fn prepare(_: &(), doc: &ProcessedDocument) -> Vec<u8> {
+    fn prepare(_: &(), doc: &ProcessedDocument, _tally: &DocumentTally) -> Vec<u8> {
         doc.json_line()
     }
 
-    fn write_document(&mut self, _doc: &ProcessedDocument, line: Vec<u8>) -> anyhow::Result<()> {
-        self.out.write_all(&line)?;
+    fn write_document(
+        &mut self,
+        _doc: &ProcessedDocument,
+        _tally: &DocumentTally,
+        line: &Vec<u8>,
+    ) -> anyhow::Result<()> {
+        self.out.write_all(line)?;
         self.out.flush()?;
         Ok(())
     }

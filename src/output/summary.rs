@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::report::sort_prefix;
 use crate::corpus::Skipped;
 use crate::model::{Extraction, MoneyKind};
 
@@ -17,14 +16,35 @@ pub struct ItemCounts {
     pub rates: usize,
 }
 
+/// What the run's counters need of one document beyond its items, worked out on a worker
+/// thread so that the single writer thread only adds numbers up.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentTally {
+    /// Length of the text in characters.
+    pub characters: usize,
+    /// `(first mention, mentions)` per distinct entity id, in id order (the groups of
+    /// [`super::rows::entity_groups`], shared with the entity rows).
+    pub entity_groups: Vec<(usize, usize)>,
+}
+
+impl DocumentTally {
+    pub fn new(text: &str, extraction: &Extraction) -> DocumentTally {
+        DocumentTally {
+            characters: text.chars().count(),
+            entity_groups: super::rows::entity_groups(&extraction.mentions),
+        }
+    }
+}
+
 impl ItemCounts {
     pub fn add(&mut self, extraction: &Extraction) {
+        self.add_tallied(extraction, &DocumentTally::new("", extraction));
+    }
+
+    /// [`ItemCounts::add`] with the entities already grouped (no sort on the writer thread).
+    pub fn add_tallied(&mut self, extraction: &Extraction, tally: &DocumentTally) {
         self.mentions += extraction.mentions.len();
-        let mut ids: Vec<(u64, &str)> =
-            extraction.mentions.iter().map(|m| (sort_prefix(&m.entity_id), m.entity_id.as_str())).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        self.entities += ids.len();
+        self.entities += tally.entity_groups.len();
         self.quotes += extraction.quotes.len();
         self.money += extraction.money.iter().filter(|m| m.kind == MoneyKind::Amount).count();
         self.rates += extraction.money.iter().filter(|m| m.kind == MoneyKind::Rate).count();

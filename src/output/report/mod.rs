@@ -103,7 +103,17 @@ impl<W: Write> ReportWriter<W> {
     /// # Errors
     /// When writing fails.
     pub fn write_document(&mut self, doc: &ProcessedDocument) -> io::Result<()> {
-        self.stats.add(&doc.extraction);
+        let groups = crate::output::rows::entity_groups(&doc.extraction.mentions);
+        self.write_grouped(doc, &groups)
+    }
+
+    /// [`ReportWriter::write_document`] with the entities already grouped by
+    /// [`crate::output::rows::entity_groups`] (on a worker thread).
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn write_grouped(&mut self, doc: &ProcessedDocument, entity_groups: &[(usize, usize)]) -> io::Result<()> {
+        self.stats.add(&doc.extraction, entity_groups);
         let budget = self.limits.highlighted_bytes.saturating_sub(self.highlighted_bytes);
         self.buf.clear();
         if self.highlighted < self.limits.highlighted_documents && budget > 0 {

@@ -98,11 +98,13 @@ pub struct ReportStats {
 }
 
 impl ReportStats {
-    pub fn add(&mut self, extraction: &Extraction) {
+    /// Counts a document's items; `entity_groups` are its `(first mention, mentions)` per
+    /// entity id, in id order (see [`crate::output::rows::entity_groups`]).
+    pub fn add(&mut self, extraction: &Extraction, entity_groups: &[(usize, usize)]) {
         let mentions = &extraction.mentions;
-        for (id, first, n) in groups(mentions.iter().map(|m| m.entity_id.as_str())) {
+        for &(first, n) in entity_groups {
             let m = &mentions[first];
-            self.entities.bump(id, &m.canonical, m.entity_type.as_str(), n);
+            self.entities.bump(&m.entity_id, &m.canonical, m.entity_type.as_str(), n);
         }
         self.quotes += extraction.quotes.len();
         let keys: Vec<(Cow<'_, str>, &Quote)> =
