@@ -46,8 +46,6 @@ mod value;
 mod tests;
 
 pub use rules::MoneyRules;
-/// The fast hasher of the money tables, shared with other extractors' word tables.
-pub(crate) use scan::FxHasher;
 
 use crate::model::{Money, MoneyKind, Qualifier};
 use crate::text::chars::is_letter;

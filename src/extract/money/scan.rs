@@ -5,7 +5,6 @@
 //! a line break, and look-ahead is bounded so a long line costs nothing extra.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::text::chars::{is_letter, is_letter_or_digit};
 use crate::text::{fold_char, Folded};
@@ -82,29 +81,9 @@ fn fold(c: char) -> Option<char> {
     }
 }
 
-/// A fast, deterministic hasher for the short folded keys (Fx-style: multiply and rotate).
-/// Keys come from the rule files, so hash flooding is not a concern.
-#[derive(Clone, Copy, Default)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Fast = BuildHasherDefault<FxHasher>;
+/// rustc's Fx hasher for the short folded keys: they come from the rule files, so hash
+/// flooding is not a concern, and SipHash would cost more than the rest of a lookup.
+type Fast = rustc_hash::FxBuildHasher;
 
 /// Folded keys of one or more words (`долларов сша`), with the word prefixes of longer keys
 /// so a lookup reads a second word only when some key continues.

@@ -5,7 +5,6 @@
 //! `quote_words.tsv`, `org_noun_fits.tsv`. Each has a commented header explaining its columns.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -14,7 +13,7 @@ use crate::text::fold_str;
 
 /// A hash map with a cheap hasher for short keys (folded words, ids) looked up per token;
 /// the keys come from the rule files and the document, so hash flooding is not a concern.
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::extract::money::FxHasher>>;
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// Grammatical gender and number told by a cue form or a pronoun.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
