@@ -122,32 +122,29 @@ fn amount_at(text: &str, start: usize, trigger_end: usize, floor: usize, rules: 
         return not_here;
     }
     let before = prefix.map(|(&id, s, _)| (id, s));
+    // The exact amount from a currency glued before the number (`USD443.85`) to its end.
+    let glued = |id: CurrencyId, s: usize, kind: MoneyKind| {
+        Attempt::Found(Money {
+            span: Span::new(s, first.end),
+            amount: first.value.to_string(),
+            amount_max: None,
+            currency: rules.code(id).to_string(),
+            qualifier: Qualifier::Exact,
+            kind,
+        })
+    };
     // A widget line: `USD443.85` glued, every token of the line alike.
     if let Some((&id, s, true)) = prefix {
         if text[s..start].bytes().all(|b| b.is_ascii_uppercase()) && is_rate_widget(line_around(text, start)) {
-            return Attempt::Found(Money {
-                span: Span::new(s, first.end),
-                amount: first.value.to_string(),
-                amount_max: None,
-                currency: rules.code(id).to_string(),
-                qualifier: Qualifier::Exact,
-                kind: MoneyKind::Rate,
-            });
+            return glued(id, s, MoneyKind::Rate);
         }
     }
     let a = tail(text, first, rules);
-    // A currency glued before the number (`USD443.85`) is its currency; a different one
-    // after it starts the next amount (`Курс USD443.85 EUR474.3`).
+    // A currency glued before the number is its currency; a different one after it starts
+    // the next amount (`Курс USD443.85 EUR474.3`).
     if let Some((&id, s, true)) = prefix {
         if a.currency.is_some_and(|after| after != id) {
-            return Attempt::Found(Money {
-                span: Span::new(s, first.end),
-                amount: first.value.to_string(),
-                amount_max: None,
-                currency: rules.code(id).to_string(),
-                qualifier: Qualifier::Exact,
-                kind: MoneyKind::Amount,
-            });
+            return glued(id, s, MoneyKind::Amount);
         }
     }
     let range = range_end(text, a.end, rules);
