@@ -21,7 +21,7 @@ use gazetka::resources::Resources;
 
 /// The allocator the `gazetka` binary uses, so the benchmark times what users run.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: gazetka::allocator::Allocator = gazetka::allocator::Allocator;
 
 struct Args {
     mb: usize,
@@ -78,6 +78,7 @@ fn counts(c: &ItemCounts) -> [usize; 4] {
 }
 
 fn main() {
+    gazetka::allocator::configure();
     let args = parse_args();
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(&args.work).expect("work folder");

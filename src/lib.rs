@@ -5,6 +5,7 @@
 //! each (in parallel, [`pipeline`]) with the [`resources::Resources`] loaded once from the
 //! dictionaries → [`output`] writes the items in input order.
 
+pub mod allocator;
 pub mod analyze;
 pub mod cli;
 pub mod corpus;

@@ -17,12 +17,12 @@ use gazetka::output::{CsvStyle, OutputFiles, Summary};
 use gazetka::pipeline::{self, RunOptions, Shard};
 use gazetka::resources::Resources;
 
-/// mimalloc instead of the system allocator: the extractors allocate many small, short-lived
-/// values per document, and glibc's malloc/free took about a tenth of all instructions.
+/// mimalloc, tuned for batch runs (see `gazetka::allocator`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: gazetka::allocator::Allocator = gazetka::allocator::Allocator;
 
 fn main() -> ExitCode {
+    gazetka::allocator::configure();
     // A panic inside one document is caught and reported as a skipped document; keep the
     // default hook from printing a backtrace-looking message in the middle of a run.
     std::panic::set_hook(Box::new(|_| {}));
