@@ -233,56 +233,6 @@ fn lexicon_is_send_and_sync() {
     assert!(Lexicon::empty().is_empty() && Lexicon::empty().lookup("Вера").next().is_none());
 }
 
-/// Release-build timing: `cargo test --release --lib dict::lexicon -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn load_and_lookup_timing() {
-    let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
-    // CPU time of this process (utime + stime, in 10 ms ticks): the wall clock of a
-    // shared machine overstates it.
-    let cpu_ticks = || -> Option<u64> {
-        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-        let after = stat.rsplit_once(')')?.1;
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-    };
-    let mut best = f64::MAX;
-    let mut lex = Lexicon::empty();
-    let (start_all, cpu_start) = (std::time::Instant::now(), cpu_ticks());
-    for _ in 0..5 {
-        let start = std::time::Instant::now();
-        let mut d = Diagnostics::default();
-        lex = Lexicon::load(&dirs, &mut d, &|_, _, _| Vec::new());
-        best = best.min(start.elapsed().as_secs_f64());
-        assert!(!d.has_errors());
-    }
-    let wall = start_all.elapsed().as_secs_f64() / 5.0;
-    if let (Some(a), Some(b)) = (cpu_start, cpu_ticks()) {
-        println!("load: mean wall {:.1} ms, mean CPU {:.1} ms", wall * 1e3, (b - a) as f64 * 10.0 / 5.0);
-    }
-    let seeds = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap();
-    let text: String = seeds.flatten().map(|e| std::fs::read_to_string(e.path()).unwrap()).collect();
-    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric() && c != '-').filter(|w| !w.is_empty()).collect();
-    let rounds = 200;
-    let start = std::time::Instant::now();
-    let mut hits = 0usize;
-    for _ in 0..rounds {
-        for w in &words {
-            hits += usize::from(lex.form_info(w).is_some());
-        }
-    }
-    let per = start.elapsed().as_secs_f64() / (rounds * words.len()) as f64;
-    println!("lexicon: {:?}", lex.stats());
-    println!(
-        "load (best of 5): {:.1} ms; form_info: {:.0} ns/word over {} words, {} hits",
-        best * 1e3,
-        per * 1e9,
-        words.len(),
-        hits / rounds
-    );
-    assert!(hits > 0);
-}
-
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
 
