@@ -12,8 +12,8 @@ pub use mimalloc::MiMalloc as Allocator;
 
 /// Sets mimalloc's options for a batch run; call first thing in `main`.
 pub fn configure() {
-    // `mi_option_purge_delay` (15 in mimalloc 2.x's `mi_option_t`; the -sys crate does not
-    // name it): -1 never returns freed pages to the kernel during the run.
+    // `mi_option_purge_delay`: 15 in `mi_option_t` of both mimalloc v2 and v3 (the bundled
+    // one); the -sys crate does not name it. -1: freed pages are never returned during the run.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: `mi_option_set` only stores an integer in mimalloc's option table; any value is
     // valid for this option and it may be called at any time.
