@@ -24,17 +24,26 @@ pub struct WordIndex {
     /// Per key: where its bytes lie in `key_bytes` and its patterns in `candidates`.
     keys: Vec<Key>,
     key_bytes: Vec<u8>,
-    /// The patterns of each key, longest first, one key after another.
-    candidates: Vec<u32>,
+    /// The patterns of each key, longest first, one key after another, each with its
+    /// tail (see [`Candidate`]) beside it so a lookup reads one array in order.
+    candidates: Vec<Candidate>,
     /// One bit per value of the top [`FILTER_BITS`] bits of [`key_hash`], set for the keys'
     /// hashes: most words of a text are no key, and this table (16 KB, it stays in the L1
     /// cache) turns them away without a probe of `by_first`.
     filter: Box<[u64]>,
     /// The first bytes of the patterns that start with a non-word character.
     punct_first: [bool; 256],
-    /// Per pattern: up to 8 bytes that follow its key, little-endian, and how many. Most
-    /// candidates are told apart by this one comparison, without reading the pattern.
-    tails: Vec<(u64, u8)>,
+}
+
+/// A pattern under its key: up to 8 bytes that follow the key, little-endian, the mask of
+/// their bits and how many. Most candidates are told apart by this one comparison, without
+/// reading the pattern.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    tail: u64,
+    mask: u64,
+    pattern: u32,
+    len: u8,
 }
 
 /// A key's bytes (`key_bytes[bytes.0..bytes.1]`) and patterns (`candidates[patterns.0..patterns.1]`).
@@ -114,18 +123,24 @@ impl WordIndex {
             candidates: Vec::with_capacity(patterns.len()),
             filter: vec![0u64; (1 << FILTER_BITS) / 64].into_boxed_slice(),
             punct_first,
-            tails,
         };
         for key in order {
             let mut list = groups.remove(key).unwrap_or_default();
             // Longest first; equal lengths keep the first pattern first.
             list.sort_by_key(|&p| (std::cmp::Reverse(patterns[p as usize].len()), p));
+            let list: Vec<Candidate> = list
+                .iter()
+                .map(|&p| {
+                    let (tail, len) = tails[p as usize];
+                    Candidate { tail, mask: Tail::mask(len), pattern: p, len }
+                })
+                .collect();
             index.add_key(key, &list);
         }
         index
     }
 
-    fn add_key(&mut self, key: &[u8], list: &[u32]) {
+    fn add_key(&mut self, key: &[u8], list: &[Candidate]) {
         let bytes = (self.key_bytes.len() as u32, (self.key_bytes.len() + key.len()) as u32);
         self.key_bytes.extend_from_slice(key);
         let patterns = (self.candidates.len() as u32, (self.candidates.len() + list.len()) as u32);
@@ -144,7 +159,7 @@ impl WordIndex {
 
     /// The patterns whose key is `key`, longest first (empty when there are none).
     #[inline]
-    fn candidates_of(&self, key: &[u8]) -> &[u32] {
+    fn candidates_of(&self, key: &[u8]) -> &[Candidate] {
         let hash = key_hash(key);
         let bit = hash >> (64 - FILTER_BITS);
         if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
@@ -180,9 +195,8 @@ impl WordIndex {
         }
         let (next, available) = Tail::of(&hay[key_end..]);
         let rest = &hay[at..];
-        candidates.iter().find_map(|&p| {
-            let (tail, len) = self.tails[p as usize];
-            if len > available || next & Tail::mask(len) != tail {
+        candidates.iter().find_map(|&Candidate { tail, mask, pattern: p, len }| {
+            if len > available || next & mask != tail {
                 return None;
             }
             let pattern = &self.patterns[p as usize];
@@ -239,7 +253,8 @@ mod tests {
         let words: Vec<String> = (1..40).map(|n| "ж".repeat(n / 2) + &"q".repeat(n % 2)).collect();
         let ix = WordIndex::build(&words.iter().map(|w| format!("{w} x")).collect::<Vec<_>>());
         for (i, w) in words.iter().enumerate() {
-            assert_eq!(ix.candidates_of(w.as_bytes()), [i as u32], "{w:?}");
+            let found: Vec<u32> = ix.candidates_of(w.as_bytes()).iter().map(|c| c.pattern).collect();
+            assert_eq!(found, [i as u32], "{w:?}");
             assert!(ix.candidates_of(format!("{w}z").as_bytes()).is_empty(), "{w:?}z");
         }
         assert!(ix.candidates_of(b"").is_empty());
