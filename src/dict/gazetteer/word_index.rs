@@ -51,6 +51,22 @@ struct Candidate {
 struct Key {
     bytes: (u32, u32),
     patterns: (u32, u32),
+    /// One bit per value of [`next_hash`] of the first [`NEXT_LEN`] tail bytes of the
+    /// patterns (all bits when a tail is shorter): a key such as `в` or `с` heads dozens of
+    /// patterns (`в казахстане`, ...), and the bytes after it in the text usually rule
+    /// them all out at once.
+    next_filter: u64,
+}
+
+/// How many tail bytes [`Key::next_filter`] hashes: the space and the first letter of the
+/// next word, and the lead byte of its second letter.
+const NEXT_LEN: u8 = 5;
+
+/// A bit number (0..64) for the first [`NEXT_LEN`] bytes of a tail (`tail` read as by
+/// [`Tail::of`], other bytes cleared).
+#[inline]
+fn next_hash(tail: u64) -> u32 {
+    ((tail & Tail::mask(NEXT_LEN)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32
 }
 
 /// log2 of the number of bits of the prefilter: 2^17 bits = 16 KB.
@@ -145,8 +161,19 @@ impl WordIndex {
         self.key_bytes.extend_from_slice(key);
         let patterns = (self.candidates.len() as u32, (self.candidates.len() + list.len()) as u32);
         self.candidates.extend_from_slice(list);
+        let next_filter =
+            list.iter().fold(
+                0u64,
+                |filter, c| {
+                    if c.len < NEXT_LEN {
+                        u64::MAX
+                    } else {
+                        filter | 1 << next_hash(c.tail)
+                    }
+                },
+            );
         let k = self.keys.len() as u32;
-        self.keys.push(Key { bytes, patterns });
+        self.keys.push(Key { bytes, patterns, next_filter });
         let hash = key_hash(key);
         let bit = hash >> (64 - FILTER_BITS);
         self.filter[(bit / 64) as usize] |= 1 << (bit % 64);
@@ -157,25 +184,26 @@ impl WordIndex {
         });
     }
 
-    /// The patterns whose key is `key`, longest first (empty when there are none).
+    /// The entry of `key`, if it is one.
     #[inline]
-    fn candidates_of(&self, key: &[u8]) -> &[Candidate] {
+    fn find_key(&self, key: &[u8]) -> Option<&Key> {
         let hash = key_hash(key);
         let bit = hash >> (64 - FILTER_BITS);
         if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
-            return &[];
+            return None;
         }
-        let found = self.by_first.find(hash, |&k| {
+        let k = self.by_first.find(hash, |&k| {
             let (s, e) = self.keys[k as usize].bytes;
             &self.key_bytes[s as usize..e as usize] == key
-        });
-        match found {
-            Some(&k) => {
-                let (s, e) = self.keys[k as usize].patterns;
-                &self.candidates[s as usize..e as usize]
-            }
-            None => &[],
-        }
+        })?;
+        Some(&self.keys[*k as usize])
+    }
+
+    /// The patterns of a key, longest first.
+    #[inline]
+    fn candidates(&self, key: &Key) -> &[Candidate] {
+        let (s, e) = key.patterns;
+        &self.candidates[s as usize..e as usize]
     }
 
     /// The longest pattern that begins at `at` with the key `hay[at..key_end]` (the whole
@@ -189,11 +217,12 @@ impl WordIndex {
         key_end: usize,
         mut accept: impl FnMut(usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let candidates = self.candidates_of(&hay[at..key_end]);
-        if candidates.is_empty() {
+        let key = self.find_key(&hay[at..key_end])?;
+        let (next, available) = Tail::of(&hay[key_end..]);
+        if key.next_filter != u64::MAX && (available < NEXT_LEN || key.next_filter & 1 << next_hash(next) == 0) {
             return None;
         }
-        let (next, available) = Tail::of(&hay[key_end..]);
+        let candidates = self.candidates(key);
         let rest = &hay[at..];
         candidates.iter().find_map(|&Candidate { tail, mask, pattern: p, len }| {
             if len > available || next & mask != tail {
@@ -253,12 +282,29 @@ mod tests {
         let words: Vec<String> = (1..40).map(|n| "ж".repeat(n / 2) + &"q".repeat(n % 2)).collect();
         let ix = WordIndex::build(&words.iter().map(|w| format!("{w} x")).collect::<Vec<_>>());
         for (i, w) in words.iter().enumerate() {
-            let found: Vec<u32> = ix.candidates_of(w.as_bytes()).iter().map(|c| c.pattern).collect();
+            let key = ix.find_key(w.as_bytes()).unwrap_or_else(|| panic!("{w:?}"));
+            let found: Vec<u32> = ix.candidates(key).iter().map(|c| c.pattern).collect();
             assert_eq!(found, [i as u32], "{w:?}");
-            assert!(ix.candidates_of(format!("{w}z").as_bytes()).is_empty(), "{w:?}z");
+            assert!(ix.find_key(format!("{w}z").as_bytes()).is_none(), "{w:?}z");
         }
-        assert!(ix.candidates_of(b"").is_empty());
-        assert!(ix.candidates_of("ё".as_bytes()).is_empty());
+        assert!(ix.find_key(b"").is_none());
+        assert!(ix.find_key("ё".as_bytes()).is_none());
+    }
+
+    /// A key whose patterns all have long tails turns away texts whose next bytes none of
+    /// them starts with, and texts too short for them; a short tail lets everything through.
+    #[test]
+    fn next_bytes_filter() {
+        let ix = index(&["в казахстане", "в россии", "в астане"]);
+        let v = "в".len();
+        assert_eq!(ix.longest_at("в россии и".as_bytes(), 0, v, |_| true), Some(("в россии".len(), 1)));
+        assert_eq!(ix.longest_at("в казахстане".as_bytes(), 0, v, |_| true), Some(("в казахстане".len(), 0)));
+        for hay in ["в кино", "в каз", "в", "в ", "в р", "в россиИ"] {
+            assert_eq!(ix.longest_at(hay.as_bytes(), 0, v, |_| true), None, "{hay:?}");
+        }
+        let ix = index(&["в казахстане", "в р"]);
+        assert_eq!(ix.longest_at("в р".as_bytes(), 0, v, |_| true), Some(("в р".len(), 1)));
+        assert_eq!(ix.longest_at("в казахстане".as_bytes(), 0, v, |_| true), Some(("в казахстане".len(), 0)));
     }
 
     #[test]
