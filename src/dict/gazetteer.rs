@@ -331,17 +331,26 @@ const PLAIN_WORD_STEP: [u8; 256] = {
 fn word_end(hay: &str, mut at: usize) -> usize {
     let bytes = hay.as_bytes();
     loop {
-        // ASCII letters and digits and the Cyrillic block U+0400..U+047F (lead byte 0xd0 or
-        // 0xd1, then one continuation byte) without decoding.
-        while let Some(&b) = bytes.get(at) {
-            let step = PLAIN_WORD_STEP[b as usize];
-            if step == 0 {
+        // Four Cyrillic letters at a time: lead bytes 0xd0/0xd1 at the even offsets of 8
+        // bytes that start on a character boundary (each lead byte brings its continuation).
+        while let Some(lane) = bytes.get(at..at + 8) {
+            let lane = u64::from_le_bytes(lane.try_into().unwrap_or([0; 8]));
+            let not_lead = (lane & 0x00fe_00fe_00fe_00fe) ^ 0x00d0_00d0_00d0_00d0;
+            at += 2 * (not_lead.trailing_zeros() / 16) as usize;
+            if not_lead != 0 {
                 break;
             }
-            at += step as usize;
         }
-        if at >= bytes.len() || bytes[at] < 0x80 {
-            return at.min(bytes.len());
+        // ASCII letters and digits and the Cyrillic block U+0400..U+047F (lead byte 0xd0 or
+        // 0xd1, then one continuation byte) without decoding.
+        let Some(&b) = bytes.get(at) else { return bytes.len() };
+        let step = PLAIN_WORD_STEP[b as usize];
+        if step != 0 {
+            at += step as usize;
+            continue;
+        }
+        if b < 0x80 {
+            return at;
         }
         let (word, width) = word_char_at(hay, at);
         if !word {

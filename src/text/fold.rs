@@ -127,14 +127,18 @@ const ASCII_FOLD: [u8; 128] = {
 };
 const SPECIAL: u8 = 0xff;
 
-/// Folds the run of plain characters from `i` — ASCII other than whitespace and `&`, and
-/// Russian letters (two bytes in, two bytes out) — and returns where the run ends. Folded
-/// and original offsets advance together inside the run, so it needs no checkpoints.
+/// Folds the run of plain characters from `i` — ASCII other than whitespace and `&`,
+/// Russian letters (two bytes in, two bytes out), and lone spaces and line breaks between
+/// them — and returns where the run ends. Folded and original offsets advance together
+/// inside the run, so it needs no checkpoints.
 #[inline]
 fn fold_plain_run(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
+    // The run's first character may follow whitespace: a space there is left to the
+    // whitespace branch of the caller, which collapses runs.
+    let mut after_plain = false;
     loop {
-        // Lower-case letters, digits and punctuation stay as they are: copied in one go.
-        let same = unchanged_run_end(bytes, i);
+        // Lower-case letters, digits, punctuation and lone spaces stay as they are: copied in one go.
+        let same = unchanged_run_end(bytes, i, after_plain);
         out.extend_from_slice(&bytes[i..same]);
         i = same;
         // Then a character that changes (a capital, `ё`, a backquote), or the run's end.
@@ -146,6 +150,7 @@ fn fold_plain_run(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
             }
             out.push(folded);
             i += 1;
+            after_plain = true;
             continue;
         }
         let Some(&c) = bytes.get(i + 1) else { return i };
@@ -157,20 +162,39 @@ fn fold_plain_run(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
         };
         out.extend_from_slice(&pair);
         i += 2;
+        after_plain = true;
     }
 }
 
 /// The end of the run from `i` of characters that fold to themselves: ASCII other than
-/// capitals, whitespace, `&` and the backquote, and lower-case Russian letters but `ё`.
+/// capitals, whitespace, `&` and the backquote, lower-case Russian letters but `ё`, and a
+/// lone space or line break (one that folds to itself: `after_plain` says whether the
+/// character before `i` was a plain one, and the byte after it must not start whitespace).
 #[inline]
-fn unchanged_run_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            if ASCII_FOLD[b as usize] != b {
+fn unchanged_run_end(bytes: &[u8], start: usize, after_plain: bool) -> usize {
+    let mut i = start;
+    loop {
+        // Most of the text: four lower-case Russian letters (8 bytes) at a time.
+        while let Some(lane) = bytes.get(i..i + 8) {
+            let pairs = lower_russian_pairs(u64::from_le_bytes(lane.try_into().unwrap_or([0; 8])));
+            i += 2 * pairs;
+            if pairs < 4 {
                 break;
             }
-            i += 1;
-            continue;
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        if b < 0x80 {
+            if ASCII_FOLD[b as usize] == b {
+                i += 1;
+                continue;
+            }
+            // A lone space or line break folds to itself; a whitespace run is collapsed by
+            // the caller.
+            if (b == b' ' || b == b'\n') && (after_plain || i > start) && !starts_whitespace(bytes.get(i + 1)) {
+                i += 1;
+                continue;
+            }
+            break;
         }
         // In UTF-8, the byte pairs d0 b0..d0 bf and d1 80..d1 8f (а..я but ё) are exactly
         // the pairs from d0b0 to d18f: no valid pair falls between them.
@@ -181,6 +205,33 @@ fn unchanged_run_end(bytes: &[u8], mut i: usize) -> usize {
         i += 2;
     }
     i
+}
+
+/// How many of the four two-byte characters in `lane` (8 bytes of UTF-8 read
+/// little-endian, starting on a character boundary) are lower-case Russian letters other
+/// than `ё`, counted from the first: pairs `d0 b0..bf` (а..п) and `d1 80..8f` (р..я).
+#[inline]
+fn lower_russian_pairs(lane: u64) -> usize {
+    const LEAD_MASK: u64 = 0x00fe_00fe_00fe_00fe;
+    const LEAD: u64 = 0x00d0_00d0_00d0_00d0;
+    const LOW_BITS: u64 = 0x0001_0001_0001_0001;
+    const NIBBLES: u64 = 0x000f_000f_000f_000f;
+    const ELEVENS: u64 = 0x000b_000b_000b_000b;
+    // Per 16-bit pair: the lead byte (low byte) must be d0 or d1, and the high nibble of
+    // the continuation byte must be b after d0 and 8 after d1: nibble + 3 × (lead & 1) = 0xb.
+    // The sums stay below 16 bits, so pairs do not carry into each other.
+    let lead_bad = (lane & LEAD_MASK) ^ LEAD;
+    let nibble = (lane >> 12) & NIBBLES;
+    let cont_bad = (nibble + 3 * (lane & LOW_BITS)) ^ ELEVENS;
+    ((lead_bad | cont_bad).trailing_zeros() / 16) as usize
+}
+
+/// Whether the byte `b` (the one after a space or line break, if any) may begin a
+/// whitespace character: ASCII whitespace, and the lead bytes of NBSP and NEL (`c2`), of
+/// the U+2000 spaces and line separators (`e2`) and of the ideographic space (`e3`).
+#[inline]
+fn starts_whitespace(b: Option<&u8>) -> bool {
+    matches!(b, Some(b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0xc2 | 0xe2 | 0xe3))
 }
 
 /// The whitespace character at `i`, if any: (byte length, is a line break).
@@ -500,6 +551,84 @@ mod tests {
             out.push(if newline { '\n' } else { ' ' });
         }
         out
+    }
+
+    /// Folded text and the offset of every folded byte, character by character: a
+    /// whitespace run (the characters `whitespace_at` knows) becomes one byte at the run's
+    /// start, `&quot;` one `"` at its `&`, and byte `k` of any other folded character comes
+    /// from byte `k` of the original character (what the checkpoints of `FoldedText` encode).
+    fn fold_with_origins(s: &str) -> (String, Vec<usize>) {
+        let (mut out, mut origins) = (String::new(), Vec::new());
+        let mut i = 0;
+        while i < s.len() {
+            if let Some((mut len, mut newline)) = whitespace_at(s.as_bytes(), i) {
+                while let Some((l, nl)) = (i + len < s.len()).then(|| whitespace_at(s.as_bytes(), i + len)).flatten() {
+                    len += l;
+                    newline |= nl;
+                }
+                out.push(if newline { '\n' } else { ' ' });
+                origins.push(i);
+                i += len;
+                continue;
+            }
+            if s[i..].starts_with("&quot;") {
+                out.push('"');
+                origins.push(i);
+                i += 6;
+                continue;
+            }
+            let c = s[i..].chars().next().unwrap();
+            let folded = match fold_char(c) {
+                Folded::Nothing => String::new(),
+                Folded::Space { newline } => (if newline { "\n" } else { " " }).to_string(),
+                Folded::One(f) => f.to_string(),
+            };
+            origins.extend((0..folded.len()).map(|k| i + k));
+            out.push_str(&folded);
+            i += c.len_utf8();
+        }
+        (out, origins)
+    }
+
+    /// The byte loop of `FoldedText::new` (lanes of Russian letters, lone spaces inside
+    /// plain runs) folds and maps back exactly as the character-by-character definition,
+    /// on random mixes of letters, capitals, `ё`, spaces, line breaks, NBSP, invisibles,
+    /// accents, `&quot;` and emoji, at every alignment.
+    #[test]
+    fn byte_loop_matches_char_by_char_definition() {
+        let pieces = [
+            "а", "я", "п", "р", "ё", "Ё", "А", "Я", "П", "Р", "ж", " ", " ", "  ", "\n", "\r\n", " \n", "\t", "\u{a0}",
+            "\u{2009}", "\u{3000}", "\u{ad}", "\u{301}", "\u{200b}", "&quot;", "&", "a", "Z", "`", "7", ".", "«", "—",
+            "🏗️", "Ә", "ђ", "Ѐ", "ú",
+        ];
+        let mut seed = 11u64;
+        let mut texts: Vec<String> = vec![String::new(), " ".into(), "\n".into(), "ааааааааа ".into()];
+        for _ in 0..20000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (seed >> 60) as usize + 1;
+            let mut s = String::new();
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                // Mostly lower-case letters, so lanes of four letters occur.
+                let piece = if (seed >> 62) == 0 {
+                    pieces[(seed >> 33) as usize % pieces.len()]
+                } else {
+                    "аяпрж".split_inclusive(|_| true).nth((seed >> 40) as usize % 5).unwrap()
+                };
+                for _ in 0..1 + (seed >> 20) as usize % 3 {
+                    s.push_str(piece);
+                }
+            }
+            texts.push(s);
+        }
+        for s in &texts {
+            let f = FoldedText::new(s);
+            let (expected, origins) = fold_with_origins(s);
+            assert_eq!(f.as_str(), expected, "{s:?}");
+            for (at, &o) in origins.iter().enumerate() {
+                assert_eq!(f.origin_of(at), o, "byte {at} of {s:?}");
+            }
+        }
     }
 
     #[test]

@@ -89,83 +89,107 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
+    let bytes = text.as_bytes();
     let n = text.len();
     let mut i = 0;
     let mut after_newline = true;
     let mut after_space = true;
     while i < n {
         let start = i;
-        // The most common separator, without decoding.
-        if text.as_bytes()[i] == b' ' {
+        let b = bytes[i];
+        let kind = if b == b' ' {
+            // The most common separator, without decoding.
             after_space = true;
             i += 1;
             continue;
-        }
-        let (c, width) = char_at(text, i);
-        i += width;
-        if c.is_whitespace() {
-            after_space = true;
-            if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
-                after_newline = true;
-            }
-            continue;
-        }
-        if starts_word(c) {
-            let mut all_digits = c.is_ascii_digit();
-            let bytes = text.as_bytes();
-            while i < n {
-                // Four Russian letters at a time: lead bytes 0xd0/0xd1 at the even offsets
-                // (what the loop below takes two bytes at a time).
-                while let Some(&chunk) = bytes.get(i..i + 8).and_then(|b| <&[u8; 8]>::try_from(b).ok()) {
-                    if u64::from_le_bytes(chunk) & 0x00fe_00fe_00fe_00fe != 0x00d0_00d0_00d0_00d0 {
-                        break;
-                    }
-                    all_digits = false;
-                    i += 8;
-                }
-                if i >= n {
-                    break;
-                }
-                // Fast path: Russian letters (U+0400..U+047F) and ASCII letters and digits.
-                match bytes[i] {
-                    0xd0 | 0xd1 if i + 1 < n => {
-                        all_digits = false;
-                        i += 2;
-                        continue;
-                    }
-                    b if b.is_ascii_alphanumeric() => {
-                        all_digits &= b.is_ascii_digit();
-                        i += 1;
-                        continue;
-                    }
-                    // Other ASCII ends the word, but for the joiners `-` and `'`.
-                    b if b.is_ascii() && b != b'-' && b != b'\'' => break,
-                    _ => {}
-                }
-                let (next, width) = char_at(text, i);
-                if is_word_char(next) {
-                    all_digits &= next.is_ascii_digit();
-                    i += width;
-                } else if is_inner_joiner(next) {
-                    // A joiner stays inside the word only when a letter follows it.
-                    let after = i + width;
-                    match (after < n).then(|| char_at(text, after).0) {
-                        Some(letter) if is_letter(letter) && !all_digits => i = after,
-                        _ => break,
-                    }
-                } else {
-                    break;
-                }
-            }
-            let kind = if all_digits { TokenKind::Number } else { TokenKind::Word };
-            tokens.push(Token { span: Span::new(start, i), kind, after_newline, after_space });
+        } else if (b == 0xd0 || b == 0xd1) && i + 1 < n {
+            // The most common word start, without decoding: a letter of the Cyrillic block
+            // U+0400..U+047F (all letters, see `starts_word`).
+            i = word_rest(text, i + 2, false).0;
+            TokenKind::Word
         } else {
-            tokens.push(Token { span: Span::new(start, i), kind: TokenKind::Punct, after_newline, after_space });
-        }
+            let (c, width) = char_at(text, i);
+            i += width;
+            if c.is_whitespace() {
+                after_space = true;
+                if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+                    after_newline = true;
+                }
+                continue;
+            }
+            if starts_word(c) {
+                let (end, all_digits) = word_rest(text, i, c.is_ascii_digit());
+                i = end;
+                if all_digits {
+                    TokenKind::Number
+                } else {
+                    TokenKind::Word
+                }
+            } else {
+                TokenKind::Punct
+            }
+        };
+        tokens.push(Token { span: Span::new(start, i), kind, after_newline, after_space });
         after_newline = false;
         after_space = false;
     }
     tokens
+}
+
+/// The end of the word whose characters continue at `i`, and whether it is all digits
+/// (`all_digits` tells whether it was so far).
+#[inline]
+fn word_rest(text: &str, mut i: usize, mut all_digits: bool) -> (usize, bool) {
+    let bytes = text.as_bytes();
+    let n = text.len();
+    while i < n {
+        // Four Russian letters at a time: lead bytes 0xd0/0xd1 at the even offsets (what
+        // the match below takes two bytes at a time); a lane that ends the run still
+        // counts its leading letters.
+        while let Some(&chunk) = bytes.get(i..i + 8).and_then(|b| <&[u8; 8]>::try_from(b).ok()) {
+            let not_lead = (u64::from_le_bytes(chunk) & 0x00fe_00fe_00fe_00fe) ^ 0x00d0_00d0_00d0_00d0;
+            let letters = (not_lead.trailing_zeros() / 16) as usize;
+            all_digits &= letters == 0;
+            i += 2 * letters;
+            if letters < 4 {
+                break;
+            }
+        }
+        if i >= n {
+            break;
+        }
+        // Fast path: Russian letters (U+0400..U+047F) and ASCII letters and digits.
+        match bytes[i] {
+            0xd0 | 0xd1 if i + 1 < n => {
+                all_digits = false;
+                i += 2;
+                continue;
+            }
+            b if b.is_ascii_alphanumeric() => {
+                all_digits &= b.is_ascii_digit();
+                i += 1;
+                continue;
+            }
+            // Other ASCII ends the word, but for the joiners `-` and `'`.
+            b if b.is_ascii() && b != b'-' && b != b'\'' => break,
+            _ => {}
+        }
+        let (next, width) = char_at(text, i);
+        if is_word_char(next) {
+            all_digits &= next.is_ascii_digit();
+            i += width;
+        } else if is_inner_joiner(next) {
+            // A joiner stays inside the word only when a letter follows it.
+            let after = i + width;
+            match (after < n).then(|| char_at(text, after).0) {
+                Some(letter) if is_letter(letter) && !all_digits => i = after,
+                _ => break,
+            }
+        } else {
+            break;
+        }
+    }
+    (i, all_digits)
 }
 
 /// Whether a word starts with an upper-case letter.
@@ -259,6 +283,17 @@ mod tests {
             for _ in 0..12 {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 s.push(alphabet[(seed >> 33) as usize % alphabet.len()]);
+            }
+            texts.push(s);
+        }
+        // Long Russian words broken at every offset of the 8-byte lanes, by spaces, digits,
+        // joiners, Latin-1 letters, accents and emoji.
+        let breaks: Vec<char> = " 7-'é\u{301}👍.ё".chars().collect();
+        for _ in 0..3000 {
+            let mut s = String::new();
+            for _ in 0..40 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push(if seed >> 61 == 0 { breaks[(seed >> 33) as usize % breaks.len()] } else { 'ж' });
             }
             texts.push(s);
         }

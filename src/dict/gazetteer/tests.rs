@@ -237,3 +237,23 @@ fn cyrillic_two_byte_block_is_all_word_chars() {
         assert_eq!(super::word_char_at(&s, 0), (super::is_word_char(c), c.len_utf8()), "{c:?}");
     }
 }
+
+/// `word_end`'s 8-byte lanes give the end of the word the character definition gives, at
+/// every alignment, with ASCII, Latin-1 letters, punctuation and emoji inside or after.
+#[test]
+fn word_end_matches_char_definition() {
+    let pieces = ["а", "я", "ѳ", "z", "7", " ", "-", "é", "«", "🏗", "中"];
+    let mut seed = 3u64;
+    for _ in 0..5000 {
+        let mut s = String::new();
+        for _ in 0..1 + (seed >> 60) {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let piece = if seed >> 62 == 0 { pieces[(seed >> 33) as usize % pieces.len()] } else { "ж" };
+            s.push_str(piece);
+        }
+        for (at, _) in s.char_indices() {
+            let expected = s[at..].find(|c: char| !is_word_char(c)).map_or(s.len(), |e| at + e);
+            assert_eq!(word_end(&s, at), expected, "{s:?} from {at}");
+        }
+    }
+}

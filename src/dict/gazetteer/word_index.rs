@@ -9,6 +9,7 @@
 //! whole-word matching (`every_engine_finds_the_same` and the property test in `tests.rs`
 //! compare the two), for a hash lookup per word instead of a transition per character.
 
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 
 use super::is_word_char;
@@ -16,22 +17,97 @@ use super::is_word_char;
 #[derive(Debug)]
 pub struct WordIndex {
     patterns: Vec<Box<[u8]>>,
-    /// First word (or first character, for a pattern that starts outside a word) → the
-    /// patterns that begin with it, longest first.
-    /// (Fx-hashed: the keys are short words, which SipHash would spend most of a lookup on,
-    /// and the dictionary is the user's own.)
-    by_first: FxHashMap<Box<[u8]>, Box<[u32]>>,
+    /// First word (or first character, for a pattern that starts outside a word) → its
+    /// index in `keys`, by [`key_hash`] (a cheap hash: the keys are short words, and the
+    /// dictionary is the user's own).
+    by_first: HashTable<u32>,
+    /// Per key: where its bytes lie in `key_bytes` and its patterns in `candidates`.
+    keys: Vec<Key>,
+    key_bytes: Vec<u8>,
+    /// The patterns of each key, longest first, one key after another, each with its
+    /// tail (see [`Candidate`]) beside it so a lookup reads one array in order.
+    candidates: Vec<Candidate>,
+    /// One bit per value of the top [`FILTER_BITS`] bits of [`key_hash`], set for the keys'
+    /// hashes: most words of a text are no key, and this table (16 KB, it stays in the L1
+    /// cache) turns them away without a probe of `by_first`.
+    filter: Box<[u64]>,
     /// The first bytes of the patterns that start with a non-word character.
     punct_first: [bool; 256],
-    /// Per pattern: up to 8 bytes that follow its key, little-endian, and how many. Most
-    /// candidates are told apart by this one comparison, without reading the pattern.
-    tails: Vec<(u64, u8)>,
+}
+
+/// A pattern under its key: up to 8 bytes that follow the key, little-endian, the mask of
+/// their bits and how many. Most candidates are told apart by this one comparison, without
+/// reading the pattern.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    tail: u64,
+    mask: u64,
+    pattern: u32,
+    len: u8,
+}
+
+/// A key's bytes (`key_bytes[bytes.0..bytes.1]`) and patterns (`candidates[patterns.0..patterns.1]`).
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    bytes: (u32, u32),
+    patterns: (u32, u32),
+    /// One bit per value of [`next_hash`] of the first [`NEXT_LEN`] tail bytes of the
+    /// patterns (all bits when a tail is shorter): a key such as `в` or `с` heads dozens of
+    /// patterns (`в казахстане`, ...), and the bytes after it in the text usually rule
+    /// them all out at once.
+    next_filter: u64,
+}
+
+/// How many tail bytes [`Key::next_filter`] hashes: the space and the first letter of the
+/// next word, and the lead byte of its second letter.
+const NEXT_LEN: u8 = 5;
+
+/// A bit number (0..64) for the first [`NEXT_LEN`] bytes of a tail (`tail` read as by
+/// [`Tail::of`], other bytes cleared).
+#[inline]
+fn next_hash(tail: u64) -> u32 {
+    ((tail & Tail::mask(NEXT_LEN)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32
+}
+
+/// log2 of the number of bits of the prefilter: 2^17 bits = 16 KB.
+const FILTER_BITS: u32 = 17;
+
+/// A cheap hash of a key: its length and its first and last 8 bytes (fewer for a short
+/// key), mixed by one 128-bit multiplication whose halves are folded together (so both the
+/// low bits hashbrown indexes by and the high bits the prefilter takes are well mixed).
+#[inline]
+fn key_hash(key: &[u8]) -> u64 {
+    let n = key.len();
+    let (head, tail) = if n >= 8 {
+        (read_u64(&key[..8]), read_u64(&key[n - 8..]))
+    } else if n >= 4 {
+        (u64::from(read_u32(&key[..4])), u64::from(read_u32(&key[n - 4..])))
+    } else if n > 0 {
+        (u64::from(key[0]) | u64::from(key[n / 2]) << 8 | u64::from(key[n - 1]) << 16, 0)
+    } else {
+        (0, 0)
+    };
+    let x = head ^ tail.rotate_left(32) ^ ((n as u64) << 56);
+    let product = u128::from(x ^ 0x243f_6a88_85a3_08d3).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+#[inline]
+fn read_u64(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]))
+}
+
+#[inline]
+fn read_u32(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes(bytes.try_into().unwrap_or([0; 4]))
 }
 
 impl WordIndex {
     /// Indexes `patterns` (pattern `i` reports `i`; empty patterns are ignored).
     pub fn build(patterns: &[String]) -> WordIndex {
-        let mut groups: FxHashMap<Box<[u8]>, Vec<u32>> = FxHashMap::default();
+        let mut groups: FxHashMap<&[u8], Vec<u32>> = FxHashMap::default();
+        // Keys in first-seen order, so the index is the same from run to run.
+        let mut order: Vec<&[u8]> = Vec::new();
         let mut punct_first = [false; 256];
         let mut tails = Vec::with_capacity(patterns.len());
         for (i, pattern) in patterns.iter().enumerate() {
@@ -46,18 +122,88 @@ impl WordIndex {
                 punct_first[pattern.as_bytes()[0] as usize] = true;
                 &pattern[..first.len_utf8()]
             };
-            groups.entry(key.as_bytes().into()).or_default().push(i as u32);
+            groups
+                .entry(key.as_bytes())
+                .or_insert_with(|| {
+                    order.push(key.as_bytes());
+                    Vec::new()
+                })
+                .push(i as u32);
             tails.push(Tail::of(&pattern.as_bytes()[key.len()..]));
         }
-        let by_first: FxHashMap<Box<[u8]>, Box<[u32]>> = groups
-            .into_iter()
-            .map(|(key, mut list)| {
-                // Longest first; equal lengths keep the first pattern first.
-                list.sort_by_key(|&p| (std::cmp::Reverse(patterns[p as usize].len()), p));
-                (key, list.into_boxed_slice())
-            })
-            .collect();
-        WordIndex { patterns: patterns.iter().map(|p| p.as_bytes().into()).collect(), by_first, punct_first, tails }
+        let mut index = WordIndex {
+            patterns: patterns.iter().map(|p| p.as_bytes().into()).collect(),
+            by_first: HashTable::with_capacity(order.len()),
+            keys: Vec::with_capacity(order.len()),
+            key_bytes: Vec::new(),
+            candidates: Vec::with_capacity(patterns.len()),
+            filter: vec![0u64; (1 << FILTER_BITS) / 64].into_boxed_slice(),
+            punct_first,
+        };
+        for key in order {
+            let mut list = groups.remove(key).unwrap_or_default();
+            // Longest first; equal lengths keep the first pattern first.
+            list.sort_by_key(|&p| (std::cmp::Reverse(patterns[p as usize].len()), p));
+            let list: Vec<Candidate> = list
+                .iter()
+                .map(|&p| {
+                    let (tail, len) = tails[p as usize];
+                    Candidate { tail, mask: Tail::mask(len), pattern: p, len }
+                })
+                .collect();
+            index.add_key(key, &list);
+        }
+        index
+    }
+
+    fn add_key(&mut self, key: &[u8], list: &[Candidate]) {
+        let bytes = (self.key_bytes.len() as u32, (self.key_bytes.len() + key.len()) as u32);
+        self.key_bytes.extend_from_slice(key);
+        let patterns = (self.candidates.len() as u32, (self.candidates.len() + list.len()) as u32);
+        self.candidates.extend_from_slice(list);
+        let next_filter =
+            list.iter().fold(
+                0u64,
+                |filter, c| {
+                    if c.len < NEXT_LEN {
+                        u64::MAX
+                    } else {
+                        filter | 1 << next_hash(c.tail)
+                    }
+                },
+            );
+        let k = self.keys.len() as u32;
+        self.keys.push(Key { bytes, patterns, next_filter });
+        let hash = key_hash(key);
+        let bit = hash >> (64 - FILTER_BITS);
+        self.filter[(bit / 64) as usize] |= 1 << (bit % 64);
+        let (keys, key_bytes) = (&self.keys, &self.key_bytes);
+        self.by_first.insert_unique(hash, k, |&k| {
+            let (s, e) = keys[k as usize].bytes;
+            key_hash(&key_bytes[s as usize..e as usize])
+        });
+    }
+
+    /// The entry of `key`, if it is one.
+    #[inline]
+    fn find_key(&self, key: &[u8]) -> Option<&Key> {
+        let hash = key_hash(key);
+        let bit = hash >> (64 - FILTER_BITS);
+        if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        let k = self.by_first.find(hash, |&k| {
+            let (s, e) = self.keys[k as usize].bytes;
+            &self.key_bytes[s as usize..e as usize] == key
+        })?;
+        Some(&self.keys[*k as usize])
+    }
+
+    /// The patterns of a key, longest first.
+    #[inline]
+    fn candidates(&self, key: &Key) -> &[Candidate] {
+        let (s, e) = key.patterns;
+        &self.candidates[s as usize..e as usize]
     }
 
     /// The longest pattern that begins at `at` with the key `hay[at..key_end]` (the whole
@@ -71,12 +217,15 @@ impl WordIndex {
         key_end: usize,
         mut accept: impl FnMut(usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let candidates = self.by_first.get(&hay[at..key_end])?;
+        let key = self.find_key(&hay[at..key_end])?;
         let (next, available) = Tail::of(&hay[key_end..]);
+        if key.next_filter != u64::MAX && (available < NEXT_LEN || key.next_filter & 1 << next_hash(next) == 0) {
+            return None;
+        }
+        let candidates = self.candidates(key);
         let rest = &hay[at..];
-        candidates.iter().find_map(|&p| {
-            let (tail, len) = self.tails[p as usize];
-            if len > available || next & Tail::mask(len) != tail {
+        candidates.iter().find_map(|&Candidate { tail, mask, pattern: p, len }| {
+            if len > available || next & mask != tail {
                 return None;
             }
             let pattern = &self.patterns[p as usize];
@@ -124,6 +273,38 @@ mod tests {
 
     fn index(patterns: &[&str]) -> WordIndex {
         WordIndex::build(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
+    }
+
+    /// Every key is found through the prefilter and the hash table, whatever its length
+    /// (the hash reads 1-3, 4-7 and 8+ bytes differently); other words are not.
+    #[test]
+    fn every_key_is_found_and_others_are_not() {
+        let words: Vec<String> = (1..40).map(|n| "ж".repeat(n / 2) + &"q".repeat(n % 2)).collect();
+        let ix = WordIndex::build(&words.iter().map(|w| format!("{w} x")).collect::<Vec<_>>());
+        for (i, w) in words.iter().enumerate() {
+            let key = ix.find_key(w.as_bytes()).unwrap_or_else(|| panic!("{w:?}"));
+            let found: Vec<u32> = ix.candidates(key).iter().map(|c| c.pattern).collect();
+            assert_eq!(found, [i as u32], "{w:?}");
+            assert!(ix.find_key(format!("{w}z").as_bytes()).is_none(), "{w:?}z");
+        }
+        assert!(ix.find_key(b"").is_none());
+        assert!(ix.find_key("ё".as_bytes()).is_none());
+    }
+
+    /// A key whose patterns all have long tails turns away texts whose next bytes none of
+    /// them starts with, and texts too short for them; a short tail lets everything through.
+    #[test]
+    fn next_bytes_filter() {
+        let ix = index(&["в казахстане", "в россии", "в астане"]);
+        let v = "в".len();
+        assert_eq!(ix.longest_at("в россии и".as_bytes(), 0, v, |_| true), Some(("в россии".len(), 1)));
+        assert_eq!(ix.longest_at("в казахстане".as_bytes(), 0, v, |_| true), Some(("в казахстане".len(), 0)));
+        for hay in ["в кино", "в каз", "в", "в ", "в р", "в россиИ"] {
+            assert_eq!(ix.longest_at(hay.as_bytes(), 0, v, |_| true), None, "{hay:?}");
+        }
+        let ix = index(&["в казахстане", "в р"]);
+        assert_eq!(ix.longest_at("в р".as_bytes(), 0, v, |_| true), Some(("в р".len(), 1)));
+        assert_eq!(ix.longest_at("в казахстане".as_bytes(), 0, v, |_| true), Some(("в казахстане".len(), 0)));
     }
 
     #[test]
