@@ -20,6 +20,9 @@ pub const MAX_ENTRIES: usize = 1 << 16;
 
 const NO_ENTRY: u32 = u32::MAX;
 
+/// How many distinct tokens a new table has room for (a few thousand news texts' worth).
+const INITIAL_ENTRIES: usize = 1 << 14;
+
 /// What the rule tables list for a folded word (and, for legal forms, the written one).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Listed {
@@ -139,6 +142,14 @@ impl IdIndex {
         self.put(hash, id);
     }
 
+    /// Sizes an empty index for `count` ids without growing.
+    fn make_room(&mut self, count: usize) {
+        let size = (count * 2).next_power_of_two().max(1024);
+        if self.slots.len() < size {
+            self.slots = vec![0; size];
+        }
+    }
+
     fn put(&mut self, hash: u64, id: u32) {
         let mask = self.slots.len() - 1;
         let mut i = hash as usize & mask;
@@ -195,6 +206,24 @@ fn load4(b: &[u8]) -> u64 {
     b.get(..4).and_then(|b| b.try_into().ok()).map_or(0, |b| u64::from(u32::from_le_bytes(b)))
 }
 
+/// Whether two tokens with equal [`Key`]s (same length, first and last eight bytes) are
+/// equal: their middles compared eight bytes at a time, inline (a `memcmp` call costs more
+/// for these short strings).
+fn same_middle(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 8;
+    // Chunks start before the last eight bytes, so each has eight bytes to read.
+    while i + 8 < a.len() {
+        if load8(&a[i..]) != load8(&b[i..]) {
+            return false;
+        }
+        i += 8;
+    }
+    true
+}
+
 impl Key {
     fn of(b: &[u8]) -> Key {
         let n = b.len();
@@ -239,6 +268,11 @@ impl WordTable {
             table.entries.clear();
             table.by_byte.clear();
             table.owner = rules.id();
+            // Room for a typical thread's words from the start: regrowing copies every entry.
+            table.index.make_room(INITIAL_ENTRIES);
+            table.protos.reserve(INITIAL_ENTRIES);
+            table.entries.reserve(INITIAL_ENTRIES);
+            table.text.reserve(INITIAL_ENTRIES * 24);
         }
         table.by_byte.resize(128, NO_ENTRY);
         table.doc = table.doc.wrapping_add(1).max(1);
@@ -276,7 +310,7 @@ impl WordTable {
             let p = &protos[id as usize];
             p.key == key && p.tok.kind == kind && (key.len <= SHORT || {
                 let e = &entries[id as usize];
-                table_text.get(e.written.0 as usize..e.written.1 as usize) == Some(written)
+                table_text.get(e.written.0 as usize..e.written.1 as usize).is_some_and(|t| same_middle(t, written))
             })
         });
         match found {
@@ -387,6 +421,20 @@ pub const PREFIXES: [PrefixKind; 2] = [PrefixKind::Org, PrefixKind::Not];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_middle_compares_past_the_key() {
+        let a = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        for n in 0..=a.len() {
+            assert!(same_middle(&a[..n], &a[..n]));
+            for k in 8..n.saturating_sub(8) {
+                let mut b = a[..n].to_vec();
+                b[k] ^= 1;
+                assert!(!same_middle(&a[..n], &b), "{n} {k}");
+            }
+        }
+        assert!(!same_middle(b"abcdefgh12345678", b"abcdefgh1234567"));
+    }
 
     #[test]
     fn id_index_finds_every_id_through_collisions_and_growth() {
