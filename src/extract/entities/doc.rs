@@ -439,13 +439,20 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     /// A single capital letter followed by a dot (`Б.`), or a hyphenated pair (`К.-Ж.`):
     /// returns the index after the initial.
+    #[inline]
     pub fn initial(&self, i: usize) -> Option<usize> {
         let t = self.toks.get(i)?;
         // At most two characters: at most eight bytes (most words are longer). The cheap
-        // tests first (the order does not matter: all of them must hold).
+        // tests first, here without a call (the order does not matter: all of them must hold).
         if t.kind != TokenKind::Word || !t.cap || t.span.len() > 8 || self.taken[i] {
             return None;
         }
+        self.initial_after(i)
+    }
+
+    /// [`Doc::initial`] of a short free capitalised word `i`: the dot and the letters.
+    #[inline(never)]
+    fn initial_after(&self, i: usize) -> Option<usize> {
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {
             return None;
         }

@@ -91,10 +91,15 @@ impl Finder<'_, '_, '_, '_> {
 
     /// Could be a surname: a listed surname, or an unknown capitalised word that is no
     /// first name, place or adjective.
+    #[inline]
     fn surname_like(&self, i: usize) -> bool {
-        if !self.namey(i) {
-            return false;
-        }
+        // Most words asked are not `namey`: answered here, without a call.
+        self.namey(i) && self.namey_surname_like(i)
+    }
+
+    /// [`Finder::surname_like`] of a `namey` word.
+    #[inline(never)]
+    fn namey_surname_like(&self, i: usize) -> bool {
         let lex = &self.doc.lex(i);
         if lex.surname.is_some() {
             return true;
