@@ -138,12 +138,17 @@ impl Paradigms {
     fn best(&self, paradigm: Paradigm, lower_word: &str) -> Option<&Row> {
         let rows = &self.rows[paradigm as usize];
         let consonant = lower_word.chars().last().is_some_and(is_cyrillic_consonant);
+        let last = lower_word.as_bytes().last();
         rows.iter()
             .filter(|r| {
                 if r.ending.is_empty() {
                     consonant
                 } else {
-                    lower_word.len() > r.ending.len() && lower_word.ends_with(&r.ending)
+                    // The last bytes first: most rows differ there, and a call to compare
+                    // whole endings costs more.
+                    lower_word.len() > r.ending.len()
+                        && r.ending.as_bytes().last() == last
+                        && lower_word.ends_with(&r.ending)
                 }
             })
             .max_by_key(|r| r.ending.len())

@@ -6,7 +6,6 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 
 use super::doc::Doc;
@@ -118,7 +117,7 @@ pub fn title_case(word: &str) -> String {
 
 /// [`title_case`] of `word`, appended to `out`.
 fn push_title_case(out: &mut String, word: &str) {
-    if !word.chars().any(is_lower) && word.chars().filter(|&c| is_letter(c)).count() > 1 {
+    if needs_title_case(word) {
         let mut start = true;
         for c in word.chars() {
             if start {
@@ -133,12 +132,26 @@ fn push_title_case(out: &mut String, word: &str) {
     }
 }
 
+/// Whether [`title_case`] changes `word`: no lower-case letter and more than one letter.
+fn needs_title_case(word: &str) -> bool {
+    !word.chars().any(is_lower) && word.chars().filter(|&c| is_letter(c)).count() > 1
+}
+
 /// `аскар` → `Аскар`, `жан-мари` → `Жан-Мари` (the lexicon's lemmas are lower case).
 pub fn capitalise(lemma: &str) -> String {
     let mut out = String::with_capacity(lemma.len());
+    capitalise_into(&mut out, lemma);
+    out
+}
+
+/// [`capitalise`] of `lemma`, appended to `out`: the letters after a start copied as runs.
+fn capitalise_into(out: &mut String, lemma: &str) {
     let mut start = true;
-    for c in lemma.chars() {
+    // Start of the bytes not yet copied (they stay as they are).
+    let mut run = 0;
+    for (i, c) in lemma.char_indices() {
         if start {
+            out.push_str(lemma.get(run..i).unwrap_or(""));
             match c {
                 // Russian and ASCII letters without the Unicode case tables.
                 'а'..='я' => out.push(char::from_u32(c as u32 - 0x20).unwrap_or(c)),
@@ -146,12 +159,11 @@ pub fn capitalise(lemma: &str) -> String {
                 _ if c.is_ascii() => out.push(c.to_ascii_uppercase()),
                 _ => out.extend(c.to_uppercase()),
             }
-        } else {
-            out.push(c);
+            run = i + c.len_utf8();
         }
         start = c == '-' || c == ' ';
     }
-    out
+    out.push_str(lemma.get(run..).unwrap_or(""));
 }
 
 #[cfg(test)]
@@ -211,12 +223,24 @@ thread_local! {
     static LEMMAS: RefCell<Memo<String>> = RefCell::default();
 }
 
-/// [`lemmatize`] by the rules' inflector, remembered across documents (see `memo.rs`).
-fn lemmatize_cached(word: &str, class: WordClass, maybe_nominative: bool, rules: &EntityRules) -> String {
+/// [`lemmatize`] by the rules' inflector, remembered across documents (see `memo.rs`), title
+/// cased onto `out` (borrowed from the memo: no copy).
+fn push_lemma(out: &mut String, word: &str, class: WordClass, maybe_nominative: bool, rules: &EntityRules) {
     let tag = (class as u8) << 1 | u8::from(maybe_nominative);
     LEMMAS.with_borrow_mut(|memo| {
-        memo.get_or(rules, tag, word, || lemmatize(word, class, maybe_nominative, &rules.inflector))
+        let lemma = memo.get_or_ref(rules, tag, word, || lemmatize(word, class, maybe_nominative, &rules.inflector));
+        push_title_case(out, lemma);
     })
+}
+
+/// How one part of a person's name is written in its canonical.
+enum PartForm<'a> {
+    /// As written.
+    Written,
+    /// The lexicon's lemma, capitalised.
+    Lemma(&'a str),
+    /// Put back into the nominative by the paradigm of this role.
+    Inflected(PartRole),
 }
 
 /// The nominative name of a person match.
@@ -230,39 +254,52 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> Stri
     for (k, p) in m.parts.iter().enumerate() {
         let span = doc.span(p.from, p.to);
         let written = doc.text.get(span.start..span.end).unwrap_or("");
-        // The written word back to the nominative, as the inflector reads a name of this role.
-        let lemma =
-            |role: PartRole| lemmatize_cached(written, class_of(role, gender), nominative != Some(false), rules);
-        let word: Cow<str> = match p.role {
-            PartRole::Initial | PartRole::Other => written.into(),
+        let form = match p.role {
+            PartRole::Initial | PartRole::Other => PartForm::Written,
             PartRole::First => match doc.lex(p.from).first {
-                Some(f) => capitalise(f.lemma).into(),
-                None => lemma(PartRole::First).into(),
+                Some(f) => PartForm::Lemma(f.lemma),
+                None => PartForm::Inflected(PartRole::First),
             },
             PartRole::Patronymic => match doc.lex(p.from).patronymic {
-                Some(f) => capitalise(f.lemma).into(),
-                None if nominative == Some(true) => written.into(),
-                None => lemma(PartRole::First).into(),
+                Some(f) => PartForm::Lemma(f.lemma),
+                None if nominative == Some(true) => PartForm::Written,
+                None => PartForm::Inflected(PartRole::First),
             },
             PartRole::Surname => match doc.lex(p.from).surname {
                 Some(s) if s.nominative || nominative != Some(true) => {
                     // The lexicon's surname lemma is the masculine form (`Иванова` → `иванов`).
                     if gender == NameGender::Fem || (s.gender != NameGender::Common && s.gender != gender) {
                         // The lexicon's first reading is the other gender's (`Мамину`: his dative, her accusative).
-                        lemma(PartRole::Surname).into()
+                        PartForm::Inflected(PartRole::Surname)
                     } else {
-                        capitalise(s.lemma).into()
+                        PartForm::Lemma(s.lemma)
                     }
                 }
-                _ if nominative == Some(true) => written.into(),
-                _ => lemma(PartRole::Surname).into(),
+                _ if nominative == Some(true) => PartForm::Written,
+                _ => PartForm::Inflected(PartRole::Surname),
             },
         };
         // The words joined by spaces.
         if k > 0 {
             out.push(' ');
         }
-        push_title_case(&mut out, &word);
+        match form {
+            PartForm::Written => push_title_case(&mut out, written),
+            PartForm::Lemma(lemma) => {
+                // Capitalised in place, then title cased if it must be (rarely: lemmas are
+                // lower case).
+                let at = out.len();
+                capitalise_into(&mut out, lemma);
+                if needs_title_case(out.get(at..).unwrap_or("")) {
+                    let capitalised = out.split_off(at);
+                    push_title_case(&mut out, &capitalised);
+                }
+            }
+            // The written word back to the nominative, as the inflector reads a name of this role.
+            PartForm::Inflected(role) => {
+                push_lemma(&mut out, written, class_of(role, gender), nominative != Some(false), rules)
+            }
+        }
     }
     out
 }

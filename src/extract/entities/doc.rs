@@ -27,9 +27,9 @@ pub struct Tok {
     /// What the rule tables list for the token.
     pub listed: Listed,
     /// The token's entry in `Doc::words`.
-    word: u32,
+    pub(super) word: u32,
     /// The token's lexicon readings in `Doc::lexes` (0: none).
-    lex: u32,
+    pub(super) lex: u32,
     /// A line break (`\n`) lies between the previous token and this one, or it is the first.
     pub line_start: bool,
     /// First word of a sentence (or of a line, or after an opening quote at either).
@@ -221,11 +221,11 @@ pub(super) fn scan_word(word: &str, buf: &mut String) -> WordScan {
     scan
 }
 
-fn is_sentence_end(s: &[u8]) -> bool {
+pub(super) fn is_sentence_end(s: &[u8]) -> bool {
     matches!(s, b"." | b"!" | b"?" | b":" | b";" | b"|") || s == "…".as_bytes() || s == "•".as_bytes()
 }
 
-fn is_open_quote(s: &[u8]) -> bool {
+pub(super) fn is_open_quote(s: &[u8]) -> bool {
     matches!(s, b"\"" | b"(" | b"-" | b"'") || ["«", "“", "„", "—", "–"].iter().any(|q| s == q.as_bytes())
 }
 
@@ -239,77 +239,71 @@ impl<'t, 'l> Doc<'t, 'l> {
         rules: &EntityRules,
     ) -> Doc<'t, 'l> {
         let mut words = WordTable::take(rules);
-        let mut toks = Vec::with_capacity(raw.len());
-        // Capitalised words are a minority of the tokens.
-        let mut lexes = Vec::with_capacity(raw.len() / 4 + 1);
-        lexes.push(LexInfo::default());
+        // Three passes, each with little state (one loop with all of it spills registers on
+        // every token): the ready-made tokens, then what belongs to each occurrence, then the
+        // lexicon readings of the capitalised words.
+        let mut toks: Vec<Tok> = raw
+            .iter()
+            .map(|t| {
+                let id = words.intern(t.kind, text, t.span, rules);
+                words.proto(id).tok
+            })
+            .collect();
         let mut sentence_start = true;
         let mut prev_end = 0;
         let mut line = ShoutCount::default();
         // Sized for the worst case: no regrowth (four bytes a token).
         let mut rule_starts = Vec::with_capacity(raw.len());
         let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
-        for t in raw {
+        for (index, t) in raw.iter().enumerate() {
             // A new line (as `mark_shouting_lines` counted them: the tokenizer's line breaks).
-            if t.after_newline && !toks.is_empty() {
-                line.close(&mut toks);
+            if t.after_newline && index > 0 {
+                line.close(&mut toks[..index]);
             }
-            let id = words.intern(t.kind, text, t.span, rules);
-            let e = words.entry(id);
+            let tok = &mut toks[index];
+            let p = words.proto(tok.word);
             let starts = sentence_start || t.after_newline;
-            let mut lex = 0;
-            if t.kind == TokenKind::Word && e.cap {
-                lex = match e.lex_in_doc.get() {
-                    (doc, k) if doc == words.doc() => k,
-                    _ => {
-                        let k = lexes.len() as u32;
-                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(id)));
-                        e.lex_in_doc.set((words.doc(), k));
-                        k
-                    }
-                };
-            }
             // Every gap with a `\n` counts as a line break for the tokenizer too.
-            let line_start = toks.is_empty()
+            let line_start = index == 0
                 || t.after_newline
                     && text
                         .as_bytes()
                         .get(prev_end..t.span.start)
                         .is_some_and(|gap| memchr::memchr(b'\n', gap).is_some());
             prev_end = t.span.end;
-            if t.kind == TokenKind::Word && !e.latin {
+            if t.kind == TokenKind::Word && !tok.latin {
                 line.words += 1;
-                line.caps += u32::from(e.caps);
+                line.caps += u32::from(tok.caps);
             }
-            let index = toks.len() as u32;
             if line_start {
-                lines.push(index);
+                lines.push(index as u32);
             }
-            if e.starts_rule {
-                rule_starts.push(index);
+            if p.starts_rule {
+                rule_starts.push(index as u32);
             }
-            toks.push(Tok {
-                span: t.span,
-                kind: t.kind,
-                cap: e.cap,
-                caps: e.caps,
-                latin: e.latin,
-                letters: e.letters,
-                listed: e.listed,
-                word: id,
-                lex,
-                line_start,
-                sent_start: starts && t.kind != TokenKind::Punct,
-                after_space: t.after_space,
-                shout: false,
-            });
-            sentence_start = match t.kind {
-                TokenKind::Punct => {
-                    let word = &text.as_bytes()[t.span.start..t.span.end];
-                    is_sentence_end(word) || (starts && is_open_quote(word))
-                }
-                _ => false,
-            };
+            tok.span = t.span;
+            tok.line_start = line_start;
+            tok.sent_start = starts && t.kind != TokenKind::Punct;
+            tok.after_space = t.after_space;
+            sentence_start = t.kind == TokenKind::Punct && (p.ends_sentence || (starts && p.opens_quote));
+        }
+        // Capitalised words are a minority of the tokens, and all of them in `rule_starts`.
+        let mut lexes = Vec::with_capacity(rule_starts.len() + 1);
+        lexes.push(LexInfo::default());
+        for &i in &rule_starts {
+            let tok = &mut toks[i as usize];
+            if tok.kind == TokenKind::Word && tok.cap {
+                let e = words.entry(tok.word);
+                tok.lex = match e.lex_in_doc.get() {
+                    (doc, k) if doc == words.doc() => k,
+                    _ => {
+                        let k = lexes.len() as u32;
+                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(tok.word)));
+                        e.lex_in_doc.set((words.doc(), k));
+                        k
+                    }
+                };
+            }
         }
         line.close(&mut toks);
         let taken = vec![false; toks.len()];
@@ -445,13 +439,20 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     /// A single capital letter followed by a dot (`Б.`), or a hyphenated pair (`К.-Ж.`):
     /// returns the index after the initial.
+    #[inline]
     pub fn initial(&self, i: usize) -> Option<usize> {
         let t = self.toks.get(i)?;
         // At most two characters: at most eight bytes (most words are longer). The cheap
-        // tests first (the order does not matter: all of them must hold).
+        // tests first, here without a call (the order does not matter: all of them must hold).
         if t.kind != TokenKind::Word || !t.cap || t.span.len() > 8 || self.taken[i] {
             return None;
         }
+        self.initial_after(i)
+    }
+
+    /// [`Doc::initial`] of a short free capitalised word `i`: the dot and the letters.
+    #[inline(never)]
+    fn initial_after(&self, i: usize) -> Option<usize> {
         if !(self.is_punct(i + 1, ".") && self.glued(i + 1)) {
             return None;
         }

@@ -10,9 +10,7 @@
 use std::cell::{Cell, RefCell};
 use std::hash::Hasher;
 
-use hashbrown::HashTable;
-
-use super::doc::{scan_word, CachedReadings};
+use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings, Tok};
 use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind};
 use crate::text::tokens::TokenKind;
 use crate::text::Span;
@@ -21,6 +19,9 @@ use crate::text::Span;
 pub const MAX_ENTRIES: usize = 1 << 16;
 
 const NO_ENTRY: u32 = u32::MAX;
+
+/// How many distinct tokens a new table has room for (a few thousand news texts' worth).
+const INITIAL_ENTRIES: usize = 1 << 14;
 
 /// What the rule tables list for a folded word (and, for legal forms, the written one).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,28 +61,32 @@ fn listed_agrees_with_the_tables() {
     }
 }
 
-/// One distinct token.
+/// What `Doc::new` reads for every occurrence of a distinct token, kept apart from the rest of
+/// its entry so that a repeated token touches one small record: the key that confirms the
+/// index's guess, and a ready-made [`Tok`] to copy.
+#[derive(Clone, Copy, Debug)]
+pub struct Proto {
+    key: Key,
+    /// The token, with the fields of one occurrence (span, line and sentence starts, spacing,
+    /// shouting, lexicon readings) still to fill.
+    pub tok: Tok,
+    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
+    /// a word the rule tables list, or a quote that may open a name.
+    pub starts_rule: bool,
+    /// Punctuation that ends a sentence (`.`, `!`, `…`).
+    pub ends_sentence: bool,
+    /// Punctuation after which a sentence start carries over (`«`, `(`, `—`).
+    pub opens_quote: bool,
+}
+
+/// The rest of a distinct token's entry: its text and the answers filled on first use.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    kind: TokenKind,
-    key: Key,
     hash: u64,
     /// Written text range in [`WordTable::text`].
     written: (u32, u32),
     /// Folded text range in [`WordTable::text`] (empty for tokens other than words).
     pub folded: (u32, u32),
-    /// Starts with an upper-case letter.
-    pub cap: bool,
-    /// Two or more letters, all upper case.
-    pub caps: bool,
-    /// Has a Latin letter.
-    pub latin: bool,
-    /// How many letters the word has, saturating; 0 for other tokens.
-    pub letters: u16,
-    pub listed: Listed,
-    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
-    /// a word the rule tables list, or a quote that may open a name.
-    pub starts_rule: bool,
     /// `EntityRules::ending` and `EntityRules::org_prefix` of the folded word, filled on
     /// first use (0 = not asked yet, 1 = none, 2 + k = the k-th value).
     pub ending: Cell<u8>,
@@ -96,6 +101,69 @@ pub struct Entry {
     pub role_in_doc: Cell<(u32, u8)>,
 }
 
+/// Entry ids by hash: open addressing with linear probing over a power-of-two table of
+/// `(tag << 32) | (id + 1)` slots (0: empty), at most half full. The tag, the hash's high
+/// half, rules out nearly every other entry without reading it; the caller confirms a match
+/// on the entry's key. Entries are never removed (the whole index is cleared at once).
+#[derive(Debug, Default)]
+struct IdIndex {
+    slots: Vec<u64>,
+}
+
+impl IdIndex {
+    /// The first id whose tag matches `hash` and that `is` accepts, probing until an empty
+    /// slot.
+    #[inline]
+    fn find(&self, hash: u64, mut is: impl FnMut(u32) -> bool) -> Option<u32> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = *self.slots.get(i)?;
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == hash >> 32 && is(slot as u32 - 1) {
+                return Some(slot as u32 - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `id` (not in the index yet) under `hash`, growing when half full; `count` ids
+    /// (0..count, this one included) are then in the index, `hash_of` gives theirs.
+    fn insert(&mut self, hash: u64, id: u32, count: usize, hash_of: impl Fn(u32) -> u64) {
+        if count * 2 > self.slots.len() {
+            let size = (count * 2).next_power_of_two().max(1024);
+            self.slots = vec![0; size];
+            for other in (0..count as u32).filter(|&o| o != id) {
+                self.put(hash_of(other), other);
+            }
+        }
+        self.put(hash, id);
+    }
+
+    /// Sizes an empty index for `count` ids without growing.
+    fn make_room(&mut self, count: usize) {
+        let size = (count * 2).next_power_of_two().max(1024);
+        if self.slots.len() < size {
+            self.slots = vec![0; size];
+        }
+    }
+
+    fn put(&mut self, hash: u64, id: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = (hash & 0xffff_ffff_0000_0000) | u64::from(id + 1);
+    }
+
+    fn clear(&mut self) {
+        self.slots.fill(0);
+    }
+}
+
 /// Distinct tokens and their entries, for one set of rules.
 #[derive(Debug, Default)]
 pub struct WordTable {
@@ -105,9 +173,11 @@ pub struct WordTable {
     /// Entry ids of one-byte tokens (most punctuation), by byte: no hashing for them.
     by_byte: Vec<u32>,
     /// Entry ids by written token.
-    index: HashTable<u32>,
+    index: IdIndex,
     /// Written tokens and folded words, concatenated.
     text: String,
+    /// The hot and the cold part of each entry, by id.
+    protos: Vec<Proto>,
     entries: Vec<Entry>,
 }
 
@@ -134,6 +204,24 @@ fn load8(b: &[u8]) -> u64 {
 
 fn load4(b: &[u8]) -> u64 {
     b.get(..4).and_then(|b| b.try_into().ok()).map_or(0, |b| u64::from(u32::from_le_bytes(b)))
+}
+
+/// Whether two tokens with equal [`Key`]s (same length, first and last eight bytes) are
+/// equal: their middles compared eight bytes at a time, inline (a `memcmp` call costs more
+/// for these short strings).
+fn same_middle(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 8;
+    // Chunks start before the last eight bytes, so each has eight bytes to read.
+    while i + 8 < a.len() {
+        if load8(&a[i..]) != load8(&b[i..]) {
+            return false;
+        }
+        i += 8;
+    }
+    true
 }
 
 impl Key {
@@ -176,9 +264,15 @@ impl WordTable {
         if table.owner != rules.id() || table.entries.len() > MAX_ENTRIES {
             table.index.clear();
             table.text.clear();
+            table.protos.clear();
             table.entries.clear();
             table.by_byte.clear();
             table.owner = rules.id();
+            // Room for a typical thread's words from the start: regrowing copies every entry.
+            table.index.make_room(INITIAL_ENTRIES);
+            table.protos.reserve(INITIAL_ENTRIES);
+            table.entries.reserve(INITIAL_ENTRIES);
+            table.text.reserve(INITIAL_ENTRIES * 24);
         }
         table.by_byte.resize(128, NO_ENTRY);
         table.doc = table.doc.wrapping_add(1).max(1);
@@ -204,22 +298,23 @@ impl WordTable {
         if let &[b] = written {
             if let Some(&id) = self.by_byte.get(usize::from(b)).filter(|&&id| id != NO_ENTRY) {
                 // (A byte's token is always of one kind: the tokenizer looks at nothing else.)
-                if self.entries[id as usize].kind == kind {
+                if self.protos[id as usize].tok.kind == kind {
                     return id;
                 }
             }
         }
         let key = Key::of(written);
         let hash = hash_token(kind, written, key);
-        let (table_text, entries) = (self.text.as_bytes(), &self.entries);
-        let found = self.index.find(hash, |&id| {
-            let e = &entries[id as usize];
-            e.key == key
-                && e.kind == kind
-                && (key.len <= SHORT || table_text.get(e.written.0 as usize..e.written.1 as usize) == Some(written))
+        let (table_text, protos, entries) = (self.text.as_bytes(), &self.protos, &self.entries);
+        let found = self.index.find(hash, |id| {
+            let p = &protos[id as usize];
+            p.key == key && p.tok.kind == kind && (key.len <= SHORT || {
+                let e = &entries[id as usize];
+                table_text.get(e.written.0 as usize..e.written.1 as usize).is_some_and(|t| same_middle(t, written))
+            })
         });
         match found {
-            Some(&id) => id,
+            Some(id) => id,
             None => self.add(kind, span.slice(text), key, hash, rules),
         }
     }
@@ -240,20 +335,35 @@ impl WordTable {
         }
         let fe = self.text.len() as u32;
         let listed = Listed::of(rules, written, &self.text[fs as usize..fe as usize]);
-        let open_quote = kind == TokenKind::Punct && matches!(written, "«" | "\"" | "“" | "„");
+        let punct = kind == TokenKind::Punct;
+        let open_quote = punct && matches!(written, "«" | "\"" | "“" | "„");
         let starts_rule = cap || caps || listed.legal || listed.org.is_some() || listed.loc.is_some() || open_quote;
-        self.entries.push(Entry {
+        let tok = Tok {
+            span: Span::default(),
             kind,
-            key,
-            hash,
-            written: (key_start, fs),
-            folded: (fs, fe),
             cap,
             caps,
             latin,
             letters,
             listed,
+            word: id,
+            lex: 0,
+            line_start: false,
+            sent_start: false,
+            after_space: false,
+            shout: false,
+        };
+        self.protos.push(Proto {
+            key,
+            tok,
             starts_rule,
+            ends_sentence: punct && is_sentence_end(written.as_bytes()),
+            opens_quote: punct && is_open_quote(written.as_bytes()),
+        });
+        self.entries.push(Entry {
+            hash,
+            written: (key_start, fs),
+            folded: (fs, fe),
             ending: Cell::new(0),
             prefix: Cell::new(0),
             lex_in_doc: Cell::new((0, 0)),
@@ -266,8 +376,14 @@ impl WordTable {
             }
         }
         let entries = &self.entries;
-        self.index.insert_unique(hash, id, |&id| entries[id as usize].hash);
+        self.index.insert(hash, id, entries.len(), |id| entries[id as usize].hash);
         id
+    }
+
+    /// The ready-made token and flags of an entry.
+    #[inline]
+    pub fn proto(&self, id: u32) -> &Proto {
+        &self.protos[id as usize]
     }
 
     #[inline]
@@ -301,3 +417,83 @@ pub fn cached<T: Copy + PartialEq>(slot: &Cell<u8>, options: &[T], compute: impl
 pub const ENDINGS: [Ending; 6] =
     [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb, Ending::Noun];
 pub const PREFIXES: [PrefixKind; 2] = [PrefixKind::Org, PrefixKind::Not];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_middle_compares_past_the_key() {
+        let a = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        for n in 0..=a.len() {
+            assert!(same_middle(&a[..n], &a[..n]));
+            for k in 8..n.saturating_sub(8) {
+                let mut b = a[..n].to_vec();
+                b[k] ^= 1;
+                assert!(!same_middle(&a[..n], &b), "{n} {k}");
+            }
+        }
+        assert!(!same_middle(b"abcdefgh12345678", b"abcdefgh1234567"));
+    }
+
+    #[test]
+    fn id_index_finds_every_id_through_collisions_and_growth() {
+        let mut index = IdIndex::default();
+        assert_eq!(index.find(7, |_| true), None, "an empty index finds nothing");
+        // Many ids under few distinct low bits and tags: long probe runs, several growths.
+        let hash_of = |id: u32| u64::from(id % 5) << 32 | u64::from(id % 3);
+        for id in 0..3000u32 {
+            index.insert(hash_of(id), id, id as usize + 1, hash_of);
+        }
+        for id in 0..3000u32 {
+            assert_eq!(index.find(hash_of(id), |other| other == id), Some(id));
+        }
+        assert_eq!(index.find(hash_of(1), |_| false), None);
+        index.clear();
+        assert_eq!(index.find(hash_of(1), |_| true), None);
+    }
+
+    #[test]
+    fn word_table_interns_by_kind_and_whole_text() {
+        let dirs = crate::dict::DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+        let rules = EntityRules::load(&dirs, &mut crate::dict::Diagnostics::default());
+        let mut table = WordTable::take(&rules);
+        // Same length, head and tail past 16 bytes but another middle; ё, emoji, Latin, the
+        // empty token, and lengths around 8 and 16 bytes.
+        let words = [
+            "Межрегиональный",
+            "aaaaaaaaXbbbbbbbbcccccccc",
+            "aaaaaaaaYbbbbbbbbcccccccc",
+            "Ёлка",
+            "ёлка",
+            "🙂",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "",
+            ".",
+        ];
+        let text = words.join(" ");
+        let mut ids = Vec::new();
+        let mut start = 0;
+        for w in words {
+            let span = Span::new(start, start + w.len());
+            ids.push(table.intern(TokenKind::Word, &text, span, &rules));
+            // Again, as a repeated token, and as another kind.
+            assert_eq!(table.intern(TokenKind::Word, &text, span, &rules), *ids.last().unwrap());
+            assert_ne!(table.intern(TokenKind::Punct, &text, span, &rules), *ids.last().unwrap());
+            start += w.len() + 1;
+        }
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), words.len(), "{ids:?}");
+        let p = table.proto(ids[3]);
+        assert!(p.tok.cap && p.starts_rule && !p.tok.latin);
+        assert_eq!(table.folded(ids[3]), "елка");
+        assert_eq!(table.folded(ids[4]), "елка");
+        assert_eq!(table.proto(ids[0]).tok.letters, 15);
+        table.give_back();
+    }
+}
