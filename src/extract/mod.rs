@@ -2,5 +2,6 @@
 //! Entities come first; quotes consult them for speakers; money is independent.
 
 pub mod entities;
+mod lanes;
 pub mod money;
 pub mod quotes;

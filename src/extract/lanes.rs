@@ -1,0 +1,132 @@
+//! Which bytes of UTF-8 text are Cyrillic lead bytes (D0 or D1, the two-byte letters
+//! U+0400..U+047F) and which are ASCII digits, eight bytes at a time.
+//!
+//! The speech cues and the number words are Cyrillic, so the cue and money scans need only
+//! the places where a run of Cyrillic letters starts or ends (and, for money, the digits).
+//! Classifying the text character by character cost them about ten instructions a byte;
+//! lane masks find those places for about two, and only they are then looked at one by one.
+//!
+//! A lane mask has bit 7 of byte `k` set when byte `k` of the word has the property (byte 0
+//! is the first in the text). Shift a mask by 8 bits to move it one byte.
+
+/// Bit 7 of every lane.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// Bits 0..=6 of every lane.
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+/// One in every lane.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Lanes of zero bytes. Exact: no carry runs from one lane into the next.
+#[inline]
+fn zero_lanes(x: u64) -> u64 {
+    !(((x & LOW7) + LOW7) | x) & HIGH
+}
+
+/// Lanes holding D0 or D1. Such a byte is always the lead byte of a two-byte character
+/// (U+0400..U+047F, every one a letter), never a continuation byte.
+#[inline]
+pub(crate) fn cyrillic_leads(x: u64) -> u64 {
+    zero_lanes((x & (0xFE * ONES)) ^ (0xD0 * ONES))
+}
+
+/// Lanes holding an ASCII digit.
+#[inline]
+pub(crate) fn ascii_digits(x: u64) -> u64 {
+    let low = x & LOW7;
+    // Bit 7 is set by the first sum when the lane is >= '0', by the second when it is > '9'.
+    let at_least_0 = low + (0x80 - u64::from(b'0')) * ONES;
+    let above_9 = low + (0x7F - u64::from(b'9')) * ONES;
+    at_least_0 & !above_9 & !x & HIGH
+}
+
+/// The lanes of `lanes` as the low eight bits of a number (bit `k` for byte `k`).
+#[inline]
+fn compress(lanes: u64) -> u64 {
+    // Lane k's bit moves to bit 56 + k; the multiplier's other products never reach there.
+    ((lanes >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// The 64 bytes from `i` as one bit each (bit `k` for byte `i + k`), set where `lanes`
+/// picks the byte; bytes past the end read as zero.
+#[inline]
+pub(crate) fn bits64(bytes: &[u8], i: usize, lanes: impl Fn(u64) -> u64) -> u64 {
+    match bytes.get(i..).and_then(|b| b.first_chunk::<64>()) {
+        Some(block) => pack(block, lanes),
+        None => {
+            let rest = bytes.get(i..).unwrap_or_default();
+            let mut block = [0u8; 64];
+            block[..rest.len()].copy_from_slice(rest);
+            pack(&block, lanes)
+        }
+    }
+}
+
+#[inline]
+fn pack(block: &[u8; 64], lanes: impl Fn(u64) -> u64) -> u64 {
+    let mut bits = 0;
+    for (k, chunk) in block.as_chunks::<8>().0.iter().enumerate() {
+        bits |= compress(lanes(u64::from_le_bytes(*chunk))) << (8 * k);
+    }
+    bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The eight bytes from `i` as one little-endian word; bytes past the end read as zero (an
+    /// ASCII control character: neither a lead byte nor a digit).
+    fn load(bytes: &[u8], i: usize) -> u64 {
+        match bytes.get(i..).and_then(|b| b.first_chunk::<8>()) {
+            Some(chunk) => u64::from_le_bytes(*chunk),
+            None => {
+                let rest = bytes.get(i..).unwrap_or_default();
+                let mut chunk = [0u8; 8];
+                chunk[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(chunk)
+            }
+        }
+    }
+
+    /// The lanes a predicate picks, one by one.
+    fn want(bytes: &[u8], i: usize, pick: impl Fn(u8) -> bool) -> u64 {
+        (0..8).filter(|&k| bytes.get(i + k).is_some_and(|&b| pick(b))).fold(0, |m, k| m | 0x80 << (8 * k))
+    }
+
+    #[test]
+    fn every_byte_value_in_every_lane() {
+        for b in 0..=255u8 {
+            for k in 0..8 {
+                let mut bytes = [b'a', 0xD0, 0x35, 0xFF, 0x80, b'9', 0xD1, 0x2F];
+                bytes[k] = b;
+                let x = load(&bytes, 0);
+                assert_eq!(cyrillic_leads(x), want(&bytes, 0, |b| b & 0xFE == 0xD0), "{bytes:x?}");
+                assert_eq!(ascii_digits(x), want(&bytes, 0, |b| b.is_ascii_digit()), "{bytes:x?}");
+            }
+        }
+    }
+
+    #[test]
+    fn loads_past_the_end_read_zero() {
+        let text = "ёж 9".as_bytes();
+        for i in 0..=text.len() + 9 {
+            let x = load(text, i);
+            assert_eq!(cyrillic_leads(x), want(text, i, |b| b & 0xFE == 0xD0), "at {i}");
+            assert_eq!(ascii_digits(x), want(text, i, |b| b.is_ascii_digit()), "at {i}");
+        }
+        assert_eq!(load(&[], 0), 0);
+    }
+
+    #[test]
+    fn bits64_packs_one_bit_a_byte() {
+        let text = "Ёж 9, ёлка-2024: 😀 «Да» — сказал он\u{a0}вчера. ".repeat(3);
+        let bytes = text.as_bytes();
+        for i in 0..=bytes.len() + 1 {
+            let want = |pick: fn(u8) -> bool| {
+                (0..64).filter(|&k| bytes.get(i + k).is_some_and(|&b| pick(b))).fold(0u64, |m, k| m | 1 << k)
+            };
+            assert_eq!(bits64(bytes, i, cyrillic_leads), want(|b| b & 0xFE == 0xD0), "at {i}");
+            assert_eq!(bits64(bytes, i, ascii_digits), want(|b| b.is_ascii_digit()), "at {i}");
+        }
+    }
+}
