@@ -30,7 +30,7 @@ pub struct DocumentTally {
 impl DocumentTally {
     pub fn new(text: &str, extraction: &Extraction) -> DocumentTally {
         DocumentTally {
-            characters: text.chars().count(),
+            characters: super::utf8::count_chars(text.as_bytes()),
             entity_groups: super::rows::entity_groups(&extraction.mentions),
         }
     }
