@@ -162,19 +162,27 @@ fn mention_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Mention, (start, end):
 /// first-mention order) and the run's counters ([`super::DocumentTally`]) both come from
 /// this one sort.
 pub fn entity_groups(mentions: &[Mention]) -> Vec<(usize, usize)> {
+    entity_groups_and_members(mentions).0
+}
+
+/// [`entity_groups`], and the group (its index in the groups) of every mention, so each
+/// entity's cells are escaped once for all its rows (see `encode`).
+pub fn entity_groups_and_members(mentions: &[Mention]) -> (Vec<(usize, usize)>, Vec<u32>) {
     // Sorted by (first eight bytes, id, index): most ids differ in their first eight bytes,
     // so most comparisons are of integers; each group starts at its first mention.
     let mut by_id: Vec<(u64, &str, usize)> =
         mentions.iter().enumerate().map(|(i, m)| (sort_prefix(&m.entity_id), m.entity_id.as_str(), i)).collect();
     by_id.sort_unstable();
     let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut members = vec![0u32; mentions.len()];
     for (k, &(_, id, i)) in by_id.iter().enumerate() {
         match groups.last_mut() {
             Some((_, count)) if by_id[k - 1].1 == id => *count += 1,
             _ => groups.push((i, 1)),
         }
+        members[i] = u32::try_from(groups.len() - 1).expect("fewer than 2^32 entities");
     }
-    groups
+    (groups, members)
 }
 
 /// One row per entity, in first-mention order, from the groups of [`entity_groups`].
@@ -265,6 +273,7 @@ mod tests {
         // The groups come in id order (for the counters), the rows in first-mention order.
         let groups = entity_groups(&mentions);
         assert_eq!(groups, [(1, 2), (0, 2), (3, 1)]);
+        assert_eq!(entity_groups_and_members(&mentions), (groups.clone(), vec![1, 0, 1, 2, 0]));
         let rows: Vec<(&str, &str, usize)> =
             entity_rows("d", &mentions, &groups).iter().map(|e| (e.entity_id, e.canonical, e.mentions)).collect();
         assert_eq!(rows, [("org:b", "B", 2), ("org:a", "A", 2), ("org:c", "C", 1)]);
