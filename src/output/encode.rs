@@ -86,6 +86,11 @@ impl RowWriter<'_> {
     /// the bytes are copied to both as they are.
     fn text(&mut self, s: &str) {
         match &mut self.csv {
+            // Most optional texts (warning, cue, speaker id) are absent.
+            Some(csv) if s.is_empty() => {
+                csv.raw(b"");
+                self.json.extend_from_slice(b"\"\"");
+            }
             Some(csv) if clean_in_both(s, csv.style()) => {
                 csv.raw(s.as_bytes());
                 self.json.push(b'"');
