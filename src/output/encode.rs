@@ -8,8 +8,9 @@
 //! tests check both against the serde/csv-crate output.
 
 use super::escape::{clean_in_both, json_fields, json_list, json_str, Code, CsvRecord, JsonValue, Raw};
-use super::rows::{DocumentRows, EntityRow, MentionRow, MoneyRow, PartRow, QuoteId, QuoteRow};
+use super::rows::{DocumentRows, MentionRow, MoneyRow, PartRow, QuoteId, QuoteRow};
 use super::{CsvStyle, EncodedDocument, ProcessedDocument};
+use std::ops::Range;
 
 /// The document id, which starts every row, formatted once per document: as a CSV cell in
 /// the run's style and as a JSON string.
@@ -85,6 +86,11 @@ impl RowWriter<'_> {
     /// the bytes are copied to both as they are.
     fn text(&mut self, s: &str) {
         match &mut self.csv {
+            // Most optional texts (warning, cue, speaker id) are absent.
+            Some(csv) if s.is_empty() => {
+                csv.raw(b"");
+                self.json.extend_from_slice(b"\"\"");
+            }
             Some(csv) if clean_in_both(s, csv.style()) => {
                 csv.raw(s.as_bytes());
                 self.json.push(b'"');
@@ -195,18 +201,6 @@ impl MentionRow<'_> {
     }
 }
 
-impl EntityRow<'_> {
-    fn write(&self, out: &mut RowWriter<'_>, id: &DocId) {
-        row!(out,
-            "doc_id" => id(id),
-            "entity_id" => text(self.entity_id),
-            "type" => code(self.entity_type),
-            "canonical" => text(self.canonical),
-            "mentions" => uint(self.mentions),
-        );
-    }
-}
-
 impl QuoteRow<'_> {
     /// The quote's fields followed, in JSON only, by its `parts` (the serde form flattens
     /// the row).
@@ -259,15 +253,17 @@ impl ProcessedDocument {
     /// This document's JSON line alone (stream mode; the form of [`super::DocumentJson`]),
     /// in a buffer allocated once.
     pub fn json_line(&self) -> Vec<u8> {
-        let rows = DocumentRows::new(&self.id, &self.text, &self.extraction);
+        let (groups, members) = super::rows::entity_groups_and_members(&self.extraction.mentions);
+        let rows = DocumentRows::with_groups(&self.id, &self.text, &self.extraction, &groups);
         let id = DocId::new(&self.id, CsvStyle::default());
+        let entities = EntityCells::new(&rows.mentions, &groups, &members, None);
         let mut line = Vec::with_capacity(RowSizes::new(&rows, &id).json);
-        self.write_rows(&rows, Outputs { json: &mut line, csv: None }, &id);
+        self.write_rows(&rows, &entities, Outputs { json: &mut line, csv: None }, &id);
         line
     }
 
     /// Appends this document as one JSON line, and its rows to the CSV buffers if given.
-    fn write_rows(&self, rows: &DocumentRows<'_>, mut out: Outputs<'_>, id: &DocId) {
+    fn write_rows(&self, rows: &DocumentRows<'_>, entities: &EntityCells, mut out: Outputs<'_>, id: &DocId) {
         let json = &mut *out.json;
         json.push(b'{');
         json_fields!(&mut *json,
@@ -284,8 +280,8 @@ impl ProcessedDocument {
             json.extend_from_slice(b",\"metadata\":");
             serde_json::to_writer(&mut *json, metadata).expect("in-memory JSON");
         }
-        out.list(b",\"mentions\":[", &rows.mentions, |m| &mut m.mentions, |m, w| m.write(w, id));
-        out.list(b",\"entities\":[", &rows.entities, |m| &mut m.entities, |e, w| e.write(w, id));
+        out.mentions(&rows.mentions, entities, id);
+        out.entities(&rows.mentions, entities, id);
         out.list(b",\"quotes\":[", &rows.quotes, |m| &mut m.quotes, |(q, parts), w| q.write(parts, w, id));
         out.list(b",\"money\":[", &rows.money, |m| &mut m.money, |m, w| m.write(w, id));
         out.json.extend_from_slice(b"}\n");
@@ -312,18 +308,210 @@ impl Outputs<'_> {
     }
 }
 
+/// The cells of each entity (the mentions of one id), escaped once per document: the end of
+/// its mentions' rows (from `type` on, after their own text) and the middle of its entity
+/// row, as ranges of two buffers. A document's mentions of one entity mostly share their
+/// type, canonical form, source and warning, so most mention rows are the document id, two
+/// numbers, their text and a copy of these bytes.
+struct EntityCells {
+    json: Vec<u8>,
+    csv: Vec<u8>,
+    /// Per group of [`super::rows::entity_groups_and_members`], in its order.
+    groups: Vec<GroupCells>,
+    /// The group of each mention.
+    members: Vec<u32>,
+}
+
+/// Where one entity's pieces are in the buffers of [`EntityCells`]: `(json, csv)` ranges.
+struct GroupCells {
+    /// The entity's first mention, whose fields the pieces hold.
+    first: usize,
+    mentions: usize,
+    /// `,"type":…,"warning":…}` and `,TYPE,…,warning\n`.
+    mention_tail: (Range<usize>, Range<usize>),
+    /// `,"entity_id":…,"canonical":…,"mentions":` and `,id,TYPE,canonical,`.
+    entity_body: (Range<usize>, Range<usize>),
+}
+
+impl EntityCells {
+    /// The pieces of every group, in the CSV `style` (`None`: JSON only, for stream mode).
+    fn new(mentions: &[MentionRow<'_>], groups: &[(usize, usize)], members: &[u32], style: Option<CsvStyle>) -> Self {
+        let mut cells = EntityCells {
+            json: Vec::with_capacity(groups.len() * 160),
+            csv: Vec::with_capacity(if style.is_some() { groups.len() * 80 } else { 0 }),
+            groups: Vec::with_capacity(groups.len()),
+            members: members.to_vec(),
+        };
+        for &(first, count) in groups {
+            let m = &mentions[first];
+            // The same fields, in the same order, as `MentionRow::write` after `text`.
+            let mention_tail = cells.piece(style, |w| {
+                w.key(",\"type\":");
+                w.code(m.entity_type);
+                w.key(",\"canonical\":");
+                w.text(m.canonical);
+                w.key(",\"entity_id\":");
+                w.text(m.entity_id);
+                w.key(",\"source\":");
+                w.code(m.source);
+                w.key(",\"warning\":");
+                w.text(m.warning);
+                w.finish();
+            });
+            // `EntityRow::write` after `doc_id`, up to the count.
+            let entity_body = cells.piece(style, |w| {
+                w.key(",\"entity_id\":");
+                w.text(m.entity_id);
+                w.key(",\"type\":");
+                w.code(m.entity_type);
+                w.key(",\"canonical\":");
+                w.text(m.canonical);
+                w.key(",\"mentions\":");
+                if let Some(csv) = &mut w.csv {
+                    csv.raw(b"");
+                }
+            });
+            cells.groups.push(GroupCells { first, mentions: count, mention_tail, entity_body });
+        }
+        cells
+    }
+
+    /// Fields written by `write` that continue a row (each CSV field after a delimiter),
+    /// appended to the buffers; their ranges.
+    fn piece(
+        &mut self,
+        style: Option<CsvStyle>,
+        write: impl FnOnce(&mut RowWriter<'_>),
+    ) -> (Range<usize>, Range<usize>) {
+        let (json_start, csv_start) = (self.json.len(), self.csv.len());
+        let mut csv = style.map(|style| CsvRecord::new(&mut self.csv, style));
+        if let Some(csv) = &mut csv {
+            csv.raw(b""); // an empty first field: every field after it starts with the delimiter
+        }
+        write(&mut RowWriter { json: &mut self.json, csv });
+        (json_start..self.json.len(), csv_start..self.csv.len())
+    }
+
+    /// The group of mention `i`, if its row ends as the group's first mention's row does.
+    fn shared_tail(&self, mentions: &[MentionRow<'_>], i: usize) -> Option<&GroupCells> {
+        let group = &self.groups[self.members[i] as usize];
+        let (m, first) = (&mentions[i], &mentions[group.first]);
+        let same = i == group.first
+            || (m.entity_type == first.entity_type
+                && m.source == first.source
+                && m.canonical == first.canonical
+                && m.warning == first.warning);
+        same.then_some(group)
+    }
+}
+
+impl Outputs<'_> {
+    /// The `mentions` list and `mentions.csv` rows: as [`MentionRow::write`] writes them, with
+    /// the end of each row copied from its entity's cells.
+    fn mentions(&mut self, mentions: &[MentionRow<'_>], cells: &EntityCells, id: &DocId) {
+        self.json.extend_from_slice(b",\"mentions\":[");
+        let mut head_json = b"{\"doc_id\":".to_vec();
+        head_json.extend_from_slice(&id.json);
+        head_json.extend_from_slice(b",\"start\":");
+        for (i, m) in mentions.iter().enumerate() {
+            if i > 0 {
+                self.json.push(b',');
+            }
+            let Some(group) = cells.shared_tail(mentions, i) else {
+                m.write(&mut self.row(|csv| &mut csv.mentions), id);
+                continue;
+            };
+            let (start, end) = (itoa::Buffer::new(), itoa::Buffer::new());
+            let (mut start, mut end) = (start, end);
+            let (start, end) = (start.format(m.start).as_bytes(), end.format(m.end).as_bytes());
+            let json = &mut *self.json;
+            json.extend_from_slice(&head_json);
+            json.extend_from_slice(start);
+            json.extend_from_slice(b",\"end\":");
+            json.extend_from_slice(end);
+            json.extend_from_slice(b",\"text\":");
+            let (tail_json, tail_csv) = &group.mention_tail;
+            match &mut self.csv {
+                Some((csv, style)) => {
+                    let out = &mut csv.mentions;
+                    let delimiter = style.delimiter();
+                    out.extend_from_slice(&id.csv);
+                    out.push(delimiter);
+                    out.extend_from_slice(start);
+                    out.push(delimiter);
+                    out.extend_from_slice(end);
+                    out.push(delimiter);
+                    if clean_in_both(m.text, *style) {
+                        out.extend_from_slice(m.text.as_bytes());
+                        json.push(b'"');
+                        json.extend_from_slice(m.text.as_bytes());
+                        json.push(b'"');
+                    } else {
+                        CsvRecord::new(out, *style).text(m.text);
+                        json_str(json, m.text);
+                    }
+                    out.extend_from_slice(&cells.csv[tail_csv.clone()]);
+                }
+                None => json_str(json, m.text),
+            }
+            json.extend_from_slice(&cells.json[tail_json.clone()]);
+        }
+        self.json.push(b']');
+    }
+
+    /// The `entities` list and `entities.csv` rows, in first-mention order: as
+    /// [`EntityRow::write`] writes them, from the entities' cells.
+    fn entities(&mut self, mentions: &[MentionRow<'_>], cells: &EntityCells, id: &DocId) {
+        self.json.extend_from_slice(b",\"entities\":[");
+        let mut written = 0;
+        for i in 0..mentions.len() {
+            let group = &cells.groups[cells.members[i] as usize];
+            if group.first != i {
+                continue;
+            }
+            if written > 0 {
+                self.json.push(b',');
+            }
+            written += 1;
+            let mut digits = itoa::Buffer::new();
+            let count = digits.format(group.mentions).as_bytes();
+            let (body_json, body_csv) = &group.entity_body;
+            self.json.extend_from_slice(b"{\"doc_id\":");
+            self.json.extend_from_slice(&id.json);
+            self.json.extend_from_slice(&cells.json[body_json.clone()]);
+            self.json.extend_from_slice(count);
+            self.json.push(b'}');
+            if let Some((csv, _)) = &mut self.csv {
+                let out = &mut csv.entities;
+                out.extend_from_slice(&id.csv);
+                out.extend_from_slice(&cells.csv[body_csv.clone()]);
+                out.extend_from_slice(count);
+                out.push(b'\n');
+            }
+        }
+        self.json.push(b']');
+    }
+}
+
 impl EncodedDocument {
     /// Formats every row of `doc` as CSV (in `style`) and its JSON line.
     pub fn new(doc: &ProcessedDocument, style: CsvStyle) -> EncodedDocument {
-        EncodedDocument::with_groups(doc, style, &super::rows::entity_groups(&doc.extraction.mentions))
+        let (groups, members) = super::rows::entity_groups_and_members(&doc.extraction.mentions);
+        EncodedDocument::with_groups(doc, style, &groups, &members)
     }
 
     /// [`EncodedDocument::new`] with the entities already grouped by
-    /// [`super::rows::entity_groups`] (the worker groups them once, for the rows and the
-    /// counters).
-    pub fn with_groups(doc: &ProcessedDocument, style: CsvStyle, groups: &[(usize, usize)]) -> EncodedDocument {
+    /// [`super::rows::entity_groups_and_members`] (the worker groups them once, for the rows
+    /// and the counters).
+    pub fn with_groups(
+        doc: &ProcessedDocument,
+        style: CsvStyle,
+        groups: &[(usize, usize)],
+        members: &[u32],
+    ) -> EncodedDocument {
         let rows = DocumentRows::with_groups(&doc.id, &doc.text, &doc.extraction, groups);
         let id = DocId::new(&doc.id, style);
+        let entities = EntityCells::new(&rows.mentions, groups, members, Some(style));
         let sizes = RowSizes::new(&rows, &id);
         let mut csv = EncodedCsv {
             mentions: Vec::with_capacity(sizes.mentions),
@@ -332,7 +520,7 @@ impl EncodedDocument {
             money: Vec::with_capacity(sizes.money),
         };
         let mut json = Vec::with_capacity(sizes.json);
-        doc.write_rows(&rows, Outputs { json: &mut json, csv: Some((&mut csv, style)) }, &id);
+        doc.write_rows(&rows, &entities, Outputs { json: &mut json, csv: Some((&mut csv, style)) }, &id);
         let EncodedCsv { mentions, entities, quotes, money } = csv;
         EncodedDocument { mentions, entities, quotes, money, json }
     }
@@ -486,6 +674,9 @@ mod tests {
             mention("\"ВТБ\"\r\n", "ВТБ; банк", "org:втб\\x", None),
             mention("Мусин", "Мусин\u{1f}", "per:мусин", Some("-minus")),
             mention("Газпром", "Газпром", "org:газпром", None),
+            // Rows whose end is copied from their entity's first mention (escaped once).
+            mention("Мусин", "Мусин\u{1f}", "per:мусин", Some("-minus")),
+            mention("=Сбер", "=Сбер", "org:=сбер", None),
         ];
         let quote = Quote {
             span: span_of(text, "«Мы — за»"),

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::report::sort_prefix;
+use super::utf8::CharTable;
 use crate::model::{Extraction, Mention, Money, Quote};
 use crate::text::Span;
 
@@ -112,19 +113,16 @@ impl<'a> DocumentRows<'a> {
         extraction: &'a Extraction,
         groups: &[(usize, usize)],
     ) -> DocumentRows<'a> {
-        // One cursor per kind: each kind's items are sorted, so each cursor walks forward
-        // (one shared cursor walked back over the text between kinds).
-        let mut cursor = CharCursor::new(text);
-        let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, cursor.span(m.span))).collect();
-        let length = cursor.char_offset(text.len());
-        let mut cursor = CharCursor::new(text);
-        let mut chars = |span: Span| cursor.span(span);
+        let table = CharTable::new(text);
+        let chars = |span: Span| table.span(span);
+        let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, chars(m.span))).collect();
+        let length = table.len_chars();
         let quotes = extraction
             .quotes
             .iter()
             .enumerate()
             .map(|(i, q)| {
-                let row = quote_row(doc_id, i, text, q, &mut chars);
+                let row = quote_row(doc_id, i, text, q, &chars);
                 let parts = q
                     .parts
                     .iter()
@@ -136,47 +134,9 @@ impl<'a> DocumentRows<'a> {
                 (row, parts)
             })
             .collect();
-        let mut cursor = CharCursor::new(text);
-        let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, cursor.span(m.span))).collect();
+        let money = extraction.money.iter().map(|m| money_row(doc_id, text, m, chars(m.span))).collect();
         let entities = entity_rows(doc_id, &extraction.mentions, groups);
         DocumentRows { length, entities, mentions, quotes, money }
-    }
-}
-
-/// Byte offsets to character offsets by counting from the previous answer.
-///
-/// Items come sorted by (start, end) within each kind, so converting all of a document's
-/// offsets walks its text about once per kind, instead of a lookup per offset.
-struct CharCursor<'t> {
-    text: &'t str,
-    byte: usize,
-    chars: usize,
-}
-
-impl<'t> CharCursor<'t> {
-    fn new(text: &'t str) -> CharCursor<'t> {
-        CharCursor { text, byte: 0, chars: 0 }
-    }
-
-    /// The character offsets of a span.
-    fn span(&mut self, span: Span) -> (usize, usize) {
-        (self.char_offset(span.start), self.char_offset(span.end))
-    }
-
-    /// The character offset of byte offset `byte`.
-    ///
-    /// # Panics
-    /// If `byte` is past the end of the text or not on a char boundary (a bug in an
-    /// extractor); the message is the one `CharIndex` gives.
-    fn char_offset(&mut self, byte: usize) -> usize {
-        assert!(self.text.is_char_boundary(byte), "byte offset {byte} is not a char boundary");
-        if byte >= self.byte {
-            self.chars += self.text[self.byte..byte].chars().count();
-        } else {
-            self.chars -= self.text[byte..self.byte].chars().count();
-        }
-        self.byte = byte;
-        self.chars
     }
 }
 
@@ -202,19 +162,27 @@ fn mention_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Mention, (start, end):
 /// first-mention order) and the run's counters ([`super::DocumentTally`]) both come from
 /// this one sort.
 pub fn entity_groups(mentions: &[Mention]) -> Vec<(usize, usize)> {
+    entity_groups_and_members(mentions).0
+}
+
+/// [`entity_groups`], and the group (its index in the groups) of every mention, so each
+/// entity's cells are escaped once for all its rows (see `encode`).
+pub fn entity_groups_and_members(mentions: &[Mention]) -> (Vec<(usize, usize)>, Vec<u32>) {
     // Sorted by (first eight bytes, id, index): most ids differ in their first eight bytes,
     // so most comparisons are of integers; each group starts at its first mention.
     let mut by_id: Vec<(u64, &str, usize)> =
         mentions.iter().enumerate().map(|(i, m)| (sort_prefix(&m.entity_id), m.entity_id.as_str(), i)).collect();
     by_id.sort_unstable();
     let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut members = vec![0u32; mentions.len()];
     for (k, &(_, id, i)) in by_id.iter().enumerate() {
         match groups.last_mut() {
             Some((_, count)) if by_id[k - 1].1 == id => *count += 1,
             _ => groups.push((i, 1)),
         }
+        members[i] = u32::try_from(groups.len() - 1).expect("fewer than 2^32 entities");
     }
-    groups
+    (groups, members)
 }
 
 /// One row per entity, in first-mention order, from the groups of [`entity_groups`].
@@ -241,11 +209,11 @@ fn quote_row<'a>(
     i: usize,
     text: &'a str,
     q: &'a Quote,
-    chars: &mut dyn FnMut(Span) -> (usize, usize),
+    chars: &dyn Fn(Span) -> (usize, usize),
 ) -> QuoteRow<'a> {
     let (start, end) = chars(q.span);
-    let speaker = q.speaker_span.map(&mut *chars);
-    let cue = q.cue_span.map(&mut *chars);
+    let speaker = q.speaker_span.map(chars);
+    let cue = q.cue_span.map(chars);
     QuoteRow {
         doc_id,
         quote_id: QuoteId(i + 1),
@@ -284,7 +252,6 @@ fn money_row<'a>(doc_id: &'a str, text: &'a str, m: &'a Money, (start, end): (us
 mod tests {
     use super::*;
     use crate::model::{EntityType, MentionSource};
-    use crate::text::CharIndex;
 
     #[test]
     fn entities_come_in_order_of_first_mention_with_their_counts() {
@@ -306,28 +273,10 @@ mod tests {
         // The groups come in id order (for the counters), the rows in first-mention order.
         let groups = entity_groups(&mentions);
         assert_eq!(groups, [(1, 2), (0, 2), (3, 1)]);
+        assert_eq!(entity_groups_and_members(&mentions), (groups.clone(), vec![1, 0, 1, 2, 0]));
         let rows: Vec<(&str, &str, usize)> =
             entity_rows("d", &mentions, &groups).iter().map(|e| (e.entity_id, e.canonical, e.mentions)).collect();
         assert_eq!(rows, [("org:b", "B", 2), ("org:a", "A", 2), ("org:c", "C", 1)]);
         assert!(entity_groups(&[]).is_empty() && entity_rows("d", &[], &[]).is_empty());
-    }
-
-    #[test]
-    fn cursor_agrees_with_the_char_index_in_any_order() {
-        let text = "Мусин 🏗️ «Сбер» a€b ".repeat(40);
-        let index = CharIndex::new(&text);
-        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
-        let mut cursor = CharCursor::new(&text);
-        // Forward, backward and jumping about.
-        let order = boundaries.iter().chain(boundaries.iter().rev()).chain(boundaries.iter().step_by(7).rev());
-        for &byte in order.chain(boundaries.iter().step_by(13)) {
-            assert_eq!(cursor.char_offset(byte), index.char_offset(byte), "{byte}");
-        }
-    }
-
-    #[test]
-    #[should_panic(expected = "byte offset 1 is not a char boundary")]
-    fn cursor_refuses_a_byte_inside_a_char() {
-        CharCursor::new("ж").char_offset(1);
     }
 }

@@ -25,14 +25,14 @@ pub struct DocumentTally {
     /// `(first mention, mentions)` per distinct entity id, in id order (the groups of
     /// [`super::rows::entity_groups`], shared with the entity rows).
     pub entity_groups: Vec<(usize, usize)>,
+    /// The group (index in `entity_groups`) of each mention.
+    pub mention_groups: Vec<u32>,
 }
 
 impl DocumentTally {
     pub fn new(text: &str, extraction: &Extraction) -> DocumentTally {
-        DocumentTally {
-            characters: text.chars().count(),
-            entity_groups: super::rows::entity_groups(&extraction.mentions),
-        }
+        let (entity_groups, mention_groups) = super::rows::entity_groups_and_members(&extraction.mentions);
+        DocumentTally { characters: super::utf8::count_chars(text.as_bytes()), entity_groups, mention_groups }
     }
 }
 
