@@ -405,7 +405,7 @@ enum Matcher {
     Aho(AhoCorasick),
     Bytewise(DoubleArrayAhoCorasick<u32>),
     Charwise(CharwiseDoubleArrayAhoCorasick<u32>),
-    Words(WordIndex),
+    Words(Box<WordIndex>),
 }
 
 impl std::fmt::Debug for Matcher {
@@ -444,7 +444,7 @@ impl Matcher {
                 .build(patterns)
                 .ok()
                 .map(Matcher::Charwise),
-            Engine::WordIndex => Some(Matcher::Words(WordIndex::build(patterns))),
+            Engine::WordIndex => Some(Matcher::Words(Box::new(WordIndex::build(patterns)))),
         };
         built.or_else(|| aho(AhoCorasickKind::ContiguousNFA))
     }

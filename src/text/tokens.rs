@@ -137,8 +137,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 }
 
 /// The end of the word whose characters continue at `i`, and whether it is all digits
-/// (`all_digits` tells whether it was so far).
-#[inline]
+/// (`all_digits` tells whether it was so far). Inlined: it runs once per word, and a call
+/// cost as much as the letters (the rare characters go to [`other_char_step`]).
+#[inline(always)]
 fn word_rest(text: &str, mut i: usize, mut all_digits: bool) -> (usize, bool) {
     let bytes = text.as_bytes();
     let n = text.len();
@@ -174,22 +175,31 @@ fn word_rest(text: &str, mut i: usize, mut all_digits: bool) -> (usize, bool) {
             b if b.is_ascii() && b != b'-' && b != b'\'' => break,
             _ => {}
         }
-        let (next, width) = char_at(text, i);
-        if is_word_char(next) {
-            all_digits &= next.is_ascii_digit();
-            i += width;
-        } else if is_inner_joiner(next) {
-            // A joiner stays inside the word only when a letter follows it.
-            let after = i + width;
-            match (after < n).then(|| char_at(text, after).0) {
-                Some(letter) if is_letter(letter) && !all_digits => i = after,
-                _ => break,
-            }
-        } else {
-            break;
+        match other_char_step(text, i, all_digits) {
+            Some((next, digits)) => (i, all_digits) = (next, digits),
+            None => break,
         }
     }
     (i, all_digits)
+}
+
+/// Inside a word, the character at `i` that is not a Russian letter nor an ASCII letter or
+/// digit: where the word goes on after it and whether it is still all digits, or `None`
+/// when the word ends before it.
+#[inline(never)]
+fn other_char_step(text: &str, i: usize, all_digits: bool) -> Option<(usize, bool)> {
+    let (next, width) = char_at(text, i);
+    if is_word_char(next) {
+        return Some((i + width, all_digits && next.is_ascii_digit()));
+    }
+    if is_inner_joiner(next) {
+        // A joiner stays inside the word only when a letter follows it.
+        let after = i + width;
+        if after < text.len() && !all_digits && is_letter(char_at(text, after).0) {
+            return Some((after, all_digits));
+        }
+    }
+    None
 }
 
 /// Whether a word starts with an upper-case letter.
