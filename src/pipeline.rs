@@ -285,6 +285,9 @@ fn id_hash(id: &str) -> u128 {
 /// A written document, its tally and its prepared output, to be dropped by the workers.
 type Spent<P> = (ProcessedDocument, DocumentTally, P);
 
+// Large, but each is moved a few times per document: boxing it would cost an allocation
+// per document instead.
+#[allow(clippy::large_enum_variant)]
 enum Outcome<P> {
     /// The document, its tally and prepared output (both made on the worker), and where it
     /// came from (for duplicate messages).
