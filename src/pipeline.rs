@@ -130,12 +130,12 @@ pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<CorpusItem>>(QUEUE);
         let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<Vec<Processed<S::Prepared>>>(QUEUE);
         // Written documents go back to the workers to be dropped (see `write_results`).
-        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<(ProcessedDocument, S::Prepared)>>();
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Spent<S::Prepared>>>();
         let reader = scope.spawn(move || read_batches(corpus, shard, batch_documents, batch_tx));
         let bar_ref = &bar;
         let writer = scope.spawn(move || write_results(sink, result_rx, spent_tx, bar_ref));
         for batch in batch_rx {
-            let spent: Vec<Vec<(ProcessedDocument, S::Prepared)>> = spent_rx.try_iter().collect();
+            let spent: Vec<Vec<Spent<S::Prepared>>> = spent_rx.try_iter().collect();
             let (_, results): (_, Vec<Processed<S::Prepared>>) = pool.install(|| {
                 rayon::join(
                     || spent.into_par_iter().flatten().for_each(drop),
@@ -192,13 +192,13 @@ fn read_batches(
 /// The writer stage: results in input order to the sink, duplicates turned into skips,
 /// the summary counted.
 ///
-/// This thread is the serial part of a run, so the written documents and their prepared
-/// output are not dropped here (freeing a few strings per mention): each batch's documents go back through `spent` to
+/// This thread is the serial part of a run, so the written documents, their tallies and
+/// their prepared output are not dropped here (freeing a few strings per mention): each batch's documents go back through `spent` to
 /// be dropped by the workers along with their next batch (or by the caller at the end).
 fn write_results<S: Sink>(
     sink: &mut S,
     results: std::sync::mpsc::Receiver<Vec<Processed<S::Prepared>>>,
-    spent: std::sync::mpsc::Sender<Vec<(ProcessedDocument, S::Prepared)>>,
+    spent: std::sync::mpsc::Sender<Vec<Spent<S::Prepared>>>,
     bar: &ProgressBar,
 ) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
@@ -236,12 +236,12 @@ fn write_results<S: Sink>(
                     summary.characters += tally.characters;
                     summary.bytes += doc.text.len() as u64;
                     summary.items.add_tallied(&doc.extraction, &tally);
-                    *summary.encodings.entry(doc.encoding.to_string()).or_default() += 1;
+                    count_encoding(&mut summary, doc.encoding);
                     if !doc.notes.is_empty() {
                         summary.notes.insert(doc.id.clone(), doc.notes.clone());
                     }
                     sink.write_document(&doc, &tally, &prepared)?;
-                    written.push((doc, prepared));
+                    written.push((doc, tally, prepared));
                 }
                 Outcome::Skipped(skipped) => {
                     sink.write_skipped(&skipped)?;
@@ -258,6 +258,17 @@ fn write_results<S: Sink>(
     Ok(summary)
 }
 
+/// Counts a document's encoding, copying its name only the first time it is seen (this runs
+/// once per document on the serial writer thread).
+fn count_encoding(summary: &mut Summary, encoding: &str) {
+    match summary.encodings.get_mut(encoding) {
+        Some(count) => *count += 1,
+        None => {
+            summary.encodings.insert(encoding.to_string(), 1);
+        }
+    }
+}
+
 /// A 128-bit hash of a document id (two SipHash passes with fixed keys, so it is the same on
 /// every run): a collision between two of a billion ids has a chance of about 1e-21.
 fn id_hash(id: &str) -> u128 {
@@ -271,6 +282,12 @@ fn id_hash(id: &str) -> u128 {
     (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
+/// A written document, its tally and its prepared output, to be dropped by the workers.
+type Spent<P> = (ProcessedDocument, DocumentTally, P);
+
+// Large, but each is moved a few times per document: boxing it would cost an allocation
+// per document instead.
+#[allow(clippy::large_enum_variant)]
 enum Outcome<P> {
     /// The document, its tally and prepared output (both made on the worker), and where it
     /// came from (for duplicate messages).
