@@ -59,7 +59,7 @@ thread_local! {
 
 /// The folded first word (when there are two or more) and last word of a name, remembered
 /// across documents (see `memo.rs`): the same names are compared mention after mention.
-fn split(canonical: &str, rules: &EntityRules) -> Rc<(String, String)> {
+pub(super) fn split(canonical: &str, rules: &EntityRules) -> Rc<(String, String)> {
     SPLITS.with_borrow_mut(|memo| {
         memo.get_or(rules, 0, canonical, || {
             let mut words = canonical.split_whitespace();
@@ -90,7 +90,18 @@ impl People {
     /// Adds a person named in full (first name and surname at least), with the id `id()`
     /// (asked only for a new person); returns its index.
     pub fn establish(&mut self, canonical: &str, id: impl FnOnce() -> String, rules: &EntityRules) -> usize {
-        let names = split(canonical, rules);
+        self.establish_split(canonical, &split(canonical, rules), id, rules)
+    }
+
+    /// [`People::establish`] with the name's [`split`] at hand (a name both established and
+    /// resolved is split once).
+    pub fn establish_split(
+        &mut self,
+        canonical: &str,
+        names: &(String, String),
+        id: impl FnOnce() -> String,
+        rules: &EntityRules,
+    ) -> usize {
         let (first, surname) = (&names.0, &names.1);
         if let Some(i) = self.people.iter().position(|p| p.surname == *surname && compatible(&p.first, first)) {
             return i;
@@ -107,9 +118,9 @@ impl People {
     }
 
     /// The person a short mention (`Мусин`, `Б. Мусин`, `Мусина`) refers to, given its
-    /// canonical and its last written word folded (`fold_str`; for a token, its `Doc::fw`).
-    pub fn resolve(&self, canonical: &str, written: &str, rules: &EntityRules) -> Option<&Person> {
-        let names = split(canonical, rules);
+    /// canonical's [`split`] and its last written word folded (`fold_str`; for a token, its
+    /// `Doc::fw`).
+    pub fn resolve(&self, names: &(String, String), written: &str) -> Option<&Person> {
         let (first, surname) = (&names.0, &names.1);
         self.people
             .iter()

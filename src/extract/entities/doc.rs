@@ -255,12 +255,13 @@ impl<'t, 'l> Doc<'t, 'l> {
         // Sized for the worst case: no regrowth (four bytes a token).
         let mut rule_starts = Vec::with_capacity(raw.len());
         let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
-        for (index, t) in raw.iter().enumerate() {
+        // The token ranges of the lines in capitals, marked after the pass.
+        let mut shouting = Vec::new();
+        for (index, (tok, t)) in toks.iter_mut().zip(raw).enumerate() {
             // A new line (as `mark_shouting_lines` counted them: the tokenizer's line breaks).
             if t.after_newline && index > 0 {
-                line.close(&mut toks[..index]);
+                line.close(index, &mut shouting);
             }
-            let tok = &mut toks[index];
             let p = words.proto(tok.word);
             let starts = sentence_start || t.after_newline;
             // Every gap with a `\n` counts as a line break for the tokenizer too.
@@ -305,7 +306,12 @@ impl<'t, 'l> Doc<'t, 'l> {
                 };
             }
         }
-        line.close(&mut toks);
+        line.close(toks.len(), &mut shouting);
+        for lines in shouting {
+            for t in toks.get_mut(lines).unwrap_or_default() {
+                t.shout = true;
+            }
+        }
         let taken = vec![false; toks.len()];
         let endings = vec![Cell::new(0); toks.len()];
         let nothing_listed = Listed::of(rules, "", "");
@@ -522,14 +528,13 @@ struct ShoutCount {
 }
 
 impl ShoutCount {
-    /// Ends the line at the last token of `toks` (marking it if it shouts); the next starts after.
-    fn close(&mut self, toks: &mut [Tok]) {
+    /// Ends the line before token `end` (adding its tokens to `shouting` if it shouts); the
+    /// next starts there.
+    fn close(&mut self, end: usize, shouting: &mut Vec<std::ops::Range<usize>>) {
         if self.words >= 3 && self.caps * 4 >= self.words * 3 {
-            for t in &mut toks[self.start..] {
-                t.shout = true;
-            }
+            shouting.push(self.start..end);
         }
-        *self = ShoutCount { start: toks.len(), words: 0, caps: 0 };
+        *self = ShoutCount { start: end, words: 0, caps: 0 };
     }
 }
 

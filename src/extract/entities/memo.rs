@@ -87,7 +87,13 @@ mod tests {
         let mut calls = 0;
         for (tag, word) in [(0, "мусин"), (1, "мусин"), (0, ""), (0, "ёлкин🙂"), (0, "мусина")] {
             let want = format!("{tag}{word}");
-            assert_eq!(memo.get_or(&rules, tag, word, || { calls += 1; want.clone() }), want);
+            assert_eq!(
+                memo.get_or(&rules, tag, word, || {
+                    calls += 1;
+                    want.clone()
+                }),
+                want
+            );
             assert_eq!(memo.get_or(&rules, tag, word, || unreachable!("remembered")), want);
         }
         assert_eq!(calls, 5);

@@ -122,25 +122,27 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     for m in mentions.iter().filter(|m| m.entity_type == EntityType::Per) {
         people.establish(&m.canonical, || m.entity_id.clone(), rules);
     }
-    let named: Vec<(persons::PersonMatch, String)> = persons
+    // Each person's canonical, and its first and last words as coreference compares them.
+    let named: Vec<(persons::PersonMatch, String, _)> = persons
         .into_iter()
         .map(|p| {
             let c = canonical::person_canonical(&doc, &p, rules);
-            (p, c)
+            let names = coref::split(&c, rules);
+            (p, c, names)
         })
         .collect();
-    for (p, c) in &named {
+    for (p, c, names) in &named {
         if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
-            people.establish(c, || canonical::entity_id_cached(EntityType::Per, c, rules), rules);
+            people.establish_split(c, names, || canonical::entity_id_cached(EntityType::Per, c, rules), rules);
         }
     }
-    for (p, c) in named {
+    for (p, c, names) in named {
         doc.take(p.from, p.to);
         // The last word folded: a word token's folded form is its `fw` (`fold_str` of it).
         let last = p.parts.last().map_or(p.from, |x| x.from);
         let last: Cow<str> = if doc.is_word(last) { doc.fw(last).into() } else { fold_str(doc.w(last)).into() };
         let full = p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1;
-        let m = match people.resolve(&c, &last, rules) {
+        let m = match people.resolve(&names, &last) {
             // A full name that resolves stays a rule mention; a short one is coreference.
             Some(person) => Mention {
                 source: if full { MentionSource::Rule } else { MentionSource::Coref },

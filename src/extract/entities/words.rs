@@ -308,10 +308,12 @@ impl WordTable {
         let (table_text, protos, entries) = (self.text.as_bytes(), &self.protos, &self.entries);
         let found = self.index.find(hash, |id| {
             let p = &protos[id as usize];
-            p.key == key && p.tok.kind == kind && (key.len <= SHORT || {
-                let e = &entries[id as usize];
-                table_text.get(e.written.0 as usize..e.written.1 as usize).is_some_and(|t| same_middle(t, written))
-            })
+            p.key == key
+                && p.tok.kind == kind
+                && (key.len <= SHORT || {
+                    let e = &entries[id as usize];
+                    table_text.get(e.written.0 as usize..e.written.1 as usize).is_some_and(|t| same_middle(t, written))
+                })
         });
         match found {
             Some(id) => id,
