@@ -6,7 +6,7 @@
 //! A number word only starts an amount at the start of a word (`amount_at` skips a trigger
 //! glued to a letter before it), so the scan below visits word starts only: it finds the
 //! digits and the starts of Cyrillic runs 64 bytes at a time ([`lanes`]), rejects most word
-//! starts with a 4-byte hash filter, and runs the anchored automaton on the few that pass.
+//! starts with a 6-byte hash filter, and runs the anchored automaton on the few that pass.
 //! This yields exactly the positions an unanchored leftmost-longest search would yield at
 //! digits and word starts, because the word patterns are made of letters only (so a match
 //! can neither cross a word start nor hide one). A pattern with any other character, or starting with a letter outside
@@ -34,10 +34,10 @@ pub enum Triggers {
 pub struct WordStarts {
     /// The number words, searched anchored at a word start.
     words: DFA,
-    /// The hashed first four bytes of every pattern; a word start whose four bytes are not
+    /// The hashed first [`HEAD`] bytes of every pattern; a word start whose first bytes are not
     /// here starts no pattern.
     filter: Box<[u64; 1 << (FILTER_BITS - 6)]>,
-    /// Some pattern is shorter than four bytes: the filter cannot be used.
+    /// Some pattern is shorter than [`HEAD`] bytes: the filter cannot be used.
     short_patterns: bool,
 }
 
@@ -53,7 +53,7 @@ impl Triggers {
                 let mut filter = Box::new([0u64; 1 << (FILTER_BITS - 6)]);
                 let mut short_patterns = false;
                 for w in words {
-                    match w.as_bytes().first_chunk::<4>() {
+                    match w.as_bytes().first_chunk::<HEAD>() {
                         Some(head) => {
                             let h = filter_hash(*head);
                             filter[h >> 6] |= 1 << (h & 63);
@@ -90,15 +90,21 @@ impl Triggers {
     }
 }
 
-fn filter_hash(head: [u8; 4]) -> usize {
-    (u32::from_le_bytes(head).wrapping_mul(0x9E37_79B1) >> (32 - FILTER_BITS)) as usize
+/// Bytes of a word start the filter looks at: three Cyrillic letters (two let too many
+/// common words through: `со…`, `по…`, `ты…`).
+const HEAD: usize = 6;
+
+fn filter_hash(head: [u8; HEAD]) -> usize {
+    let mut word = [0u8; 8];
+    word[..HEAD].copy_from_slice(&head);
+    (u64::from_le_bytes(word).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
 }
 
 impl WordStarts {
     /// The end of the longest number word starting at `at` (a word start), if any.
     fn word_at(&self, text: &str, at: usize) -> Option<usize> {
         if !self.short_patterns {
-            if let Some(head) = text.as_bytes()[at..].first_chunk::<4>() {
+            if let Some(head) = text.as_bytes()[at..].first_chunk::<HEAD>() {
                 let h = filter_hash(*head);
                 if self.filter[h >> 6] & (1 << (h & 63)) == 0 {
                     return None;
