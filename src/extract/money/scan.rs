@@ -4,6 +4,7 @@
 //! Everything here looks at a few tokens on the same line: a money expression never spans
 //! a line break, and look-ahead is bounded so a long line costs nothing extra.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::text::chars::{is_letter, is_letter_or_digit};
@@ -246,23 +247,42 @@ pub fn lookup<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize, max_words:
     if !phrases.heads.may_start_at(text, pos) {
         return None;
     }
-    let mut key = String::with_capacity(48);
+    LOOKUP_KEY.with_borrow_mut(|key| {
+        key.clear();
+        lookup_with(phrases, text, pos, max_words, key)
+    })
+}
+
+thread_local! {
+    /// The key buffer of [`lookup`], kept between calls (it is called several times per
+    /// number, and a fresh `String` each time was an allocation).
+    static LOOKUP_KEY: RefCell<String> = RefCell::new(String::with_capacity(48));
+}
+
+/// [`lookup`] building its key in `key` (empty).
+fn lookup_with<'m, V>(
+    phrases: &'m Phrases<V>,
+    text: &str,
+    pos: usize,
+    max_words: usize,
+    key: &mut String,
+) -> Option<(&'m V, usize)> {
     let mut best = None;
     let mut at = pos;
     for n in 0..max_words.max(1) {
         if n > 0 {
             key.push(' ');
         }
-        let Some(tok) = token_at(text, at, &mut key) else { break };
+        let Some(tok) = token_at(text, at, key) else { break };
         let continues = if tok.dot {
             key.push('.');
-            let with_dot = phrases.get(&key);
+            let with_dot = phrases.get(key.as_str());
             let continues = phrases.continues.contains(key.as_str());
             key.pop();
             match with_dot {
                 Some(v) => best = Some((v, tok.end + 1)),
                 None => {
-                    if let Some(v) = phrases.get(&key) {
+                    if let Some(v) = phrases.get(key.as_str()) {
                         best = Some((v, tok.end));
                     }
                 }
@@ -271,7 +291,7 @@ pub fn lookup<'m, V>(phrases: &'m Phrases<V>, text: &str, pos: usize, max_words:
             at = tok.end + 1;
             continues
         } else {
-            if let Some(v) = phrases.get(&key) {
+            if let Some(v) = phrases.get(key.as_str()) {
                 best = Some((v, tok.end));
             }
             at = tok.end;

@@ -378,49 +378,6 @@ fn rules_are_send_and_sync() {
     assert_send_sync::<MoneyRules>();
 }
 
-/// Throughput over the seeds repeated to ~50 MB (plus a money-dense paragraph per copy).
-/// Run: `cargo test --release --lib extract::money::tests::throughput -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn throughput() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    paths.sort();
-    let mut one = String::new();
-    for p in &paths {
-        one.push_str(&std::fs::read_to_string(p).unwrap());
-        one.push('\n');
-    }
-    one.push_str("Бюджет проекта составит 1,5 млрд тенге, из них 200 тыс. долларов США уйдут на аудит, а от 20 до 30 тысяч рублей на связь.\n");
-    let copies = 50_000_000 / one.len() + 1;
-    let docs: Vec<&str> = std::iter::repeat_n(one.as_str(), copies).collect();
-    let rules = rules();
-    let started = std::time::Instant::now();
-    let mut amounts = 0;
-    let mut rates = 0;
-    for doc in &docs {
-        for m in extract_money(doc, rules) {
-            match m.kind {
-                MoneyKind::Amount => amounts += 1,
-                MoneyKind::Rate => rates += 1,
-            }
-        }
-    }
-    let secs = started.elapsed().as_secs_f64();
-    let t2 = std::time::Instant::now();
-    let mut hits = 0usize;
-    for d in &docs {
-        rules.triggers.each(d, |_, end| {
-            hits += 1;
-            end
-        });
-    }
-    eprintln!("scan only: {:.2} s, {hits} hits", t2.elapsed().as_secs_f64());
-    let mb = (one.len() * copies) as f64 / 1e6;
-    eprintln!("money: {mb:.1} MB in {secs:.2} s = {:.0} MB/s ({amounts} amounts, {rates} rates)", mb / secs);
-    assert_eq!((amounts, rates), (4 * copies, 4 * copies));
-}
-
 proptest::proptest! {
     #[test]
     fn any_text_gives_valid_spans(text in "([0-9]{1,4}|[ ,.:\u{a0}\u{202f}()–-]|от|до|млн|тыс\\.|рублей|руб\\.|коп\\.|пятьсот|с половиной|USD|\\$|₸|😀|\\PC){0,24}") {

@@ -211,10 +211,10 @@ impl WordStartScan {
         let mut at = 0;
         // Cyrillic lead bytes of the previous, this and the next 64 bytes.
         let mut before = 0;
-        let mut here = lanes::bits64(bytes, 0, lanes::cyrillic_leads);
+        let mut here = lanes::bits64(bytes, 0, lanes::Class::CyrillicLead);
         let mut base = 0;
         while base < bytes.len() {
-            let after = lanes::bits64(bytes, base + 64, lanes::cyrillic_leads);
+            let after = lanes::bits64(bytes, base + 64, lanes::Class::CyrillicLead);
             // A letter with no letter two bytes before starts a run; with none two bytes
             // after, it ends one.
             let run_starts = here & !(here << 2 | before >> 62);

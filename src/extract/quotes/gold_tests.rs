@@ -152,34 +152,3 @@ fn dump_seeds() {
         }
     }
 }
-
-/// Throughput on the seeds replicated to about 20 MB (documents of seed size), for the report:
-/// `cargo test --release --lib quotes::gold_tests::throughput -- --ignored --nocapture`.
-/// A measurement, not a test: it only asserts the counts, so it cannot time a broken run.
-#[test]
-#[ignore]
-fn throughput() {
-    let k = kit();
-    let mut docs = Vec::new();
-    let mut paths: Vec<_> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds")).unwrap().flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let mentions = super::test_support::stand_in_mentions(&text);
-        docs.push((text, mentions));
-    }
-    let per_round: usize = docs.iter().map(|(t, _)| t.len()).sum();
-    let rounds = 20_000_000 / per_round;
-    let start = std::time::Instant::now();
-    let mut quotes = 0;
-    for _ in 0..rounds {
-        for (text, mentions) in &docs {
-            quotes += super::extract_quotes(text, mentions, &k.roles, &k.rules).len();
-        }
-    }
-    let secs = start.elapsed().as_secs_f64();
-    let mb = (rounds * per_round) as f64 / 1e6;
-    println!("quotes: {mb:.1} MB in {secs:.2} s = {:.1} MB/s, {quotes} quotes", mb / secs);
-    assert_eq!(quotes, rounds * 31);
-}
