@@ -277,7 +277,13 @@ fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     // Invariant: `at` is not strictly inside a word, so a match may start there.
     let mut at = 0;
+    // Spaces start no pattern (unless one does): they are stepped over without a lookup.
+    let skip_spaces = !index.punct_starts_with(b' ');
     while at < bytes.len() {
+        if skip_spaces && bytes[at] == b' ' {
+            at += 1;
+            continue;
+        }
         let (word, width) = word_char_at(hay, at);
         let key_end = if word { word_end(hay, at + width) } else { at + width };
         if word || index.punct_starts_with(bytes[at]) {
