@@ -229,10 +229,22 @@ fn lower_russian_pairs(lane: u64) -> usize {
 /// Whether the byte `b` (the one after a space or line break, if any) may begin a
 /// whitespace character: ASCII whitespace, and the lead bytes of NBSP and NEL (`c2`), of
 /// the U+2000 spaces and line separators (`e2`) and of the ideographic space (`e3`).
+/// Asked once per lone space of the text: one table load instead of a chain of compares.
 #[inline]
 fn starts_whitespace(b: Option<&u8>) -> bool {
-    matches!(b, Some(b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0xc2 | 0xe2 | 0xe3))
+    b.is_some_and(|&b| STARTS_WHITESPACE[b as usize])
 }
+
+/// By byte: whether [`starts_whitespace`] holds for it.
+const STARTS_WHITESPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0xc2 | 0xe2 | 0xe3);
+        b += 1;
+    }
+    table
+};
 
 /// The whitespace character at `i`, if any: (byte length, is a line break).
 #[inline]
