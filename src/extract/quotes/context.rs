@@ -85,7 +85,8 @@ impl<'a> Doc<'a> {
         cues: Vec<CueHit>,
     ) -> Doc<'a> {
         let mut by_id: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
-        let mut entities: Vec<Entity> = Vec::new();
+        // At most one entity per mention: one allocation instead of a growing vector.
+        let mut entities: Vec<Entity> = Vec::with_capacity(mentions.len());
         let mut mention_entity = Vec::with_capacity(mentions.len());
         for m in mentions {
             let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };

@@ -35,7 +35,13 @@ pub(crate) struct StopIndex {
 impl StopIndex {
     pub fn new(text: &str, set: &StopSet) -> StopIndex {
         let bytes = text.as_bytes();
-        let mut at = Vec::new();
+        // About one stop in 64 bytes of news text: reserve once instead of growing.
+        let mut at = Vec::with_capacity(bytes.len() / 64 + 16);
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        if let Some(stops) = set.bytes.bytes().filter(|s| !s.is_empty()) {
+            find_sse2(bytes, stops, &set.bytes, &mut at);
+            return StopIndex { set: set.bytes, at };
+        }
         match (&set.packed, set.bytes.bytes()) {
             // Teddy (SIMD) looks for all the bytes at once.
             (Some(searcher), _) => at.extend(searcher.find_iter(bytes).map(|m| m.start())),
@@ -85,6 +91,50 @@ impl StopIndex {
     }
 }
 
+/// Appends to `at` the position of every byte of `bytes` in `stops` (at most
+/// [`MAX_STOPS`] bytes), sixteen bytes at a time: every stop byte compared at once and the
+/// hits read from a `movemask`, about 1.5 instructions a byte. Teddy took three times that,
+/// mostly in restarting its search after each of the many hits.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn find_sse2(bytes: &[u8], stops: &[u8], set: &ByteStops, at: &mut Vec<usize>) {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x};
+    // Unused slots repeat the first stop, so the compare count is fixed and unrolled.
+    let mut padded = [stops[0]; MAX_STOPS];
+    padded[..stops.len()].copy_from_slice(stops);
+    let mut chunks = bytes.chunks_exact(16);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let (lo, hi) = chunk.split_at(8);
+        let word = |half: &[u8]| i64::from_le_bytes(half.try_into().unwrap_or_default());
+        // SAFETY: these intrinsics only compute on values (no memory is read or written);
+        // they are `unsafe` only because they need SSE2, which this function is compiled
+        // for exactly when the target has it (the `cfg` above; every x86-64 target does).
+        // `finds_every_stop_byte_in_order` checks the result against a byte-wise scan.
+        let mut mask = unsafe {
+            let v = _mm_set_epi64x(word(hi), word(lo));
+            let mut hit = _mm_cmpeq_epi8(v, _mm_set1_epi8(padded[0] as i8));
+            for &b in &padded[1..] {
+                hit = _mm_or_si128(hit, _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8)));
+            }
+            _mm_movemask_epi8(hit) as u32
+        };
+        while mask != 0 {
+            at.push(base + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+        base += 16;
+    }
+    for (k, &b) in chunks.remainder().iter().enumerate() {
+        if set.contains(b) {
+            at.push(base + k);
+        }
+    }
+}
+
+/// Most stop bytes [`find_sse2`] compares with (as [`ByteStops::bytes`] gives at most).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+const MAX_STOPS: usize = 9;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +154,26 @@ mod tests {
             assert_eq!(StopIndex::new(&long, &compiled).at, want);
             let memchr_only = StopSet { packed: None, ..compiled };
             assert_eq!(StopIndex::new(&long, &memchr_only).at, want);
+            // Every length around the 16-byte blocks, stops at block edges and ends.
+            for n in 0..70 {
+                let t: String = long.chars().take(n).collect();
+                let want: Vec<usize> = (0..t.len()).filter(|&i| set.contains(t.as_bytes()[i])).collect();
+                assert_eq!(StopIndex::new(&t, &compiled).at, want, "{n}");
+            }
         }
+    }
+
+    #[test]
+    fn stops_at_block_edges_and_in_plain_text() {
+        let set = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?');
+        let compiled = StopSet::new(set);
+        assert!(StopIndex::new("", &compiled).at.is_empty());
+        assert!(StopIndex::new("ёжик в тумане без точек 😀 e\u{301}", &compiled).at.is_empty());
+        let mut t = "a".repeat(15) + "." + &"b".repeat(15) + "!\n";
+        t += "?";
+        assert_eq!(StopIndex::new(&t, &compiled).at, vec![15, 31, 32, 33]);
+        // One stop byte only: the padding repeats it.
+        let one = StopSet::new(ByteStops::none().with(b'.'));
+        assert_eq!(StopIndex::new(&t, &one).at, vec![15]);
     }
 }
