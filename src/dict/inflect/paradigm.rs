@@ -67,12 +67,16 @@ const CASE_COLUMNS: [&str; CASES - 1] = ["gen", "dat", "acc", "ins", "prep"];
 
 /// Lower case with `ё` as `е`; keeps the char count of Cyrillic and Latin words.
 pub fn lower(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            'ё' | 'Ё' => 'е',
-            c => c.to_lowercase().next().unwrap_or(c),
-        })
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    out.extend(word.chars().map(|c| match c {
+        'ё' | 'Ё' => 'е',
+        // Russian and ASCII letters without the Unicode case tables (names, nearly always).
+        'А'..='Я' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        'а'..='я' | 'a'..='z' | '-' => c,
+        _ if c.is_ascii() => c.to_ascii_lowercase(),
+        c => c.to_lowercase().next().unwrap_or(c),
+    }));
+    out
 }
 
 fn is_cyrillic_consonant(c: char) -> bool {

@@ -210,3 +210,24 @@ proptest::proptest! {
         proptest::prop_assert!(!folds_to(&s, &longer));
     }
 }
+
+/// `lower`'s Russian and ASCII fast path gives what the Unicode case tables give.
+#[test]
+fn lower_agrees_with_to_lowercase() {
+    let slow = |word: &str| -> String {
+        word.chars()
+            .map(|c| match c {
+                'ё' | 'Ё' => 'е',
+                c => c.to_lowercase().next().unwrap_or(c),
+            })
+            .collect()
+    };
+    for word in ["МУСИНА", "Ёлкин", "Жан-Мари", "McDonald's", "ӘЛИЯ", "İstanbul", "ΣΟΦΊΑ", "🙂Аа", ""]
+    {
+        assert_eq!(lower(word), slow(word), "{word}");
+    }
+    for c in ('\u{0}'..='\u{600}').filter(|c| !c.is_control()) {
+        let s = c.to_string();
+        assert_eq!(lower(&s), slow(&s), "{c:?}");
+    }
+}

@@ -199,6 +199,8 @@ pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector
     let chars: Vec<(usize, char)> = word.char_indices().collect();
     let upper_tail = chars.last().is_some_and(|&(_, c)| is_upper(c));
     let first_k = usize::from(!maybe_nominative);
+    // Each candidate is built in this one buffer: no allocation per candidate.
+    let mut candidate = String::with_capacity(word.len() + 8);
     for k in first_k..=3.min(chars.len().saturating_sub(2)) {
         let stem = match k {
             0 => word,
@@ -208,8 +210,13 @@ pub fn lemmatize(word: &str, class: WordClass, maybe_nominative: bool, inflector
             if k == 0 && !ending.is_empty() {
                 continue;
             }
-            let ending = if upper_tail { ending.to_uppercase() } else { ending.to_string() };
-            let candidate = format!("{stem}{ending}");
+            candidate.clear();
+            candidate.push_str(stem);
+            if upper_tail {
+                candidate.extend(ending.chars().flat_map(char::to_uppercase));
+            } else {
+                candidate.push_str(ending);
+            }
             if inflector.has_folded_form(&candidate, class, &folded) {
                 return candidate;
             }

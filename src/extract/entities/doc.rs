@@ -410,6 +410,14 @@ impl<'t, 'l> Doc<'t, 'l> {
     fn first_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
         let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return rules.ending("") };
         let e = self.words.entry(t.word);
+        // The word asked before (in any document): its code straight into the token's slot,
+        // without searching the options. The codes agree but for `Noun` (see `ENDINGS`).
+        let code = e.ending.get();
+        if code != 0 {
+            let ending = words::ENDINGS.get(usize::from(code).wrapping_sub(2)).copied();
+            slot.set(if ending == Some(Ending::Noun) { 1 } else { code });
+            return ending;
+        }
         words::cached(slot, &ENDINGS, || words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i))))
     }
 
@@ -541,6 +549,14 @@ impl ShoutCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Doc::first_ending` copies a word's ending code into a token's slot as it is: the
+    /// token's codes must be the word's, `Noun` (last) aside.
+    #[test]
+    fn token_ending_codes_are_the_word_codes_but_noun() {
+        assert_eq!(ENDINGS[..], words::ENDINGS[..ENDINGS.len()]);
+        assert_eq!(words::ENDINGS[ENDINGS.len()..], [Ending::Noun]);
+    }
 
     proptest::proptest! {
         /// `scan_word` folds as `fold_char` does, character by character.
