@@ -498,13 +498,10 @@ fn document_marks(text: &str, x: &Extraction) -> Vec<Mark> {
             crate::model::EntityType::Org => "e org",
             crate::model::EntityType::Loc => "e loc",
         };
-        let mut title = format!(
-            "{} {}\nentity id: {}\nsource: {}",
-            m.entity_type.as_str(),
-            m.canonical,
-            m.entity_id,
-            m.source.as_str()
-        );
+        // Joined, not formatted: one title per mention of every highlighted document.
+        let mut title =
+            [m.entity_type.as_str(), " ", &m.canonical, "\nentity id: ", &m.entity_id, "\nsource: ", m.source.as_str()]
+                .concat();
         if let Some(w) = &m.warning {
             let _ = write!(title, "\nwarning: {w}");
         }
