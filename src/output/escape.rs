@@ -71,12 +71,12 @@ const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// Whether any byte of `word` is below `n` (`n <= 128`). The borrow that crosses bytes
 /// can only start at a byte that is itself below `n`, so the yes/no answer is exact.
-const fn has_byte_below(word: u64, n: u8) -> bool {
+pub(crate) const fn has_byte_below(word: u64, n: u8) -> bool {
     word.wrapping_sub(ONES * n as u64) & !word & HIGHS != 0
 }
 
 /// Whether any byte of `word` equals `b`.
-const fn has_byte(word: u64, b: u8) -> bool {
+pub(crate) const fn has_byte(word: u64, b: u8) -> bool {
     has_byte_below(word ^ (ONES * b as u64), 1)
 }
 

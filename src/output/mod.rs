@@ -146,7 +146,7 @@ impl OutputFiles {
         tally: &DocumentTally,
         encoded: &EncodedDocument,
     ) -> anyhow::Result<()> {
-        self.report.write_grouped(doc, &tally.entity_groups)?;
+        self.report.write_grouped(doc, tally.characters, &tally.entity_groups)?;
         self.mentions.write_all(&encoded.mentions)?;
         self.entities.write_all(&encoded.entities)?;
         self.quotes.write_all(&encoded.quotes)?;

@@ -7,22 +7,60 @@ use std::fmt::Write as _;
 ///
 /// C0 control characters other than tab, newline and carriage return (and DEL) are shown as
 /// U+FFFD: HTML has no way to write them, and a NUL would otherwise end up in the file.
+///
+/// Every byte to replace is ASCII, and in UTF-8 an ASCII byte is always a whole character,
+/// so the scan works on bytes, eight at a time while none may need escaping: this runs on
+/// the serial writer thread over every highlighted text.
 pub fn escape_into(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(i) = rest.find(|c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || is_unwritable(c)) {
-        out.push_str(&rest[..i]);
-        let c = rest[i..].chars().next().unwrap_or('\u{fffd}');
-        out.push_str(match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\'' => "&#39;",
-            _ => "\u{fffd}",
-        });
-        rest = &rest[i + c.len_utf8()..];
+    let bytes = text.as_bytes();
+    let mut start = 0; // first byte not yet copied
+    let mut i = 0;
+    while i < bytes.len() {
+        let end = match bytes.get(i..i + 8) {
+            Some(word) if !maybe_special(u64::from_ne_bytes(word.try_into().expect("8 bytes"))) => {
+                i += 8;
+                continue;
+            }
+            Some(_) => i + 8,
+            None => bytes.len(),
+        };
+        for j in i..end {
+            if let Some(escaped) = replacement(bytes[j]) {
+                out.push_str(&text[start..j]);
+                out.push_str(escaped);
+                start = j + 1;
+            }
+        }
+        i = end;
     }
-    out.push_str(rest);
+    out.push_str(&text[start..]);
+}
+
+/// Whether eight bytes may hold one that [`replacement`] replaces (tab, newline and
+/// carriage return also answer yes; the byte loop then keeps them).
+fn maybe_special(word: u64) -> bool {
+    use crate::output::escape::{has_byte, has_byte_below};
+    has_byte_below(word, 0x20)
+        | has_byte(word, b'&')
+        | has_byte(word, b'<')
+        | has_byte(word, b'>')
+        | has_byte(word, b'"')
+        | has_byte(word, b'\'')
+        | has_byte(word, 0x7f)
+}
+
+/// What the byte `b` is written as, if not as itself.
+fn replacement(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        b'\t' | b'\n' | b'\r' => None,
+        0..0x20 | 0x7f => Some("\u{fffd}"),
+        _ => None,
+    }
 }
 
 /// `text` escaped (see [`escape_into`]).
@@ -30,10 +68,6 @@ pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     escape_into(&mut out, text);
     out
-}
-
-fn is_unwritable(c: char) -> bool {
-    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
 }
 
 /// A whole number with thin spaces between groups of three digits (`2 134 472.44`), for
@@ -66,9 +100,54 @@ mod tests {
             ("a\u{0}b\u{7f}c\td\ne", "a\u{fffd}b\u{fffd}c\td\ne"),
             ("«ёлочки» 🙂", "«ёлочки» 🙂"),
             ("", ""),
+            ("<", "&lt;"),
+            ("1234567<", "1234567&lt;"),
+            ("12345678<", "12345678&lt;"),
+            ("абвг\"", "абвг&quot;"),
+            ("ёёёё&ёёёёё'ё\u{1}", "ёёёё&amp;ёёёёё&#39;ё\u{fffd}"),
+            ("\r\n\t\r\n\t\r\n\t>", "\r\n\t\r\n\t\r\n\t&gt;"),
+            ("e\u{301}🙂\u{1f}🙂\u{7f}", "e\u{301}🙂\u{fffd}🙂\u{fffd}"),
         ] {
             assert_eq!(escape(input), expected, "{input:?}");
         }
+    }
+
+    /// The old char-by-char escaper, as the reference for the byte scan.
+    fn escape_by_chars(text: &str) -> String {
+        let mut out = String::new();
+        for c in text.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                '\t' | '\n' | '\r' => out.push(c),
+                c if c.is_ascii_control() || c == '\u{7f}' => out.push('\u{fffd}'),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn byte_scan_matches_char_scan_at_every_offset() {
+        let pieces = [
+            "а", "ё", "x", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\u{0}", "\u{1f}", "\u{7f}", "🙂", "\u{301}",
+            "«",
+        ];
+        for (k, special) in pieces.iter().enumerate() {
+            for pad in 0..20 {
+                let text = format!(
+                    "{}{special}{}",
+                    "д".repeat(pad / 2) + &"z".repeat(pad % 2),
+                    pieces[(k + pad) % pieces.len()]
+                );
+                assert_eq!(escape(&text), escape_by_chars(&text), "{text:?}");
+            }
+        }
+        let all: String = (0u8..0x80).map(char::from).chain("ёЁ€🙂".chars()).collect();
+        assert_eq!(escape(&all), escape_by_chars(&all));
     }
 
     #[test]

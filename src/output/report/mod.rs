@@ -104,15 +104,22 @@ impl<W: Write> ReportWriter<W> {
     /// When writing fails.
     pub fn write_document(&mut self, doc: &ProcessedDocument) -> io::Result<()> {
         let groups = crate::output::rows::entity_groups(&doc.extraction.mentions);
-        self.write_grouped(doc, &groups)
+        let chars = crate::output::utf8::count_chars(doc.text.as_bytes());
+        self.write_grouped(doc, chars, &groups)
     }
 
     /// [`ReportWriter::write_document`] with the entities already grouped by
-    /// [`crate::output::rows::entity_groups`] (on a worker thread).
+    /// [`crate::output::rows::entity_groups`] and the characters of the text (`chars`)
+    /// already counted, both on a worker thread: this one is serial.
     ///
     /// # Errors
     /// When writing fails.
-    pub fn write_grouped(&mut self, doc: &ProcessedDocument, entity_groups: &[(usize, usize)]) -> io::Result<()> {
+    pub fn write_grouped(
+        &mut self,
+        doc: &ProcessedDocument,
+        chars: usize,
+        entity_groups: &[(usize, usize)],
+    ) -> io::Result<()> {
         self.stats.add(&doc.extraction, entity_groups);
         let budget = self.limits.highlighted_bytes.saturating_sub(self.highlighted_bytes);
         self.buf.clear();
@@ -123,7 +130,7 @@ impl<W: Write> ReportWriter<W> {
             if shown < doc.text.len() {
                 self.cut += 1;
             }
-            document_section(doc, shown, &mut self.buf);
+            document_section(doc, chars, shown, &mut self.buf);
         } else if self.listed < self.limits.listed_documents {
             if self.listed == 0 {
                 self.buf.push_str(
@@ -133,7 +140,7 @@ impl<W: Write> ReportWriter<W> {
                 );
             }
             self.listed += 1;
-            document_row(doc, &mut self.buf);
+            document_row(doc, chars, &mut self.buf);
         } else {
             self.unlisted += 1;
         }
@@ -375,10 +382,9 @@ fn unattributed(extraction: &Extraction) -> usize {
     extraction.quotes.iter().filter(|q| q.speaker.as_deref().unwrap_or("").is_empty()).count()
 }
 
-/// One document, highlighted, its text cut at byte `shown`.
-fn document_section(doc: &ProcessedDocument, shown: usize, s: &mut String) {
+/// One document of `chars` characters, highlighted, its text cut at byte `shown`.
+fn document_section(doc: &ProcessedDocument, chars: usize, shown: usize, s: &mut String) {
     let x = &doc.extraction;
-    let chars = doc.text.chars().count();
     let _ = write!(s, "<section class=\"doc\" id=\"d{}\"><h3><a href=\"#d{}\">", doc.seq, doc.seq);
     escape_into(s, &doc.id);
     let _ = writeln!(
@@ -413,15 +419,15 @@ fn document_section(doc: &ProcessedDocument, shown: usize, s: &mut String) {
     s.push_str("</section>\n");
 }
 
-/// One line of the list of documents beyond the highlight limits.
-fn document_row(doc: &ProcessedDocument, s: &mut String) {
+/// One line of the list of documents beyond the highlight limits (`chars`: characters of the text).
+fn document_row(doc: &ProcessedDocument, chars: usize, s: &mut String) {
     let x = &doc.extraction;
     s.push_str("<tr><td class=\"id\">");
     escape_into(s, &doc.id);
     let _ = writeln!(
         s,
         "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-        doc.text.chars().count(),
+        chars,
         x.mentions.len(),
         x.quotes.len(),
         unattributed(x),
@@ -492,13 +498,10 @@ fn document_marks(text: &str, x: &Extraction) -> Vec<Mark> {
             crate::model::EntityType::Org => "e org",
             crate::model::EntityType::Loc => "e loc",
         };
-        let mut title = format!(
-            "{} {}\nentity id: {}\nsource: {}",
-            m.entity_type.as_str(),
-            m.canonical,
-            m.entity_id,
-            m.source.as_str()
-        );
+        // Joined, not formatted: one title per mention of every highlighted document.
+        let mut title =
+            [m.entity_type.as_str(), " ", &m.canonical, "\nentity id: ", &m.entity_id, "\nsource: ", m.source.as_str()]
+                .concat();
         if let Some(w) = &m.warning {
             let _ = write!(title, "\nwarning: {w}");
         }
