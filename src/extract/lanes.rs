@@ -71,6 +71,34 @@ pub(crate) fn bits64(bytes: &[u8], i: usize, class: Class) -> u64 {
     }
 }
 
+/// One 64-byte block of text: where its runs of Cyrillic letters start and end.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LeadBlock {
+    /// The offset of the block's first byte (bit `k` of the masks is byte `base + k`).
+    pub base: usize,
+    /// Lead bytes with no lead byte two bytes before: a run of Cyrillic letters starts there.
+    pub run_starts: u64,
+    /// Lead bytes with no lead byte two bytes after: the run ends with that letter.
+    pub run_ends: u64,
+}
+
+/// The text's 64-byte blocks in order, each with its run starts and ends (a run crossing a
+/// block edge is seen from both sides: the neighbours' lead bytes are read too).
+pub(crate) fn lead_blocks(bytes: &[u8]) -> impl Iterator<Item = LeadBlock> + '_ {
+    let mut before = 0;
+    let mut here = bits64(bytes, 0, Class::CyrillicLead);
+    (0..bytes.len()).step_by(64).map(move |base| {
+        let after = bits64(bytes, base + 64, Class::CyrillicLead);
+        let block = LeadBlock {
+            base,
+            run_starts: here & !(here << 2 | before >> 62),
+            run_ends: here & !(here >> 2 | after << 62),
+        };
+        (before, here) = (here, after);
+        block
+    })
+}
+
 /// [`bits64`] of one whole block, eight bytes at a time in a `u64`.
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 #[inline]
@@ -172,6 +200,34 @@ mod tests {
             assert_eq!(ascii_digits(x), want(text, i, |b| b.is_ascii_digit()), "at {i}");
         }
         assert_eq!(load(&[], 0), 0);
+    }
+
+    /// Run starts and ends equal their byte-by-byte definition, whatever block edge a run
+    /// crosses.
+    #[test]
+    fn lead_blocks_find_run_edges_across_block_edges() {
+        let lead = |bytes: &[u8], i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(|&b| b & 0xFE == 0xD0);
+        for pad in 0..70 {
+            let text = format!("{}Привет, ёжик 42 мир-дружба{}Ы", "x".repeat(pad), " слово".repeat(pad % 13));
+            let bytes = text.as_bytes();
+            let (mut starts, mut ends) = (Vec::new(), Vec::new());
+            for block in lead_blocks(bytes) {
+                for k in 0..64 {
+                    if block.run_starts >> k & 1 != 0 {
+                        starts.push(block.base + k);
+                    }
+                    if block.run_ends >> k & 1 != 0 {
+                        ends.push(block.base + k);
+                    }
+                }
+            }
+            let leads = (0..bytes.len()).filter(|&i| lead(bytes, Some(i)));
+            let want_starts: Vec<usize> = leads.clone().filter(|&i| !lead(bytes, i.checked_sub(2))).collect();
+            let want_ends: Vec<usize> = leads.filter(|&i| !lead(bytes, Some(i + 2))).collect();
+            assert_eq!(starts, want_starts, "pad {pad}");
+            assert_eq!(ends, want_ends, "pad {pad}");
+        }
+        assert_eq!(lead_blocks(&[]).count(), 0);
     }
 
     /// Both block packers agree on every byte value in every position.

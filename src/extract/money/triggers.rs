@@ -125,13 +125,9 @@ impl WordStarts {
         let bytes = text.as_bytes();
         // Triggers before this are not reported.
         let mut next = 0;
-        let mut before = 0;
-        let mut here = lanes::bits64(bytes, 0, lanes::Class::CyrillicLead);
-        let mut base = 0;
-        while base < bytes.len() {
-            let after = lanes::bits64(bytes, base + 64, lanes::Class::CyrillicLead);
-            let run_starts = here & !(here << 2 | before >> 62);
-            let mut candidates = run_starts | lanes::bits64(bytes, base, lanes::Class::AsciiDigit);
+        for block in lanes::lead_blocks(bytes) {
+            let base = block.base;
+            let mut candidates = block.run_starts | lanes::bits64(bytes, base, lanes::Class::AsciiDigit);
             while candidates != 0 {
                 let i = base + candidates.trailing_zeros() as usize;
                 candidates &= candidates - 1;
@@ -149,8 +145,6 @@ impl WordStarts {
                     }
                 }
             }
-            (before, here) = (here, after);
-            base += 64;
         }
     }
 

@@ -209,16 +209,10 @@ impl WordStartScan {
         let bytes = text.as_bytes();
         // End of the last match the leftmost-longest search reports: no match starts before.
         let mut at = 0;
-        // Cyrillic lead bytes of the previous, this and the next 64 bytes.
-        let mut before = 0;
-        let mut here = lanes::bits64(bytes, 0, lanes::Class::CyrillicLead);
-        let mut base = 0;
-        while base < bytes.len() {
-            let after = lanes::bits64(bytes, base + 64, lanes::Class::CyrillicLead);
-            // A letter with no letter two bytes before starts a run; with none two bytes
-            // after, it ends one.
-            let run_starts = here & !(here << 2 | before >> 62);
-            let run_ends = if self.first_words.is_empty() { 0 } else { here & !(here >> 2 | after << 62) };
+        for block in lanes::lead_blocks(bytes) {
+            let (base, run_starts) = (block.base, block.run_starts);
+            // Run ends matter only to multi-word cues.
+            let run_ends = if self.first_words.is_empty() { 0 } else { block.run_ends };
             let mut edges = run_starts | run_ends;
             while edges != 0 {
                 let bit = edges & edges.wrapping_neg();
@@ -249,8 +243,6 @@ impl WordStartScan {
                 }
                 edges ^= bit;
             }
-            (before, here) = (here, after);
-            base += 64;
         }
     }
 }
