@@ -14,7 +14,6 @@ pub mod report;
 pub mod rows;
 pub mod stream;
 pub mod summary;
-mod utf8;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

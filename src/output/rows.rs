@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::report::sort_prefix;
-use super::utf8::CharTable;
 use crate::model::{Extraction, Mention, Money, Quote};
+use crate::text::CharIndex;
 use crate::text::Span;
 
 #[derive(Debug, Serialize)]
@@ -113,7 +113,7 @@ impl<'a> DocumentRows<'a> {
         extraction: &'a Extraction,
         groups: &[(usize, usize)],
     ) -> DocumentRows<'a> {
-        let table = CharTable::new(text);
+        let table = CharIndex::new(text);
         let chars = |span: Span| table.span(span);
         let mentions = extraction.mentions.iter().map(|m| mention_row(doc_id, text, m, chars(m.span))).collect();
         let length = table.len_chars();

@@ -32,7 +32,7 @@ pub struct DocumentTally {
 impl DocumentTally {
     pub fn new(text: &str, extraction: &Extraction) -> DocumentTally {
         let (entity_groups, mention_groups) = super::rows::entity_groups_and_members(&extraction.mentions);
-        DocumentTally { characters: super::utf8::count_chars(text.as_bytes()), entity_groups, mention_groups }
+        DocumentTally { characters: crate::text::count_chars(text.as_bytes()), entity_groups, mention_groups }
     }
 }
 

@@ -104,7 +104,7 @@ impl<W: Write> ReportWriter<W> {
     /// When writing fails.
     pub fn write_document(&mut self, doc: &ProcessedDocument) -> io::Result<()> {
         let groups = crate::output::rows::entity_groups(&doc.extraction.mentions);
-        let chars = crate::output::utf8::count_chars(doc.text.as_bytes());
+        let chars = crate::text::count_chars(doc.text.as_bytes());
         self.write_grouped(doc, chars, &groups)
     }
 
