@@ -8,7 +8,6 @@
 //! entry ids stay valid for a whole document). Memory stays flat however long the run.
 
 use std::cell::{Cell, RefCell};
-use std::hash::Hasher;
 
 use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings, Tok};
 use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind};
@@ -185,18 +184,25 @@ thread_local! {
     static TABLE: RefCell<WordTable> = RefCell::default();
 }
 
-/// A token's length and its first and last eight bytes (zero-padded when shorter). Up to
-/// [`SHORT`] bytes they cover the whole token, so equal keys mean equal tokens without
-/// reading the table's text: most tokens are short.
+/// A token's length, its first and last eight bytes and, past [`SHORT`] bytes, the eight
+/// after the first eight and before the last eight (zero-padded when shorter). Up to
+/// [`COVERED`] bytes these cover the whole token, so equal keys mean equal tokens without
+/// reading the table's text: nearly all tokens are that short (a Russian word of sixteen
+/// letters is 32 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Key {
     len: usize,
     head: u64,
     tail: u64,
+    /// Bytes 8..16 and n-16..n-8 (0 up to [`SHORT`] bytes).
+    inner: (u64, u64),
 }
 
-/// Tokens up to this many bytes are told apart by their [`Key`] alone.
+/// Tokens up to this many bytes have a [`Key`] of two words' worth.
 const SHORT: usize = 16;
+
+/// Tokens up to this many bytes are told apart by their [`Key`] alone.
+const COVERED: usize = 32;
 
 fn load8(b: &[u8]) -> u64 {
     b.get(..8).and_then(|b| b.try_into().ok()).map_or(0, u64::from_le_bytes)
@@ -235,7 +241,9 @@ impl Key {
             4..=7 => (load4(b) | load4(&b[n - 4..]) << 32, 0),
             _ => (load8(b), load8(&b[n - 8..])),
         };
-        Key { len: n, head, tail }
+        // Past 16 bytes: 0..16 and n-16..n overlap up to 32 bytes, so all of them.
+        let inner = if n > SHORT { (load8(&b[8..]), load8(&b[n - 16..])) } else { (0, 0) };
+        Key { len: n, head, tail, inner }
     }
 }
 
@@ -245,13 +253,13 @@ fn mix(a: u64, b: u64) -> u64 {
     (p as u64) ^ (p >> 64) as u64
 }
 
+/// The hash of a token: its [`Key`] mixed (a longer token shares its hash with those that
+/// differ from it only past the key, and the text comparison tells them apart).
 #[inline]
-fn hash_token(kind: TokenKind, written: &[u8], key: Key) -> u64 {
+fn hash_token(kind: TokenKind, key: Key) -> u64 {
     let mut extra = (key.len as u64) << 8 | kind as u64;
     if key.len > SHORT {
-        let mut h = rustc_hash::FxHasher::default();
-        h.write(written);
-        extra ^= h.finish();
+        extra ^= mix(key.inner.0 ^ 0xa409_3822_299f_31d0, key.inner.1 ^ 0x082e_fa98_ec4e_6c89);
     }
     mix(key.head ^ 0x243f_6a88_85a3_08d3, key.tail ^ extra ^ 0x1319_8a2e_0370_7344)
 }
@@ -304,13 +312,13 @@ impl WordTable {
             }
         }
         let key = Key::of(written);
-        let hash = hash_token(kind, written, key);
+        let hash = hash_token(kind, key);
         let (table_text, protos, entries) = (self.text.as_bytes(), &self.protos, &self.entries);
         let found = self.index.find(hash, |id| {
             let p = &protos[id as usize];
             p.key == key
                 && p.tok.kind == kind
-                && (key.len <= SHORT || {
+                && (key.len <= COVERED || {
                     let e = &entries[id as usize];
                     table_text.get(e.written.0 as usize..e.written.1 as usize).is_some_and(|t| same_middle(t, written))
                 })
@@ -436,6 +444,39 @@ mod tests {
             }
         }
         assert!(!same_middle(b"abcdefgh12345678", b"abcdefgh1234567"));
+    }
+
+    proptest::proptest! {
+        /// Up to `COVERED` bytes a key is the whole token: equal keys, equal bytes (so
+        /// `intern` compares no text for them).
+        #[test]
+        fn keys_tell_tokens_apart_up_to_covered_bytes(
+            a in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..=COVERED),
+            flips in proptest::collection::vec(0usize..COVERED, 0..3),
+        ) {
+            let mut b = a.clone();
+            for f in flips {
+                if let Some(x) = b.get_mut(f) {
+                    *x ^= 1;
+                }
+            }
+            proptest::prop_assert_eq!(Key::of(&a) == Key::of(&b), a == b);
+            if let Some((_, shorter)) = a.split_last() {
+                proptest::prop_assert_ne!(Key::of(&a), Key::of(shorter));
+            }
+        }
+    }
+
+    #[test]
+    fn keys_see_every_byte_up_to_covered_bytes() {
+        let a: Vec<u8> = (1..=COVERED as u8).collect();
+        for n in 0..=COVERED {
+            for k in 0..n {
+                let mut b = a[..n].to_vec();
+                b[k] ^= 0x80;
+                assert_ne!(Key::of(&a[..n]), Key::of(&b), "{n} {k}");
+            }
+        }
     }
 
     #[test]
