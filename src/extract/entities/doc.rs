@@ -37,6 +37,19 @@ pub struct Tok {
     pub after_space: bool,
     /// The line is written in capitals (a headline): capitals say nothing there.
     pub shout: bool,
+    /// What the token pass of `Doc::new` asks of the written token ([`Tok::STARTS_RULE`] and
+    /// the others), carried in the token so that the pass reads no table entry.
+    pub(super) pass: u8,
+}
+
+impl Tok {
+    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
+    /// a word the rule tables list, or a quote that may open a name.
+    pub(super) const STARTS_RULE: u8 = 1;
+    /// Punctuation that ends a sentence (`.`, `!`, `…`).
+    pub(super) const ENDS_SENTENCE: u8 = 2;
+    /// Punctuation after which a sentence start carries over (`«`, `(`, `—`).
+    pub(super) const OPENS_QUOTE: u8 = 4;
 }
 
 /// What the name lexicon says about one word.
@@ -262,7 +275,7 @@ impl<'t, 'l> Doc<'t, 'l> {
             if t.after_newline && index > 0 {
                 line.close(index, &mut shouting);
             }
-            let p = words.proto(tok.word);
+            let pass = tok.pass;
             let starts = sentence_start || t.after_newline;
             // Every gap with a `\n` counts as a line break for the tokenizer too.
             let line_start = index == 0
@@ -279,14 +292,15 @@ impl<'t, 'l> Doc<'t, 'l> {
             if line_start {
                 lines.push(index as u32);
             }
-            if p.starts_rule {
+            if pass & Tok::STARTS_RULE != 0 {
                 rule_starts.push(index as u32);
             }
             tok.span = t.span;
             tok.line_start = line_start;
             tok.sent_start = starts && t.kind != TokenKind::Punct;
             tok.after_space = t.after_space;
-            sentence_start = t.kind == TokenKind::Punct && (p.ends_sentence || (starts && p.opens_quote));
+            sentence_start = t.kind == TokenKind::Punct
+                && (pass & Tok::ENDS_SENTENCE != 0 || (starts && pass & Tok::OPENS_QUOTE != 0));
         }
         // Capitalised words are a minority of the tokens, and all of them in `rule_starts`.
         let mut lexes = Vec::with_capacity(rule_starts.len() + 1);

@@ -67,15 +67,8 @@ fn listed_agrees_with_the_tables() {
 pub struct Proto {
     key: Key,
     /// The token, with the fields of one occurrence (span, line and sentence starts, spacing,
-    /// shouting, lexicon readings) still to fill.
+    /// shouting, lexicon readings) still to fill; its `pass` flags are the written token's.
     pub tok: Tok,
-    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
-    /// a word the rule tables list, or a quote that may open a name.
-    pub starts_rule: bool,
-    /// Punctuation that ends a sentence (`.`, `!`, `…`).
-    pub ends_sentence: bool,
-    /// Punctuation after which a sentence start carries over (`«`, `(`, `—`).
-    pub opens_quote: bool,
 }
 
 /// The rest of a distinct token's entry: its text and the answers filled on first use.
@@ -348,6 +341,12 @@ impl WordTable {
         let punct = kind == TokenKind::Punct;
         let open_quote = punct && matches!(written, "«" | "\"" | "“" | "„");
         let starts_rule = cap || caps || listed.legal || listed.org.is_some() || listed.loc.is_some() || open_quote;
+        let ends_sentence = punct && is_sentence_end(written.as_bytes());
+        let opens_quote = punct && is_open_quote(written.as_bytes());
+        let flag = |on: bool, bit: u8| if on { bit } else { 0 };
+        let pass = flag(starts_rule, Tok::STARTS_RULE)
+            | flag(ends_sentence, Tok::ENDS_SENTENCE)
+            | flag(opens_quote, Tok::OPENS_QUOTE);
         let tok = Tok {
             span: Span::default(),
             kind,
@@ -362,14 +361,9 @@ impl WordTable {
             sent_start: false,
             after_space: false,
             shout: false,
+            pass,
         };
-        self.protos.push(Proto {
-            key,
-            tok,
-            starts_rule,
-            ends_sentence: punct && is_sentence_end(written.as_bytes()),
-            opens_quote: punct && is_open_quote(written.as_bytes()),
-        });
+        self.protos.push(Proto { key, tok });
         self.entries.push(Entry {
             hash,
             written: (key_start, fs),
@@ -533,7 +527,7 @@ mod tests {
         distinct.dedup();
         assert_eq!(distinct.len(), words.len(), "{ids:?}");
         let p = table.proto(ids[3]);
-        assert!(p.tok.cap && p.starts_rule && !p.tok.latin);
+        assert!(p.tok.cap && p.tok.pass & Tok::STARTS_RULE != 0 && !p.tok.latin);
         assert_eq!(table.folded(ids[3]), "елка");
         assert_eq!(table.folded(ids[4]), "елка");
         assert_eq!(table.proto(ids[0]).tok.letters, 15);
