@@ -189,11 +189,11 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
 fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
     for i in 1..mentions.len() {
         let (prev, cur) = (&mentions[i - 1], &mentions[i]);
-        let between = text.get(prev.span.end..cur.span.start).unwrap_or("");
+        // The types first: most pairs end there, without slicing the text.
         if prev.entity_type == EntityType::Per
             && cur.entity_type == EntityType::Org
             && cur.source == MentionSource::Rule
-            && between.trim() == "("
+            && text.get(prev.span.end..cur.span.start).unwrap_or("").trim() == "("
             && cur.span.slice(text).chars().any(|c| c.is_ascii_alphabetic())
         {
             let (canonical, id) = (prev.canonical.clone(), prev.entity_id.clone());
@@ -250,13 +250,12 @@ fn join_acronyms(text: &str, mentions: &mut [Mention]) {
     let mut defined: HashMap<String, (String, String)> = HashMap::new();
     for i in 1..mentions.len() {
         let (prev, cur) = (&mentions[i - 1], &mentions[i]);
-        let between = text.get(prev.span.end..cur.span.start).unwrap_or("");
-        let after = text.get(cur.span.end..).unwrap_or("");
+        // The types first: most pairs end there, without slicing the text.
         if prev.entity_type == EntityType::Org
             && cur.entity_type == EntityType::Org
             && cur.source == MentionSource::Rule
-            && between.trim() == "("
-            && after.trim_start().starts_with(')')
+            && text.get(prev.span.end..cur.span.start).unwrap_or("").trim() == "("
+            && text.get(cur.span.end..).unwrap_or("").trim_start().starts_with(')')
         {
             let key = cur.span.slice(text).to_string();
             defined.insert(key, (prev.canonical.clone(), prev.entity_id.clone()));
