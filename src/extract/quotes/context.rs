@@ -356,7 +356,8 @@ impl<'a> Doc<'a> {
         if let Some(hit) = self.role_cache.borrow().get(&id) {
             return *hit;
         }
-        let hit = self.roles.lookup(&self.words.borrow().facts(id).folded);
+        // `lookup` folds its query; the cache holds the word folded as `lookup` would.
+        let hit = self.roles.lookup_folded(self.words.borrow().facts(id).refolded());
         self.role_cache.borrow_mut().insert(id, hit);
         hit
     }
