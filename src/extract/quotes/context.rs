@@ -405,9 +405,28 @@ pub(crate) fn is_word_char_fast(c: char) -> bool {
     }
 }
 
+/// `char::is_alphabetic` with the same fast path as [`is_word_char_fast`].
+#[inline]
+pub(crate) fn is_letter_fast(c: char) -> bool {
+    match c {
+        'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | 'a'..='z' | 'A'..='Z' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
+    }
+}
+
 /// Whether `c` is one of the dash family (a lone `-` included).
 pub(crate) fn is_dash(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−')
+}
+
+/// Whether `s` holds a character of the dash family: `-`, or `E2 80 90..=95` (U+2010 to
+/// U+2015) or `E2 88 92` (U+2212) in UTF-8. A byte search for `-` and the `E2` lead bytes
+/// instead of decoding every character.
+pub(crate) fn contains_dash(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    memchr::memchr2_iter(b'-', 0xE2, bytes)
+        .any(|i| bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x90..=0x95] | [0x88, 0x92])))
 }
 
 /// Whether a punctuation token stops a speaker scan: quotation marks, brackets, colons, dashes.
@@ -484,6 +503,22 @@ mod tests {
             for limit in [pos, pos + 1, pos + 5, pos + 120] {
                 let want = reference_line_end(text, pos).min(limit);
                 assert_eq!(doc.line_end_within(pos, limit), want, "line_end_within {pos} {limit} of {text:?}");
+            }
+        }
+    }
+
+    /// The fast character classes and the byte-level dash search agree with their plain
+    /// definitions on every character around the ones they single out.
+    #[test]
+    fn fast_classes_match_the_plain_definitions() {
+        let around =
+            ['\u{0}', '-', '—', '―', '\u{2016}', '\u{200f}', '−', '\u{2211}', '\u{2213}', '−', 'ё', 'Ӑ', '😀', '5'];
+        let all = (0..0x3000u32).filter_map(char::from_u32).chain(around);
+        for c in all {
+            assert_eq!(is_word_char_fast(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_letter_fast(c), c.is_alphabetic(), "{c:?}");
+            for s in [c.to_string(), format!("a{c}b"), format!("{c}\u{2010}"), format!("\u{e2}{c}")] {
+                assert_eq!(contains_dash(&s), s.chars().any(is_dash), "{s:?}");
             }
         }
     }
