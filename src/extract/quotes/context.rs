@@ -229,8 +229,17 @@ impl<'a> Doc<'a> {
     }
 
     /// End of the line holding `pos` (the line break itself excluded).
+    #[cfg(test)]
     pub fn line_end(&self, pos: usize) -> usize {
         self.line_end_within(pos, usize::MAX)
+    }
+
+    /// Every line break of the text, in order: the ends of its lines as [`Doc::line_end`]
+    /// gives them one after another (the next line starts right after the break), read
+    /// straight off the stop index.
+    pub fn line_breaks(&self) -> impl Iterator<Item = usize> + '_ {
+        let bytes = self.text.as_bytes();
+        self.stops.from(0).iter().copied().filter(move |&at| line_break_len(bytes, at).is_some())
     }
 
     /// `line_end(pos).min(limit)`, looking no further than `limit`.
@@ -500,6 +509,8 @@ mod tests {
                 let want = reference_sentence_start(text, pos, floor);
                 assert_eq!(doc.sentence_start(pos, floor), want, "sentence_start {pos} {floor} of {text:?}");
             }
+            let next_break = doc.line_breaks().find(|&at| at >= pos).unwrap_or(text.len());
+            assert_eq!(next_break, doc.line_end(pos), "line_breaks from {pos} of {text:?}");
             for limit in [pos, pos + 1, pos + 5, pos + 120] {
                 let want = reference_line_end(text, pos).min(limit);
                 assert_eq!(doc.line_end_within(pos, limit), want, "line_end_within {pos} {limit} of {text:?}");

@@ -307,8 +307,10 @@ pub(crate) fn from_dash_lines(doc: &Doc) -> Vec<Candidate> {
     // The interview header in force: (region, colon span).
     let mut header: Option<((usize, usize), Span)> = None;
     let mut line_start = 0usize;
-    while line_start <= text.len() {
-        let line_end = doc.line_end(line_start);
+    // Each line ends at the next line break (or the text end): the breaks in order.
+    let mut breaks = doc.line_breaks();
+    loop {
+        let line_end = breaks.next().unwrap_or(text.len());
         let line = trim_span(text, line_start, line_end);
         if !line.is_empty() {
             match dash_line_content(doc, line) {
