@@ -90,7 +90,7 @@ pub fn extract_quotes_folded(
         .into_iter()
         .chain(indirect)
         .filter_map(|mut c| {
-            c.parts.retain(|p| p.slice(text).chars().any(char::is_alphanumeric));
+            c.parts.retain(|p| p.slice(text).chars().any(context::is_word_char_fast));
             (!c.parts.is_empty()).then_some(c)
         })
         .collect();

@@ -229,8 +229,17 @@ impl<'a> Doc<'a> {
     }
 
     /// End of the line holding `pos` (the line break itself excluded).
+    #[cfg(test)]
     pub fn line_end(&self, pos: usize) -> usize {
         self.line_end_within(pos, usize::MAX)
+    }
+
+    /// Every line break of the text, in order: the ends of its lines as [`Doc::line_end`]
+    /// gives them one after another (the next line starts right after the break), read
+    /// straight off the stop index.
+    pub fn line_breaks(&self) -> impl Iterator<Item = usize> + '_ {
+        let bytes = self.text.as_bytes();
+        self.stops.from(0).iter().copied().filter(move |&at| line_break_len(bytes, at).is_some())
     }
 
     /// `line_end(pos).min(limit)`, looking no further than `limit`.
@@ -356,7 +365,8 @@ impl<'a> Doc<'a> {
         if let Some(hit) = self.role_cache.borrow().get(&id) {
             return *hit;
         }
-        let hit = self.roles.lookup(&self.words.borrow().facts(id).folded);
+        // `lookup` folds its query; the cache holds the word folded as `lookup` would.
+        let hit = self.roles.lookup_folded(self.words.borrow().facts(id).refolded());
         self.role_cache.borrow_mut().insert(id, hit);
         hit
     }
@@ -404,9 +414,28 @@ pub(crate) fn is_word_char_fast(c: char) -> bool {
     }
 }
 
+/// `char::is_alphabetic` with the same fast path as [`is_word_char_fast`].
+#[inline]
+pub(crate) fn is_letter_fast(c: char) -> bool {
+    match c {
+        'а'..='я' | 'А'..='Я' | 'ё' | 'Ё' | 'a'..='z' | 'A'..='Z' => true,
+        c if c.is_ascii() => false,
+        c => c.is_alphabetic(),
+    }
+}
+
 /// Whether `c` is one of the dash family (a lone `-` included).
 pub(crate) fn is_dash(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−')
+}
+
+/// Whether `s` holds a character of the dash family: `-`, or `E2 80 90..=95` (U+2010 to
+/// U+2015) or `E2 88 92` (U+2212) in UTF-8. A byte search for `-` and the `E2` lead bytes
+/// instead of decoding every character.
+pub(crate) fn contains_dash(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    memchr::memchr2_iter(b'-', 0xE2, bytes)
+        .any(|i| bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x90..=0x95] | [0x88, 0x92])))
 }
 
 /// Whether a punctuation token stops a speaker scan: quotation marks, brackets, colons, dashes.
@@ -480,9 +509,27 @@ mod tests {
                 let want = reference_sentence_start(text, pos, floor);
                 assert_eq!(doc.sentence_start(pos, floor), want, "sentence_start {pos} {floor} of {text:?}");
             }
+            let next_break = doc.line_breaks().find(|&at| at >= pos).unwrap_or(text.len());
+            assert_eq!(next_break, doc.line_end(pos), "line_breaks from {pos} of {text:?}");
             for limit in [pos, pos + 1, pos + 5, pos + 120] {
                 let want = reference_line_end(text, pos).min(limit);
                 assert_eq!(doc.line_end_within(pos, limit), want, "line_end_within {pos} {limit} of {text:?}");
+            }
+        }
+    }
+
+    /// The fast character classes and the byte-level dash search agree with their plain
+    /// definitions on every character around the ones they single out.
+    #[test]
+    fn fast_classes_match_the_plain_definitions() {
+        let around =
+            ['\u{0}', '-', '—', '―', '\u{2016}', '\u{200f}', '−', '\u{2211}', '\u{2213}', '−', 'ё', 'Ӑ', '😀', '5'];
+        let all = (0..0x3000u32).filter_map(char::from_u32).chain(around);
+        for c in all {
+            assert_eq!(is_word_char_fast(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_letter_fast(c), c.is_alphabetic(), "{c:?}");
+            for s in [c.to_string(), format!("a{c}b"), format!("{c}\u{2010}"), format!("\u{e2}{c}")] {
+                assert_eq!(contains_dash(&s), s.chars().any(is_dash), "{s:?}");
             }
         }
     }

@@ -14,7 +14,7 @@
 //!    sentence punctuation) is a quote, attributed to a cue earlier in its sentence if any;
 //!    anything shorter is a name or a scare quote (`"побочку"`, `«Семей Сити»`).
 
-use super::context::{is_dash, is_word_char_fast, Doc};
+use super::context::{contains_dash, is_dash, is_letter_fast, is_word_char_fast, Doc};
 use super::marks::{is_line_break, trim_span, QuotedSpan};
 use super::speaker::{CueKind, CueRef, Order};
 use crate::model::{EntityType, QuoteKind};
@@ -102,7 +102,7 @@ pub(crate) fn split_by_author(doc: &Doc, content: Span) -> Option<(Vec<Span>, Cu
     let text = doc.text;
     // Cheap test first: the author's words need a spaced dash.
     let s = content.slice(text);
-    if !s.contains([' ', '\u{a0}']) || !s.contains(|c: char| is_dash(c)) {
+    if !(s.as_bytes().contains(&b' ') || s.contains('\u{a0}')) || !contains_dash(s) {
         return None;
     }
     let tokens = doc.tokens(content.start, content.end);
@@ -276,7 +276,7 @@ pub(crate) fn has_speaker_words(doc: &Doc, from: usize, to: usize) -> bool {
 fn looks_like_speech(doc: &Doc, q: &QuotedSpan) -> bool {
     let words = doc.word_count_upto(q.content, 4);
     let content = q.content.slice(doc.text);
-    let first_letter = content.chars().find(|c| c.is_alphabetic());
+    let first_letter = content.chars().find(|&c| is_letter_fast(c));
     let lower = first_letter.is_some_and(char::is_lowercase);
     if lower {
         return words >= 3 || (words >= 2 && cue_earlier_in_sentence(doc, q.open.start).is_some());
@@ -307,8 +307,10 @@ pub(crate) fn from_dash_lines(doc: &Doc) -> Vec<Candidate> {
     // The interview header in force: (region, colon span).
     let mut header: Option<((usize, usize), Span)> = None;
     let mut line_start = 0usize;
-    while line_start <= text.len() {
-        let line_end = doc.line_end(line_start);
+    // Each line ends at the next line break (or the text end): the breaks in order.
+    let mut breaks = doc.line_breaks();
+    loop {
+        let line_end = breaks.next().unwrap_or(text.len());
         let line = trim_span(text, line_start, line_end);
         if !line.is_empty() {
             match dash_line_content(doc, line) {

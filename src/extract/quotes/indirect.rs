@@ -10,8 +10,6 @@
 //! A negated cue (`не уточнил, о каких …`) reports nothing; `уточнили у него, откажется ли …`
 //! is a question, not a claim, and has no `что`.
 
-use std::collections::HashSet;
-
 use super::context::Doc;
 use super::direct::{has_speaker_words, Candidate};
 use super::marks::trim_span;
@@ -31,22 +29,21 @@ const WINDOW: usize = 160;
 pub(crate) fn find(doc: &Doc, direct: &[Candidate]) -> Vec<Candidate> {
     let mut direct_spans: Vec<Span> = direct.iter().map(Candidate::span).collect();
     direct_spans.sort();
-    let used: HashSet<usize> = direct
-        .iter()
-        .filter_map(|c| match c.cue.as_ref().map(|r| &r.cue) {
-            Some(CueKind::Cue(ci)) => Some(*ci),
-            _ => None,
-        })
-        .collect();
+    // Whether each cue already attributes a direct quote.
+    let mut used = vec![false; doc.cues.len()];
+    for c in direct {
+        if let Some(CueKind::Cue(ci)) = c.cue.as_ref().map(|r| &r.cue) {
+            used[*ci] = true;
+        }
+    }
     let inside_direct = |span: Span| {
         let i = direct_spans.partition_point(|d| d.start <= span.start);
         (i.saturating_sub(2)..i).any(|k| direct_spans[k].overlaps(&span))
     };
     let mut out: Vec<Candidate> = Vec::new();
-    for ci in 0..doc.cues.len() {
-        let cue = doc.cues[ci];
+    for (ci, &cue) in doc.cues.iter().enumerate() {
         let form = cue.form(doc.rules);
-        if !form.indirect || used.contains(&ci) || inside_direct(cue.span) {
+        if !form.indirect || used[ci] || inside_direct(cue.span) {
             continue;
         }
         let sent_start = doc.sentence_start(cue.span.start, 0);

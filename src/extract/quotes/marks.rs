@@ -44,6 +44,10 @@ struct Glyph {
     text: String,
     opens: bool,
     closes: bool,
+    /// The first (up to) four bytes of `text` as [`head_word`] reads them, and the mask of
+    /// the bytes `text` has.
+    head: u32,
+    head_mask: u32,
 }
 
 /// The compiled mark table.
@@ -74,6 +78,8 @@ impl MarkSet {
                 text: t.clone(),
                 opens: marks.iter().any(|m| &m.open == t),
                 closes: marks.iter().any(|m| &m.close == t),
+                head: head_word(t.as_bytes()),
+                head_mask: head_word(&[0xFF; 4][..t.len().min(4)]),
             })
             .collect();
         let n = glyphs.len();
@@ -97,17 +103,12 @@ impl MarkSet {
     }
 
     /// The first glyph written at `at`. Most stops are a line break, a non-breaking space or
-    /// a dash, which share their first byte with some mark: the first two bytes are compared
-    /// before the whole glyph.
+    /// a dash, which share their first byte with some mark: the first four bytes are
+    /// compared at once before the whole glyph (a glyph written at `at` always passes).
     fn glyph_at(&self, text: &str, at: usize) -> Option<usize> {
         let rest = text.get(at..)?.as_bytes();
-        let head = |k: usize| rest.get(k).copied();
-        self.glyphs.iter().position(|g| {
-            let t = g.text.as_bytes();
-            t.first().is_none_or(|&b| Some(b) == head(0))
-                && t.get(1).is_none_or(|&b| Some(b) == head(1))
-                && rest.starts_with(t)
-        })
+        let head = head_word(rest);
+        self.glyphs.iter().position(|g| head & g.head_mask == g.head && rest.starts_with(g.text.as_bytes()))
     }
 
     /// The bytes a scan for marks stops at: the first bytes of the marks and line breaks.
@@ -241,6 +242,14 @@ impl ByteStops {
         }
         self
     }
+}
+
+/// The first (up to) four bytes of `bytes` as a little-endian number, missing bytes zero.
+fn head_word(bytes: &[u8]) -> u32 {
+    let mut word = [0u8; 4];
+    let n = bytes.len().min(4);
+    word[..n].copy_from_slice(&bytes[..n]);
+    u32::from_le_bytes(word)
 }
 
 /// The length of the line break starting at `i`, if one does.
@@ -509,6 +518,20 @@ mod tests {
         assert!(q.iter().all(|s| !s.content.slice(&text).contains('\n') || s.parts.len() > 1));
         for s in &q {
             assert!(text.is_char_boundary(s.content.start) && text.is_char_boundary(s.content.end));
+        }
+    }
+
+    /// `glyph_at` (four bytes compared at once first) finds the first glyph the text starts
+    /// with, as a plain `starts_with` over the glyphs does, also near the text end.
+    #[test]
+    fn glyph_at_matches_starts_with() {
+        let s = set();
+        let text = "a«b„c“d”e\"f&quot;g&quo\u{a0}—…\n“";
+        for at in 0..=text.len() + 1 {
+            let want = text
+                .get(at..)
+                .and_then(|rest| s.glyphs.iter().position(|g| rest.as_bytes().starts_with(g.text.as_bytes())));
+            assert_eq!(s.glyph_at(text, at), want, "at {at}");
         }
     }
 

@@ -19,6 +19,9 @@ pub(crate) const MAX_WORDS: usize = 1 << 14;
 #[derive(Clone, Debug)]
 pub(crate) struct WordFacts {
     pub folded: Box<str>,
+    /// `fold_str(folded)` where it differs from `folded` (the key a dictionary that folds
+    /// its query looks up), worked out once per word instead of once per lookup.
+    refolded: Option<Box<str>>,
     pub kind: Option<WordKind>,
     pub pronoun: Option<Pronoun>,
     pub name_noun: bool,
@@ -68,7 +71,9 @@ impl WordCache {
     fn add(&mut self, written: &str, rules: &QuoteRules) -> u32 {
         let id = self.facts.len() as u32;
         let folded = fold_word(written);
+        let refolded = Some(fold_str(&folded)).filter(|r| *r != folded).map(String::into_boxed_str);
         self.facts.push(WordFacts {
+            refolded,
             kind: rules.word_kind(&folded),
             pronoun: rules.pronouns.get(&folded).copied(),
             name_noun: rules.name_nouns.contains_key(&folded),
@@ -80,6 +85,13 @@ impl WordCache {
 
     pub fn facts(&self, id: u32) -> &WordFacts {
         &self.facts[id as usize]
+    }
+}
+
+impl WordFacts {
+    /// `fold_str(&self.folded)`, without folding again.
+    pub fn refolded(&self) -> &str {
+        self.refolded.as_deref().unwrap_or(&self.folded)
     }
 }
 
@@ -104,12 +116,25 @@ pub(crate) fn fold_word(word: &str) -> String {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// `refolded` is `fold_str` of the folded form, whatever the word.
+        #[test]
+        fn refolded_is_fold_str_of_folded(word in "[аЁzZ5\\-'’&;\u{301}\u{ad}İẞ\u{a0} ]{0,8}") {
+            let rules = QuoteRules::empty();
+            let mut cache = WordCache::take(&rules);
+            let id = cache.id(&word, &rules);
+            let facts = cache.facts(id).clone();
+            proptest::prop_assert_eq!(facts.refolded(), fold_str(&facts.folded));
+        }
+    }
+
     #[test]
     fn a_cache_starts_over_for_other_rules() {
         let (a, b) = (QuoteRules::empty(), QuoteRules::empty());
         let mut cache = WordCache::take(&a);
         let id = cache.id("Он", &a);
         assert_eq!(&*cache.facts(id).folded, "он");
+        assert_eq!(cache.facts(id).refolded(), "он");
         assert_eq!(cache.id("Он", &a), id);
         cache.give_back();
         let cache = WordCache::take(&b);
