@@ -26,6 +26,7 @@ use super::entities::{load_entries, Entry};
 use super::inflect::Inflector;
 use super::{Diagnostics, DictDirs};
 use crate::model::{Mention, MentionSource};
+use crate::text::block16::plain_word_run;
 use crate::text::{fold_str, FoldedText};
 use word_index::WordIndex;
 
@@ -316,47 +317,16 @@ fn other_word_char_at(hay: &str, at: usize) -> (bool, usize) {
     (is_word_char(c), c.len_utf8())
 }
 
-/// By lead byte: the length of a character that is surely a word character (ASCII letters
-/// and digits, the Cyrillic block U+0400..U+047F), 0 for any other.
-const PLAIN_WORD_STEP: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => 1,
-            0xd0 | 0xd1 => 2,
-            _ => 0,
-        };
-        b += 1;
-    }
-    table
-};
-
 /// The end of the word whose characters continue at `at`.
 #[inline]
 fn word_end(hay: &str, mut at: usize) -> usize {
-    let bytes = hay.as_bytes();
     loop {
-        // Four Cyrillic letters at a time: lead bytes 0xd0/0xd1 at the even offsets of 8
-        // bytes that start on a character boundary (each lead byte brings its continuation).
-        while let Some(lane) = bytes.get(at..at + 8) {
-            let lane = u64::from_le_bytes(lane.try_into().unwrap_or([0; 8]));
-            let not_lead = (lane & 0x00fe_00fe_00fe_00fe) ^ 0x00d0_00d0_00d0_00d0;
-            at += 2 * (not_lead.trailing_zeros() / 16) as usize;
-            if not_lead != 0 {
-                break;
-            }
-        }
-        // ASCII letters and digits and the Cyrillic block U+0400..U+047F (lead byte 0xd0 or
-        // 0xd1, then one continuation byte) without decoding.
-        let Some(&b) = bytes.get(at) else { return bytes.len() };
-        let step = PLAIN_WORD_STEP[b as usize];
-        if step != 0 {
-            at += step as usize;
-            continue;
-        }
-        if b < 0x80 {
-            return at;
+        // ASCII letters and digits and the Cyrillic block U+0400..U+047F, sixteen bytes at a
+        // time; other characters are decoded.
+        at = plain_word_run(hay.as_bytes(), at).0;
+        match hay.as_bytes().get(at) {
+            Some(&b) if b >= 0x80 => {}
+            _ => return at,
         }
         let (word, width) = word_char_at(hay, at);
         if !word {

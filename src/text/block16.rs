@@ -1,0 +1,227 @@
+//! Sixteen bytes of text classified at once, one bit per byte.
+//!
+//! Folding, tokenizing and the gazetteer's word scan each ask of every byte of the corpus
+//! "is it a letter, a space, a lead byte?". Asked byte by byte (or eight bytes at a time in
+//! a `u64`) that cost them about ten instructions a byte; an SSE2 register (every x86-64
+//! processor has one) answers for sixteen bytes with a compare and a `movemask`. Other
+//! targets get the same answers from a plain loop.
+//!
+//! A mask has bit `k` set when byte `k` of the block has the property; bits 16 and up are
+//! clear, so a mask may be shifted left by one to move each bit to the next byte.
+
+/// Sixteen consecutive bytes of a text.
+#[derive(Clone, Copy)]
+pub(crate) struct Block16(imp::Bytes);
+
+impl Block16 {
+    /// The sixteen bytes from `at`, if the text has that many.
+    #[inline(always)]
+    pub(crate) fn load(bytes: &[u8], at: usize) -> Option<Block16> {
+        let chunk: &[u8; 16] = bytes.get(at..at + 16)?.try_into().ok()?;
+        Some(Block16(imp::load(chunk)))
+    }
+
+    /// The bytes equal to `b`.
+    #[inline(always)]
+    pub(crate) fn eq(self, b: u8) -> u32 {
+        imp::eq(self.0, b)
+    }
+
+    /// The bytes in `lo..=hi`.
+    #[inline(always)]
+    pub(crate) fn in_range(self, lo: u8, hi: u8) -> u32 {
+        imp::in_range(self.0, lo, hi)
+    }
+
+    /// The bytes from 0x80 (lead and continuation bytes of multi-byte characters).
+    #[inline(always)]
+    pub(crate) fn non_ascii(self) -> u32 {
+        imp::non_ascii(self.0)
+    }
+}
+
+/// The end of the run from `at` (a char boundary) of ASCII letters and digits and two-byte
+/// characters led by D0 or D1 (the Cyrillic block U+0400..U+047F, all letters), and whether
+/// the run holds anything but ASCII digits.
+///
+/// The common part of a word for the tokenizer and the gazetteer: sixteen bytes at a time,
+/// then byte by byte near the end of the text. A lead byte at the last place of a block
+/// is left to the next block, which holds its continuation byte.
+#[inline(always)]
+pub(crate) fn plain_word_run(bytes: &[u8], mut at: usize) -> (usize, bool) {
+    let mut non_digit = false;
+    while let Some(block) = Block16::load(bytes, at) {
+        let lead = block.eq(0xd0) | block.eq(0xd1);
+        let digit = block.in_range(b'0', b'9');
+        let word = digit | block.in_range(b'a', b'z') | block.in_range(b'A', b'Z') | lead | lead << 1;
+        let run = (!word).trailing_zeros();
+        let taken = if run >= 16 { 16 - (lead >> 15) } else { run };
+        non_digit |= word & !digit & ((1 << taken) - 1) != 0;
+        at += taken as usize;
+        if run < 16 {
+            return (at, non_digit);
+        }
+    }
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'0'..=b'9' => at += 1,
+            b'a'..=b'z' | b'A'..=b'Z' => at += 1,
+            0xd0 | 0xd1 if at + 1 < bytes.len() => at += 2,
+            _ => break,
+        }
+        non_digit |= !b.is_ascii_digit();
+    }
+    (at, non_digit)
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod imp {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8, _mm_sub_epi8,
+    };
+
+    pub(super) type Bytes = __m128i;
+
+    // SAFETY (every function here): the intrinsics need SSE2, which this module is compiled
+    // for exactly when the target has it (the `cfg` above; every x86-64 target does); the
+    // only memory read is the sixteen bytes `chunk` borrows. `sse2_agrees_with_portable`
+    // checks every answer against the plain loops.
+
+    #[inline(always)]
+    pub(super) fn load(chunk: &[u8; 16]) -> Bytes {
+        unsafe { _mm_loadu_si128(chunk.as_ptr().cast()) }
+    }
+
+    #[inline(always)]
+    pub(super) fn eq(v: Bytes, b: u8) -> u32 {
+        unsafe { _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8))) as u32 }
+    }
+
+    /// `b - lo` (wrapping) is at most `hi - lo` exactly for the bytes in range: an unsigned
+    /// minimum and a compare.
+    #[inline(always)]
+    pub(super) fn in_range(v: Bytes, lo: u8, hi: u8) -> u32 {
+        unsafe {
+            let shifted = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+            let capped = _mm_min_epu8(shifted, _mm_set1_epi8(hi.wrapping_sub(lo) as i8));
+            _mm_movemask_epi8(_mm_cmpeq_epi8(capped, shifted)) as u32
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn non_ascii(v: Bytes) -> u32 {
+        unsafe { _mm_movemask_epi8(v) as u32 }
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use portable as imp;
+
+/// The definition: one byte at a time (the implementation on targets without SSE2).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+mod portable {
+    pub(super) type Bytes = [u8; 16];
+
+    #[inline(always)]
+    pub(super) fn load(chunk: &[u8; 16]) -> Bytes {
+        *chunk
+    }
+
+    #[inline(always)]
+    fn mask(v: Bytes, has: impl Fn(u8) -> bool) -> u32 {
+        v.iter().enumerate().fold(0, |m, (k, &b)| m | u32::from(has(b)) << k)
+    }
+
+    #[inline(always)]
+    pub(super) fn eq(v: Bytes, b: u8) -> u32 {
+        mask(v, |x| x == b)
+    }
+
+    #[inline(always)]
+    pub(super) fn in_range(v: Bytes, lo: u8, hi: u8) -> u32 {
+        mask(v, |x| (lo..=hi).contains(&x))
+    }
+
+    #[inline(always)]
+    pub(super) fn non_ascii(v: Bytes) -> u32 {
+        mask(v, |x| x >= 0x80)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks() -> Vec<[u8; 16]> {
+        let mut seed = 5u64;
+        let mut out: Vec<[u8; 16]> = (0..=255u8).map(|b| [b; 16]).collect();
+        for _ in 0..2000 {
+            let mut block = [0u8; 16];
+            for b in &mut block {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                *b = (seed >> 56) as u8;
+            }
+            out.push(block);
+        }
+        out
+    }
+
+    /// The SSE2 masks (on x86-64) are the plain loops' masks, for every byte value and
+    /// bound, including the signed/unsigned edges 0x7f/0x80 and 0x00/0xff.
+    #[test]
+    fn sse2_agrees_with_portable() {
+        let bounds = [0u8, 1, 8, 9, 0x0d, b'0', b'9', b'A', b'Z', b'a', b'z', 0x7f, 0x80, 0x8f, 0xb0, 0xbf, 0xd0, 0xff];
+        for block in blocks() {
+            let fast = Block16::load(&block, 0).unwrap();
+            let slow = portable::load(&block);
+            assert_eq!(fast.non_ascii(), portable::non_ascii(slow), "{block:?}");
+            for &lo in &bounds {
+                assert_eq!(fast.eq(lo), portable::eq(slow, lo), "{block:?} == {lo}");
+                for &hi in bounds.iter().filter(|&&hi| hi >= lo) {
+                    assert_eq!(fast.in_range(lo, hi), portable::in_range(slow, lo, hi), "{block:?} {lo}..={hi}");
+                }
+            }
+        }
+    }
+
+    /// `plain_word_run` byte by byte, as the definition.
+    fn plain_word_run_reference(bytes: &[u8], mut at: usize) -> (usize, bool) {
+        let mut non_digit = false;
+        while let Some(&b) = bytes.get(at) {
+            let width = match b {
+                b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => 1,
+                0xd0 | 0xd1 if at + 1 < bytes.len() => 2,
+                _ => break,
+            };
+            non_digit |= !b.is_ascii_digit();
+            at += width;
+        }
+        (at, non_digit)
+    }
+
+    /// Runs of Russian and Latin letters and digits broken by spaces, punctuation and other
+    /// two- and three-byte characters at every offset of the blocks, and ending the text.
+    #[test]
+    fn plain_word_run_matches_byte_by_byte() {
+        let pieces = ["ж", "я", "ё", "Ж", "ѓ", "a", "Z", "7", " ", "-", "«", "é", "—", "\u{301}", "🏗"];
+        let mut seed = 3u64;
+        for _ in 0..20000 {
+            let mut s = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 59) as usize + 1 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let piece = if seed >> 62 == 0 { pieces[(seed >> 33) as usize % pieces.len()] } else { "жa" };
+                for _ in 0..1 + (seed >> 20) as usize % 9 {
+                    s.push_str(piece);
+                }
+            }
+            for (at, _) in s.char_indices() {
+                assert_eq!(
+                    plain_word_run(s.as_bytes(), at),
+                    plain_word_run_reference(s.as_bytes(), at),
+                    "{s:?} at {at}"
+                );
+            }
+        }
+    }
+}
