@@ -217,17 +217,18 @@ fn unchanged_prefix(block: Block16, after_plain: bool) -> u32 {
     let ascii_whitespace = block.in_range(b'\t', b'\r') | block.eq(b' ');
     let lone_candidates = block.eq(b' ') | block.eq(b'\n');
     // The bytes `ASCII_FOLD` changes or marks special, but for spaces and line breaks.
-    let changed = block.in_range(b'A', b'Z') | block.eq(b'`') | block.eq(b'&') | (ascii_whitespace & !lone_candidates);
+    let changed =
+        block.in_range(b'A', b'Z') | block.eq(b'`') | block.eq(b'&') | ascii_whitespace.and_not(lone_candidates);
     // A space or line break is lone unless the next byte starts whitespace (see
     // `STARTS_WHITESPACE`) or it is the first byte and no plain character came before.
-    let starts_whitespace = ascii_whitespace | block.eq(0xc2) | block.eq(0xe2) | block.eq(0xe3);
-    let not_lone = lone_candidates & (starts_whitespace >> 1 | 1 << 15 | u32::from(!after_plain));
+    let starts_whitespace = (ascii_whitespace | block.eq(0xc2) | block.eq(0xe2) | block.eq(0xe3)).bits();
+    let not_lone = lone_candidates.bits() & (starts_whitespace >> 1 | 1 << 15 | u32::from(!after_plain));
     // Lower-case Russian letters but `ё`: d0 b0..bf and d1 80..8f, the pair inside the block.
-    let after_d0 = block.eq(0xd0) << 1;
-    let after_d1 = block.eq(0xd1) << 1;
-    let continuations = (block.in_range(0xb0, 0xbf) & after_d0) | (block.in_range(0x80, 0x8f) & after_d1);
-    let other_non_ascii = block.non_ascii() & !(continuations | continuations >> 1);
-    (changed | not_lone | other_non_ascii | 1 << 16).trailing_zeros()
+    let continuations = ((block.in_range(0xb0, 0xbf) & block.eq(0xd0).after())
+        | (block.in_range(0x80, 0x8f) & block.eq(0xd1).after()))
+    .bits();
+    let other_non_ascii = block.non_ascii().bits() & !(continuations | continuations >> 1);
+    (changed.bits() | not_lone | other_non_ascii | 1 << 16).trailing_zeros()
 }
 
 /// Whether the byte `b` (the one after a space or line break, if any) may begin a
