@@ -26,7 +26,7 @@ use super::entities::{load_entries, Entry};
 use super::inflect::Inflector;
 use super::{Diagnostics, DictDirs};
 use crate::model::{Mention, MentionSource};
-use crate::text::block16::{plain_word_run, WordBits64};
+use crate::text::block16::{plain_word_end, WordBits64};
 use crate::text::{fold_str, FoldedText};
 use word_index::WordIndex;
 
@@ -392,7 +392,7 @@ fn word_end(hay: &str, mut at: usize) -> usize {
     loop {
         // ASCII letters and digits and the Cyrillic block U+0400..U+047F, sixteen bytes at a
         // time; other characters are decoded.
-        at = plain_word_run(hay.as_bytes(), at).0;
+        at = plain_word_end(hay.as_bytes(), at);
         match hay.as_bytes().get(at) {
             Some(&b) if b >= 0x80 => {}
             _ => return at,

@@ -1,6 +1,6 @@
 //! Sixteen bytes of text classified at once, one bit per byte.
 //!
-//! Folding, tokenizing and the gazetteer's word scan each ask of every byte of the corpus
+//! Folding and the gazetteer's word scan ask of every byte of the corpus
 //! "is it a letter, a space, a lead byte?". Asked byte by byte (or eight bytes at a time in
 //! a `u64`) that cost them about ten instructions a byte; an SSE2 register (every x86-64
 //! processor has one) answers for sixteen bytes with a compare and a `movemask`. Other
@@ -88,37 +88,30 @@ impl std::ops::BitAnd for Lanes {
 }
 
 /// The end of the run from `at` (a char boundary) of ASCII letters and digits and two-byte
-/// characters led by D0 or D1 (the Cyrillic block U+0400..U+047F, all letters), and whether
-/// the run holds anything but ASCII digits.
+/// characters led by D0 or D1 (the Cyrillic block U+0400..U+047F, all letters): the common
+/// part of a word for the gazetteer's scan.
 ///
-/// The common part of a word for the tokenizer and the gazetteer: sixteen bytes at a time,
-/// then byte by byte near the end of the text. A lead byte at the last place of a block
-/// is left to the next block, which holds its continuation byte.
+/// Sixteen bytes at a time, then byte by byte near the end of the text. A lead byte at the
+/// last place of a block is left to the next block, which holds its continuation byte.
 #[inline(always)]
-pub(crate) fn plain_word_run(bytes: &[u8], mut at: usize) -> (usize, bool) {
-    let mut non_digit = false;
+pub(crate) fn plain_word_end(bytes: &[u8], mut at: usize) -> usize {
     while let Some(block) = Block16::load(bytes, at) {
         let lead = block.eq(0xd0) | block.eq(0xd1);
         let word = (block.ascii_alphanumeric() | lead | lead.after()).bits();
-        let digit = block.in_range(b'0', b'9').bits();
         let run = (!word).trailing_zeros();
-        let taken = if run >= 16 { 16 - (lead.bits() >> 15) } else { run };
-        non_digit |= word & !digit & ((1 << taken) - 1) != 0;
-        at += taken as usize;
         if run < 16 {
-            return (at, non_digit);
+            return at + run as usize;
         }
+        at += 16 - (lead.bits() >> 15) as usize;
     }
     while let Some(&b) = bytes.get(at) {
         match b {
-            b'0'..=b'9' => at += 1,
-            b'a'..=b'z' | b'A'..=b'Z' => at += 1,
+            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => at += 1,
             0xd0 | 0xd1 if at + 1 < bytes.len() => at += 2,
             _ => break,
         }
-        non_digit |= !b.is_ascii_digit();
     }
-    (at, non_digit)
+    at
 }
 
 /// The 64 bytes from a char boundary classified for a word scan, one bit per byte (bit `k`
@@ -341,25 +334,22 @@ mod tests {
         }
     }
 
-    /// `plain_word_run` byte by byte, as the definition.
-    fn plain_word_run_reference(bytes: &[u8], mut at: usize) -> (usize, bool) {
-        let mut non_digit = false;
+    /// `plain_word_end` byte by byte, as the definition.
+    fn plain_word_end_reference(bytes: &[u8], mut at: usize) -> usize {
         while let Some(&b) = bytes.get(at) {
-            let width = match b {
+            at += match b {
                 b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => 1,
                 0xd0 | 0xd1 if at + 1 < bytes.len() => 2,
                 _ => break,
             };
-            non_digit |= !b.is_ascii_digit();
-            at += width;
         }
-        (at, non_digit)
+        at
     }
 
     /// Runs of Russian and Latin letters and digits broken by spaces, punctuation and other
     /// two- and three-byte characters at every offset of the blocks, and ending the text.
     #[test]
-    fn plain_word_run_matches_byte_by_byte() {
+    fn plain_word_end_matches_byte_by_byte() {
         let pieces = ["ж", "я", "ё", "Ж", "ѓ", "a", "Z", "7", " ", "-", "«", "é", "—", "\u{301}", "🏗"];
         let mut seed = 3u64;
         for _ in 0..20000 {
@@ -374,8 +364,8 @@ mod tests {
             }
             for (at, _) in s.char_indices() {
                 assert_eq!(
-                    plain_word_run(s.as_bytes(), at),
-                    plain_word_run_reference(s.as_bytes(), at),
+                    plain_word_end(s.as_bytes(), at),
+                    plain_word_end_reference(s.as_bytes(), at),
                     "{s:?} at {at}"
                 );
             }

@@ -5,7 +5,6 @@
 //! accent) kept inside it. Everything else that is not whitespace is a one-character
 //! punctuation token. Tokens carry byte spans of the original text.
 
-use super::block16::plain_word_run;
 use super::chars::is_letter;
 use super::Span;
 
@@ -143,16 +142,38 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 #[inline(always)]
 fn word_rest(text: &str, mut i: usize, mut all_digits: bool) -> (usize, bool) {
     let bytes = text.as_bytes();
-    loop {
-        // Russian letters and ASCII letters and digits, sixteen bytes at a time.
-        let (end, non_digit) = plain_word_run(bytes, i);
-        all_digits &= !non_digit;
-        i = end;
-        match bytes.get(i) {
-            None => break,
+    let n = text.len();
+    while i < n {
+        // Four Russian letters at a time: lead bytes 0xd0/0xd1 at the even offsets (what
+        // the match below takes two bytes at a time); a lane that ends the run still
+        // counts its leading letters.
+        while let Some(&chunk) = bytes.get(i..i + 8).and_then(|b| <&[u8; 8]>::try_from(b).ok()) {
+            let not_lead = (u64::from_le_bytes(chunk) & 0x00fe_00fe_00fe_00fe) ^ 0x00d0_00d0_00d0_00d0;
+            let letters = (not_lead.trailing_zeros() / 16) as usize;
+            all_digits &= letters == 0;
+            i += 2 * letters;
+            if letters < 4 {
+                break;
+            }
+        }
+        if i >= n {
+            break;
+        }
+        // Fast path: Russian letters (U+0400..U+047F) and ASCII letters and digits.
+        match bytes[i] {
+            0xd0 | 0xd1 if i + 1 < n => {
+                all_digits = false;
+                i += 2;
+                continue;
+            }
+            b if b.is_ascii_alphanumeric() => {
+                all_digits &= b.is_ascii_digit();
+                i += 1;
+                continue;
+            }
             // Other ASCII ends the word, but for the joiners `-` and `'`.
-            Some(&b) if b.is_ascii() && b != b'-' && b != b'\'' => break,
-            Some(_) => {}
+            b if b.is_ascii() && b != b'-' && b != b'\'' => break,
+            _ => {}
         }
         match other_char_step(text, i, all_digits) {
             Some((next, digits)) => (i, all_digits) = (next, digits),
