@@ -8,6 +8,7 @@
 //! Every folded byte remembers the original byte offset of the character that produced it,
 //! so a match in the folded text maps back to an exact span of the original.
 
+use super::block16::Block16;
 use super::Span;
 
 /// A folded copy of a text with its map back to the original.
@@ -173,16 +174,16 @@ fn fold_plain_run(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
 #[inline]
 fn unchanged_run_end(bytes: &[u8], start: usize, after_plain: bool) -> usize {
     let mut i = start;
-    loop {
-        // Most of the text: four lower-case Russian letters (8 bytes) at a time.
-        while let Some(lane) = bytes.get(i..i + 8) {
-            let pairs = lower_russian_pairs(u64::from_le_bytes(lane.try_into().unwrap_or([0; 8])));
-            i += 2 * pairs;
-            if pairs < 4 {
-                break;
-            }
+    // Most of the text: sixteen bytes at a time. A block's last byte may be held back (see
+    // `unchanged_prefix`): the next block starts there.
+    while let Some(block) = Block16::load(bytes, i) {
+        let run = unchanged_prefix(block, after_plain || i > start);
+        i += run as usize;
+        if run < 15 {
+            return i;
         }
-        let Some(&b) = bytes.get(i) else { break };
+    }
+    while let Some(&b) = bytes.get(i) {
         if b < 0x80 {
             if ASCII_FOLD[b as usize] == b {
                 i += 1;
@@ -207,23 +208,27 @@ fn unchanged_run_end(bytes: &[u8], start: usize, after_plain: bool) -> usize {
     i
 }
 
-/// How many of the four two-byte characters in `lane` (8 bytes of UTF-8 read
-/// little-endian, starting on a character boundary) are lower-case Russian letters other
-/// than `ё`, counted from the first: pairs `d0 b0..bf` (а..п) and `d1 80..8f` (р..я).
-#[inline]
-fn lower_russian_pairs(lane: u64) -> usize {
-    const LEAD_MASK: u64 = 0x00fe_00fe_00fe_00fe;
-    const LEAD: u64 = 0x00d0_00d0_00d0_00d0;
-    const LOW_BITS: u64 = 0x0001_0001_0001_0001;
-    const NIBBLES: u64 = 0x000f_000f_000f_000f;
-    const ELEVENS: u64 = 0x000b_000b_000b_000b;
-    // Per 16-bit pair: the lead byte (low byte) must be d0 or d1, and the high nibble of
-    // the continuation byte must be b after d0 and 8 after d1: nibble + 3 × (lead & 1) = 0xb.
-    // The sums stay below 16 bits, so pairs do not carry into each other.
-    let lead_bad = (lane & LEAD_MASK) ^ LEAD;
-    let nibble = (lane >> 12) & NIBBLES;
-    let cont_bad = (nibble + 3 * (lane & LOW_BITS)) ^ ELEVENS;
-    ((lead_bad | cont_bad).trailing_zeros() / 16) as usize
+/// How many bytes from the start of `block` (a char boundary) [`unchanged_run_end`] takes
+/// byte by byte, or fewer when the block's last byte is a space or a lead byte: what follows
+/// those lies past the block, so they are left out (to be looked at as the first byte of the
+/// next block). `after_plain` tells whether a space may be the first byte.
+#[inline(always)]
+fn unchanged_prefix(block: Block16, after_plain: bool) -> u32 {
+    let ascii_whitespace = block.in_range(b'\t', b'\r') | block.eq(b' ');
+    let lone_candidates = block.eq(b' ') | block.eq(b'\n');
+    // The bytes `ASCII_FOLD` changes or marks special, but for spaces and line breaks.
+    let changed =
+        block.in_range(b'A', b'Z') | block.eq(b'`') | block.eq(b'&') | ascii_whitespace.and_not(lone_candidates);
+    // A space or line break is lone unless the next byte starts whitespace (see
+    // `STARTS_WHITESPACE`) or it is the first byte and no plain character came before.
+    let starts_whitespace = (ascii_whitespace | block.eq(0xc2) | block.eq(0xe2) | block.eq(0xe3)).bits();
+    let not_lone = lone_candidates.bits() & (starts_whitespace >> 1 | 1 << 15 | u32::from(!after_plain));
+    // Lower-case Russian letters but `ё`: d0 b0..bf and d1 80..8f, the pair inside the block.
+    let continuations = ((block.in_range(0xb0, 0xbf) & block.eq(0xd0).after())
+        | (block.in_range(0x80, 0x8f) & block.eq(0xd1).after()))
+    .bits();
+    let other_non_ascii = block.non_ascii().bits() & !(continuations | continuations >> 1);
+    (changed.bits() | not_lone | other_non_ascii | 1 << 16).trailing_zeros()
 }
 
 /// Whether the byte `b` (the one after a space or line break, if any) may begin a

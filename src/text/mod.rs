@@ -4,6 +4,7 @@
 //! Extractors work on byte offsets into the original text (that is what `str` slicing and
 //! aho-corasick speak); the sinks convert to character offsets once, through [`CharIndex`].
 
+pub(crate) mod block16;
 mod charindex;
 pub mod chars;
 mod fold;

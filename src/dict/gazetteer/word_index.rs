@@ -184,8 +184,9 @@ impl WordIndex {
         });
     }
 
-    /// The entry of `key`, if it is one.
-    #[inline]
+    /// The entry of `key`, if it is one. Always inlined: it runs once per word of the text,
+    /// and a call cost a fifth of it.
+    #[inline(always)]
     fn find_key(&self, key: &[u8]) -> Option<&Key> {
         let hash = key_hash(key);
         let bit = hash >> (64 - FILTER_BITS);
