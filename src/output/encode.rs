@@ -7,7 +7,9 @@
 //! each writer is the field order of its row struct (the CSV header and the serde form); the
 //! tests check both against the serde/csv-crate output.
 
-use super::escape::{clean_in_both, json_fields, json_list, json_str, Code, CsvRecord, JsonValue, Raw};
+use super::escape::{
+    clean_in_both, json_fields, json_list, json_str, json_str_clean, CleanStr, Code, CsvRecord, JsonValue, Raw,
+};
 use super::rows::{DocumentRows, MentionRow, MoneyRow, PartRow, QuoteId, QuoteRow};
 use super::{CsvStyle, EncodedDocument, ProcessedDocument};
 use std::ops::Range;
@@ -83,25 +85,50 @@ impl RowWriter<'_> {
 
     /// A text: a CSV text cell (see [`CsvRecord::text`]) and a JSON string. Most texts need
     /// no escaping, quoting nor formula guard in either format; one scan tells, and then
-    /// the bytes are copied to both as they are.
-    fn text(&mut self, s: &str) {
+    /// the bytes are copied to both as they are. Returns whether the JSON string needed no
+    /// escape.
+    fn text(&mut self, s: &str) -> bool {
         match &mut self.csv {
             // Most optional texts (warning, cue, speaker id) are absent.
             Some(csv) if s.is_empty() => {
                 csv.raw(b"");
                 self.json.extend_from_slice(b"\"\"");
+                true
             }
             Some(csv) if clean_in_both(s, csv.style()) => {
                 csv.raw(s.as_bytes());
                 self.json.push(b'"');
                 self.json.extend_from_slice(s.as_bytes());
                 self.json.push(b'"');
+                true
             }
-            Some(csv) => {
-                csv.text(s);
-                json_str(self.json, s);
-            }
-            None => json_str(self.json, s),
+            Some(csv) => csv.text_and_json(s, self.json),
+            None => json_str_clean(self.json, s),
+        }
+    }
+
+    /// [`RowWriter::text`], noting in `clean` whether the JSON string needed no escape.
+    fn text_noting_clean(&mut self, (s, clean): (&str, &mut bool)) {
+        *clean = self.text(s);
+    }
+
+    /// [`RowWriter::text`], and where it wrote the text: the JSON string and the CSV cell, so
+    /// [`RowWriter::copy`] can write it again without a scan.
+    fn text_at(&mut self, s: &str) -> WrittenText {
+        let json_start = self.json.len();
+        // The cell starts after the delimiter that `text` writes first (every field but the
+        // first of a record: see `EntityCells::piece`).
+        let csv_start = self.csv.as_ref().map_or(0, |csv| csv.written() + 1);
+        self.text(s);
+        let csv_end = self.csv.as_ref().map_or(0, CsvRecord::written);
+        WrittenText { json: json_start..self.json.len(), csv: csv_start..csv_end }
+    }
+
+    /// A text written before by [`RowWriter::text_at`] to the same buffers, copied.
+    fn copy(&mut self, text: &WrittenText) {
+        self.json.extend_from_within(text.json.clone());
+        if let Some(csv) = &mut self.csv {
+            csv.copy_cell(text.csv.clone());
         }
     }
 
@@ -145,6 +172,12 @@ impl RowWriter<'_> {
             csv.end();
         }
     }
+}
+
+/// Where [`RowWriter::text_at`] wrote a text in the JSON and CSV buffers.
+struct WrittenText {
+    json: Range<usize>,
+    csv: Range<usize>,
 }
 
 /// Writes one row with a [`RowWriter`]: `"key" => method(value)` pairs, in the field order
@@ -205,12 +238,13 @@ impl QuoteRow<'_> {
     /// The quote's fields followed, in JSON only, by its `parts` (the serde form flattens
     /// the row).
     fn write(&self, parts: &[PartRow<'_>], out: &mut RowWriter<'_>, id: &DocId) {
+        let mut text_is_clean = false;
         row!(out,
             "doc_id" => id(id),
             "quote_id" => quote_id(self.quote_id),
             "start" => uint(self.start),
             "end" => uint(self.end),
-            "text" => text(self.text),
+            "text" => text_noting_clean((self.text, &mut text_is_clean)),
             "speaker" => text(self.speaker),
             "speaker_type" => code(self.speaker_type),
             "speaker_start" => opt_uint(self.speaker_start),
@@ -222,9 +256,37 @@ impl QuoteRow<'_> {
             "cue_start" => opt_uint(self.cue_start),
             "cue_end" => opt_uint(self.cue_end),
             "warning" => text(self.warning),
-            "parts" => json_only(json_list(parts, PartRow::write_json)),
+            "parts" => json_only(PartsJson { parts, clean_text: text_is_clean.then_some(self.text) }),
         );
     }
+}
+
+/// A quote's parts as a JSON list. Their texts mostly lie inside the quote's text: when
+/// that needed no JSON escape, neither does any piece of it, so those are copied unscanned.
+struct PartsJson<'p> {
+    parts: &'p [PartRow<'p>],
+    /// The quote's text, if it needed no escape.
+    clean_text: Option<&'p str>,
+}
+
+impl JsonValue for PartsJson<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let within_clean = |text: &str| self.clean_text.is_some_and(|outer| lies_within(text, outer));
+        json_list(self.parts, |out, part: &PartRow<'_>| {
+            if within_clean(part.text) {
+                super::escape::json_object!(out, "start" => part.start, "end" => part.end, "text" => CleanStr(part.text));
+            } else {
+                PartRow::write_json(out, part);
+            }
+        })
+        .write_json(out);
+    }
+}
+
+/// Whether `inner` is a piece of the string `outer` (the same bytes in memory).
+fn lies_within(inner: &str, outer: &str) -> bool {
+    let (inner_start, outer_start) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
+    inner_start >= outer_start && inner_start + inner.len() <= outer_start + outer.len()
 }
 
 impl PartRow<'_> {
@@ -344,28 +406,31 @@ impl EntityCells {
         };
         for &(first, count) in groups {
             let m = &mentions[first];
-            // The same fields, in the same order, as `MentionRow::write` after `text`.
-            let mention_tail = cells.piece(style, |w| {
+            // The same fields, in the same order, as `MentionRow::write` after `text`. The
+            // canonical form and the id are scanned and escaped here only: the entity body
+            // copies them.
+            let (mention_tail, (canonical, entity_id)) = cells.piece(style, |w| {
                 w.key(",\"type\":");
                 w.code(m.entity_type);
                 w.key(",\"canonical\":");
-                w.text(m.canonical);
+                let canonical = w.text_at(m.canonical);
                 w.key(",\"entity_id\":");
-                w.text(m.entity_id);
+                let entity_id = w.text_at(m.entity_id);
                 w.key(",\"source\":");
                 w.code(m.source);
                 w.key(",\"warning\":");
                 w.text(m.warning);
                 w.finish();
+                (canonical, entity_id)
             });
             // `EntityRow::write` after `doc_id`, up to the count.
-            let entity_body = cells.piece(style, |w| {
+            let (entity_body, ()) = cells.piece(style, |w| {
                 w.key(",\"entity_id\":");
-                w.text(m.entity_id);
+                w.copy(&entity_id);
                 w.key(",\"type\":");
                 w.code(m.entity_type);
                 w.key(",\"canonical\":");
-                w.text(m.canonical);
+                w.copy(&canonical);
                 w.key(",\"mentions\":");
                 if let Some(csv) = &mut w.csv {
                     csv.raw(b"");
@@ -377,19 +442,19 @@ impl EntityCells {
     }
 
     /// Fields written by `write` that continue a row (each CSV field after a delimiter),
-    /// appended to the buffers; their ranges.
-    fn piece(
+    /// appended to the buffers; their ranges, and what `write` returns.
+    fn piece<R>(
         &mut self,
         style: Option<CsvStyle>,
-        write: impl FnOnce(&mut RowWriter<'_>),
-    ) -> (Range<usize>, Range<usize>) {
+        write: impl FnOnce(&mut RowWriter<'_>) -> R,
+    ) -> ((Range<usize>, Range<usize>), R) {
         let (json_start, csv_start) = (self.json.len(), self.csv.len());
         let mut csv = style.map(|style| CsvRecord::new(&mut self.csv, style));
         if let Some(csv) = &mut csv {
             csv.raw(b""); // an empty first field: every field after it starts with the delimiter
         }
-        write(&mut RowWriter { json: &mut self.json, csv });
-        (json_start..self.json.len(), csv_start..self.csv.len())
+        let written = write(&mut RowWriter { json: &mut self.json, csv });
+        ((json_start..self.json.len(), csv_start..self.csv.len()), written)
     }
 
     /// The group of mention `i`, if its row ends as the group's first mention's row does.
@@ -680,7 +745,8 @@ mod tests {
         ];
         let quote = Quote {
             span: span_of(text, "«Мы — за»"),
-            parts: vec![span_of(text, "Мы"), span_of(text, "за")],
+            // A part outside the quote, which needs escapes where the quote needs none.
+            parts: vec![span_of(text, "Мы"), span_of(text, "за"), span_of(text, "\"ВТБ\"")],
             speaker: Some("Мусин, \"Иван\"".to_string()),
             speaker_type: Some(EntityType::Per),
             speaker_id: Some("+per:мусин".to_string()),
@@ -691,9 +757,9 @@ mod tests {
             kind: QuoteKind::Direct,
             warning: None,
         };
-        let bare = Quote {
-            span: span_of(text, "(-1)"),
-            parts: Vec::new(),
+        let without_speaker = |span: Span, parts: Vec<Span>, kind: QuoteKind, warning: Option<&str>| Quote {
+            span,
+            parts,
             speaker: None,
             speaker_type: None,
             speaker_id: None,
@@ -701,9 +767,16 @@ mod tests {
             cue: None,
             cue_span: None,
             attribution: Attribution::None,
-            kind: QuoteKind::Indirect,
-            warning: Some("@no speaker".to_string()),
+            kind,
+            warning: warning.map(str::to_string),
         };
+        let bare = without_speaker(span_of(text, "(-1)"), Vec::new(), QuoteKind::Indirect, Some("@no speaker"));
+        let escaped = without_speaker(
+            span_of(text, "\"ВТБ\"\r\n"),
+            vec![span_of(text, "ВТБ"), span_of(text, "\r\n"), span_of(text, "Мы")],
+            QuoteKind::Direct,
+            None,
+        );
         let money = Money {
             span: span_of(text, "2,5 млрд ₽"),
             amount: "2500000000.5".to_string(),
@@ -720,7 +793,7 @@ mod tests {
             encoding: "UTF-8",
             notes: if with_extras { vec!["note \"one\"".to_string(), "\u{7f}two/".to_string()] } else { Vec::new() },
             metadata: with_extras.then(|| metadata.as_object().unwrap().clone()),
-            extraction: Extraction { mentions, quotes: vec![quote, bare], money: vec![money] },
+            extraction: Extraction { mentions, quotes: vec![quote, bare, escaped], money: vec![money] },
         }
     }
 

@@ -34,15 +34,66 @@ const fn json_escape_table() -> [u8; 256] {
 /// U+0020 (`\b \t \n \f \r`, the others as `\u00XX` in lowercase hex); everything else,
 /// `/`, DEL and non-ASCII included, is written as it is.
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    json_str_clean(out, s);
+}
+
+/// [`json_str`], and whether `s` needed no escape (so any piece of it needs none either).
+pub fn json_str_clean(out: &mut Vec<u8>, s: &str) -> bool {
     let bytes = s.as_bytes();
+    let clean = !any_byte(bytes, json_special_word, |b| JSON_ESCAPE[usize::from(b)] != 0);
+    json_str_known(out, bytes, clean);
+    clean
+}
+
+/// A JSON string of `bytes`, whose need of escapes (`!clean`) is already known.
+fn json_str_known(out: &mut Vec<u8>, bytes: &[u8], clean: bool) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    if !any_byte(bytes, json_special_word, |b| JSON_ESCAPE[usize::from(b)] != 0) {
+    if clean {
         out.extend_from_slice(bytes);
     } else {
         json_escaped(out, bytes);
     }
     out.push(b'"');
+}
+
+/// What writing a text takes in each format, from one scan of it (see
+/// [`CsvRecord::text_and_json`]).
+#[derive(Debug, PartialEq, Eq)]
+struct TextNeeds {
+    /// A byte that JSON escapes (as [`JSON_ESCAPE`]).
+    json_escapes: bool,
+    /// A byte that makes the CSV writer quote the cell (as `CSV_SPECIAL_*`).
+    csv_quotes: bool,
+    /// A `"`, which is doubled inside CSV quotes.
+    double_quote: bool,
+}
+
+impl TextNeeds {
+    /// Eight bytes at a time; the last word is padded with spaces, which neither format
+    /// escapes nor quotes (the delimiter is `,` or `;`). `\r` and `\n` are looked for only in
+    /// words that hold a control character, which is rare.
+    fn of(bytes: &[u8], delimiter: u8) -> TextNeeds {
+        let (mut control, mut quote, mut backslash, mut cell_breaking) = (false, false, false, false);
+        let mut word = |w: u64| {
+            let has_control = has_byte_below(w, 0x20);
+            control |= has_control;
+            quote |= has_byte(w, b'"');
+            backslash |= has_byte(w, b'\\');
+            cell_breaking |= has_byte(w, delimiter) | (has_control && (has_byte(w, b'\r') | has_byte(w, b'\n')));
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            word(u64::from_ne_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [b' '; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            word(u64::from_ne_bytes(last));
+        }
+        TextNeeds { json_escapes: control | quote | backslash, csv_quotes: cell_breaking | quote, double_quote: quote }
+    }
 }
 
 /// The slow path of [`json_str`]: the bytes with their escapes, without the quotes.
@@ -183,6 +234,17 @@ pub struct Raw<'b>(pub &'b [u8]);
 impl JsonValue for Raw<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self.0);
+    }
+}
+
+/// A string known to need no JSON escape (a piece of one that needed none), copied
+/// between quotes without a scan.
+pub struct CleanStr<'s>(pub &'s str);
+
+impl JsonValue for CleanStr<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        debug_assert!(!self.0.bytes().any(|b| JSON_ESCAPE[usize::from(b)] != 0), "{:?}", self.0);
+        json_str_known(out, self.0.as_bytes(), true);
     }
 }
 
@@ -354,6 +416,44 @@ impl<'o> CsvRecord<'o> {
         }
     }
 
+    /// [`CsvRecord::text`] of `value`, and `value` as a JSON string ([`json_str`]) to `json`,
+    /// from one scan of it (long texts, such as quotes, mostly hold a delimiter, so they are
+    /// quoted but seldom escaped); returns whether the JSON string needed no escape.
+    pub fn text_and_json(&mut self, value: &str, json: &mut Vec<u8>) -> bool {
+        let bytes = value.as_bytes();
+        if self.style.excel && value.starts_with(super::csv_style::FORMULA_STARTS) {
+            self.text(value);
+            return json_str_clean(json, value);
+        }
+        let needs = TextNeeds::of(bytes, self.style.delimiter());
+        if !needs.csv_quotes {
+            self.raw(bytes);
+        } else if !needs.double_quote {
+            self.raw(b"\"");
+            self.out.extend_from_slice(bytes);
+            self.out.push(b'"');
+        } else {
+            self.plain(value);
+        }
+        json_str_known(json, bytes, !needs.json_escapes);
+        !needs.json_escapes
+    }
+
+    /// The number of bytes written so far to the output (a cell's start, for
+    /// [`CsvRecord::copy_cell`]).
+    pub fn written(&self) -> usize {
+        self.out.len()
+    }
+
+    /// A field already written to the output at `cell` (see [`CsvRecord::written`]), copied.
+    pub fn copy_cell(&mut self, cell: std::ops::Range<usize>) {
+        if !self.first {
+            self.out.push(self.style.delimiter());
+        }
+        self.first = false;
+        self.out.extend_from_within(cell);
+    }
+
     /// A decimal number cell (see [`CsvStyle::number_cell`]: decimal comma in Excel mode).
     pub fn number(&mut self, value: &str) -> &mut Self {
         self.plain(&self.style.number_cell(value))
@@ -477,7 +577,56 @@ mod tests {
         }
     }
 
+    /// One scan gives what `text` and `json_str` give (formula starts, quotes, escapes, both
+    /// delimiters, padding of the last word at every length).
+    #[test]
+    fn text_and_json_match_text_then_json() {
+        let lengths = ["", "a", "абв", "1234567", "12345678", "123456789", "ё".repeat(9).as_str()].map(str::to_string);
+        for excel in [false, true] {
+            let style = CsvStyle { excel };
+            for s in TRICKY.iter().map(|s| s.to_string()).chain(lengths.iter().cloned()) {
+                for pad in ["", "x", "1234567"] {
+                    for s in [format!("{s}{pad}"), format!("{pad}{s}")] {
+                        let (mut csv, mut json) = (Vec::new(), Vec::new());
+                        let clean = CsvRecord::new(&mut csv, style).raw(b"x").text_and_json(&s, &mut json);
+                        let (mut expected_csv, mut expected_json) = (Vec::new(), Vec::new());
+                        CsvRecord::new(&mut expected_csv, style).raw(b"x").text(&s);
+                        json_str(&mut expected_json, &s);
+                        assert_eq!(csv, expected_csv, "{s:?} excel={excel}");
+                        assert_eq!(json, expected_json, "{s:?}");
+                        assert_eq!(clean, !s.bytes().any(|b| JSON_ESCAPE[usize::from(b)] != 0), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn copied_cells_are_the_written_cells() {
+        let mut out = Vec::new();
+        let mut record = CsvRecord::new(&mut out, CsvStyle::default());
+        record.raw(b"a");
+        let start = record.written() + 1;
+        record.text("b,c");
+        let cell = start..record.written();
+        record.copy_cell(cell);
+        record.end();
+        assert_eq!(out, b"a,\"b,c\",\"b,c\"\n");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn text_and_json_match_text_then_json_on_any_string(s in "\\PC*|[\\x00-\\x7f]*", excel: bool) {
+            let style = CsvStyle { excel };
+            let (mut csv, mut json) = (Vec::new(), Vec::new());
+            CsvRecord::new(&mut csv, style).raw(b"").text_and_json(&s, &mut json);
+            let (mut expected_csv, mut expected_json) = (Vec::new(), Vec::new());
+            CsvRecord::new(&mut expected_csv, style).raw(b"").text(&s);
+            json_str(&mut expected_json, &s);
+            proptest::prop_assert_eq!(csv, expected_csv);
+            proptest::prop_assert_eq!(json, expected_json);
+        }
+
         #[test]
         fn any_string_escapes_like_the_crates(s in "\\PC*|[\\x00-\\x7f]*", excel: bool) {
             let mut json = Vec::new();
