@@ -19,6 +19,8 @@ use std::ops::Range;
 struct DocId {
     csv: Vec<u8>,
     json: Vec<u8>,
+    /// `{"doc_id":…,"start":`, the JSON start of every mention row.
+    json_to_start: Vec<u8>,
 }
 
 impl DocId {
@@ -27,9 +29,15 @@ impl DocId {
         CsvRecord::new(&mut csv, style).text(id);
         let mut json = Vec::new();
         json_str(&mut json, id);
-        DocId { csv, json }
+        let json_to_start = [&b"{\"doc_id\":"[..], &json, b",\"start\":"].concat();
+        DocId { csv, json, json_to_start }
     }
 }
+
+/// Texts up to this many bytes are first checked for needing nothing in either format
+/// ([`clean_in_both`], which stops at the first special byte); longer ones mostly hold a
+/// delimiter, so they go straight to the scan that tells what each format needs.
+const SHORT_TEXT: usize = 48;
 
 /// One row being written as a JSON object and, when `csv` is given, as a CSV record.
 ///
@@ -48,6 +56,14 @@ impl RowWriter<'_> {
 
     fn id(&mut self, id: &DocId) {
         self.json.extend_from_slice(&id.json);
+        if let Some(csv) = &mut self.csv {
+            csv.raw(&id.csv);
+        }
+    }
+
+    /// `{"doc_id":…,"start":` (the first key with the id and the second key) in one copy.
+    fn id_to_start(&mut self, id: &DocId) {
+        self.json.extend_from_slice(&id.json_to_start);
         if let Some(csv) = &mut self.csv {
             csv.raw(&id.csv);
         }
@@ -83,10 +99,11 @@ impl RowWriter<'_> {
         }
     }
 
-    /// A text: a CSV text cell (see [`CsvRecord::text`]) and a JSON string. Most texts need
-    /// no escaping, quoting nor formula guard in either format; one scan tells, and then
-    /// the bytes are copied to both as they are. Returns whether the JSON string needed no
-    /// escape.
+    /// A text: a CSV text cell (see [`CsvRecord::text`]) and a JSON string. Most short texts
+    /// need no escaping, quoting nor formula guard in either format; one scan tells, and then
+    /// the bytes are copied to both as they are (the others are written by
+    /// [`CsvRecord::text_and_json`], which also copies a clean text as it is). Returns
+    /// whether the JSON string needed no escape.
     fn text(&mut self, s: &str) -> bool {
         match &mut self.csv {
             // Most optional texts (warning, cue, speaker id) are absent.
@@ -95,7 +112,8 @@ impl RowWriter<'_> {
                 self.json.extend_from_slice(b"\"\"");
                 true
             }
-            Some(csv) if clean_in_both(s, csv.style()) => {
+            // A long text (a quote) mostly holds a delimiter: one scan for both formats.
+            Some(csv) if s.len() <= SHORT_TEXT && clean_in_both(s, csv.style()) => {
                 csv.raw(s.as_bytes());
                 self.json.push(b'"');
                 self.json.extend_from_slice(s.as_bytes());
@@ -388,9 +406,7 @@ struct EntityTail {
 impl MentionRow<'_> {
     /// The row's own fields, up to its text (opening the JSON object).
     fn write_head(&self, out: &mut RowWriter<'_>, id: &DocId) {
-        out.key("{\"doc_id\":");
-        out.id(id);
-        out.key(",\"start\":");
+        out.id_to_start(id);
         out.uint(self.start);
         out.key(",\"end\":");
         out.uint(self.end);
