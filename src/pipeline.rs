@@ -72,6 +72,11 @@ pub trait Sink: Send {
     fn write_skipped(&mut self, _skipped: &Skipped) -> anyhow::Result<()> {
         Ok(())
     }
+    /// After `write_document` of every document of a batch, their prepared output, in input
+    /// order: a sink can write the batch's bytes at once.
+    fn write_batch(&mut self, _prepared: &[&Self::Prepared]) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 impl Sink for crate::output::OutputFiles {
@@ -86,13 +91,18 @@ impl Sink for crate::output::OutputFiles {
         crate::output::EncodedDocument::with_groups(doc, *style, &tally.entity_groups, &tally.mention_groups)
     }
 
+    /// The report only: the prepared rows are written by batch.
     fn write_document(
         &mut self,
         doc: &ProcessedDocument,
         tally: &DocumentTally,
-        prepared: &Self::Prepared,
+        _prepared: &Self::Prepared,
     ) -> anyhow::Result<()> {
-        self.write_encoded(doc, tally, prepared)
+        self.write_report(doc, tally)
+    }
+
+    fn write_batch(&mut self, prepared: &[&Self::Prepared]) -> anyhow::Result<()> {
+        self.write_encoded(prepared)
     }
 }
 
@@ -250,6 +260,8 @@ fn write_results<S: Sink>(
                 Outcome::OutOfShard => {}
             }
         }
+        let prepared: Vec<&S::Prepared> = written.iter().map(|(_, _, prepared)| prepared).collect();
+        sink.write_batch(&prepared)?;
         let _ = spent.send(written); // after the last batch the caller drops them
         stages.write += write_started.elapsed().as_secs_f64();
         bar.set_message(format!("{} documents", summary.documents));

@@ -8,6 +8,9 @@ pub struct CsvStyle {
     pub excel: bool,
 }
 
+/// The first characters that make a spreadsheet evaluate a cell (see [`CsvStyle::text_cell`]).
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 impl CsvStyle {
     pub fn delimiter(self) -> u8 {
         if self.excel {
@@ -22,7 +25,7 @@ impl CsvStyle {
     /// (OWASP's advice for CSV export).
     #[inline]
     pub fn text_cell(self, value: &str) -> Cow<'_, str> {
-        if self.excel && value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        if self.excel && value.starts_with(FORMULA_STARTS) {
             Cow::Owned(format!("'{value}"))
         } else {
             Cow::Borrowed(value)

@@ -7,7 +7,9 @@
 //! each writer is the field order of its row struct (the CSV header and the serde form); the
 //! tests check both against the serde/csv-crate output.
 
-use super::escape::{clean_in_both, json_fields, json_list, json_str, Code, CsvRecord, JsonValue, Raw};
+use super::escape::{
+    clean_in_both, json_fields, json_list, json_str, json_str_clean, CleanStr, Code, CsvRecord, JsonValue, Raw,
+};
 use super::rows::{DocumentRows, MentionRow, MoneyRow, PartRow, QuoteId, QuoteRow};
 use super::{CsvStyle, EncodedDocument, ProcessedDocument};
 use std::ops::Range;
@@ -17,6 +19,8 @@ use std::ops::Range;
 struct DocId {
     csv: Vec<u8>,
     json: Vec<u8>,
+    /// `{"doc_id":…,"start":`, the JSON start of every mention row.
+    json_to_start: Vec<u8>,
 }
 
 impl DocId {
@@ -25,9 +29,15 @@ impl DocId {
         CsvRecord::new(&mut csv, style).text(id);
         let mut json = Vec::new();
         json_str(&mut json, id);
-        DocId { csv, json }
+        let json_to_start = [&b"{\"doc_id\":"[..], &json, b",\"start\":"].concat();
+        DocId { csv, json, json_to_start }
     }
 }
+
+/// Texts up to this many bytes are first checked for needing nothing in either format
+/// ([`clean_in_both`], which stops at the first special byte); longer ones mostly hold a
+/// delimiter, so they go straight to the scan that tells what each format needs.
+const SHORT_TEXT: usize = 48;
 
 /// One row being written as a JSON object and, when `csv` is given, as a CSV record.
 ///
@@ -46,6 +56,14 @@ impl RowWriter<'_> {
 
     fn id(&mut self, id: &DocId) {
         self.json.extend_from_slice(&id.json);
+        if let Some(csv) = &mut self.csv {
+            csv.raw(&id.csv);
+        }
+    }
+
+    /// `{"doc_id":…,"start":` (the first key with the id and the second key) in one copy.
+    fn id_to_start(&mut self, id: &DocId) {
+        self.json.extend_from_slice(&id.json_to_start);
         if let Some(csv) = &mut self.csv {
             csv.raw(&id.csv);
         }
@@ -81,27 +99,60 @@ impl RowWriter<'_> {
         }
     }
 
-    /// A text: a CSV text cell (see [`CsvRecord::text`]) and a JSON string. Most texts need
-    /// no escaping, quoting nor formula guard in either format; one scan tells, and then
-    /// the bytes are copied to both as they are.
-    fn text(&mut self, s: &str) {
+    /// A text: a CSV text cell (see [`CsvRecord::text`]) and a JSON string. Most short texts
+    /// need no escaping, quoting nor formula guard in either format; one scan tells, and then
+    /// the bytes are copied to both as they are (the others are written by
+    /// [`CsvRecord::text_and_json`], which also copies a clean text as it is). Returns
+    /// whether the JSON string needed no escape.
+    fn text(&mut self, s: &str) -> bool {
         match &mut self.csv {
             // Most optional texts (warning, cue, speaker id) are absent.
             Some(csv) if s.is_empty() => {
                 csv.raw(b"");
                 self.json.extend_from_slice(b"\"\"");
+                true
             }
-            Some(csv) if clean_in_both(s, csv.style()) => {
+            // A long text (a quote) mostly holds a delimiter: one scan for both formats.
+            Some(csv) if s.len() <= SHORT_TEXT && clean_in_both(s, csv.style()) => {
                 csv.raw(s.as_bytes());
                 self.json.push(b'"');
                 self.json.extend_from_slice(s.as_bytes());
                 self.json.push(b'"');
+                true
             }
-            Some(csv) => {
-                csv.text(s);
-                json_str(self.json, s);
-            }
-            None => json_str(self.json, s),
+            Some(csv) => csv.text_and_json(s, self.json),
+            None => json_str_clean(self.json, s),
+        }
+    }
+
+    /// [`RowWriter::text`], noting in `clean` whether the JSON string needed no escape.
+    fn text_noting_clean(&mut self, (s, clean): (&str, &mut bool)) {
+        *clean = self.text(s);
+    }
+
+    /// [`RowWriter::text`], and where it wrote the text: the JSON string and the CSV cell, so
+    /// the entity row can copy it without a scan.
+    fn text_at(&mut self, s: &str) -> WrittenText {
+        let json_start = self.json.len();
+        // The cell starts after the delimiter that `text` writes first (every field but the
+        // first of a record, and `canonical` and `entity_id` never are).
+        let csv_start = self.csv.as_ref().map_or(0, |csv| csv.written() + 1);
+        self.text(s);
+        let csv_end = self.csv.as_ref().map_or(0, CsvRecord::written);
+        WrittenText { json: json_start..self.json.len(), csv: csv_start..csv_end }
+    }
+
+    /// How much was written so far to the JSON and CSV buffers (the CSV 0 when there is none).
+    fn position(&self) -> (usize, usize) {
+        (self.json.len(), self.csv.as_ref().map_or(0, CsvRecord::written))
+    }
+
+    /// The rest of a row written before to the same buffers (from one field on, to the end
+    /// of the row: see [`RowWriter::position`]), copied; it ends this row.
+    fn copy_rest(&mut self, json: &Range<usize>, csv: &Range<usize>) {
+        self.json.extend_from_within(json.clone());
+        if let Some(record) = &mut self.csv {
+            record.copy_rest(csv.clone());
         }
     }
 
@@ -147,6 +198,12 @@ impl RowWriter<'_> {
     }
 }
 
+/// Where [`RowWriter::text_at`] wrote a text in the JSON and CSV buffers.
+struct WrittenText {
+    json: Range<usize>,
+    csv: Range<usize>,
+}
+
 /// Writes one row with a [`RowWriter`]: `"key" => method(value)` pairs, in the field order
 /// of the row (the JSON keys with their punctuation are literals).
 macro_rules! row {
@@ -185,32 +242,17 @@ impl Outputs<'_> {
     }
 }
 
-impl MentionRow<'_> {
-    fn write(&self, out: &mut RowWriter<'_>, id: &DocId) {
-        row!(out,
-            "doc_id" => id(id),
-            "start" => uint(self.start),
-            "end" => uint(self.end),
-            "text" => text(self.text),
-            "type" => code(self.entity_type),
-            "canonical" => text(self.canonical),
-            "entity_id" => text(self.entity_id),
-            "source" => code(self.source),
-            "warning" => text(self.warning),
-        );
-    }
-}
-
 impl QuoteRow<'_> {
     /// The quote's fields followed, in JSON only, by its `parts` (the serde form flattens
     /// the row).
     fn write(&self, parts: &[PartRow<'_>], out: &mut RowWriter<'_>, id: &DocId) {
+        let mut text_is_clean = false;
         row!(out,
             "doc_id" => id(id),
             "quote_id" => quote_id(self.quote_id),
             "start" => uint(self.start),
             "end" => uint(self.end),
-            "text" => text(self.text),
+            "text" => text_noting_clean((self.text, &mut text_is_clean)),
             "speaker" => text(self.speaker),
             "speaker_type" => code(self.speaker_type),
             "speaker_start" => opt_uint(self.speaker_start),
@@ -222,9 +264,37 @@ impl QuoteRow<'_> {
             "cue_start" => opt_uint(self.cue_start),
             "cue_end" => opt_uint(self.cue_end),
             "warning" => text(self.warning),
-            "parts" => json_only(json_list(parts, PartRow::write_json)),
+            "parts" => json_only(PartsJson { parts, clean_text: text_is_clean.then_some(self.text) }),
         );
     }
+}
+
+/// A quote's parts as a JSON list. Their texts mostly lie inside the quote's text: when
+/// that needed no JSON escape, neither does any piece of it, so those are copied unscanned.
+struct PartsJson<'p> {
+    parts: &'p [PartRow<'p>],
+    /// The quote's text, if it needed no escape.
+    clean_text: Option<&'p str>,
+}
+
+impl JsonValue for PartsJson<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        let within_clean = |text: &str| self.clean_text.is_some_and(|outer| lies_within(text, outer));
+        json_list(self.parts, |out, part: &PartRow<'_>| {
+            if within_clean(part.text) {
+                super::escape::json_object!(out, "start" => part.start, "end" => part.end, "text" => CleanStr(part.text));
+            } else {
+                PartRow::write_json(out, part);
+            }
+        })
+        .write_json(out);
+    }
+}
+
+/// Whether `inner` is a piece of the string `outer` (the same bytes in memory).
+fn lies_within(inner: &str, outer: &str) -> bool {
+    let (inner_start, outer_start) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
+    inner_start >= outer_start && inner_start + inner.len() <= outer_start + outer.len()
 }
 
 impl PartRow<'_> {
@@ -256,14 +326,14 @@ impl ProcessedDocument {
         let (groups, members) = super::rows::entity_groups_and_members(&self.extraction.mentions);
         let rows = DocumentRows::with_groups(&self.id, &self.text, &self.extraction, &groups);
         let id = DocId::new(&self.id, CsvStyle::default());
-        let entities = EntityCells::new(&rows.mentions, &groups, &members, None);
+        let entities = Entities { groups: &groups, members: &members };
         let mut line = Vec::with_capacity(RowSizes::new(&rows, &id).json);
         self.write_rows(&rows, &entities, Outputs { json: &mut line, csv: None }, &id);
         line
     }
 
     /// Appends this document as one JSON line, and its rows to the CSV buffers if given.
-    fn write_rows(&self, rows: &DocumentRows<'_>, entities: &EntityCells, mut out: Outputs<'_>, id: &DocId) {
+    fn write_rows(&self, rows: &DocumentRows<'_>, entities: &Entities<'_>, mut out: Outputs<'_>, id: &DocId) {
         let json = &mut *out.json;
         json.push(b'{');
         json_fields!(&mut *json,
@@ -280,8 +350,8 @@ impl ProcessedDocument {
             json.extend_from_slice(b",\"metadata\":");
             serde_json::to_writer(&mut *json, metadata).expect("in-memory JSON");
         }
-        out.mentions(&rows.mentions, entities, id);
-        out.entities(&rows.mentions, entities, id);
+        let tails = out.mentions(&rows.mentions, entities, id);
+        out.entities(&rows.mentions, entities, &tails, id);
         out.list(b",\"quotes\":[", &rows.quotes, |m| &mut m.quotes, |(q, parts), w| q.write(parts, w, id));
         out.list(b",\"money\":[", &rows.money, |m| &mut m.money, |m, w| m.write(w, id));
         out.json.extend_from_slice(b"}\n");
@@ -308,183 +378,155 @@ impl Outputs<'_> {
     }
 }
 
-/// The cells of each entity (the mentions of one id), escaped once per document: the end of
-/// its mentions' rows (from `type` on, after their own text) and the middle of its entity
-/// row, as ranges of two buffers. A document's mentions of one entity mostly share their
-/// type, canonical form, source and warning, so most mention rows are the document id, two
-/// numbers, their text and a copy of these bytes.
-struct EntityCells {
-    json: Vec<u8>,
-    csv: Vec<u8>,
-    /// Per group of [`super::rows::entity_groups_and_members`], in its order.
-    groups: Vec<GroupCells>,
-    /// The group of each mention.
-    members: Vec<u32>,
+/// The entities of a document: its mentions grouped by id, by
+/// [`super::rows::entity_groups_and_members`].
+struct Entities<'g> {
+    /// `(first mention, mentions)` per entity.
+    groups: &'g [(usize, usize)],
+    /// The entity (its index in `groups`) of each mention.
+    members: &'g [u32],
 }
 
-/// Where one entity's pieces are in the buffers of [`EntityCells`]: `(json, csv)` ranges.
-struct GroupCells {
-    /// The entity's first mention, whose fields the pieces hold.
+/// Where the first mention row of an entity wrote the fields that the entity's other rows
+/// repeat, in the document's JSON line and `mentions.csv` buffer. A document's mentions of
+/// one entity mostly share their type, canonical form, source and warning, so most mention
+/// rows are the document id, two numbers, their text and a copy of the first row's end; the
+/// entity row copies the id and canonical form. Each is scanned and escaped once a document.
+struct EntityTail {
+    /// The mention whose row it is.
     first: usize,
-    mentions: usize,
-    /// `,"type":…,"warning":…}` and `,TYPE,…,warning\n`.
-    mention_tail: (Range<usize>, Range<usize>),
-    /// `,"entity_id":…,"canonical":…,"mentions":` and `,id,TYPE,canonical,`.
-    entity_body: (Range<usize>, Range<usize>),
+    /// `,"type":…,"warning":…}` in the JSON line.
+    json: Range<usize>,
+    /// `,TYPE,…,warning\n` in `mentions.csv`.
+    csv: Range<usize>,
+    canonical: WrittenText,
+    entity_id: WrittenText,
 }
 
-impl EntityCells {
-    /// The pieces of every group, in the CSV `style` (`None`: JSON only, for stream mode).
-    fn new(mentions: &[MentionRow<'_>], groups: &[(usize, usize)], members: &[u32], style: Option<CsvStyle>) -> Self {
-        let mut cells = EntityCells {
-            json: Vec::with_capacity(groups.len() * 160),
-            csv: Vec::with_capacity(if style.is_some() { groups.len() * 80 } else { 0 }),
-            groups: Vec::with_capacity(groups.len()),
-            members: members.to_vec(),
-        };
-        for &(first, count) in groups {
-            let m = &mentions[first];
-            // The same fields, in the same order, as `MentionRow::write` after `text`.
-            let mention_tail = cells.piece(style, |w| {
-                w.key(",\"type\":");
-                w.code(m.entity_type);
-                w.key(",\"canonical\":");
-                w.text(m.canonical);
-                w.key(",\"entity_id\":");
-                w.text(m.entity_id);
-                w.key(",\"source\":");
-                w.code(m.source);
-                w.key(",\"warning\":");
-                w.text(m.warning);
-                w.finish();
-            });
-            // `EntityRow::write` after `doc_id`, up to the count.
-            let entity_body = cells.piece(style, |w| {
-                w.key(",\"entity_id\":");
-                w.text(m.entity_id);
-                w.key(",\"type\":");
-                w.code(m.entity_type);
-                w.key(",\"canonical\":");
-                w.text(m.canonical);
-                w.key(",\"mentions\":");
-                if let Some(csv) = &mut w.csv {
-                    csv.raw(b"");
-                }
-            });
-            cells.groups.push(GroupCells { first, mentions: count, mention_tail, entity_body });
-        }
-        cells
+impl MentionRow<'_> {
+    /// The row's own fields, up to its text (opening the JSON object).
+    fn write_head(&self, out: &mut RowWriter<'_>, id: &DocId) {
+        out.id_to_start(id);
+        out.uint(self.start);
+        out.key(",\"end\":");
+        out.uint(self.end);
+        out.key(",\"text\":");
+        out.text(self.text);
     }
 
-    /// Fields written by `write` that continue a row (each CSV field after a delimiter),
-    /// appended to the buffers; their ranges.
-    fn piece(
-        &mut self,
-        style: Option<CsvStyle>,
-        write: impl FnOnce(&mut RowWriter<'_>),
-    ) -> (Range<usize>, Range<usize>) {
-        let (json_start, csv_start) = (self.json.len(), self.csv.len());
-        let mut csv = style.map(|style| CsvRecord::new(&mut self.csv, style));
-        if let Some(csv) = &mut csv {
-            csv.raw(b""); // an empty first field: every field after it starts with the delimiter
-        }
-        write(&mut RowWriter { json: &mut self.json, csv });
-        (json_start..self.json.len(), csv_start..self.csv.len())
+    /// The fields from `type` on, which the mentions of one entity mostly share (closing
+    /// the row); where the canonical form and the entity id were written.
+    fn write_tail(&self, out: &mut RowWriter<'_>) -> (WrittenText, WrittenText) {
+        out.key(",\"type\":");
+        out.code(self.entity_type);
+        out.key(",\"canonical\":");
+        let canonical = out.text_at(self.canonical);
+        out.key(",\"entity_id\":");
+        let entity_id = out.text_at(self.entity_id);
+        out.key(",\"source\":");
+        out.code(self.source);
+        out.key(",\"warning\":");
+        out.text(self.warning);
+        out.finish();
+        (canonical, entity_id)
     }
 
-    /// The group of mention `i`, if its row ends as the group's first mention's row does.
-    fn shared_tail(&self, mentions: &[MentionRow<'_>], i: usize) -> Option<&GroupCells> {
-        let group = &self.groups[self.members[i] as usize];
-        let (m, first) = (&mentions[i], &mentions[group.first]);
-        let same = i == group.first
-            || (m.entity_type == first.entity_type
-                && m.source == first.source
-                && m.canonical == first.canonical
-                && m.warning == first.warning);
-        same.then_some(group)
+    /// Whether this row ends as `other`'s does (a mention of the same entity).
+    fn same_tail(&self, other: &MentionRow<'_>) -> bool {
+        self.entity_type == other.entity_type
+            && self.source == other.source
+            && self.canonical == other.canonical
+            && self.warning == other.warning
     }
 }
 
 impl Outputs<'_> {
-    /// The `mentions` list and `mentions.csv` rows: as [`MentionRow::write`] writes them, with
-    /// the end of each row copied from its entity's cells.
-    fn mentions(&mut self, mentions: &[MentionRow<'_>], cells: &EntityCells, id: &DocId) {
+    /// The `mentions` list and `mentions.csv` rows (as [`MentionRow::write_head`] and [`MentionRow::write_tail`] write them), the
+    /// end of each entity's later rows copied from its first; where each entity's first row
+    /// wrote it (per entity).
+    fn mentions(
+        &mut self,
+        mentions: &[MentionRow<'_>],
+        entities: &Entities<'_>,
+        id: &DocId,
+    ) -> Vec<Option<EntityTail>> {
+        let mut tails: Vec<Option<EntityTail>> = (0..entities.groups.len()).map(|_| None).collect();
         self.json.extend_from_slice(b",\"mentions\":[");
-        let mut head_json = b"{\"doc_id\":".to_vec();
-        head_json.extend_from_slice(&id.json);
-        head_json.extend_from_slice(b",\"start\":");
         for (i, m) in mentions.iter().enumerate() {
             if i > 0 {
                 self.json.push(b',');
             }
-            let Some(group) = cells.shared_tail(mentions, i) else {
-                m.write(&mut self.row(|csv| &mut csv.mentions), id);
-                continue;
-            };
-            let (start, end) = (itoa::Buffer::new(), itoa::Buffer::new());
-            let (mut start, mut end) = (start, end);
-            let (start, end) = (start.format(m.start).as_bytes(), end.format(m.end).as_bytes());
-            let json = &mut *self.json;
-            json.extend_from_slice(&head_json);
-            json.extend_from_slice(start);
-            json.extend_from_slice(b",\"end\":");
-            json.extend_from_slice(end);
-            json.extend_from_slice(b",\"text\":");
-            let (tail_json, tail_csv) = &group.mention_tail;
-            match &mut self.csv {
-                Some((csv, style)) => {
-                    let out = &mut csv.mentions;
-                    let delimiter = style.delimiter();
-                    out.extend_from_slice(&id.csv);
-                    out.push(delimiter);
-                    out.extend_from_slice(start);
-                    out.push(delimiter);
-                    out.extend_from_slice(end);
-                    out.push(delimiter);
-                    if clean_in_both(m.text, *style) {
-                        out.extend_from_slice(m.text.as_bytes());
-                        json.push(b'"');
-                        json.extend_from_slice(m.text.as_bytes());
-                        json.push(b'"');
-                    } else {
-                        CsvRecord::new(out, *style).text(m.text);
-                        json_str(json, m.text);
-                    }
-                    out.extend_from_slice(&cells.csv[tail_csv.clone()]);
+            let tail = &mut tails[entities.members[i] as usize];
+            let mut row = self.row(|csv| &mut csv.mentions);
+            m.write_head(&mut row, id);
+            match tail {
+                // The entity's first mention (the groups start at their first).
+                None => {
+                    let (json_start, csv_start) = row.position();
+                    let (canonical, entity_id) = m.write_tail(&mut row);
+                    let (json_end, csv_end) = row.position();
+                    *tail = Some(EntityTail {
+                        first: i,
+                        json: json_start..json_end,
+                        csv: csv_start..csv_end,
+                        canonical,
+                        entity_id,
+                    });
                 }
-                None => json_str(json, m.text),
+                Some(tail) if m.same_tail(&mentions[tail.first]) => row.copy_rest(&tail.json, &tail.csv),
+                Some(_) => {
+                    m.write_tail(&mut row);
+                }
             }
-            json.extend_from_slice(&cells.json[tail_json.clone()]);
         }
         self.json.push(b']');
+        tails
     }
 
-    /// The `entities` list and `entities.csv` rows, in first-mention order: as
-    /// [`EntityRow::write`] writes them, from the entities' cells.
-    fn entities(&mut self, mentions: &[MentionRow<'_>], cells: &EntityCells, id: &DocId) {
+    /// The `entities` list and `entities.csv` rows, in first-mention order (the form of
+    /// [`super::rows::EntityRow`]), their id and canonical form copied from their first
+    /// mention's row.
+    fn entities(
+        &mut self,
+        mentions: &[MentionRow<'_>],
+        entities: &Entities<'_>,
+        tails: &[Option<EntityTail>],
+        id: &DocId,
+    ) {
         self.json.extend_from_slice(b",\"entities\":[");
         let mut written = 0;
-        for i in 0..mentions.len() {
-            let group = &cells.groups[cells.members[i] as usize];
-            if group.first != i {
-                continue;
-            }
+        for (i, m) in mentions.iter().enumerate() {
+            let group = entities.members[i] as usize;
+            let Some(tail) = tails[group].as_ref().filter(|tail| tail.first == i) else { continue };
             if written > 0 {
                 self.json.push(b',');
             }
             written += 1;
             let mut digits = itoa::Buffer::new();
-            let count = digits.format(group.mentions).as_bytes();
-            let (body_json, body_csv) = &group.entity_body;
-            self.json.extend_from_slice(b"{\"doc_id\":");
-            self.json.extend_from_slice(&id.json);
-            self.json.extend_from_slice(&cells.json[body_json.clone()]);
-            self.json.extend_from_slice(count);
-            self.json.push(b'}');
-            if let Some((csv, _)) = &mut self.csv {
-                let out = &mut csv.entities;
+            let count = digits.format(entities.groups[group].1).as_bytes();
+            let json = &mut *self.json;
+            json.extend_from_slice(b"{\"doc_id\":");
+            json.extend_from_slice(&id.json);
+            json.extend_from_slice(b",\"entity_id\":");
+            json.extend_from_within(tail.entity_id.json.clone());
+            json.extend_from_slice(b",\"type\":");
+            Code(m.entity_type).write_json(json);
+            json.extend_from_slice(b",\"canonical\":");
+            json.extend_from_within(tail.canonical.json.clone());
+            json.extend_from_slice(b",\"mentions\":");
+            json.extend_from_slice(count);
+            json.push(b'}');
+            if let Some((csv, style)) = &mut self.csv {
+                let EncodedCsv { mentions: rows, entities: out, .. } = &mut **csv;
+                let delimiter = style.delimiter();
                 out.extend_from_slice(&id.csv);
-                out.extend_from_slice(&cells.csv[body_csv.clone()]);
+                out.push(delimiter);
+                out.extend_from_slice(&rows[tail.entity_id.csv.clone()]);
+                out.push(delimiter);
+                out.extend_from_slice(m.entity_type.as_bytes());
+                out.push(delimiter);
+                out.extend_from_slice(&rows[tail.canonical.csv.clone()]);
+                out.push(delimiter);
                 out.extend_from_slice(count);
                 out.push(b'\n');
             }
@@ -511,7 +553,7 @@ impl EncodedDocument {
     ) -> EncodedDocument {
         let rows = DocumentRows::with_groups(&doc.id, &doc.text, &doc.extraction, groups);
         let id = DocId::new(&doc.id, style);
-        let entities = EntityCells::new(&rows.mentions, groups, members, Some(style));
+        let entities = Entities { groups, members };
         let sizes = RowSizes::new(&rows, &id);
         let mut csv = EncodedCsv {
             mentions: Vec::with_capacity(sizes.mentions),
@@ -680,7 +722,8 @@ mod tests {
         ];
         let quote = Quote {
             span: span_of(text, "«Мы — за»"),
-            parts: vec![span_of(text, "Мы"), span_of(text, "за")],
+            // A part outside the quote, which needs escapes where the quote needs none.
+            parts: vec![span_of(text, "Мы"), span_of(text, "за"), span_of(text, "\"ВТБ\"")],
             speaker: Some("Мусин, \"Иван\"".to_string()),
             speaker_type: Some(EntityType::Per),
             speaker_id: Some("+per:мусин".to_string()),
@@ -691,9 +734,9 @@ mod tests {
             kind: QuoteKind::Direct,
             warning: None,
         };
-        let bare = Quote {
-            span: span_of(text, "(-1)"),
-            parts: Vec::new(),
+        let without_speaker = |span: Span, parts: Vec<Span>, kind: QuoteKind, warning: Option<&str>| Quote {
+            span,
+            parts,
             speaker: None,
             speaker_type: None,
             speaker_id: None,
@@ -701,9 +744,16 @@ mod tests {
             cue: None,
             cue_span: None,
             attribution: Attribution::None,
-            kind: QuoteKind::Indirect,
-            warning: Some("@no speaker".to_string()),
+            kind,
+            warning: warning.map(str::to_string),
         };
+        let bare = without_speaker(span_of(text, "(-1)"), Vec::new(), QuoteKind::Indirect, Some("@no speaker"));
+        let escaped = without_speaker(
+            span_of(text, "\"ВТБ\"\r\n"),
+            vec![span_of(text, "ВТБ"), span_of(text, "\r\n"), span_of(text, "Мы")],
+            QuoteKind::Direct,
+            None,
+        );
         let money = Money {
             span: span_of(text, "2,5 млрд ₽"),
             amount: "2500000000.5".to_string(),
@@ -720,7 +770,7 @@ mod tests {
             encoding: "UTF-8",
             notes: if with_extras { vec!["note \"one\"".to_string(), "\u{7f}two/".to_string()] } else { Vec::new() },
             metadata: with_extras.then(|| metadata.as_object().unwrap().clone()),
-            extraction: Extraction { mentions, quotes: vec![quote, bare], money: vec![money] },
+            extraction: Extraction { mentions, quotes: vec![quote, bare, escaped], money: vec![money] },
         }
     }
 

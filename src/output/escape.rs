@@ -34,15 +34,123 @@ const fn json_escape_table() -> [u8; 256] {
 /// U+0020 (`\b \t \n \f \r`, the others as `\u00XX` in lowercase hex); everything else,
 /// `/`, DEL and non-ASCII included, is written as it is.
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    json_str_clean(out, s);
+}
+
+/// [`json_str`], and whether `s` needed no escape (so any piece of it needs none either).
+pub fn json_str_clean(out: &mut Vec<u8>, s: &str) -> bool {
     let bytes = s.as_bytes();
+    let clean = !any_byte(bytes, json_special_word, |b| JSON_ESCAPE[usize::from(b)] != 0);
+    json_str_known(out, bytes, clean);
+    clean
+}
+
+/// A JSON string of `bytes`, whose need of escapes (`!clean`) is already known.
+fn json_str_known(out: &mut Vec<u8>, bytes: &[u8], clean: bool) {
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    if !any_byte(bytes, json_special_word, |b| JSON_ESCAPE[usize::from(b)] != 0) {
+    if clean {
         out.extend_from_slice(bytes);
     } else {
         json_escaped(out, bytes);
     }
     out.push(b'"');
+}
+
+/// What writing a text takes in each format, from one scan of it (see
+/// [`CsvRecord::text_and_json`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct TextNeeds {
+    /// A byte that JSON escapes (as [`JSON_ESCAPE`]).
+    json_escapes: bool,
+    /// A byte that makes the CSV writer quote the cell (as `CSV_SPECIAL_*`).
+    csv_quotes: bool,
+    /// A `"`, which is doubled inside CSV quotes.
+    double_quote: bool,
+}
+
+impl TextNeeds {
+    /// Sixteen bytes at a time ([`block_needs`]); the last block is padded with spaces,
+    /// which neither format escapes nor quotes (the delimiter is `,` or `;`).
+    fn of(bytes: &[u8], delimiter: u8) -> TextNeeds {
+        let mut needs = TextNeeds::default();
+        let mut blocks = bytes.chunks_exact(16);
+        for block in &mut blocks {
+            needs = needs.or(block_needs(block.try_into().expect("16 bytes"), delimiter));
+        }
+        let rest = blocks.remainder();
+        if !rest.is_empty() {
+            let mut last = [b' '; 16];
+            last[..rest.len()].copy_from_slice(rest);
+            needs = needs.or(block_needs(&last, delimiter));
+        }
+        needs
+    }
+
+    fn or(self, other: TextNeeds) -> TextNeeds {
+        TextNeeds {
+            json_escapes: self.json_escapes | other.json_escapes,
+            csv_quotes: self.csv_quotes | other.csv_quotes,
+            double_quote: self.double_quote | other.double_quote,
+        }
+    }
+}
+
+/// [`TextNeeds`] of one block, as two `u64` words. `\r` and `\n` are looked for only in
+/// words that hold a control character, which is rare.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn block_needs_swar(block: &[u8; 16], delimiter: u8) -> TextNeeds {
+    let word_needs = |w: u64| {
+        let control = has_byte_below(w, 0x20);
+        let quote = has_byte(w, b'"');
+        let breaking = has_byte(w, delimiter) | (control && (has_byte(w, b'\r') | has_byte(w, b'\n')));
+        TextNeeds {
+            json_escapes: control | quote | has_byte(w, b'\\'),
+            csv_quotes: breaking | quote,
+            double_quote: quote,
+        }
+    };
+    let (low, high) = block.split_at(8);
+    let word = |half: &[u8]| u64::from_ne_bytes(half.try_into().expect("8 bytes"));
+    word_needs(word(low)).or(word_needs(word(high)))
+}
+
+/// [`TextNeeds`] of one block, in an SSE2 register (which every x86-64 processor has): a
+/// compare per special byte and three `movemask`s, where the `u64` words take about twice
+/// as many instructions.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+fn block_needs(block: &[u8; 16], delimiter: u8) -> TextNeeds {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+    };
+    let (low, high) = block.split_at(8);
+    let word = |half: &[u8]| i64::from_le_bytes(half.try_into().expect("8 bytes"));
+    let byte = |b: u8| i8::from_ne_bytes([b]);
+    // SAFETY: these intrinsics only compute on values (no memory is read or written); they
+    // are `unsafe` only because they need SSE2, which this function is compiled for exactly
+    // when the target has it (the `cfg` above; every x86-64 target does).
+    // `block_scans_agree` checks the result against the `u64` words and the bytes.
+    let (json, csv, quote) = unsafe {
+        let v = _mm_set_epi64x(word(high), word(low));
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'"')));
+        // Below 0x20 as unsigned bytes: the larger of the byte and 0x1F is 0x1F.
+        let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'\\')));
+        let line =
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'\r'))), _mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'\n'))));
+        let breaking = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(byte(delimiter))), line);
+        (
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(control, quote), backslash)),
+            _mm_movemask_epi8(_mm_or_si128(breaking, quote)),
+            _mm_movemask_epi8(quote),
+        )
+    };
+    TextNeeds { json_escapes: json != 0, csv_quotes: csv != 0, double_quote: quote != 0 }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+fn block_needs(block: &[u8; 16], delimiter: u8) -> TextNeeds {
+    block_needs_swar(block, delimiter)
 }
 
 /// The slow path of [`json_str`]: the bytes with their escapes, without the quotes.
@@ -183,6 +291,17 @@ pub struct Raw<'b>(pub &'b [u8]);
 impl JsonValue for Raw<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self.0);
+    }
+}
+
+/// A string known to need no JSON escape (a piece of one that needed none), copied
+/// between quotes without a scan.
+pub struct CleanStr<'s>(pub &'s str);
+
+impl JsonValue for CleanStr<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        debug_assert!(!self.0.bytes().any(|b| JSON_ESCAPE[usize::from(b)] != 0), "{:?}", self.0);
+        json_str_known(out, self.0.as_bytes(), true);
     }
 }
 
@@ -354,6 +473,41 @@ impl<'o> CsvRecord<'o> {
         }
     }
 
+    /// [`CsvRecord::text`] of `value`, and `value` as a JSON string ([`json_str`]) to `json`,
+    /// from one scan of it (long texts, such as quotes, mostly hold a delimiter, so they are
+    /// quoted but seldom escaped); returns whether the JSON string needed no escape.
+    pub fn text_and_json(&mut self, value: &str, json: &mut Vec<u8>) -> bool {
+        let bytes = value.as_bytes();
+        if self.style.excel && value.starts_with(super::csv_style::FORMULA_STARTS) {
+            self.text(value);
+            return json_str_clean(json, value);
+        }
+        let needs = TextNeeds::of(bytes, self.style.delimiter());
+        if !needs.csv_quotes {
+            self.raw(bytes);
+        } else if !needs.double_quote {
+            self.raw(b"\"");
+            self.out.extend_from_slice(bytes);
+            self.out.push(b'"');
+        } else {
+            self.plain(value);
+        }
+        json_str_known(json, bytes, !needs.json_escapes);
+        !needs.json_escapes
+    }
+
+    /// The number of bytes written so far to the output (where a cell or the rest of a
+    /// record starts, for [`CsvRecord::copy_rest`]).
+    pub fn written(&self) -> usize {
+        self.out.len()
+    }
+
+    /// The rest of a record written before to the output at `rest` (from a delimiter to the
+    /// end of the line), copied: it ends this record.
+    pub fn copy_rest(&mut self, rest: std::ops::Range<usize>) {
+        self.out.extend_from_within(rest);
+    }
+
     /// A decimal number cell (see [`CsvStyle::number_cell`]: decimal comma in Excel mode).
     pub fn number(&mut self, value: &str) -> &mut Self {
         self.plain(&self.style.number_cell(value))
@@ -477,7 +631,81 @@ mod tests {
         }
     }
 
+    /// Both block scans give what the byte tables give, for every byte at every position of
+    /// a block, next to every other byte, with either delimiter.
+    #[test]
+    fn block_scans_agree() {
+        for delimiter in [b',', b';'] {
+            let special = csv_special_table(delimiter);
+            for position in 0..16 {
+                for filler in 0..=255u8 {
+                    for b in 0..=255u8 {
+                        let mut block = [filler; 16];
+                        block[position] = b;
+                        let expected = TextNeeds {
+                            json_escapes: block.iter().any(|&b| JSON_ESCAPE[usize::from(b)] != 0),
+                            csv_quotes: block.iter().any(|&b| special[usize::from(b)]),
+                            double_quote: block.contains(&b'"'),
+                        };
+                        assert_eq!(block_needs(&block, delimiter), expected, "{block:?}");
+                        assert_eq!(block_needs_swar(&block, delimiter), expected, "{block:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// One scan gives what `text` and `json_str` give (formula starts, quotes, escapes, both
+    /// delimiters, padding of the last word at every length).
+    #[test]
+    fn text_and_json_match_text_then_json() {
+        let lengths = ["", "a", "абв", "1234567", "12345678", "123456789", "ё".repeat(9).as_str()].map(str::to_string);
+        for excel in [false, true] {
+            let style = CsvStyle { excel };
+            for s in TRICKY.iter().map(|s| s.to_string()).chain(lengths.iter().cloned()) {
+                for pad in ["", "x", "1234567"] {
+                    for s in [format!("{s}{pad}"), format!("{pad}{s}")] {
+                        let (mut csv, mut json) = (Vec::new(), Vec::new());
+                        let clean = CsvRecord::new(&mut csv, style).raw(b"x").text_and_json(&s, &mut json);
+                        let (mut expected_csv, mut expected_json) = (Vec::new(), Vec::new());
+                        CsvRecord::new(&mut expected_csv, style).raw(b"x").text(&s);
+                        json_str(&mut expected_json, &s);
+                        assert_eq!(csv, expected_csv, "{s:?} excel={excel}");
+                        assert_eq!(json, expected_json, "{s:?}");
+                        assert_eq!(clean, !s.bytes().any(|b| JSON_ESCAPE[usize::from(b)] != 0), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn copied_rests_are_the_written_rests() {
+        let mut out = Vec::new();
+        let mut record = CsvRecord::new(&mut out, CsvStyle::default());
+        record.raw(b"a");
+        let start = record.written();
+        record.text("b,c").raw(b"d").end();
+        let rest = start..record.written();
+        let mut record = CsvRecord::new(&mut out, CsvStyle::default());
+        record.raw(b"e");
+        record.copy_rest(rest);
+        assert_eq!(out, b"a,\"b,c\",d\ne,\"b,c\",d\n");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn text_and_json_match_text_then_json_on_any_string(s in "\\PC*|[\\x00-\\x7f]*", excel: bool) {
+            let style = CsvStyle { excel };
+            let (mut csv, mut json) = (Vec::new(), Vec::new());
+            CsvRecord::new(&mut csv, style).raw(b"").text_and_json(&s, &mut json);
+            let (mut expected_csv, mut expected_json) = (Vec::new(), Vec::new());
+            CsvRecord::new(&mut expected_csv, style).raw(b"").text(&s);
+            json_str(&mut expected_json, &s);
+            proptest::prop_assert_eq!(csv, expected_csv);
+            proptest::prop_assert_eq!(json, expected_json);
+        }
+
         #[test]
         fn any_string_escapes_like_the_crates(s in "\\PC*|[\\x00-\\x7f]*", excel: bool) {
             let mut json = Vec::new();

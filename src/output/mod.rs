@@ -16,7 +16,7 @@ pub mod stream;
 pub mod summary;
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IoSlice, Write};
 use std::path::Path;
 
 use serde::Serialize;
@@ -137,20 +137,26 @@ impl OutputFiles {
         Ok(OutputFiles { style, files, mentions, entities, quotes, money, documents, summary, report })
     }
 
-    /// Appends one document's rows, formatted by [`EncodedDocument::new`], to every file,
-    /// and the document to the report.
-    pub fn write_encoded(
-        &mut self,
-        doc: &ProcessedDocument,
-        tally: &DocumentTally,
-        encoded: &EncodedDocument,
-    ) -> anyhow::Result<()> {
+    /// Adds one document to the report.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn write_report(&mut self, doc: &ProcessedDocument, tally: &DocumentTally) -> anyhow::Result<()> {
         self.report.write_grouped(doc, tally.characters, &tally.entity_groups)?;
-        self.mentions.write_all(&encoded.mentions)?;
-        self.entities.write_all(&encoded.entities)?;
-        self.quotes.write_all(&encoded.quotes)?;
-        self.money.write_all(&encoded.money)?;
-        self.documents.write_all(&encoded.json)?;
+        Ok(())
+    }
+
+    /// Appends the rows of documents, formatted by [`EncodedDocument::new`], to every file,
+    /// in order.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn write_encoded(&mut self, documents: &[&EncodedDocument]) -> anyhow::Result<()> {
+        write_all_of(&mut self.mentions, documents.iter().map(|d| &d.mentions[..]))?;
+        write_all_of(&mut self.entities, documents.iter().map(|d| &d.entities[..]))?;
+        write_all_of(&mut self.quotes, documents.iter().map(|d| &d.quotes[..]))?;
+        write_all_of(&mut self.money, documents.iter().map(|d| &d.money[..]))?;
+        write_all_of(&mut self.documents, documents.iter().map(|d| &d.json[..]))?;
         Ok(())
     }
 
@@ -177,6 +183,23 @@ impl OutputFiles {
     }
 }
 
+/// Writes `buffers` one after the other with vectored writes: when they hold more than the
+/// `BufWriter`'s buffer (a batch of documents does), they go to the file as they are
+/// instead of being copied into that buffer first.
+fn write_all_of<'b, W: Write>(out: &mut W, buffers: impl Iterator<Item = &'b [u8]>) -> std::io::Result<()> {
+    let mut slices: Vec<IoSlice<'_>> = buffers.filter(|b| !b.is_empty()).map(IoSlice::new).collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match out.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Opens a CSV file with its header (and a BOM in Excel mode).
 pub(crate) fn csv_file(
     files: &mut AtomicFiles,
@@ -191,4 +214,33 @@ pub(crate) fn csv_file(
     let mut writer = csv::WriterBuilder::new().delimiter(style.delimiter()).from_writer(out);
     writer.write_record(header)?;
     Ok(writer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// More buffers than one vectored write takes (1024 on Linux), empty ones among them,
+    /// through a `BufWriter` of a file: the file holds them one after the other.
+    #[test]
+    fn batches_are_written_whole_and_in_order() {
+        let buffers: Vec<Vec<u8>> = (0..3000usize).map(|i| vec![(i % 251) as u8; (i * 7) % 40]).collect();
+        let path = std::env::temp_dir().join(format!("gazetka-write-all-of-{}", std::process::id()));
+        let mut out = BufWriter::new(File::create(&path).unwrap());
+        out.write_all(b"header\n").unwrap();
+        write_all_of(&mut out, buffers.iter().map(|b| &b[..])).unwrap();
+        write_all_of(&mut out, [&b"end"[..]].into_iter()).unwrap();
+        out.flush().unwrap();
+        drop(out);
+        let written = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let expected: Vec<u8> = [&b"header\n"[..]]
+            .into_iter()
+            .chain(buffers.iter().map(|b| &b[..]))
+            .chain([&b"end"[..]])
+            .flatten()
+            .copied()
+            .collect();
+        assert_eq!(written, expected);
+    }
 }
