@@ -11,6 +11,7 @@
 use std::path::Path;
 
 use super::decimal::Decimal;
+use super::reach::CurrencyStarts;
 use super::scan::Phrases;
 use super::triggers::Triggers;
 use crate::dict::{tsv, Diagnostics, DictDirs};
@@ -66,6 +67,8 @@ pub struct MoneyRules {
     pub(super) codes: Vec<String>,
     /// Digits and the number words that can start a number.
     pub(super) triggers: Triggers,
+    /// What the currency forms start with: the lines worth scanning.
+    pub(super) currency_starts: CurrencyStarts,
     /// Most words in any key, per table (bounds the look-ahead).
     pub(super) max_words: usize,
 }
@@ -307,6 +310,8 @@ impl Builder {
         patterns.dedup();
         let triggers = Triggers::new(&patterns);
         let max_words = self.max_words.clamp(1, 4);
+        let currency_starts =
+            CurrencyStarts::new(self.currency_after.keys().chain(self.currency_before.keys()).chain(self.minor.keys()));
         MoneyRules {
             numbers: self.numbers,
             currency_after: self.currency_after,
@@ -316,6 +321,7 @@ impl Builder {
             range_to: self.range_to,
             codes: self.codes,
             triggers,
+            currency_starts,
             max_words,
         }
     }
