@@ -39,6 +39,7 @@
 use std::collections::HashSet;
 
 use super::scan::{fold, is_word_char, MAX_WORD_CHARS};
+use super::triggers::is_punctuation;
 use crate::extract::lanes;
 use crate::text::chars::is_letter;
 use crate::text::{fold_char, Folded};
@@ -47,6 +48,8 @@ use crate::text::{fold_char, Folded};
 const HEAD_BITS: u32 = 16;
 /// Letters in a head.
 const HEAD_LETTERS: usize = 4;
+/// Letters in a long head.
+const LONG_HEAD_LETTERS: usize = 8;
 
 /// What a currency form can start with (see the module comment).
 pub struct CurrencyStarts {
@@ -57,6 +60,9 @@ pub struct CurrencyStarts {
     /// with Cyrillic letters, as raw bytes in every case, hashed: most words are rejected
     /// before they are folded whole.
     heads: Box<[u64; 1 << (HEAD_BITS - 6)]>,
+    /// The first eight Cyrillic letters (or all, when fewer) of every entry of `words`,
+    /// folded and hashed: the second filter, for the words passing `heads`.
+    long_heads: Box<[u64; 1 << (HEAD_BITS - 6)]>,
     /// ASCII non-letters a key starts with (`$`).
     ascii_symbols: [bool; 128],
     /// Other non-letters a key starts with (`€`, `₽`).
@@ -71,6 +77,7 @@ impl CurrencyStarts {
         let mut starts = CurrencyStarts {
             words: HashSet::default(),
             heads: Box::new([0; 1 << (HEAD_BITS - 6)]),
+            long_heads: Box::new([0; 1 << (HEAD_BITS - 6)]),
             ascii_symbols: [false; 128],
             symbols: Vec::new(),
             every_line: false,
@@ -112,9 +119,16 @@ impl CurrencyStarts {
             heads = heads.iter().flat_map(|h| forms.iter().map(move |f| h | f)).collect();
         }
         for h in heads {
-            let slot = head_slot(h);
-            self.heads[slot >> 6] |= 1 << (slot & 63);
+            set_bit(&mut self.heads[..], head_slot(h));
         }
+        let mut long = 0u128;
+        for (k, c) in word.chars().take(LONG_HEAD_LETTERS).enumerate() {
+            match fold(c).and_then(|f| u32::from(f).checked_sub(0x400)).filter(|&i| i < 0x80) {
+                Some(i) => long |= u128::from(i + 1) << (8 * k),
+                None => break,
+            }
+        }
+        set_bit(&mut self.long_heads[..], long_slot(long));
     }
 
     /// Calls `f(start, end)` for every line (byte range without its `\n`) of `text` where
@@ -171,7 +185,7 @@ impl CurrencyStarts {
     fn other_at(&self, text: &str, q: usize) -> bool {
         let c = text[q..].chars().next().unwrap_or_default();
         match fold_char(c) {
-            Folded::One(_) if is_letter(c) => self.word_at(text, q),
+            Folded::One(_) if !is_punctuation(c) && is_letter(c) => self.word_at(text, q),
             Folded::One(f) => self.symbols.contains(&f),
             Folded::Space { .. } => false,
             Folded::Nothing => true,
@@ -185,12 +199,9 @@ impl CurrencyStarts {
     /// always kept, see [`CurrencyStarts::other_at`].)
     fn cyrillic_word_at(&self, text: &str, pos: usize) -> bool {
         let x = load8(text.as_bytes(), pos);
-        self.has_head(head_bytes(x, cyrillic_letters(x))) && self.word_at(text, pos)
-    }
-
-    fn has_head(&self, head: u64) -> bool {
-        let h = head_slot(head);
-        self.heads[h >> 6] & (1 << (h & 63)) != 0
+        has_bit(&self.heads[..], head_slot(head_bytes(x, cyrillic_letters(x))))
+            && has_bit(&self.long_heads[..], long_slot(folded_cyrillic_prefix(text.as_bytes(), pos)))
+            && self.word_at(text, pos)
     }
 
     /// Whether the whole word at `pos`, folded as `lookup` folds it, is in `words`.
@@ -213,7 +224,7 @@ impl CurrencyStarts {
             p += 2;
         }
         for c in text[p..].chars() {
-            if !is_word_char(c) {
+            if is_punctuation(c) || !is_word_char(c) {
                 break;
             }
             if n >= MAX_WORD_CHARS {
@@ -249,6 +260,36 @@ const FOLDED_CYRILLIC: [u8; 128] = {
     }
     t
 };
+
+fn set_bit(bits: &mut [u64], slot: usize) {
+    bits[slot >> 6] |= 1 << (slot & 63);
+}
+
+fn has_bit(bits: &[u64], slot: usize) -> bool {
+    bits[slot >> 6] & (1 << (slot & 63)) != 0
+}
+
+/// The first Cyrillic letters from `pos` (at most eight), folded, one byte each (the
+/// offset from U+0400 plus one; zero past the last).
+fn folded_cyrillic_prefix(bytes: &[u8], pos: usize) -> u128 {
+    let mut key = 0u128;
+    let mut p = pos;
+    for k in 0..LONG_HEAD_LETTERS {
+        match bytes.get(p) {
+            Some(&lead) if lead & 0xFE == 0xD0 => {
+                let folded = FOLDED_CYRILLIC[usize::from(lead & 1) << 6 | usize::from(bytes[p + 1] & 0x3F)];
+                key |= u128::from(folded + 1) << (8 * k);
+                p += 2;
+            }
+            _ => break,
+        }
+    }
+    key
+}
+
+fn long_slot(key: u128) -> usize {
+    head_slot(key as u64 ^ ((key >> 64) as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD))
+}
 
 fn head_slot(head: u64) -> usize {
     ((head ^ head >> 29).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HEAD_BITS)) as usize
