@@ -151,6 +151,15 @@ fn amount_at(text: &str, start: usize, trigger_end: usize, floor: usize, rules: 
             return glued(id, s, MoneyKind::Rate);
         }
     }
+    // Without a currency before, an amount needs a bracket, a currency, a minor unit or a
+    // range connector right after the value; when none may start there, `tail` finds no
+    // currency and `range_end` no range, so this is where the full path would end too.
+    if prefix.is_none() {
+        let p = skip_space(text, first.end);
+        if text.as_bytes().get(p) != Some(&b'(') && !rules.after_value.may_start_at(text, p) {
+            return not_here;
+        }
+    }
     let a = tail(text, first, rules);
     // A currency glued before the number is its currency; a different one after it starts
     // the next amount (`Курс USD443.85 EUR474.3`).

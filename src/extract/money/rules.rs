@@ -12,7 +12,7 @@ use std::path::Path;
 
 use super::decimal::Decimal;
 use super::reach::CurrencyStarts;
-use super::scan::Phrases;
+use super::scan::{AnyStart, Phrases};
 use super::triggers::Triggers;
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::model::Qualifier;
@@ -69,6 +69,8 @@ pub struct MoneyRules {
     pub(super) triggers: Triggers,
     /// What the currency forms start with: the lines worth scanning.
     pub(super) currency_starts: CurrencyStarts,
+    /// What may follow a value in an amount: a currency, a minor unit, a range connector.
+    pub(super) after_value: AnyStart,
     /// Most words in any key, per table (bounds the look-ahead).
     pub(super) max_words: usize,
 }
@@ -312,7 +314,9 @@ impl Builder {
         let max_words = self.max_words.clamp(1, 4);
         let currency_starts =
             CurrencyStarts::new(self.currency_after.keys().chain(self.currency_before.keys()).chain(self.minor.keys()));
+        let after_value = AnyStart::default().with(&self.currency_after).with(&self.minor).with(&self.range_to);
         MoneyRules {
+            after_value,
             numbers: self.numbers,
             currency_after: self.currency_after,
             currency_before: self.currency_before,

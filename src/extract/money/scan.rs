@@ -135,6 +135,27 @@ impl<V> Phrases<V> {
     }
 }
 
+/// Whether a key of any of several tables may start at a position: the union of their
+/// [`Heads`], so one check stands for a look-up in each (a look-up first asks its own
+/// table's heads, a subset of these bits).
+#[derive(Default)]
+pub struct AnyStart(Heads);
+
+impl AnyStart {
+    /// Adds the keys of `table`.
+    pub fn with<V>(mut self, table: &Phrases<V>) -> AnyStart {
+        for (u, t) in self.0.bits.iter_mut().zip(table.heads.bits.iter()) {
+            *u |= t;
+        }
+        self
+    }
+
+    /// False when no key of the tables starts at `pos` ([`lookup`] returns `None` there).
+    pub fn may_start_at(&self, text: &str, pos: usize) -> bool {
+        self.0.may_start_at(text, pos)
+    }
+}
+
 /// Bits of the [`Heads`] set.
 const HEAD_BITS: u32 = 12;
 /// "No character" in a head (a token of one folded character).

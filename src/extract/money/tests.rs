@@ -432,3 +432,33 @@ proptest::proptest! {
         proptest::prop_assert_eq!(extract_money(&text, rules()), extract_money_everywhere(&text, rules()), "{:?}", text);
     }
 }
+
+proptest::proptest! {
+    /// The gate in `amount_at`: where no bracket, currency, minor unit or range connector may
+    /// start after a value, `tail` finds no currency (and ends with the value) and
+    /// `range_end` no range.
+    #[test]
+    fn after_value_gate_rejects_only_dead_ends(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "500", " ", "\u{a0}", "рублей", "Руб.", "р.", "р", "коп.", "копеек", "$", "USD", "€", "₸", "тенге",
+                "(пятьсот)", "(", ")", "пятьсот", "-", "–", "до", "и", "года", "лет", "%", "г.", "гривна", "x", "ё",
+                "\u{ad}", "😀", ".", ",", "\n",
+            ]),
+            0..12,
+        ),
+    ) {
+        let text: String = pieces.concat();
+        let rules = rules();
+        for pos in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let p = skip_space(&text, pos);
+            if text.as_bytes().get(p) == Some(&b'(') || rules.after_value.may_start_at(&text, p) {
+                continue;
+            }
+            let v = Value { value: Decimal::ONE, multiplier: None, end: pos };
+            let t = tail(&text, v, rules);
+            proptest::prop_assert!(t.currency.is_none() && t.end == pos, "{:?} at {}", text, pos);
+            proptest::prop_assert!(range_end(&text, pos, rules).is_none(), "{:?} at {}", text, pos);
+        }
+    }
+}
