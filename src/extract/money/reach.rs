@@ -82,13 +82,23 @@ impl CurrencyStarts {
             symbols: Vec::new(),
             every_line: false,
         };
+        let mut written = vec![Vec::new(); 0x80];
+        for d in '\u{400}'..='\u{47f}' {
+            if let Some(i) = fold(d).and_then(cyrillic_offset) {
+                let mut b = [0u8; 4];
+                d.encode_utf8(&mut b);
+                written[i].push(u64::from(u16::from_le_bytes([b[0], b[1]])));
+            }
+        }
         for key in keys {
             let letters: String = key.chars().take_while(|&c| is_letter(c)).collect();
             match key.chars().next() {
                 None => starts.every_line = true,
                 Some(_) if !letters.is_empty() => {
-                    starts.add_head(&letters);
-                    starts.words.insert(letters.into_bytes().into_boxed_slice());
+                    if !starts.words.contains(letters.as_bytes()) {
+                        starts.add_head(&letters, &written);
+                        starts.words.insert(letters.into_bytes().into_boxed_slice());
+                    }
                 }
                 // Spaces and control characters are not looked for.
                 Some(c) if c <= ' ' => starts.every_line = true,
@@ -101,30 +111,22 @@ impl CurrencyStarts {
 
     /// Adds the head of a key's letters: its first Cyrillic letters (U+0400..U+047F, at
     /// most four), as every case of them is written.
-    fn add_head(&mut self, word: &str) {
+    /// `written[i]`: the two bytes of every Cyrillic letter folding to U+0400 + `i`.
+    fn add_head(&mut self, word: &str, written: &[Vec<u64>]) {
         let mut heads = vec![0u64];
         for (k, c) in word.chars().take(HEAD_LETTERS).enumerate() {
-            // Every Cyrillic letter folding to `c`, as its two bytes.
-            let forms: Vec<u64> = ('\u{400}'..='\u{47f}')
-                .filter(|&d| fold(d) == Some(c))
-                .map(|d| {
-                    let mut b = [0u8; 4];
-                    d.encode_utf8(&mut b);
-                    u64::from(u16::from_le_bytes([b[0], b[1]])) << (16 * k)
-                })
-                .collect();
-            if forms.is_empty() {
+            let Some(forms) = cyrillic_offset(c).map(|i| &written[i]).filter(|f| !f.is_empty()) else {
                 break;
-            }
-            heads = heads.iter().flat_map(|h| forms.iter().map(move |f| h | f)).collect();
+            };
+            heads = heads.iter().flat_map(|h| forms.iter().map(move |f| h | f << (16 * k))).collect();
         }
         for h in heads {
             set_bit(&mut self.heads[..], head_slot(h));
         }
         let mut long = 0u128;
         for (k, c) in word.chars().take(LONG_HEAD_LETTERS).enumerate() {
-            match fold(c).and_then(|f| u32::from(f).checked_sub(0x400)).filter(|&i| i < 0x80) {
-                Some(i) => long |= u128::from(i + 1) << (8 * k),
+            match fold(c).and_then(cyrillic_offset) {
+                Some(i) => long |= (i as u128 + 1) << (8 * k),
                 None => break,
             }
         }
@@ -260,6 +262,11 @@ const FOLDED_CYRILLIC: [u8; 128] = {
     }
     t
 };
+
+/// `c` as an offset from U+0400 when it is a two-byte Cyrillic letter (U+0400..U+047F).
+fn cyrillic_offset(c: char) -> Option<usize> {
+    (u32::from(c) as usize).checked_sub(0x400).filter(|&i| i < 0x80)
+}
 
 fn set_bit(bits: &mut [u64], slot: usize) {
     bits[slot >> 6] |= 1 << (slot & 63);
