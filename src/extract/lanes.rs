@@ -39,6 +39,20 @@ pub(crate) fn ascii_digits(x: u64) -> u64 {
     at_least_0 & !above_9 & !x & HIGH
 }
 
+/// Lanes holding `\n`, a printable ASCII byte other than a digit (`!`..=`~` and DEL), or
+/// the lead byte of a character outside ASCII and U+0400..U+047F (C0..=FF but D0 and D1):
+/// with the Cyrillic run starts, every place where a Latin word, a symbol or another
+/// script's character starts.
+#[inline]
+pub(crate) fn marks(x: u64) -> u64 {
+    // Bit 7 is set by the sum when the lane's low seven bits are >= 0x21.
+    let printable = ((x & LOW7) + (0x80 - 0x21) * ONES) & !x & HIGH;
+    let newline = zero_lanes(x ^ (u64::from(b'\n') * ONES));
+    // Bits 7 and 6 both set: C0..=FF.
+    let leads = x & (x << 1) & HIGH;
+    (printable & !ascii_digits(x)) | newline | (leads & !cyrillic_leads(x))
+}
+
 /// The lanes of `lanes` as the low eight bits of a number (bit `k` for byte `k`).
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 #[inline]
@@ -54,6 +68,8 @@ pub(crate) enum Class {
     CyrillicLead,
     /// `0`..=`9`.
     AsciiDigit,
+    /// See [`marks`].
+    Marks,
 }
 
 /// The 64 bytes from `i` as one bit each (bit `k` for byte `i + k`), set where the byte is
@@ -106,6 +122,7 @@ fn pack_swar(block: &[u8; 64], class: Class) -> u64 {
     let lanes = match class {
         Class::CyrillicLead => cyrillic_leads,
         Class::AsciiDigit => ascii_digits,
+        Class::Marks => marks,
     };
     let mut bits = 0;
     for (k, chunk) in block.chunks_exact(8).enumerate() {
@@ -121,7 +138,8 @@ fn pack_swar(block: &[u8; 64], class: Class) -> u64 {
 #[inline]
 fn pack(block: &[u8; 64], class: Class) -> u64 {
     use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x,
+        _mm_and_si128, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
     let mut bits = 0;
     for (k, chunk) in block.chunks_exact(16).enumerate() {
@@ -141,6 +159,19 @@ fn pack(block: &[u8; 64], class: Class) -> u64 {
                     _mm_cmpgt_epi8(v, _mm_set1_epi8(b'0' as i8 - 1)),
                     _mm_cmplt_epi8(v, _mm_set1_epi8(b'9' as i8 + 1)),
                 ),
+                // Printable ASCII is 0x21..=0x7F as signed bytes; C0..=FF is -64..=-1.
+                Class::Marks => {
+                    let digit = _mm_and_si128(
+                        _mm_cmpgt_epi8(v, _mm_set1_epi8(b'0' as i8 - 1)),
+                        _mm_cmplt_epi8(v, _mm_set1_epi8(b'9' as i8 + 1)),
+                    );
+                    let printable = _mm_andnot_si128(digit, _mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)));
+                    let newline = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8));
+                    let leads =
+                        _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0)), _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)));
+                    let cyrillic = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(-2)), _mm_set1_epi8(-48));
+                    _mm_or_si128(_mm_or_si128(printable, newline), _mm_andnot_si128(cyrillic, leads))
+                }
             };
             _mm_movemask_epi8(picked)
         };
@@ -178,6 +209,11 @@ mod tests {
         (0..8).filter(|&k| bytes.get(i + k).is_some_and(|&b| pick(b))).fold(0, |m, k| m | 0x80 << (8 * k))
     }
 
+    /// The definition of [`marks`].
+    fn is_mark(b: u8) -> bool {
+        b == b'\n' || (0x21..=0x7F).contains(&b) && !b.is_ascii_digit() || b >= 0xC0 && b & 0xFE != 0xD0
+    }
+
     #[test]
     fn every_byte_value_in_every_lane() {
         for b in 0..=255u8 {
@@ -187,6 +223,7 @@ mod tests {
                 let x = load(&bytes, 0);
                 assert_eq!(cyrillic_leads(x), want(&bytes, 0, |b| b & 0xFE == 0xD0), "{bytes:x?}");
                 assert_eq!(ascii_digits(x), want(&bytes, 0, |b| b.is_ascii_digit()), "{bytes:x?}");
+                assert_eq!(marks(x), want(&bytes, 0, is_mark), "{bytes:x?}");
             }
         }
     }
@@ -238,7 +275,7 @@ mod tests {
                 let mut block = [0xD1u8; 64];
                 block[k] = b;
                 block[(k + 17) % 64] = b'5';
-                for class in [Class::CyrillicLead, Class::AsciiDigit] {
+                for class in [Class::CyrillicLead, Class::AsciiDigit, Class::Marks] {
                     assert_eq!(pack(&block, class), pack_swar(&block, class), "{b:x} at {k} {class:?}");
                 }
             }
@@ -255,6 +292,7 @@ mod tests {
             };
             assert_eq!(bits64(bytes, i, Class::CyrillicLead), want(|b| b & 0xFE == 0xD0), "at {i}");
             assert_eq!(bits64(bytes, i, Class::AsciiDigit), want(|b| b.is_ascii_digit()), "at {i}");
+            assert_eq!(bits64(bytes, i, Class::Marks), want(is_mark), "at {i}");
         }
     }
 }

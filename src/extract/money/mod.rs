@@ -37,6 +37,7 @@
 
 mod decimal;
 mod number;
+mod reach;
 mod rules;
 mod scan;
 mod triggers;
@@ -56,21 +57,32 @@ use scan::{char_before, line_around, lookup, lookup_back, lookup_prefix, skip_sp
 use value::{read_value, read_words, Read, Value};
 
 /// Every money amount and exchange rate in `text`, sorted by span start; byte spans.
+///
+/// Only the lines where a currency form may be written are scanned (see [`reach`] for why
+/// the others hold no amount and leave the scan where it would have been).
 pub fn extract_money(text: &str, rules: &MoneyRules) -> Vec<Money> {
     let mut out: Vec<Money> = Vec::new();
-    rules.triggers.each(text, |start, end| {
+    rules.currency_starts.each_line(text, |start, end| amounts_in(text, start..end, rules, &mut out));
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
+}
+
+/// Appends the amounts the trigger scan finds in `text[range]` to `out`.
+fn amounts_in(text: &str, range: std::ops::Range<usize>, rules: &MoneyRules, out: &mut Vec<Money>) {
+    let base = range.start;
+    rules.triggers.each(&text[range], |start, end| {
+        let (start, end) = (base + start, base + end);
         let floor = out.last().map_or(0, |m| m.span.end);
-        match amount_at(text, start, end, floor, rules) {
+        let resume = match amount_at(text, start, end, floor, rules) {
             Attempt::Found(money) => {
                 let next = money.span.end;
                 out.push(money);
                 next
             }
             Attempt::Skip(at) => at.max(start + 1),
-        }
+        };
+        resume - base
     });
-    out.sort_by_key(|m| (m.span.start, m.span.end));
-    out
 }
 
 enum Attempt {
@@ -137,6 +149,15 @@ fn amount_at(text: &str, start: usize, trigger_end: usize, floor: usize, rules: 
     if let Some((&id, s, true)) = prefix {
         if text[s..start].bytes().all(|b| b.is_ascii_uppercase()) && is_rate_widget(line_around(text, start)) {
             return glued(id, s, MoneyKind::Rate);
+        }
+    }
+    // Without a currency before, an amount needs a bracket, a currency, a minor unit or a
+    // range connector right after the value; when none may start there, `tail` finds no
+    // currency and `range_end` no range, so this is where the full path would end too.
+    if prefix.is_none() {
+        let p = skip_space(text, first.end);
+        if text.as_bytes().get(p) != Some(&b'(') && !rules.after_value.may_start_at(text, p) {
+            return not_here;
         }
     }
     let a = tail(text, first, rules);

@@ -11,7 +11,8 @@
 use std::path::Path;
 
 use super::decimal::Decimal;
-use super::scan::Phrases;
+use super::reach::CurrencyStarts;
+use super::scan::{AnyStart, Phrases};
 use super::triggers::Triggers;
 use crate::dict::{tsv, Diagnostics, DictDirs};
 use crate::model::Qualifier;
@@ -66,6 +67,10 @@ pub struct MoneyRules {
     pub(super) codes: Vec<String>,
     /// Digits and the number words that can start a number.
     pub(super) triggers: Triggers,
+    /// What the currency forms start with: the lines worth scanning.
+    pub(super) currency_starts: CurrencyStarts,
+    /// What may follow a value in an amount: a currency, a minor unit, a range connector.
+    pub(super) after_value: AnyStart,
     /// Most words in any key, per table (bounds the look-ahead).
     pub(super) max_words: usize,
 }
@@ -307,7 +312,11 @@ impl Builder {
         patterns.dedup();
         let triggers = Triggers::new(&patterns);
         let max_words = self.max_words.clamp(1, 4);
+        let currency_starts =
+            CurrencyStarts::new(self.currency_after.keys().chain(self.currency_before.keys()).chain(self.minor.keys()));
+        let after_value = AnyStart::default().with(&self.currency_after).with(&self.minor).with(&self.range_to);
         MoneyRules {
+            after_value,
             numbers: self.numbers,
             currency_after: self.currency_after,
             currency_before: self.currency_before,
@@ -316,6 +325,7 @@ impl Builder {
             range_to: self.range_to,
             codes: self.codes,
             triggers,
+            currency_starts,
             max_words,
         }
     }

@@ -11,7 +11,7 @@ use crate::text::chars::{is_letter, is_letter_or_digit};
 use crate::text::{fold_char, Folded};
 
 /// Longest word we fold for a lookup; longer runs are not rule words.
-const MAX_WORD_CHARS: usize = 32;
+pub(super) const MAX_WORD_CHARS: usize = 32;
 /// Most whitespace characters skipped between two tokens.
 const MAX_GAP_CHARS: usize = 4;
 
@@ -25,7 +25,7 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{ad}' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{300}'..='\u{36f}')
 }
 
-fn is_word_char(c: char) -> bool {
+pub(super) fn is_word_char(c: char) -> bool {
     is_letter(c) || is_invisible(c)
 }
 
@@ -70,7 +70,7 @@ fn push_folded(key: &mut String, c: char) {
 /// [`fold_char`] to one character or none, with the Russian and ASCII letters answered
 /// inline (the same answers: lower case, `ё` → `е`).
 #[inline]
-fn fold(c: char) -> Option<char> {
+pub(super) fn fold(c: char) -> Option<char> {
     match c {
         'а'..='я' | 'a'..='z' | '0'..='9' => Some(c),
         'А'..='Я' => char::from_u32(c as u32 + 0x20),
@@ -127,6 +127,32 @@ impl<V> Phrases<V> {
 
     pub fn len(&self) -> usize {
         self.map.len()
+    }
+
+    /// Every folded key.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.map.keys().map(String::as_str)
+    }
+}
+
+/// Whether a key of any of several tables may start at a position: the union of their
+/// [`Heads`], so one check stands for a look-up in each (a look-up first asks its own
+/// table's heads, a subset of these bits).
+#[derive(Default)]
+pub struct AnyStart(Heads);
+
+impl AnyStart {
+    /// Adds the keys of `table`.
+    pub fn with<V>(mut self, table: &Phrases<V>) -> AnyStart {
+        for (u, t) in self.0.bits.iter_mut().zip(table.heads.bits.iter()) {
+            *u |= t;
+        }
+        self
+    }
+
+    /// False when no key of the tables starts at `pos` ([`lookup`] returns `None` there).
+    pub fn may_start_at(&self, text: &str, pos: usize) -> bool {
+        self.0.may_start_at(text, pos)
     }
 }
 

@@ -388,3 +388,77 @@ proptest::proptest! {
         }
     }
 }
+
+/// The trigger scan over the whole text, every line: what `extract_money` must equal.
+fn extract_money_everywhere(text: &str, rules: &MoneyRules) -> Vec<crate::model::Money> {
+    let mut out = Vec::new();
+    amounts_in(text, 0..text.len(), rules, &mut out);
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
+}
+
+#[test]
+fn only_currency_lines_matter_on_examples() {
+    let texts = [
+        "В 2021 году 500 человек.\nЦена 500 руб. 98 коп.\n25.10.2021 в 10:30",
+        "пятьсот тысяч\n500 000 (пятьсот тысяч) тенге\nКурс USD443.85 EUR474.3",
+        "USD443.85 EUR474.3\nот 20 до 30 тысяч рублей\n$500\n50 копеек",
+        "сто\u{ad}пять руб\u{ad}лей\n5 р\u{200e}уб.\n2\u{a0}134 ДОЛЛ. США\n(US$500)",
+    ];
+    for text in texts {
+        assert_eq!(extract_money(text, rules()), extract_money_everywhere(text, rules()), "{text}");
+    }
+}
+
+proptest::proptest! {
+    /// Scanning only the lines where a currency form may start finds what scanning every
+    /// line finds (see `reach`).
+    #[test]
+    fn only_currency_lines_matter(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "500", "2", "2 134", "1,5", "20.000", "25.10.2021", "10:30", "1/2", "USD443.85", "A320", "000",
+                "пятьсот", "Пятьсот", "ДВА", "два", "сто", "тысяч", "тысяча", "млн", "млрд.", "полтора", "с половиной",
+                "миллионов", "сторона", "рублей", "Руб.", "руб", "р.", "р", "коп.", "копеек", "долларов США", "ДОЛЛ.",
+                "долл. сша", "$", "US$", "USD", "usd", "€", "₸", "тенге", "тг", "евро", "центов", "российских рублей",
+                "от", "до", "около", "не более", "-", "–", "(", ")", ".", ",", ":", "года", "лет", "%", "г.", "x",
+                "Ab", "é", "😀", "ё", "Ё", "«", "»", " ", " ", " ", "\u{a0}", "\u{ad}", "\u{200e}", "\u{fe0f}", "\n",
+                "\r\n", "\u{2028}", "\t",
+            ]),
+            0..60,
+        ),
+    ) {
+        let text: String = pieces.concat();
+        proptest::prop_assert_eq!(extract_money(&text, rules()), extract_money_everywhere(&text, rules()), "{:?}", text);
+    }
+}
+
+proptest::proptest! {
+    /// The gate in `amount_at`: where no bracket, currency, minor unit or range connector may
+    /// start after a value, `tail` finds no currency (and ends with the value) and
+    /// `range_end` no range.
+    #[test]
+    fn after_value_gate_rejects_only_dead_ends(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "500", " ", "\u{a0}", "рублей", "Руб.", "р.", "р", "коп.", "копеек", "$", "USD", "€", "₸", "тенге",
+                "(пятьсот)", "(", ")", "пятьсот", "-", "–", "до", "и", "года", "лет", "%", "г.", "гривна", "x", "ё",
+                "\u{ad}", "😀", ".", ",", "\n",
+            ]),
+            0..12,
+        ),
+    ) {
+        let text: String = pieces.concat();
+        let rules = rules();
+        for pos in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let p = skip_space(&text, pos);
+            if text.as_bytes().get(p) == Some(&b'(') || rules.after_value.may_start_at(&text, p) {
+                continue;
+            }
+            let v = Value { value: Decimal::ONE, multiplier: None, end: pos };
+            let t = tail(&text, v, rules);
+            proptest::prop_assert!(t.currency.is_none() && t.end == pos, "{:?} at {}", text, pos);
+            proptest::prop_assert!(range_end(&text, pos, rules).is_none(), "{:?} at {}", text, pos);
+        }
+    }
+}

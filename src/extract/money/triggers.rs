@@ -169,7 +169,7 @@ impl WordStarts {
 /// Punctuation common in news that `is_letter` would look up in the Unicode tables: NBSP,
 /// guillemets and the rest of U+00A0..U+00BF except `ª µ º`, and General Punctuation (dashes,
 /// curly quotes, `…`). None is a letter (a test checks).
-fn is_punctuation(c: char) -> bool {
+pub(super) fn is_punctuation(c: char) -> bool {
     matches!(c, '\u{a0}'..='\u{a9}' | '\u{ab}'..='\u{b4}' | '\u{b6}'..='\u{b9}' | '\u{bb}'..='\u{bf}' | '\u{2000}'..='\u{206f}')
 }
 
