@@ -186,23 +186,23 @@ fn pack(block: &[u8; 64], class: Class) -> u64 {
     pack_swar(block, class)
 }
 
+/// The eight bytes from `i` as one little-endian word; bytes past the end read as zero (an
+/// ASCII control character: neither a lead byte nor a digit).
+pub(crate) fn load(bytes: &[u8], i: usize) -> u64 {
+    match bytes.get(i..).and_then(|b| b.first_chunk::<8>()) {
+        Some(chunk) => u64::from_le_bytes(*chunk),
+        None => {
+            let rest = bytes.get(i..).unwrap_or_default();
+            let mut chunk = [0u8; 8];
+            chunk[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(chunk)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The eight bytes from `i` as one little-endian word; bytes past the end read as zero (an
-    /// ASCII control character: neither a lead byte nor a digit).
-    fn load(bytes: &[u8], i: usize) -> u64 {
-        match bytes.get(i..).and_then(|b| b.first_chunk::<8>()) {
-            Some(chunk) => u64::from_le_bytes(*chunk),
-            None => {
-                let rest = bytes.get(i..).unwrap_or_default();
-                let mut chunk = [0u8; 8];
-                chunk[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(chunk)
-            }
-        }
-    }
 
     /// The lanes a predicate picks, one by one.
     fn want(bytes: &[u8], i: usize, pick: impl Fn(u8) -> bool) -> u64 {

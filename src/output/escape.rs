@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use super::CsvStyle;
+use crate::text::block16::Block16;
 
 /// What follows `\` for a byte serde_json escapes: `u` means `\u00XX`, 0 means verbatim.
 static JSON_ESCAPE: [u8; 256] = json_escape_table();
@@ -74,15 +75,16 @@ impl TextNeeds {
     /// which neither format escapes nor quotes (the delimiter is `,` or `;`).
     fn of(bytes: &[u8], delimiter: u8) -> TextNeeds {
         let mut needs = TextNeeds::default();
-        let mut blocks = bytes.chunks_exact(16);
-        for block in &mut blocks {
-            needs = needs.or(block_needs(block.try_into().expect("16 bytes"), delimiter));
+        let mut at = 0;
+        while let Some(block) = Block16::load(bytes, at) {
+            needs = needs.or(block_needs(block, delimiter));
+            at += 16;
         }
-        let rest = blocks.remainder();
+        let rest = &bytes[at..];
         if !rest.is_empty() {
             let mut last = [b' '; 16];
             last[..rest.len()].copy_from_slice(rest);
-            needs = needs.or(block_needs(&last, delimiter));
+            needs = needs.or(block_needs(Block16::load(&last, 0).expect("sixteen bytes"), delimiter));
         }
         needs
     }
@@ -96,61 +98,17 @@ impl TextNeeds {
     }
 }
 
-/// [`TextNeeds`] of one block, as two `u64` words. `\r` and `\n` are looked for only in
-/// words that hold a control character, which is rare.
-#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
-fn block_needs_swar(block: &[u8; 16], delimiter: u8) -> TextNeeds {
-    let word_needs = |w: u64| {
-        let control = has_byte_below(w, 0x20);
-        let quote = has_byte(w, b'"');
-        let breaking = has_byte(w, delimiter) | (control && (has_byte(w, b'\r') | has_byte(w, b'\n')));
-        TextNeeds {
-            json_escapes: control | quote | has_byte(w, b'\\'),
-            csv_quotes: breaking | quote,
-            double_quote: quote,
-        }
-    };
-    let (low, high) = block.split_at(8);
-    let word = |half: &[u8]| u64::from_ne_bytes(half.try_into().expect("8 bytes"));
-    word_needs(word(low)).or(word_needs(word(high)))
-}
-
-/// [`TextNeeds`] of one block, in an SSE2 register (which every x86-64 processor has): a
-/// compare per special byte and three `movemask`s, where the `u64` words take about twice
-/// as many instructions.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn block_needs(block: &[u8; 16], delimiter: u8) -> TextNeeds {
-    use std::arch::x86_64::{
-        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
-    };
-    let (low, high) = block.split_at(8);
-    let word = |half: &[u8]| i64::from_le_bytes(half.try_into().expect("8 bytes"));
-    let byte = |b: u8| i8::from_ne_bytes([b]);
-    // SAFETY: these intrinsics only compute on values (no memory is read or written); they
-    // are `unsafe` only because they need SSE2, which this function is compiled for exactly
-    // when the target has it (the `cfg` above; every x86-64 target does).
-    // `block_scans_agree` checks the result against the `u64` words and the bytes.
-    let (json, csv, quote) = unsafe {
-        let v = _mm_set_epi64x(word(high), word(low));
-        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'"')));
-        // Below 0x20 as unsigned bytes: the larger of the byte and 0x1F is 0x1F.
-        let control = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1f)), _mm_set1_epi8(0x1f));
-        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'\\')));
-        let line =
-            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'\r'))), _mm_cmpeq_epi8(v, _mm_set1_epi8(byte(b'\n'))));
-        let breaking = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(byte(delimiter))), line);
-        (
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(control, quote), backslash)),
-            _mm_movemask_epi8(_mm_or_si128(breaking, quote)),
-            _mm_movemask_epi8(quote),
-        )
-    };
-    TextNeeds { json_escapes: json != 0, csv_quotes: csv != 0, double_quote: quote != 0 }
-}
-
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn block_needs(block: &[u8; 16], delimiter: u8) -> TextNeeds {
-    block_needs_swar(block, delimiter)
+/// [`TextNeeds`] of one block: a compare per special byte over all sixteen bytes at once
+/// ([`Block16`]: SSE2 on x86-64, a byte loop elsewhere).
+fn block_needs(v: Block16, delimiter: u8) -> TextNeeds {
+    let quote = v.eq(b'"');
+    let control = v.in_range(0, 0x1f);
+    let breaking = v.eq(delimiter) | v.eq(b'\r') | v.eq(b'\n');
+    TextNeeds {
+        json_escapes: (control | quote | v.eq(b'\\')).bits() != 0,
+        csv_quotes: (breaking | quote).bits() != 0,
+        double_quote: quote.bits() != 0,
+    }
 }
 
 /// The slow path of [`json_str`]: the bytes with their escapes, without the quotes.
@@ -631,7 +589,7 @@ mod tests {
         }
     }
 
-    /// Both block scans give what the byte tables give, for every byte at every position of
+    /// The block scan gives what the byte tables give, for every byte at every position of
     /// a block, next to every other byte, with either delimiter.
     #[test]
     fn block_scans_agree() {
@@ -647,8 +605,7 @@ mod tests {
                             csv_quotes: block.iter().any(|&b| special[usize::from(b)]),
                             double_quote: block.contains(&b'"'),
                         };
-                        assert_eq!(block_needs(&block, delimiter), expected, "{block:?}");
-                        assert_eq!(block_needs_swar(&block, delimiter), expected, "{block:?}");
+                        assert_eq!(block_needs(Block16::load(&block, 0).unwrap(), delimiter), expected, "{block:?}");
                     }
                 }
             }

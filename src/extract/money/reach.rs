@@ -200,7 +200,7 @@ impl CurrencyStarts {
     /// a Cyrillic letter folds to none, or to nothing, and a line with such a character is
     /// always kept, see [`CurrencyStarts::other_at`].)
     fn cyrillic_word_at(&self, text: &str, pos: usize) -> bool {
-        let x = load8(text.as_bytes(), pos);
+        let x = lanes::load(text.as_bytes(), pos);
         has_bit(&self.heads[..], head_slot(head_bytes(x, cyrillic_letters(x))))
             && has_bit(&self.long_heads[..], long_slot(folded_cyrillic_prefix(text.as_bytes(), pos)))
             && self.word_at(text, pos)
@@ -302,19 +302,6 @@ fn head_slot(head: u64) -> usize {
     ((head ^ head >> 29).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HEAD_BITS)) as usize
 }
 
-/// The eight bytes from `pos`, little-endian; bytes past the end read as zero.
-fn load8(bytes: &[u8], pos: usize) -> u64 {
-    match bytes.get(pos..).and_then(|b| b.first_chunk::<8>()) {
-        Some(chunk) => u64::from_le_bytes(*chunk),
-        None => {
-            let rest = bytes.get(pos..).unwrap_or_default();
-            let mut chunk = [0u8; 8];
-            chunk[..rest.len()].copy_from_slice(rest);
-            u64::from_le_bytes(chunk)
-        }
-    }
-}
-
 /// How many two-byte Cyrillic letters (lead byte D0 or D1) `x` starts with, at most four.
 fn cyrillic_letters(x: u64) -> usize {
     let not_lead = (x & 0x00FE_00FE_00FE_00FE) ^ 0x00D0_00D0_00D0_00D0;
@@ -368,7 +355,7 @@ mod tests {
     fn cyrillic_heads() {
         for text in ["р", "руб", "рубль", "руб.", "Ёж1", "жx", "рублей»"] {
             let bytes = text.as_bytes();
-            let x = load8(bytes, 0);
+            let x = lanes::load(bytes, 0);
             let n = (0..HEAD_LETTERS).take_while(|&k| bytes.get(2 * k).is_some_and(|b| b & 0xFE == 0xD0)).count();
             assert_eq!(cyrillic_letters(x), n, "{text}");
             let mut want = [0u8; 8];
