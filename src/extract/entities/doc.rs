@@ -43,6 +43,27 @@ pub struct Tok {
 }
 
 impl Tok {
+    /// A word token with every flag off, for tests to set what they need.
+    #[cfg(test)]
+    pub(super) fn default_for_tests() -> Tok {
+        Tok {
+            span: Span::default(),
+            kind: TokenKind::Word,
+            cap: false,
+            caps: false,
+            latin: false,
+            letters: 0,
+            listed: Listed::default(),
+            word: 0,
+            lex: 0,
+            line_start: false,
+            sent_start: false,
+            after_space: false,
+            shout: false,
+            pass: 0,
+        }
+    }
+
     /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
     /// a word the rule tables list, or a quote that may open a name.
     pub(super) const STARTS_RULE: u8 = 1;
@@ -264,16 +285,14 @@ impl<'t, 'l> Doc<'t, 'l> {
             .collect();
         let mut sentence_start = true;
         let mut prev_end = 0;
-        let mut line = ShoutCount::default();
         // Sized for the worst case: no regrowth (four bytes a token).
         let mut rule_starts = Vec::with_capacity(raw.len());
         let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
-        // The token ranges of the lines in capitals, marked after the pass.
-        let mut shouting = Vec::new();
+        // The first token of each of the tokenizer's lines (for `shouting_lines`).
+        let mut breaks = Vec::with_capacity(raw.len() / 8 + 1);
         for (index, (tok, t)) in toks.iter_mut().zip(raw).enumerate() {
-            // A new line (as `mark_shouting_lines` counted them: the tokenizer's line breaks).
-            if t.after_newline && index > 0 {
-                line.close(index, &mut shouting);
+            if t.after_newline {
+                breaks.push(index as u32);
             }
             let pass = tok.pass;
             let starts = sentence_start || t.after_newline;
@@ -285,10 +304,6 @@ impl<'t, 'l> Doc<'t, 'l> {
                         .get(prev_end..t.span.start)
                         .is_some_and(|gap| memchr::memchr(b'\n', gap).is_some());
             prev_end = t.span.end;
-            if t.kind == TokenKind::Word && !tok.latin {
-                line.words += 1;
-                line.caps += u32::from(tok.caps);
-            }
             if line_start {
                 lines.push(index as u32);
             }
@@ -320,8 +335,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                 };
             }
         }
-        line.close(toks.len(), &mut shouting);
-        for lines in shouting {
+        for lines in shouting_lines(&toks, &breaks, &rule_starts) {
             for t in toks.get_mut(lines).unwrap_or_default() {
                 t.shout = true;
             }
@@ -539,25 +553,38 @@ fn readings<'l, L: NameLookup + ?Sized>(lexicon: &'l L, folded: &str) -> LexInfo
     info
 }
 
-/// The words of the current line and how many of them are in capitals: a line whose words
-/// are (nearly) all in capitals and has at least three of them is a headline (`shout`).
-#[derive(Default)]
-struct ShoutCount {
-    /// The line's first token.
-    start: usize,
-    words: u32,
-    caps: u32,
+/// A word that counts on a line for [`shouts`]: Latin words do not.
+fn counts_for_shouting(t: &Tok) -> bool {
+    t.kind == TokenKind::Word && !t.latin
 }
 
-impl ShoutCount {
-    /// Ends the line before token `end` (adding its tokens to `shouting` if it shouts); the
-    /// next starts there.
-    fn close(&mut self, end: usize, shouting: &mut Vec<std::ops::Range<usize>>) {
-        if self.words >= 3 && self.caps * 4 >= self.words * 3 {
-            shouting.push(self.start..end);
+/// Whether a line of `words` counted words, `caps` of them in capitals, is a headline
+/// (`shout`): (nearly) all of its words in capitals, and at least three of them.
+fn shouts(words: usize, caps: usize) -> bool {
+    words >= 3 && caps * 4 >= words * 3
+}
+
+/// The token ranges of the lines that shout. The lines start at token 0 and at each of
+/// `breaks` (ascending; the tokens after a line break). A shouting line has at least three
+/// words in capitals (`caps * 4 >= words * 3 >= 9`), all of them in `starts` (a word in
+/// capitals may start a rule): only such lines have their words counted, so the token pass
+/// counts nothing.
+fn shouting_lines(toks: &[Tok], breaks: &[u32], starts: &[u32]) -> Vec<std::ops::Range<usize>> {
+    let mut shouting = Vec::new();
+    let mut caps_words =
+        starts.iter().map(|&i| i as usize).filter(|&i| toks[i].caps && counts_for_shouting(&toks[i])).peekable();
+    let mut start = 0;
+    for end in breaks.iter().map(|&b| b as usize).filter(|&b| b > 0).chain([toks.len()]) {
+        let mut caps = 0;
+        while caps_words.next_if(|&i| i < end).is_some() {
+            caps += 1;
         }
-        *self = ShoutCount { start: end, words: 0, caps: 0 };
+        if caps >= 3 && shouts(toks[start..end].iter().filter(|t| counts_for_shouting(t)).count(), caps) {
+            shouting.push(start..end);
+        }
+        start = end;
     }
+    shouting
 }
 
 #[cfg(test)]
@@ -572,7 +599,59 @@ mod tests {
         assert_eq!(words::ENDINGS[ENDINGS.len()..], [Ending::Noun]);
     }
 
+    /// The shouting lines by their definition: every token of every line counted.
+    fn shouting_lines_simple(toks: &[Tok], breaks: &[u32]) -> Vec<std::ops::Range<usize>> {
+        let mut shouting = Vec::new();
+        let (mut start, mut words, mut caps) = (0, 0, 0);
+        for (i, t) in toks.iter().enumerate() {
+            if i > 0 && breaks.contains(&(i as u32)) {
+                if shouts(words, caps) {
+                    shouting.push(start..i);
+                }
+                (start, words, caps) = (i, 0, 0);
+            }
+            if counts_for_shouting(t) {
+                words += 1;
+                caps += usize::from(t.caps);
+            }
+        }
+        if shouts(words, caps) {
+            shouting.push(start..toks.len());
+        }
+        shouting
+    }
+
     proptest::proptest! {
+        /// `shouting_lines`, counting only lines with three words in capitals among the rule
+        /// starts, finds the lines every token counted finds: any mix of words in capitals,
+        /// Latin ones, other tokens and line breaks (at the first token too), other starts.
+        #[test]
+        fn shouting_lines_count_as_every_token(
+            kinds in proptest::collection::vec((0u8..6, proptest::prelude::any::<bool>(), 0u8..4), 0..60),
+        ) {
+            let mut toks = Vec::new();
+            let (mut breaks, mut starts) = (Vec::new(), Vec::new());
+            for (i, &(kind, other_start, newline)) in kinds.iter().enumerate() {
+                let mut t = Tok::default_for_tests();
+                (t.kind, t.caps, t.latin) = match kind {
+                    0 | 1 => (TokenKind::Word, true, false),
+                    2 => (TokenKind::Word, false, false),
+                    3 => (TokenKind::Word, true, true),
+                    4 => (TokenKind::Punct, false, false),
+                    _ => (TokenKind::Number, false, false),
+                };
+                if newline == 0 {
+                    breaks.push(i as u32);
+                }
+                // Every word in capitals starts a rule; some other tokens do too.
+                if t.caps || other_start {
+                    starts.push(i as u32);
+                }
+                toks.push(t);
+            }
+            proptest::prop_assert_eq!(shouting_lines(&toks, &breaks, &starts), shouting_lines_simple(&toks, &breaks));
+        }
+
         /// `scan_word` folds as `fold_char` does, character by character.
         #[test]
         fn scan_word_folds_as_fold_char(s in "\\PC{0,12}|[a-zA-Z0-9\\-абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ\u{ad}\u{301}]{0,16}") {
