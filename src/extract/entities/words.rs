@@ -224,6 +224,16 @@ fn same_middle(a: &[u8], b: &[u8]) -> bool {
 }
 
 impl Key {
+    /// `self == other`, the inner words compared only past [`SHORT`] bytes (up to it they
+    /// are 0 in both keys of one length): one comparison fewer per token looked up.
+    #[inline]
+    fn same(&self, other: &Key) -> bool {
+        self.len == other.len
+            && self.head == other.head
+            && self.tail == other.tail
+            && (self.len <= SHORT || self.inner == other.inner)
+    }
+
     fn of(b: &[u8]) -> Key {
         let n = b.len();
         let (head, tail) = match n {
@@ -309,7 +319,7 @@ impl WordTable {
         let (table_text, protos, entries) = (self.text.as_bytes(), &self.protos, &self.entries);
         let found = self.index.find(hash, |id| {
             let p = &protos[id as usize];
-            p.key == key
+            p.key.same(&key)
                 && p.tok.kind == kind
                 && (key.len <= COVERED || {
                     let e = &entries[id as usize];
@@ -455,6 +465,7 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(Key::of(&a) == Key::of(&b), a == b);
+            proptest::prop_assert_eq!(Key::of(&a).same(&Key::of(&b)), a == b);
             if let Some((_, shorter)) = a.split_last() {
                 proptest::prop_assert_ne!(Key::of(&a), Key::of(shorter));
             }
