@@ -7,6 +7,7 @@
 //! each writer is the field order of its row struct (the CSV header and the serde form); the
 //! tests check both against the serde/csv-crate output.
 
+use super::decimal::Digits;
 use super::escape::{
     clean_in_both, json_fields, json_list, json_str, json_str_clean, CleanStr, Code, CsvRecord, JsonValue, Raw,
 };
@@ -70,11 +71,10 @@ impl RowWriter<'_> {
     }
 
     fn uint(&mut self, n: usize) {
-        let mut digits = itoa::Buffer::new();
-        let digits = digits.format(n).as_bytes();
-        self.json.extend_from_slice(digits);
+        let digits = Digits::new(n);
+        digits.write(self.json);
         if let Some(csv) = &mut self.csv {
-            csv.raw(digits);
+            csv.digits(&digits);
         }
     }
 
@@ -174,13 +174,13 @@ impl RowWriter<'_> {
 
     /// A quote's id, `q` and a number: never needs escaping nor quoting.
     fn quote_id(&mut self, id: QuoteId) {
-        let mut digits = itoa::Buffer::new();
-        let digits = digits.format(id.0).as_bytes();
+        let digits = Digits::new(id.0);
         self.json.extend_from_slice(b"\"q");
-        self.json.extend_from_slice(digits);
+        digits.write(self.json);
         self.json.push(b'"');
         if let Some(csv) = &mut self.csv {
-            csv.raw_parts(b"q", digits);
+            csv.raw(b"q");
+            digits.write(csv.out());
         }
     }
 
@@ -502,8 +502,7 @@ impl Outputs<'_> {
                 self.json.push(b',');
             }
             written += 1;
-            let mut digits = itoa::Buffer::new();
-            let count = digits.format(entities.groups[group].1).as_bytes();
+            let count = Digits::new(entities.groups[group].1);
             let json = &mut *self.json;
             json.extend_from_slice(b"{\"doc_id\":");
             json.extend_from_slice(&id.json);
@@ -514,7 +513,7 @@ impl Outputs<'_> {
             json.extend_from_slice(b",\"canonical\":");
             json.extend_from_within(tail.canonical.json.clone());
             json.extend_from_slice(b",\"mentions\":");
-            json.extend_from_slice(count);
+            count.write(json);
             json.push(b'}');
             if let Some((csv, style)) = &mut self.csv {
                 let EncodedCsv { mentions: rows, entities: out, .. } = &mut **csv;
@@ -527,7 +526,7 @@ impl Outputs<'_> {
                 out.push(delimiter);
                 out.extend_from_slice(&rows[tail.canonical.csv.clone()]);
                 out.push(delimiter);
-                out.extend_from_slice(count);
+                count.write(out);
                 out.push(b'\n');
             }
         }

@@ -207,7 +207,7 @@ fn any_byte_short(bytes: &[u8], word: impl Fn(u64) -> bool) -> bool {
 
 /// An unsigned integer in decimal.
 pub fn uint(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    super::decimal::Digits::new(n).write(out);
 }
 
 /// A value of a JSON document written by hand (see [`json_fields!`]).
@@ -400,11 +400,16 @@ impl<'o> CsvRecord<'o> {
         self.style
     }
 
-    /// A field already formatted as a CSV cell in this style, in two pieces.
-    pub fn raw_parts(&mut self, head: &[u8], tail: &[u8]) -> &mut Self {
-        self.raw(head);
-        self.out.extend_from_slice(tail);
+    /// A number cell.
+    pub fn digits(&mut self, digits: &super::decimal::Digits) -> &mut Self {
+        self.raw(b"");
+        digits.write(self.out);
         self
+    }
+
+    /// The output, to append to the field begun last.
+    pub fn out(&mut self) -> &mut Vec<u8> {
+        self.out
     }
 
     /// A field already formatted as a CSV cell in this style.

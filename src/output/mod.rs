@@ -7,6 +7,7 @@
 
 mod atomic;
 mod csv_style;
+mod decimal;
 mod encode;
 mod escape;
 pub mod merge;

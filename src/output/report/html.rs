@@ -3,50 +3,52 @@
 
 use std::fmt::Write as _;
 
+use crate::text::block16::Block16;
+
 /// Appends `text` escaped for element content and attribute values (`&<>"'`).
 ///
 /// C0 control characters other than tab, newline and carriage return (and DEL) are shown as
 /// U+FFFD: HTML has no way to write them, and a NUL would otherwise end up in the file.
 ///
 /// Every byte to replace is ASCII, and in UTF-8 an ASCII byte is always a whole character,
-/// so the scan works on bytes, eight at a time while none may need escaping: this runs on
-/// the serial writer thread over every highlighted text.
+/// so the scan works on bytes, sixteen at a time ([`Block16`]): a block's mask of bytes that
+/// may need replacing leads straight to them, and a block without any is skipped whole. This
+/// runs on the serial writer thread over every highlighted text and title.
 pub fn escape_into(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let mut start = 0; // first byte not yet copied
     let mut i = 0;
-    while i < bytes.len() {
-        let end = match bytes.get(i..i + 8) {
-            Some(word) if !maybe_special(u64::from_ne_bytes(word.try_into().expect("8 bytes"))) => {
-                i += 8;
-                continue;
+    loop {
+        let mut candidates = match Block16::load(bytes, i) {
+            Some(block) => maybe_special(block),
+            None if i < bytes.len() => {
+                // The last bytes, padded with spaces (never replaced).
+                let mut last = [b' '; 16];
+                last[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+                maybe_special(Block16::load(&last, 0).expect("sixteen bytes"))
             }
-            Some(_) => i + 8,
-            None => bytes.len(),
+            None => break,
         };
-        for j in i..end {
+        while candidates != 0 {
+            let j = i + candidates.trailing_zeros() as usize;
             if let Some(escaped) = replacement(bytes[j]) {
                 out.push_str(&text[start..j]);
                 out.push_str(escaped);
                 start = j + 1;
             }
+            candidates &= candidates - 1;
         }
-        i = end;
+        i += 16;
     }
     out.push_str(&text[start..]);
 }
 
-/// Whether eight bytes may hold one that [`replacement`] replaces (tab, newline and
-/// carriage return also answer yes; the byte loop then keeps them).
-fn maybe_special(word: u64) -> bool {
-    use crate::output::escape::{has_byte, has_byte_below};
-    has_byte_below(word, 0x20)
-        | has_byte(word, b'&')
-        | has_byte(word, b'<')
-        | has_byte(word, b'>')
-        | has_byte(word, b'"')
-        | has_byte(word, b'\'')
-        | has_byte(word, 0x7f)
+/// One bit per byte of `block` that may be one [`replacement`] replaces (tab, newline and
+/// carriage return also answer yes; [`replacement`] then keeps them).
+#[inline]
+fn maybe_special(block: Block16) -> u32 {
+    let markup = block.eq(b'&') | block.eq(b'<') | block.eq(b'>') | block.eq(b'"') | block.eq(b'\'');
+    (markup | block.in_range(0, 0x1f) | block.eq(0x7f)).bits()
 }
 
 /// What the byte `b` is written as, if not as itself.
@@ -137,7 +139,7 @@ mod tests {
             "«",
         ];
         for (k, special) in pieces.iter().enumerate() {
-            for pad in 0..20 {
+            for pad in 0..40 {
                 let text = format!(
                     "{}{special}{}",
                     "д".repeat(pad / 2) + &"z".repeat(pad % 2),

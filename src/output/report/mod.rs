@@ -424,15 +424,12 @@ fn document_row(doc: &ProcessedDocument, chars: usize, s: &mut String) {
     let x = &doc.extraction;
     s.push_str("<tr><td class=\"id\">");
     escape_into(s, &doc.id);
-    let _ = writeln!(
-        s,
-        "</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-        chars,
-        x.mentions.len(),
-        x.quotes.len(),
-        unattributed(x),
-        x.money.len()
-    );
+    // Pushed, not formatted: one row per listed document, on the serial writer thread.
+    for n in [chars, x.mentions.len(), x.quotes.len(), unattributed(x), x.money.len()] {
+        s.push_str("</td><td class=\"n\">");
+        s.push_str(itoa::Buffer::new().format(n));
+    }
+    s.push_str("</td></tr>\n");
 }
 
 /// Every highlight of a document: quotes (by their parts) enclose speaker and cue words,

@@ -211,3 +211,24 @@ fn an_empty_run_still_makes_a_whole_page() {
     assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
     assert!(html.contains("No document was processed.") && html.contains("No entities."));
 }
+
+/// A listed document's row, pushed piece by piece, is the row the `writeln!` form gave.
+#[test]
+fn a_listed_row_is_the_formatted_row() {
+    let text = "Сбер <и> ВТБ: 5 млн ₽";
+    let extraction = Extraction {
+        mentions: vec![mention(text, "Сбер", EntityType::Org, "Сбер", "org:sber")],
+        quotes: vec![quote(span_of(text, "ВТБ"), None)],
+        money: vec![money(span_of(text, "5 млн ₽"), "5000000", "RUB")],
+    };
+    let d = doc(3, "id<&>", text, extraction);
+    for chars in [0, 7, 1_234_567_890] {
+        let mut row = String::new();
+        document_row(&d, chars, &mut row);
+        let expected = format!(
+            "<tr><td class=\"id\">id&lt;&amp;&gt;</td><td class=\"n\">{chars}</td><td class=\"n\">1</td>\
+             <td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">1</td></tr>\n"
+        );
+        assert_eq!(row, expected);
+    }
+}
