@@ -288,16 +288,16 @@ fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
     let mut at = 0;
     while at < bytes.len() {
         at = match WordBits64::at(bytes, at) {
-            Some(bits) if bits.other & 1 == 0 => scan_chunk(index, hay, at, bits, skip_spaces, &mut hits),
-            _ => scan_step(index, hay, at, skip_spaces, &mut hits),
+            Some(bits) => scan_chunk(index, hay, at, bits, skip_spaces, &mut hits),
+            None => scan_step(index, hay, at, skip_spaces, &mut hits),
         };
     }
     hits
 }
 
 /// [`word_hits`] over the 64 bytes from `at` classified as `bits`, up to the first byte of
-/// `bits.other` (not the first: the caller steps over such a byte): returns where to go on,
-/// a place not strictly inside a word.
+/// `bits.other` (when that is the first byte, over that character alone, see [`scan_step`]):
+/// returns where to go on, a place not strictly inside a word.
 #[inline]
 fn scan_chunk(
     index: &WordIndex,
@@ -307,6 +307,9 @@ fn scan_chunk(
     skip_spaces: bool,
     hits: &mut Vec<Hit>,
 ) -> usize {
+    if bits.other & 1 == 1 {
+        return scan_step(index, hay, at, skip_spaces, hits);
+    }
     let bytes = hay.as_bytes();
     // Bytes from `limit` on are left to the next round.
     let limit = bits.other.trailing_zeros() as usize;
