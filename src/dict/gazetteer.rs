@@ -557,8 +557,14 @@ fn starts_word(hay: &str, at: usize) -> bool {
 }
 
 /// A match may end at `at` unless both the char before and the char at `at` are word chars.
+/// Answered from the byte at `at` when that is ASCII other than a letter or digit (a space
+/// or punctuation: most ends), without decoding.
+#[inline]
 fn ends_word(hay: &str, at: usize) -> bool {
-    starts_word(hay, at)
+    match hay.as_bytes().get(at) {
+        Some(&b) if b < 0x80 && !b.is_ascii_alphanumeric() => true,
+        _ => starts_word(hay, at),
+    }
 }
 
 /// Whether a match could start at some position of `from..to` (not strictly inside a word).

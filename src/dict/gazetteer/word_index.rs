@@ -89,8 +89,20 @@ fn head_at(hay: &[u8], at: usize, len: usize) -> u64 {
         Some(bytes) => read_u64(bytes),
         None => Tail::of(&hay[at..]).0,
     };
-    word & Tail::mask(len.min(8) as u8)
+    word & HEAD_MASKS[len.min(8)]
 }
+
+/// By length up to 8: the bits of that many low bytes ([`Tail::mask`] as a table: one load
+/// where the computation took a shift, a compare and a select per word).
+const HEAD_MASKS: [u64; 9] = {
+    let mut masks = [u64::MAX; 9];
+    let mut len = 0;
+    while len < 8 {
+        masks[len] = (1u64 << (8 * len)) - 1;
+        len += 1;
+    }
+    masks
+};
 
 /// A cheap hash of a key: its length and its first and last 8 bytes (fewer for a short
 /// key), mixed by one 128-bit multiplication whose halves are folded together (so both the
@@ -280,7 +292,7 @@ impl Tail {
         (u64::from_le_bytes(word), n as u8)
     }
 
-    /// The bits of the first `len` bytes.
+    /// The bits of the first `len` bytes (`HEAD_MASKS` has them up to 8).
     #[inline]
     fn mask(len: u8) -> u64 {
         if len >= 8 {
@@ -317,6 +329,9 @@ mod tests {
             assert!(ix.find_key(inside.as_bytes(), 0, w.len() + 1).is_none(), "{w:?} and a space");
         }
         assert!(ix.find_key(b"", 0, 0).is_none());
+        for len in 0..=8u8 {
+            assert_eq!(HEAD_MASKS[len as usize], Tail::mask(len), "{len}");
+        }
         assert!(ix.find_key("ё".as_bytes(), 0, 2).is_none());
     }
 
