@@ -288,16 +288,16 @@ fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
     let mut at = 0;
     while at < bytes.len() {
         at = match WordBits64::at(bytes, at) {
-            Some(bits) if bits.other & 1 == 0 => scan_chunk(index, hay, at, bits, skip_spaces, &mut hits),
-            _ => scan_step(index, hay, at, skip_spaces, &mut hits),
+            Some(bits) => scan_chunk(index, hay, at, bits, skip_spaces, &mut hits),
+            None => scan_step(index, hay, at, skip_spaces, &mut hits),
         };
     }
     hits
 }
 
 /// [`word_hits`] over the 64 bytes from `at` classified as `bits`, up to the first byte of
-/// `bits.other` (not the first: the caller steps over such a byte): returns where to go on,
-/// a place not strictly inside a word.
+/// `bits.other` (when that is the first byte, over that character alone, see [`scan_step`]):
+/// returns where to go on, a place not strictly inside a word.
 #[inline]
 fn scan_chunk(
     index: &WordIndex,
@@ -307,6 +307,9 @@ fn scan_chunk(
     skip_spaces: bool,
     hits: &mut Vec<Hit>,
 ) -> usize {
+    if bits.other & 1 == 1 {
+        return scan_step(index, hay, at, skip_spaces, hits);
+    }
     let bytes = hay.as_bytes();
     // Bytes from `limit` on are left to the next round.
     let limit = bits.other.trailing_zeros() as usize;
@@ -554,8 +557,14 @@ fn starts_word(hay: &str, at: usize) -> bool {
 }
 
 /// A match may end at `at` unless both the char before and the char at `at` are word chars.
+/// Answered from the byte at `at` when that is ASCII other than a letter or digit (a space
+/// or punctuation: most ends), without decoding.
+#[inline]
 fn ends_word(hay: &str, at: usize) -> bool {
-    starts_word(hay, at)
+    match hay.as_bytes().get(at) {
+        Some(&b) if b < 0x80 && !b.is_ascii_alphanumeric() => true,
+        _ => starts_word(hay, at),
+    }
 }
 
 /// Whether a match could start at some position of `from..to` (not strictly inside a word).

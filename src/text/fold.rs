@@ -397,8 +397,19 @@ impl FoldedText {
         if at >= self.folded.len() {
             return self.original_len;
         }
-        let i = self.checkpoints.partition_point(|&(f, _)| f as usize <= at) - 1;
-        let (f, o) = self.checkpoints[i];
+        self.origin_from(self.checkpoint_of(at), at)
+    }
+
+    /// The last checkpoint at or before folded byte `at` (one before the folded length).
+    #[inline]
+    fn checkpoint_of(&self, at: usize) -> usize {
+        self.checkpoints.partition_point(|&(f, _)| f as usize <= at) - 1
+    }
+
+    /// The original offset of folded byte `at`, whose checkpoint is `checkpoint`.
+    #[inline]
+    fn origin_from(&self, checkpoint: usize, at: usize) -> usize {
+        let (f, o) = self.checkpoints[checkpoint];
         o as usize + (at - f as usize)
     }
 
@@ -416,19 +427,35 @@ impl FoldedText {
         while !self.folded.is_char_boundary(last) {
             last -= 1;
         }
-        let o_last = self.origin_of(last);
-        let rest = &original[o_last..];
-        let width = if rest.starts_with("&quot;") { 6 } else { rest.chars().next().map_or(0, char::len_utf8) };
-        let mut o_end = o_last + width;
-        for c in original[o_end..].chars() {
-            if ('\u{300}'..='\u{36f}').contains(&c) {
-                o_end += c.len_utf8();
-            } else {
-                break;
-            }
+        // One binary search for the start; the end's checkpoint lies at or after it, and a
+        // match spans few checkpoints: walked to.
+        let first = self.checkpoint_of(start);
+        let mut k = first;
+        if last < start {
+            k = self.checkpoint_of(last);
         }
-        Span::new(self.origin_of(start), o_end)
+        while self.checkpoints.get(k + 1).is_some_and(|&(f, _)| f as usize <= last) {
+            k += 1;
+        }
+        let o_end = end_of_char_at(original, self.origin_from(k, last));
+        Span::new(self.origin_from(first, start), o_end)
     }
+}
+
+/// The end of the original character at `at` (all of `&quot;`), with the combining marks
+/// that follow it.
+fn end_of_char_at(original: &str, at: usize) -> usize {
+    let rest = &original[at..];
+    let width = if rest.starts_with("&quot;") { 6 } else { rest.chars().next().map_or(0, char::len_utf8) };
+    let mut o_end = at + width;
+    for c in original[o_end..].chars() {
+        if ('\u{300}'..='\u{36f}').contains(&c) {
+            o_end += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    o_end
 }
 
 #[cfg(test)]
@@ -644,6 +671,36 @@ mod tests {
             assert_eq!(f.as_str(), expected, "{s:?}");
             for (at, &o) in origins.iter().enumerate() {
                 assert_eq!(f.origin_of(at), o, "byte {at} of {s:?}");
+            }
+        }
+    }
+
+    /// `to_original` walks from the start's checkpoint to the end's: the spans are those of
+    /// a binary search for each (`origin_of`), for every range of texts with many
+    /// checkpoints, including empty, reversed and past-the-end ranges.
+    #[test]
+    fn to_original_matches_origin_of() {
+        for original in [
+            "\u{ad}Ёлки — «НИТ»\u{a0}и&quot;x\u{301}  y\u{200b}z",
+            "a\u{200b}b\u{200b}c  d\n\n e\u{301}\u{301}",
+            "АО &quot;НИТ&quot; и «Сбер»",
+            "",
+        ] {
+            let f = FoldedText::new(original);
+            let n = f.as_str().len();
+            for start in 0..=n + 1 {
+                for end in 0..=n + 2 {
+                    let expected = if start >= end || start >= n {
+                        Span::new(f.origin_of(start), f.origin_of(start))
+                    } else {
+                        let mut last = end.min(n) - 1;
+                        while !f.as_str().is_char_boundary(last) {
+                            last -= 1;
+                        }
+                        Span::new(f.origin_of(start), end_of_char_at(original, f.origin_of(last)))
+                    };
+                    assert_eq!(f.to_original(start, end, original), expected, "{original:?} {start}..{end}");
+                }
             }
         }
     }

@@ -5,6 +5,7 @@
 //! accent) kept inside it. Everything else that is not whitespace is a one-character
 //! punctuation token. Tokens carry byte spans of the original text.
 
+use super::block16::WordBits64;
 use super::chars::is_letter;
 use super::Span;
 
@@ -87,53 +88,150 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 }
 
 /// Splits `text` into tokens.
+///
+/// The text is read 64 bytes at a time as bit masks ([`WordBits64`]): spaces are stepped
+/// over and word ends found from the masks, so most bytes are never looked at one by one
+/// ([`block_tokens`]). The last bytes of the text go character by character
+/// ([`char_token`]), which is the definition the block path follows.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 6);
     let bytes = text.as_bytes();
-    let n = text.len();
+    let mut flags = Gap { after_newline: true, after_space: true };
     let mut i = 0;
-    let mut after_newline = true;
-    let mut after_space = true;
-    while i < n {
-        let start = i;
-        let b = bytes[i];
-        let kind = if b == b' ' {
-            // The most common separator, without decoding.
-            after_space = true;
-            i += 1;
-            continue;
-        } else if (b == 0xd0 || b == 0xd1) && i + 1 < n {
-            // The most common word start, without decoding: a letter of the Cyrillic block
-            // U+0400..U+047F (all letters, see `starts_word`).
-            i = word_rest(text, i + 2, false).0;
-            TokenKind::Word
-        } else {
-            let (c, width) = char_at(text, i);
-            i += width;
-            if c.is_whitespace() {
-                after_space = true;
-                if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
-                    after_newline = true;
-                }
-                continue;
-            }
-            if starts_word(c) {
-                let (end, all_digits) = word_rest(text, i, c.is_ascii_digit());
-                i = end;
-                if all_digits {
-                    TokenKind::Number
-                } else {
-                    TokenKind::Word
-                }
-            } else {
-                TokenKind::Punct
-            }
-        };
-        tokens.push(Token { span: Span::new(start, i), kind, after_newline, after_space });
-        after_newline = false;
-        after_space = false;
+    while let Some(bits) = WordBits64::at(bytes, i) {
+        i = block_tokens(text, i, bits, &mut flags, &mut tokens);
+    }
+    while i < bytes.len() {
+        i = char_token(text, i, &mut flags, &mut tokens);
     }
     tokens
+}
+
+/// What lies between the previous token and the next: whitespace, a line break.
+struct Gap {
+    after_newline: bool,
+    after_space: bool,
+}
+
+impl Gap {
+    /// Appends the token `start..end` after this gap, and starts a new gap.
+    #[inline(always)]
+    fn push(&mut self, tokens: &mut Vec<Token>, start: usize, end: usize, kind: TokenKind) {
+        tokens.push(Token {
+            span: Span::new(start, end),
+            kind,
+            after_newline: self.after_newline,
+            after_space: self.after_space,
+        });
+        self.after_newline = false;
+        self.after_space = false;
+    }
+
+    /// Notes the whitespace character `c`.
+    #[inline(always)]
+    fn whitespace(&mut self, c: char) {
+        self.after_space = true;
+        if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
+            self.after_newline = true;
+        }
+    }
+}
+
+/// The tokens of the 64 bytes from `at` (a place between tokens) classified as `bits`,
+/// as far as they go: returns where to go on, a place between tokens past `at`.
+///
+/// Spaces are skipped with one `trailing_zeros`; a run of word bytes (ASCII letters and
+/// digits, Russian letters) is a whole word when the byte after it is ASCII other than the
+/// joiners `-` and `'`, or a character [`other_char_step`] says ends the word. Every other
+/// case — a word that reaches the block's end, a joiner, a character the masks cannot
+/// classify that starts a word — is finished by the character-by-character code
+/// ([`word_rest`]), and the next block starts after it.
+#[inline(always)]
+fn block_tokens(text: &str, at: usize, bits: WordBits64, gap: &mut Gap, tokens: &mut Vec<Token>) -> usize {
+    let bytes = text.as_bytes();
+    // Offset in the block of the next byte to look at, always a char boundary.
+    let mut k = 0u32;
+    loop {
+        let next = (!bits.space & (u64::MAX << k)).trailing_zeros();
+        if next != k {
+            gap.after_space = true;
+            if next == 64 {
+                return at + 64;
+            }
+            k = next;
+        }
+        let start = at + k as usize;
+        if bits.word >> k & 1 == 1 {
+            let end = k + (!(bits.word >> k)).trailing_zeros();
+            if end < 64 {
+                let word_end = at + end as usize;
+                let all_digits = bytes[start].is_ascii_digit() && bytes[start..word_end].iter().all(u8::is_ascii_digit);
+                let b = bytes[word_end];
+                let ends = if b < 0x80 && b != b'-' && b != b'\'' {
+                    true
+                } else {
+                    other_char_step(text, word_end, all_digits).is_none()
+                };
+                if ends {
+                    gap.push(tokens, start, word_end, if all_digits { TokenKind::Number } else { TokenKind::Word });
+                    k = end;
+                    continue;
+                }
+            }
+            // The word goes on past the block or through a joiner or another character.
+            let (end, all_digits) = word_rest(text, start, true);
+            gap.push(tokens, start, end, if all_digits { TokenKind::Number } else { TokenKind::Word });
+            return end;
+        }
+        let b = bytes[start];
+        if b < 0x80 {
+            if matches!(b, b'\t'..=b'\r') {
+                gap.whitespace(char::from(b));
+            } else {
+                gap.push(tokens, start, start + 1, TokenKind::Punct);
+            }
+            k += 1;
+        } else {
+            let (c, width) = char_at(text, start);
+            if c.is_whitespace() {
+                gap.whitespace(c);
+            } else if starts_word(c) {
+                let (end, all_digits) = word_rest(text, start + width, c.is_ascii_digit());
+                gap.push(tokens, start, end, if all_digits { TokenKind::Number } else { TokenKind::Word });
+                return end;
+            } else {
+                gap.push(tokens, start, start + width, TokenKind::Punct);
+            }
+            k += width as u32;
+        }
+        if k >= 64 {
+            return at + k as usize;
+        }
+    }
+}
+
+/// The token (or whitespace character) at `i`, character by character: returns where it ends.
+fn char_token(text: &str, mut i: usize, gap: &mut Gap, tokens: &mut Vec<Token>) -> usize {
+    let start = i;
+    let (c, width) = char_at(text, i);
+    i += width;
+    if c.is_whitespace() {
+        gap.whitespace(c);
+        return i;
+    }
+    let kind = if starts_word(c) {
+        let (end, all_digits) = word_rest(text, i, c.is_ascii_digit());
+        i = end;
+        if all_digits {
+            TokenKind::Number
+        } else {
+            TokenKind::Word
+        }
+    } else {
+        TokenKind::Punct
+    };
+    gap.push(tokens, start, i, kind);
+    i
 }
 
 /// The end of the word whose characters continue at `i`, and whether it is all digits
@@ -304,6 +402,59 @@ mod tests {
             for _ in 0..40 {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 s.push(if seed >> 61 == 0 { breaks[(seed >> 33) as usize % breaks.len()] } else { 'ж' });
+            }
+            texts.push(s);
+        }
+        // Texts past one 64-byte block (the block path), with every kind of character at
+        // every offset of the blocks: words crossing block ends, joiners, digits, news
+        // punctuation, other whitespace and letters outside the Russian block.
+        let pieces: Vec<&str> = vec![
+            "ж",
+            "я",
+            "Ё",
+            "a",
+            "Z",
+            "7",
+            "0",
+            " ",
+            "  ",
+            "-",
+            "'",
+            "’",
+            "‑",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u{a0}",
+            "\u{2028}",
+            "\u{85}",
+            "«",
+            "»",
+            "—",
+            "…",
+            ".",
+            ",",
+            "\u{ad}",
+            "\u{301}",
+            "é",
+            "Ә",
+            "👍",
+            "中",
+            "\u{1f}",
+            "слово",
+            "2021",
+        ];
+        for _ in 0..6000 {
+            let mut s = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = 20 + (seed >> 57) as usize;
+            for _ in 0..len {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push_str(if seed >> 62 == 0 {
+                    pieces[(seed >> 33) as usize % pieces.len()]
+                } else {
+                    ["жa", " ", "я"][(seed >> 40) as usize % 3]
+                });
             }
             texts.push(s);
         }

@@ -27,9 +27,9 @@ pub struct WordIndex {
     /// The patterns of each key, longest first, one key after another, each with its
     /// tail (see [`Candidate`]) beside it so a lookup reads one array in order.
     candidates: Vec<Candidate>,
-    /// One bit per value of the top [`FILTER_BITS`] bits of [`key_hash`], set for the keys'
-    /// hashes: most words of a text are no key, and this table (16 KB, it stays in the L1
-    /// cache) turns them away without a probe of `by_first`.
+    /// One bit per value of [`filter_bit`], set for the keys: most words of a text are no
+    /// key, and this table (16 KB, it stays in the L1 cache) turns them away without
+    /// hashing them whole or probing `by_first`.
     filter: Box<[u64]>,
     /// The first bytes of the patterns that start with a non-word character.
     punct_first: [bool; 256],
@@ -71,6 +71,38 @@ fn next_hash(tail: u64) -> u32 {
 
 /// log2 of the number of bits of the prefilter: 2^17 bits = 16 KB.
 const FILTER_BITS: u32 = 17;
+
+/// The prefilter's bit for a key of `len` bytes whose first bytes (up to 8, little-endian,
+/// the rest cleared) are `head`: one multiplication. A word is told from the keys by its
+/// length and its first four Russian letters nearly as well as by a hash of all of it, and
+/// those come from one load of the text ([`head_at`]).
+#[inline(always)]
+fn filter_bit(head: u64, len: usize) -> u64 {
+    (head ^ (len as u64) << 59).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FILTER_BITS)
+}
+
+/// The first `len` bytes from `at` (at most 8) as a little-endian number, the rest cleared:
+/// one load where the text has 8 bytes from `at`.
+#[inline(always)]
+fn head_at(hay: &[u8], at: usize, len: usize) -> u64 {
+    let word = match hay.get(at..at + 8) {
+        Some(bytes) => read_u64(bytes),
+        None => Tail::of(&hay[at..]).0,
+    };
+    word & HEAD_MASKS[len.min(8)]
+}
+
+/// By length up to 8: the bits of that many low bytes ([`Tail::mask`] as a table: one load
+/// where the computation took a shift, a compare and a select per word).
+const HEAD_MASKS: [u64; 9] = {
+    let mut masks = [u64::MAX; 9];
+    let mut len = 0;
+    while len < 8 {
+        masks[len] = (1u64 << (8 * len)) - 1;
+        len += 1;
+    }
+    masks
+};
 
 /// A cheap hash of a key: its length and its first and last 8 bytes (fewer for a short
 /// key), mixed by one 128-bit multiplication whose halves are folded together (so both the
@@ -175,7 +207,7 @@ impl WordIndex {
         let k = self.keys.len() as u32;
         self.keys.push(Key { bytes, patterns, next_filter });
         let hash = key_hash(key);
-        let bit = hash >> (64 - FILTER_BITS);
+        let bit = filter_bit(Tail::of(key).0, key.len());
         self.filter[(bit / 64) as usize] |= 1 << (bit % 64);
         let (keys, key_bytes) = (&self.keys, &self.key_bytes);
         self.by_first.insert_unique(hash, k, |&k| {
@@ -184,16 +216,16 @@ impl WordIndex {
         });
     }
 
-    /// The entry of `key`, if it is one. Always inlined: it runs once per word of the text,
-    /// and a call cost a fifth of it.
+    /// The entry of the key `hay[at..key_end]`, if it is one. Always inlined: it runs once
+    /// per word of the text, and a call cost a fifth of it.
     #[inline(always)]
-    fn find_key(&self, key: &[u8]) -> Option<&Key> {
-        let hash = key_hash(key);
-        let bit = hash >> (64 - FILTER_BITS);
+    fn find_key(&self, hay: &[u8], at: usize, key_end: usize) -> Option<&Key> {
+        let bit = filter_bit(head_at(hay, at, key_end - at), key_end - at);
         if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        let k = self.by_first.find(hash, |&k| {
+        let key = &hay[at..key_end];
+        let k = self.by_first.find(key_hash(key), |&k| {
             let (s, e) = self.keys[k as usize].bytes;
             &self.key_bytes[s as usize..e as usize] == key
         })?;
@@ -218,7 +250,7 @@ impl WordIndex {
         key_end: usize,
         mut accept: impl FnMut(usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let key = self.find_key(&hay[at..key_end])?;
+        let key = self.find_key(hay, at, key_end)?;
         let (next, available) = Tail::of(&hay[key_end..]);
         if key.next_filter != u64::MAX && (available < NEXT_LEN || key.next_filter & 1 << next_hash(next) == 0) {
             return None;
@@ -251,13 +283,16 @@ impl Tail {
     /// (the bytes, how many: at most 8).
     #[inline]
     fn of(bytes: &[u8]) -> (u64, u8) {
+        if let Some(head) = bytes.get(..8) {
+            return (read_u64(head), 8);
+        }
         let n = bytes.len().min(8);
         let mut word = [0u8; 8];
         word[..n].copy_from_slice(&bytes[..n]);
         (u64::from_le_bytes(word), n as u8)
     }
 
-    /// The bits of the first `len` bytes.
+    /// The bits of the first `len` bytes (`HEAD_MASKS` has them up to 8).
     #[inline]
     fn mask(len: u8) -> u64 {
         if len >= 8 {
@@ -283,13 +318,21 @@ mod tests {
         let words: Vec<String> = (1..40).map(|n| "ж".repeat(n / 2) + &"q".repeat(n % 2)).collect();
         let ix = WordIndex::build(&words.iter().map(|w| format!("{w} x")).collect::<Vec<_>>());
         for (i, w) in words.iter().enumerate() {
-            let key = ix.find_key(w.as_bytes()).unwrap_or_else(|| panic!("{w:?}"));
+            let key = ix.find_key(w.as_bytes(), 0, w.len()).unwrap_or_else(|| panic!("{w:?}"));
             let found: Vec<u32> = ix.candidates(key).iter().map(|c| c.pattern).collect();
             assert_eq!(found, [i as u32], "{w:?}");
-            assert!(ix.find_key(format!("{w}z").as_bytes()).is_none(), "{w:?}z");
+            let longer = format!("{w}z");
+            assert!(ix.find_key(longer.as_bytes(), 0, longer.len()).is_none(), "{w:?}z");
+            // The key inside a longer text: the bytes after it do not count.
+            let inside = format!("{w} и так далее");
+            assert!(ix.find_key(inside.as_bytes(), 0, w.len()).is_some(), "{w:?} in {inside:?}");
+            assert!(ix.find_key(inside.as_bytes(), 0, w.len() + 1).is_none(), "{w:?} and a space");
         }
-        assert!(ix.find_key(b"").is_none());
-        assert!(ix.find_key("ё".as_bytes()).is_none());
+        assert!(ix.find_key(b"", 0, 0).is_none());
+        for len in 0..=8u8 {
+            assert_eq!(HEAD_MASKS[len as usize], Tail::mask(len), "{len}");
+        }
+        assert!(ix.find_key("ё".as_bytes(), 0, 2).is_none());
     }
 
     /// A key whose patterns all have long tails turns away texts whose next bytes none of
