@@ -33,10 +33,16 @@
 //!    the whole text: nothing before the line changes where it resumes, and the word scan
 //!    sees a line start as it sees the character after `\n`.
 //!
+//! 4. A word whose run of letters starts only keys written after a number (`российских`
+//!    of `российских рублей`), none of them the run alone, keeps its line only when
+//!    `lookup` of those tables (`currency_after`, `minor`, at their usual word limit)
+//!    matches there: by step 2 every such match starts at a word start the scan visits, and
+//!    it is the very look-up `amount_at` would make there.
+//!
 //! The test `only_currency_lines_matter` compares both ways on random mixes of number
 //! words, digits, currency forms and junk.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::scan::{fold, is_word_char, MAX_WORD_CHARS};
 use super::triggers::is_punctuation;
@@ -56,7 +62,10 @@ const LONG_HEAD_LETTERS: usize = 8;
 pub struct CurrencyStarts {
     /// The folded longest letter run every key starts with (`руб` for `руб.`, `долл` for
     /// `долл. сша`, `usd`).
-    words: HashSet<Box<[u8]>, rustc_hash::FxBuildHasher>,
+    /// Each with whether it needs its whole phrase confirmed: true when it comes only from
+    /// keys written after a number, none of them the run alone (`российских` of
+    /// `российских рублей`).
+    words: HashMap<Box<[u8]>, bool, rustc_hash::FxBuildHasher>,
     /// Hashed heads of every entry of `words`: its first four letters (or all, when fewer)
     /// when it starts with Cyrillic letters, as raw bytes in every case, and its first four
     /// ASCII letters (or all, when fewer) when it starts with one: most words are rejected
@@ -92,6 +101,25 @@ struct Places {
     other: u64,
 }
 
+/// Whether a key may start at a place.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Start {
+    No,
+    Yes,
+    /// Only if the whole phrase of a key written after a number is there.
+    Phrase,
+}
+
+impl Start {
+    fn holds(self, phrase: impl FnOnce() -> bool) -> bool {
+        match self {
+            Start::No => false,
+            Start::Yes => true,
+            Start::Phrase => phrase(),
+        }
+    }
+}
+
 /// What a character outside ASCII and U+0400..U+047F may be at the start of a key.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Other {
@@ -104,10 +132,14 @@ enum Other {
 }
 
 impl CurrencyStarts {
-    /// The starts of `keys` (folded currency forms).
-    pub fn new<'k>(keys: impl IntoIterator<Item = &'k str>) -> CurrencyStarts {
+    /// The starts of `before` and `after` (folded currency forms written before a number,
+    /// and after it or as minor units).
+    pub fn new<'k>(
+        before: impl IntoIterator<Item = &'k str>,
+        after: impl IntoIterator<Item = &'k str>,
+    ) -> CurrencyStarts {
         let mut starts = CurrencyStarts {
-            words: HashSet::default(),
+            words: HashMap::default(),
             heads: Box::new([0; 1 << (HEAD_BITS - 6)]),
             long_heads: Box::new([0; 1 << (HEAD_BITS - 6)]),
             ascii_symbols: [false; 128],
@@ -124,15 +156,18 @@ impl CurrencyStarts {
                 written[i].push(u64::from(u16::from_le_bytes([b[0], b[1]])));
             }
         }
-        for key in keys {
+        let keys = before.into_iter().map(|k| (k, false)).chain(after.into_iter().map(|k| (k, true)));
+        for (key, is_after) in keys {
             let letters: String = key.chars().take_while(|&c| is_letter(c)).collect();
             match key.chars().next() {
                 None => starts.every_line = true,
                 Some(_) if !letters.is_empty() => {
-                    if !starts.words.contains(letters.as_bytes()) {
+                    let needs_phrase = is_after && letters != key;
+                    if !starts.words.contains_key(letters.as_bytes()) {
                         starts.add_head(&letters, &written);
-                        starts.words.insert(letters.into_bytes().into_boxed_slice());
                     }
+                    *starts.words.entry(letters.into_bytes().into_boxed_slice()).or_insert(needs_phrase) &=
+                        needs_phrase;
                 }
                 // Spaces and control characters are not looked for.
                 Some(c) if c <= ' ' => starts.every_line = true,
@@ -202,7 +237,10 @@ impl CurrencyStarts {
     /// the first hit of the block in text order decides the line. After a hit the scan goes
     /// on from the end of the line: the block there starts with `\n`, so no run of letters
     /// crosses its start and no bits of the block before are needed.
-    pub fn each_line(&self, text: &str, mut f: impl FnMut(usize, usize)) {
+    ///
+    /// `phrase_at(q)` tells whether a key written after a number matches at `q` (see the
+    /// module comment, step 4); it is asked only for words that start no other key.
+    pub fn each_line(&self, text: &str, phrase_at: impl Fn(usize) -> bool, mut f: impl FnMut(usize, usize)) {
         if self.every_line {
             f(0, text.len());
             return;
@@ -214,13 +252,13 @@ impl CurrencyStarts {
         while base < bytes.len() {
             let here = self.places(bytes, base);
             let words = here.lead & !(here.lead << 2 | leads_before >> 62);
-            let hit = first_place(words, base, |q| self.cyrillic_word_at(text, q));
+            let hit = first_place(words, base, |q| self.cyrillic_word_at(text, q).holds(|| phrase_at(q)));
             // Other places after a word hit do not matter.
             let others = match hit {
                 Some(q) => here.other & ((1 << (q - base)) - 1),
                 None => here.other,
             };
-            let hit = first_place(others, base, |q| self.other_place_at(text, q)).or(hit);
+            let hit = first_place(others, base, |q| self.other_place_at(text, q).holds(|| phrase_at(q))).or(hit);
             match hit {
                 Some(q) => {
                     let end = line_end(bytes, q);
@@ -236,17 +274,27 @@ impl CurrencyStarts {
     /// [`CurrencyStarts::each_line`]): an ASCII letter after no ASCII letter, a symbol, or a
     /// character outside ASCII and Cyrillic.
     #[inline]
-    fn other_place_at(&self, text: &str, q: usize) -> bool {
+    fn other_place_at(&self, text: &str, q: usize) -> Start {
         let bytes = text.as_bytes();
         let b = bytes[q];
         if b.is_ascii_alphabetic() {
-            !(q > 0 && bytes[q - 1].is_ascii_alphabetic()) && self.latin_word_at(text, q)
+            if q > 0 && bytes[q - 1].is_ascii_alphabetic() {
+                return Start::No;
+            }
+            self.latin_word_at(text, q)
         } else if b.is_ascii() {
-            self.ascii_symbols[usize::from(b)]
+            if self.ascii_symbols[usize::from(b)] {
+                Start::Yes
+            } else {
+                Start::No
+            }
         } else {
             let c = text[q..].chars().next().unwrap_or_default();
-            let listed = u32::from(c) > 0xFFFF || has_bit(&self.others[..], u32::from(c) as usize);
-            listed && self.other_at(text, q)
+            if u32::from(c) > 0xFFFF || has_bit(&self.others[..], u32::from(c) as usize) {
+                self.other_at(text, q)
+            } else {
+                Start::No
+            }
         }
     }
 
@@ -285,12 +333,12 @@ impl CurrencyStarts {
 
     /// At a character outside ASCII and Cyrillic: a letter starts a word, a symbol may
     /// start a key, and one that folds to nothing may hide inside a key.
-    fn other_at(&self, text: &str, q: usize) -> bool {
+    fn other_at(&self, text: &str, q: usize) -> Start {
         let c = text[q..].chars().next().unwrap_or_default();
         match self.other_kind(c) {
-            Other::No => false,
+            Other::No => Start::No,
             Other::Word => self.word_at(text, q),
-            Other::Yes => true,
+            Other::Yes => Start::Yes,
         }
     }
 
@@ -309,14 +357,18 @@ impl CurrencyStarts {
     /// by a non-letter, the word folds to them alone; when four are, it folds to a run that
     /// starts with them. Fewer than four followed by a byte from 0x80 (a letter of another
     /// script, a soft hyphen, a Kelvin sign folding to `k`) are folded whole.
-    fn latin_word_at(&self, text: &str, pos: usize) -> bool {
+    fn latin_word_at(&self, text: &str, pos: usize) -> Start {
         let x = lanes::load(text.as_bytes(), pos);
         let letters = x.to_le_bytes().iter().take(HEAD_LETTERS).take_while(|b| b.is_ascii_alphabetic()).count();
         let head = (x | 0x2020_2020_2020_2020) & (u64::MAX >> (64 - 8 * letters));
         if letters < HEAD_LETTERS && x.to_le_bytes()[letters] >= 0x80 {
             return self.word_at(text, pos);
         }
-        has_bit(&self.heads[..], head_slot(head)) && self.word_at(text, pos)
+        if has_bit(&self.heads[..], head_slot(head)) {
+            self.word_at(text, pos)
+        } else {
+            Start::No
+        }
     }
 
     /// Whether the word at `pos` (a Cyrillic letter) may start a key: its first Cyrillic
@@ -324,15 +376,19 @@ impl CurrencyStarts {
     /// first Cyrillic letters; only then is the word folded whole. (A character other than
     /// a Cyrillic letter folds to none, or to nothing, and a line with such a character is
     /// always kept, see [`CurrencyStarts::other_at`].)
-    fn cyrillic_word_at(&self, text: &str, pos: usize) -> bool {
+    fn cyrillic_word_at(&self, text: &str, pos: usize) -> Start {
         let x = lanes::load(text.as_bytes(), pos);
-        has_bit(&self.heads[..], head_slot(head_bytes(x, cyrillic_letters(x))))
+        if has_bit(&self.heads[..], head_slot(head_bytes(x, cyrillic_letters(x))))
             && has_bit(&self.long_heads[..], long_slot(folded_cyrillic_prefix(text.as_bytes(), pos)))
-            && self.word_at(text, pos)
+        {
+            self.word_at(text, pos)
+        } else {
+            Start::No
+        }
     }
 
     /// Whether the whole word at `pos`, folded as `lookup` folds it, is in `words`.
-    fn word_at(&self, text: &str, pos: usize) -> bool {
+    fn word_at(&self, text: &str, pos: usize) -> Start {
         let bytes = text.as_bytes();
         let mut buf = [0u8; 4 * MAX_WORD_CHARS];
         let mut len = 0;
@@ -341,7 +397,7 @@ impl CurrencyStarts {
         // Two-byte Cyrillic letters, folded from their bytes (the common case).
         while let Some(&lead) = bytes.get(p).filter(|&&b| b & 0xFE == 0xD0) {
             if n >= MAX_WORD_CHARS {
-                return false;
+                return Start::No;
             }
             let folded = FOLDED_CYRILLIC[usize::from(lead & 1) << 6 | usize::from(bytes[p + 1] & 0x3F)];
             buf[len] = 0xD0 | folded >> 6;
@@ -355,7 +411,7 @@ impl CurrencyStarts {
                 break;
             }
             if n >= MAX_WORD_CHARS {
-                return false;
+                return Start::No;
             }
             n += 1;
             match fold(c) {
@@ -365,7 +421,11 @@ impl CurrencyStarts {
                 None => {}
             }
         }
-        self.words.contains(&buf[..len])
+        match self.words.get(&buf[..len]) {
+            None => Start::No,
+            Some(true) => Start::Phrase,
+            Some(false) => Start::Yes,
+        }
     }
 }
 
@@ -530,17 +590,26 @@ mod tests {
         }
     }
 
+    /// A stand-in for the phrase look-up: the same answer at the same place.
+    fn phrase_at(q: usize) -> bool {
+        q.is_multiple_of(3)
+    }
+
     fn lines(starts: &CurrencyStarts, text: &str) -> Vec<(usize, usize)> {
+        lines_with(starts, text, phrase_at)
+    }
+
+    fn lines_with(starts: &CurrencyStarts, text: &str, phrase_at: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
         let mut v = Vec::new();
-        starts.each_line(text, |s, e| v.push((s, e)));
+        starts.each_line(text, phrase_at, |s, e| v.push((s, e)));
         v
     }
 
     #[test]
     fn keeps_the_lines_with_a_currency_start() {
-        let s = CurrencyStarts::new(["руб.", "долл. сша", "$", "€", "usd", "р."]);
+        let s = CurrencyStarts::new(["usd"], ["руб.", "долл. сша", "$", "€", "р."]);
         let text = "2021 год\n500 Руб\nРубль 5\nцена $5\nцена 5 €\nUSD\nр\nдоллар\nру\u{ad}б\n5 ДОЛЛ.";
-        let kept: Vec<&str> = lines(&s, text).into_iter().map(|(a, b)| &text[a..b]).collect();
+        let kept: Vec<&str> = lines_with(&s, text, |_| true).into_iter().map(|(a, b)| &text[a..b]).collect();
         assert_eq!(kept, ["500 Руб", "цена $5", "цена 5 €", "USD", "р", "ру\u{ad}б", "5 ДОЛЛ."]);
     }
 
@@ -559,12 +628,12 @@ mod tests {
                 let q = start + i;
                 let before = text[..q].chars().next_back();
                 match c {
-                    c if cyrillic(c) => !before.is_some_and(cyrillic) && s.word_at(text, q),
+                    c if cyrillic(c) => !before.is_some_and(cyrillic) && s.word_at(text, q).holds(|| phrase_at(q)),
                     c if c.is_ascii_alphabetic() => {
-                        !before.is_some_and(|b| b.is_ascii_alphabetic()) && s.word_at(text, q)
+                        !before.is_some_and(|b| b.is_ascii_alphabetic()) && s.word_at(text, q).holds(|| phrase_at(q))
                     }
                     c if c.is_ascii() => s.ascii_symbols[usize::from(c as u8)],
-                    _ => s.other_at(text, q),
+                    _ => s.other_at(text, q).holds(|| phrase_at(q)),
                 }
             });
             if hit {
@@ -579,9 +648,9 @@ mod tests {
     /// place then).
     fn rule_sets() -> [CurrencyStarts; 3] {
         [
-            CurrencyStarts::new(["руб.", "рубль", "долл. сша", "$", "€", "₽", "usd", "us$", "р.", "a$", "евро"]),
-            CurrencyStarts::new(["руб", "eur", "ёлка", "ѐж", "éuro", "uséd"]),
-            CurrencyStarts::new(["$", "#", "%", "руб", "kzt"]),
+            CurrencyStarts::new(["$", "us$"], ["руб.", "рубль", "долл. сша", "€", "₽", "usd", "р.", "a$", "евро"]),
+            CurrencyStarts::new(["eur"], ["руб", "ёлка", "ѐж", "éuro", "uséd", "ёлка руб"]),
+            CurrencyStarts::new(["$", "#"], ["%", "руб", "kzt", "kzt сом"]),
         ]
     }
 
