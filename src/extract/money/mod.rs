@@ -60,9 +60,13 @@ use value::{read_value, read_words, Read, Value};
 ///
 /// Only the lines where a currency form may be written are scanned (see [`reach`] for why
 /// the others hold no amount and leave the scan where it would have been).
+// Kept out of line so that profiles name the stage.
+#[inline(never)]
 pub fn extract_money(text: &str, rules: &MoneyRules) -> Vec<Money> {
     let mut out: Vec<Money> = Vec::new();
-    rules.currency_starts.each_line(text, |start, end| amounts_in(text, start..end, rules, &mut out));
+    let phrase_at =
+        |q: usize| currency_at(text, q, rules).is_some() || lookup(&rules.minor, text, q, rules.max_words).is_some();
+    rules.currency_starts.each_line(text, phrase_at, |start, end| amounts_in(text, start..end, rules, &mut out));
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out
 }

@@ -33,14 +33,21 @@
 //!    the whole text: nothing before the line changes where it resumes, and the word scan
 //!    sees a line start as it sees the character after `\n`.
 //!
+//! 4. A word whose run of letters starts only keys written after a number (`российских`
+//!    of `российских рублей`), none of them the run alone, keeps its line only when
+//!    `lookup` of those tables (`currency_after`, `minor`, at their usual word limit)
+//!    matches there: by step 2 every such match starts at a word start the scan visits, and
+//!    it is the very look-up `amount_at` would make there.
+//!
 //! The test `only_currency_lines_matter` compares both ways on random mixes of number
 //! words, digits, currency forms and junk.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::scan::{fold, is_word_char, MAX_WORD_CHARS};
 use super::triggers::is_punctuation;
 use crate::extract::lanes;
+use crate::text::block16::Block16;
 use crate::text::chars::is_letter;
 use crate::text::{fold_char, Folded};
 
@@ -55,9 +62,13 @@ const LONG_HEAD_LETTERS: usize = 8;
 pub struct CurrencyStarts {
     /// The folded longest letter run every key starts with (`руб` for `руб.`, `долл` for
     /// `долл. сша`, `usd`).
-    words: HashSet<Box<[u8]>, rustc_hash::FxBuildHasher>,
-    /// The first four letters (or all, when fewer) of every entry of `words` that starts
-    /// with Cyrillic letters, as raw bytes in every case, hashed: most words are rejected
+    /// Each with whether it needs its whole phrase confirmed: true when it comes only from
+    /// keys written after a number, none of them the run alone (`российских` of
+    /// `российских рублей`).
+    words: HashMap<Box<[u8]>, bool, rustc_hash::FxBuildHasher>,
+    /// Hashed heads of every entry of `words`: its first four letters (or all, when fewer)
+    /// when it starts with Cyrillic letters, as raw bytes in every case, and its first four
+    /// ASCII letters (or all, when fewer) when it starts with one: most words are rejected
     /// before they are folded whole.
     heads: Box<[u64; 1 << (HEAD_BITS - 6)]>,
     /// The first eight Cyrillic letters (or all, when fewer) of every entry of `words`,
@@ -65,21 +76,76 @@ pub struct CurrencyStarts {
     long_heads: Box<[u64; 1 << (HEAD_BITS - 6)]>,
     /// ASCII non-letters a key starts with (`$`).
     ascii_symbols: [bool; 128],
+    /// The same when there are one or two (the second may repeat the first), looked for
+    /// sixteen bytes at a time; with none, a byte no text holds; with more, every ASCII
+    /// symbol is looked at.
+    ascii_symbol_pair: Option<[u8; 2]>,
     /// Other non-letters a key starts with (`€`, `₽`).
     symbols: Vec<char>,
+    /// One bit per character of U+0000..U+FFFF outside ASCII and U+0400..U+047F: set when
+    /// [`CurrencyStarts::other_at`] may be true there (it starts a word, is a symbol a key
+    /// starts with, or folds to nothing).
+    others: Box<[u64; 1 << 10]>,
     /// Some key starts with nothing we can look for: keep every line.
     every_line: bool,
 }
 
+/// The places of one 64-byte block a key may start at, one bit per byte (bit `k` for byte
+/// `base + k`).
+#[derive(Clone, Copy, Default)]
+struct Places {
+    /// Lead bytes of two-byte Cyrillic letters (D0, D1).
+    lead: u64,
+    /// ASCII letters, the ASCII symbols of `ascii_symbols`, and lead bytes of other
+    /// characters from U+0080 (C0..=FF but D0 and D1).
+    other: u64,
+}
+
+/// Whether a key may start at a place.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Start {
+    No,
+    Yes,
+    /// Only if the whole phrase of a key written after a number is there.
+    Phrase,
+}
+
+impl Start {
+    fn holds(self, phrase: impl FnOnce() -> bool) -> bool {
+        match self {
+            Start::No => false,
+            Start::Yes => true,
+            Start::Phrase => phrase(),
+        }
+    }
+}
+
+/// What a character outside ASCII and U+0400..U+047F may be at the start of a key.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Other {
+    /// Nothing: a space, or a symbol no key starts with.
+    No,
+    /// A letter: the word it starts may be one.
+    Word,
+    /// A symbol a key starts with, or a character that folds to nothing.
+    Yes,
+}
+
 impl CurrencyStarts {
-    /// The starts of `keys` (folded currency forms).
-    pub fn new<'k>(keys: impl IntoIterator<Item = &'k str>) -> CurrencyStarts {
+    /// The starts of `before` and `after` (folded currency forms written before a number,
+    /// and after it or as minor units).
+    pub fn new<'k>(
+        before: impl IntoIterator<Item = &'k str>,
+        after: impl IntoIterator<Item = &'k str>,
+    ) -> CurrencyStarts {
         let mut starts = CurrencyStarts {
-            words: HashSet::default(),
+            words: HashMap::default(),
             heads: Box::new([0; 1 << (HEAD_BITS - 6)]),
             long_heads: Box::new([0; 1 << (HEAD_BITS - 6)]),
             ascii_symbols: [false; 128],
+            ascii_symbol_pair: None,
             symbols: Vec::new(),
+            others: Box::new([0; 1 << 10]),
             every_line: false,
         };
         let mut written = vec![Vec::new(); 0x80];
@@ -90,15 +156,18 @@ impl CurrencyStarts {
                 written[i].push(u64::from(u16::from_le_bytes([b[0], b[1]])));
             }
         }
-        for key in keys {
+        let keys = before.into_iter().map(|k| (k, false)).chain(after.into_iter().map(|k| (k, true)));
+        for (key, is_after) in keys {
             let letters: String = key.chars().take_while(|&c| is_letter(c)).collect();
             match key.chars().next() {
                 None => starts.every_line = true,
                 Some(_) if !letters.is_empty() => {
-                    if !starts.words.contains(letters.as_bytes()) {
+                    let needs_phrase = is_after && letters != key;
+                    if !starts.words.contains_key(letters.as_bytes()) {
                         starts.add_head(&letters, &written);
-                        starts.words.insert(letters.into_bytes().into_boxed_slice());
                     }
+                    *starts.words.entry(letters.into_bytes().into_boxed_slice()).or_insert(needs_phrase) &=
+                        needs_phrase;
                 }
                 // Spaces and control characters are not looked for.
                 Some(c) if c <= ' ' => starts.every_line = true,
@@ -106,7 +175,25 @@ impl CurrencyStarts {
                 Some(c) => starts.symbols.push(c),
             }
         }
+        let listed: Vec<u8> = (0..128u8).filter(|&b| starts.ascii_symbols[usize::from(b)]).collect();
+        starts.ascii_symbol_pair = match listed[..] {
+            [] => Some([0xFF; 2]),
+            [a] => Some([a, a]),
+            [a, b] => Some([a, b]),
+            _ => None,
+        };
+        starts.add_others();
         starts
+    }
+
+    /// Fills `others` from [`CurrencyStarts::other_kind`] (four-byte characters, emoji and
+    /// rare scripts, are always asked).
+    fn add_others(&mut self) {
+        for c in ('\u{80}'..='\u{ffff}').filter(|c| cyrillic_offset(*c).is_none()) {
+            if self.other_kind(c) != Other::No {
+                set_bit(&mut self.others[..], u32::from(c) as usize);
+            }
+        }
     }
 
     /// Adds the head of a key's letters: its first Cyrillic letters (U+0400..U+047F, at
@@ -123,6 +210,11 @@ impl CurrencyStarts {
         for h in heads {
             set_bit(&mut self.heads[..], head_slot(h));
         }
+        let ascii = word.bytes().take(HEAD_LETTERS).take_while(u8::is_ascii_alphabetic);
+        let latin = ascii.enumerate().fold(0u64, |h, (k, b)| h | u64::from(b) << (8 * k));
+        if latin != 0 {
+            set_bit(&mut self.heads[..], head_slot(latin));
+        }
         let mut long = 0u128;
         for (k, c) in word.chars().take(LONG_HEAD_LETTERS).enumerate() {
             match fold(c).and_then(cyrillic_offset) {
@@ -137,60 +229,145 @@ impl CurrencyStarts {
     /// a currency form may start, in text order.
     ///
     /// Only the places a form can start at are looked at, found 64 bytes at a time
-    /// ([`lanes`]): Cyrillic run starts (every Cyrillic word start is one), and the
-    /// [`lanes::marks`]: ASCII letters and symbols, other characters outside Cyrillic (and
-    /// `\n`, which starts no key). A word is checked where its first letter comes after no
-    /// letter of the same kind (a superset of the word starts); after a hit the rest of the
-    /// line is skipped.
-    pub fn each_line(&self, text: &str, mut f: impl FnMut(usize, usize)) {
+    /// ([`CurrencyStarts::places`]): the starts of runs of Cyrillic letters (every Cyrillic
+    /// word start is one), ASCII letters, the ASCII symbols keys start with, and the
+    /// characters outside ASCII and Cyrillic. A word is checked where its first letter comes
+    /// after no letter of the same kind (a superset of the word starts). A block's Cyrillic
+    /// words are checked first, then its other places up to the first hit among the words:
+    /// the first hit of the block in text order decides the line. After a hit the scan goes
+    /// on from the end of the line: the block there starts with `\n`, so no run of letters
+    /// crosses its start and no bits of the block before are needed.
+    ///
+    /// `phrase_at(q)` tells whether a key written after a number matches at `q` (see the
+    /// module comment, step 4); it is asked only for words that start no other key.
+    pub fn each_line(&self, text: &str, phrase_at: impl Fn(usize) -> bool, mut f: impl FnMut(usize, usize)) {
         if self.every_line {
             f(0, text.len());
             return;
         }
         let bytes = text.as_bytes();
-        // Places before this are on a line already reported.
-        let mut skip_to = 0;
-        for block in lanes::lead_blocks(bytes) {
-            let base = block.base;
-            if base + 64 <= skip_to {
-                continue;
-            }
-            let mut places = block.run_starts | lanes::bits64(bytes, base, lanes::Class::Marks);
-            while places != 0 {
-                let q = base + places.trailing_zeros() as usize;
-                places &= places - 1;
-                if q < skip_to {
-                    continue;
+        let mut base = 0;
+        // The lead bytes of the block ending at `base` (none at the start or after a jump).
+        let mut leads_before = 0;
+        while base < bytes.len() {
+            let here = self.places(bytes, base);
+            let words = here.lead & !(here.lead << 2 | leads_before >> 62);
+            let hit = first_place(words, base, |q| self.cyrillic_word_at(text, q).holds(|| phrase_at(q)));
+            // Other places after a word hit do not matter.
+            let others = match hit {
+                Some(q) => here.other & ((1 << (q - base)) - 1),
+                None => here.other,
+            };
+            let hit = first_place(others, base, |q| self.other_place_at(text, q).holds(|| phrase_at(q))).or(hit);
+            match hit {
+                Some(q) => {
+                    let end = line_end(bytes, q);
+                    f(line_start(bytes, q), end);
+                    (base, leads_before) = (end, 0);
                 }
-                let b = bytes[q];
-                let hit = if b & 0xFE == 0xD0 {
-                    self.cyrillic_word_at(text, q)
-                } else if b.is_ascii_alphabetic() {
-                    !(q > 0 && bytes[q - 1].is_ascii_alphabetic()) && self.word_at(text, q)
-                } else if b.is_ascii() {
-                    self.ascii_symbols[usize::from(b)]
-                } else {
-                    self.other_at(text, q)
-                };
-                if hit {
-                    let start = text[..q].rfind('\n').map_or(0, |k| k + 1);
-                    let end = text[q..].find('\n').map_or(text.len(), |k| q + k);
-                    f(start, end);
-                    skip_to = end;
-                }
+                None => (base, leads_before) = (base + 64, here.lead),
             }
         }
     }
 
+    /// Whether a key may start at `q`, one of the other places (see
+    /// [`CurrencyStarts::each_line`]): an ASCII letter after no ASCII letter, a symbol, or a
+    /// character outside ASCII and Cyrillic.
+    #[inline]
+    fn other_place_at(&self, text: &str, q: usize) -> Start {
+        let bytes = text.as_bytes();
+        let b = bytes[q];
+        if b.is_ascii_alphabetic() {
+            if q > 0 && bytes[q - 1].is_ascii_alphabetic() {
+                return Start::No;
+            }
+            self.latin_word_at(text, q)
+        } else if b.is_ascii() {
+            if self.ascii_symbols[usize::from(b)] {
+                Start::Yes
+            } else {
+                Start::No
+            }
+        } else {
+            let c = text[q..].chars().next().unwrap_or_default();
+            if u32::from(c) > 0xFFFF || has_bit(&self.others[..], u32::from(c) as usize) {
+                self.other_at(text, q)
+            } else {
+                Start::No
+            }
+        }
+    }
+
+    /// The places of the 64 bytes from `base` (bytes past the end read as zero, which no
+    /// key starts with: such keys keep every line).
+    #[inline]
+    fn places(&self, bytes: &[u8], base: usize) -> Places {
+        match bytes.get(base..).and_then(|b| b.first_chunk::<64>()) {
+            Some(block) => self.block_places(block),
+            None => {
+                let rest = bytes.get(base..).unwrap_or_default();
+                let mut block = [0u8; 64];
+                block[..rest.len()].copy_from_slice(rest);
+                self.block_places(&block)
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn block_places(&self, block: &[u8; 64]) -> Places {
+        let mut places = Places::default();
+        for k in 0..4 {
+            let Some(v) = Block16::load(block, 16 * k) else { continue };
+            let lead = v.eq(0xD0) | v.eq(0xD1);
+            let symbols = match self.ascii_symbol_pair {
+                Some([a, b]) => v.eq(a) | v.eq(b),
+                None => v.in_range(0x21, 0x7F).and_not(v.ascii_alphanumeric()),
+            };
+            let letters = v.in_range(b'a', b'z') | v.in_range(b'A', b'Z');
+            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols | letters;
+            places.lead |= u64::from(lead.bits()) << (16 * k);
+            places.other |= u64::from(other.bits()) << (16 * k);
+        }
+        places
+    }
+
     /// At a character outside ASCII and Cyrillic: a letter starts a word, a symbol may
     /// start a key, and one that folds to nothing may hide inside a key.
-    fn other_at(&self, text: &str, q: usize) -> bool {
+    fn other_at(&self, text: &str, q: usize) -> Start {
         let c = text[q..].chars().next().unwrap_or_default();
+        match self.other_kind(c) {
+            Other::No => Start::No,
+            Other::Word => self.word_at(text, q),
+            Other::Yes => Start::Yes,
+        }
+    }
+
+    fn other_kind(&self, c: char) -> Other {
         match fold_char(c) {
-            Folded::One(_) if !is_punctuation(c) && is_letter(c) => self.word_at(text, q),
-            Folded::One(f) => self.symbols.contains(&f),
-            Folded::Space { .. } => false,
-            Folded::Nothing => true,
+            Folded::One(_) if !is_punctuation(c) && is_letter(c) => Other::Word,
+            Folded::One(f) if self.symbols.contains(&f) => Other::Yes,
+            Folded::One(_) | Folded::Space { .. } => Other::No,
+            Folded::Nothing => Other::Yes,
+        }
+    }
+
+    /// Whether the word at `pos` (an ASCII letter) may start a key: its first ASCII letters
+    /// (at most four), lower-cased, must be the first ASCII letters of an entry of `words`.
+    /// That holds for every word `word_at` accepts: when four letters or fewer are followed
+    /// by a non-letter, the word folds to them alone; when four are, it folds to a run that
+    /// starts with them. Fewer than four followed by a byte from 0x80 (a letter of another
+    /// script, a soft hyphen, a Kelvin sign folding to `k`) are folded whole.
+    fn latin_word_at(&self, text: &str, pos: usize) -> Start {
+        let x = lanes::load(text.as_bytes(), pos);
+        let letters = x.to_le_bytes().iter().take(HEAD_LETTERS).take_while(|b| b.is_ascii_alphabetic()).count();
+        let head = (x | 0x2020_2020_2020_2020) & (u64::MAX >> (64 - 8 * letters));
+        if letters < HEAD_LETTERS && x.to_le_bytes()[letters] >= 0x80 {
+            return self.word_at(text, pos);
+        }
+        if has_bit(&self.heads[..], head_slot(head)) {
+            self.word_at(text, pos)
+        } else {
+            Start::No
         }
     }
 
@@ -199,15 +376,19 @@ impl CurrencyStarts {
     /// first Cyrillic letters; only then is the word folded whole. (A character other than
     /// a Cyrillic letter folds to none, or to nothing, and a line with such a character is
     /// always kept, see [`CurrencyStarts::other_at`].)
-    fn cyrillic_word_at(&self, text: &str, pos: usize) -> bool {
+    fn cyrillic_word_at(&self, text: &str, pos: usize) -> Start {
         let x = lanes::load(text.as_bytes(), pos);
-        has_bit(&self.heads[..], head_slot(head_bytes(x, cyrillic_letters(x))))
+        if has_bit(&self.heads[..], head_slot(head_bytes(x, cyrillic_letters(x))))
             && has_bit(&self.long_heads[..], long_slot(folded_cyrillic_prefix(text.as_bytes(), pos)))
-            && self.word_at(text, pos)
+        {
+            self.word_at(text, pos)
+        } else {
+            Start::No
+        }
     }
 
     /// Whether the whole word at `pos`, folded as `lookup` folds it, is in `words`.
-    fn word_at(&self, text: &str, pos: usize) -> bool {
+    fn word_at(&self, text: &str, pos: usize) -> Start {
         let bytes = text.as_bytes();
         let mut buf = [0u8; 4 * MAX_WORD_CHARS];
         let mut len = 0;
@@ -216,7 +397,7 @@ impl CurrencyStarts {
         // Two-byte Cyrillic letters, folded from their bytes (the common case).
         while let Some(&lead) = bytes.get(p).filter(|&&b| b & 0xFE == 0xD0) {
             if n >= MAX_WORD_CHARS {
-                return false;
+                return Start::No;
             }
             let folded = FOLDED_CYRILLIC[usize::from(lead & 1) << 6 | usize::from(bytes[p + 1] & 0x3F)];
             buf[len] = 0xD0 | folded >> 6;
@@ -230,7 +411,7 @@ impl CurrencyStarts {
                 break;
             }
             if n >= MAX_WORD_CHARS {
-                return false;
+                return Start::No;
             }
             n += 1;
             match fold(c) {
@@ -240,7 +421,11 @@ impl CurrencyStarts {
                 None => {}
             }
         }
-        self.words.contains(&buf[..len])
+        match self.words.get(&buf[..len]) {
+            None => Start::No,
+            Some(true) => Start::Phrase,
+            Some(false) => Start::Yes,
+        }
     }
 }
 
@@ -299,7 +484,7 @@ fn long_slot(key: u128) -> usize {
 }
 
 fn head_slot(head: u64) -> usize {
-    ((head ^ head >> 29).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HEAD_BITS)) as usize
+    (head.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - HEAD_BITS)) as usize
 }
 
 /// How many two-byte Cyrillic letters (lead byte D0 or D1) `x` starts with, at most four.
@@ -311,6 +496,47 @@ fn cyrillic_letters(x: u64) -> usize {
 /// The bytes of the first `letters` letters of `x` (the rest zeroed), `letters` from 1.
 fn head_bytes(x: u64, letters: usize) -> u64 {
     x & (u64::MAX >> (64 - 16 * letters))
+}
+
+/// The first place of `places` (bit `k` for byte `base + k`) where `hit` is true.
+#[inline(always)]
+fn first_place(mut places: u64, base: usize, mut hit: impl FnMut(usize) -> bool) -> Option<usize> {
+    while places != 0 {
+        let q = base + places.trailing_zeros() as usize;
+        places &= places - 1;
+        if hit(q) {
+            return Some(q);
+        }
+    }
+    None
+}
+
+/// The start of the line holding `q`: after the last `\n` before it, sixteen bytes at a
+/// time.
+fn line_start(bytes: &[u8], q: usize) -> usize {
+    let mut at = q;
+    while let Some(block) = at.checked_sub(16).and_then(|from| Block16::load(bytes, from)) {
+        let newlines = block.eq(b'\n').bits();
+        if newlines != 0 {
+            return at - 16 + (32 - newlines.leading_zeros()) as usize;
+        }
+        at -= 16;
+    }
+    bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1)
+}
+
+/// The end of the line holding `q`: its `\n` or the end of the text, sixteen bytes at a
+/// time.
+fn line_end(bytes: &[u8], q: usize) -> usize {
+    let mut at = q;
+    while let Some(block) = Block16::load(bytes, at) {
+        let newlines = block.eq(b'\n').bits();
+        if newlines != 0 {
+            return at + newlines.trailing_zeros() as usize;
+        }
+        at += 16;
+    }
+    bytes[at..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |k| at + k)
 }
 
 #[cfg(test)]
@@ -364,17 +590,115 @@ mod tests {
         }
     }
 
+    /// A stand-in for the phrase look-up: the same answer at the same place.
+    fn phrase_at(q: usize) -> bool {
+        q.is_multiple_of(3)
+    }
+
     fn lines(starts: &CurrencyStarts, text: &str) -> Vec<(usize, usize)> {
+        lines_with(starts, text, phrase_at)
+    }
+
+    fn lines_with(starts: &CurrencyStarts, text: &str, phrase_at: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
         let mut v = Vec::new();
-        starts.each_line(text, |s, e| v.push((s, e)));
+        starts.each_line(text, phrase_at, |s, e| v.push((s, e)));
         v
     }
 
     #[test]
     fn keeps_the_lines_with_a_currency_start() {
-        let s = CurrencyStarts::new(["руб.", "долл. сша", "$", "€", "usd", "р."]);
+        let s = CurrencyStarts::new(["usd"], ["руб.", "долл. сша", "$", "€", "р."]);
         let text = "2021 год\n500 Руб\nРубль 5\nцена $5\nцена 5 €\nUSD\nр\nдоллар\nру\u{ad}б\n5 ДОЛЛ.";
-        let kept: Vec<&str> = lines(&s, text).into_iter().map(|(a, b)| &text[a..b]).collect();
+        let kept: Vec<&str> = lines_with(&s, text, |_| true).into_iter().map(|(a, b)| &text[a..b]).collect();
         assert_eq!(kept, ["500 Руб", "цена $5", "цена 5 €", "USD", "р", "ру\u{ad}б", "5 ДОЛЛ."]);
+    }
+
+    /// The definition [`CurrencyStarts::each_line`] must agree with: every character of
+    /// every line asked without filters.
+    fn reference_lines(s: &CurrencyStarts, text: &str) -> Vec<(usize, usize)> {
+        if s.every_line {
+            return vec![(0, text.len())];
+        }
+        let cyrillic = |c: char| ('\u{400}'..='\u{47f}').contains(&c);
+        let mut kept = Vec::new();
+        let mut start = 0;
+        for line in text.split('\n') {
+            let end = start + line.len();
+            let hit = line.char_indices().any(|(i, c)| {
+                let q = start + i;
+                let before = text[..q].chars().next_back();
+                match c {
+                    c if cyrillic(c) => !before.is_some_and(cyrillic) && s.word_at(text, q).holds(|| phrase_at(q)),
+                    c if c.is_ascii_alphabetic() => {
+                        !before.is_some_and(|b| b.is_ascii_alphabetic()) && s.word_at(text, q).holds(|| phrase_at(q))
+                    }
+                    c if c.is_ascii() => s.ascii_symbols[usize::from(c as u8)],
+                    _ => s.other_at(text, q).holds(|| phrase_at(q)),
+                }
+            });
+            if hit {
+                kept.push((start, end));
+            }
+            start = end + 1;
+        }
+        kept
+    }
+
+    /// Three rule sets: one ASCII symbol, none, and more than two (every ASCII symbol is a
+    /// place then).
+    fn rule_sets() -> [CurrencyStarts; 3] {
+        [
+            CurrencyStarts::new(["$", "us$"], ["руб.", "рубль", "долл. сша", "€", "₽", "usd", "р.", "a$", "евро"]),
+            CurrencyStarts::new(["eur"], ["руб", "ёлка", "ѐж", "éuro", "uséd", "ёлка руб"]),
+            CurrencyStarts::new(["$", "#"], ["%", "руб", "kzt", "kzt сом"]),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The block scan keeps the lines the character-by-character definition keeps,
+        /// whatever block edge a word, a symbol or a line crosses.
+        #[test]
+        fn block_scan_agrees_with_the_definition(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "руб", "Руб.", "РУБЛЬ", "рублей", "р", "р.", "долл", "Долл. США", "евро", "Евро", "евроцент",
+                    "ёлка", "Ёлка", "ѐж", "Ѐж", "сомнение", "USD", "usd", "Usd", "US", "us", "a", "A", "éuro",
+                    "uséd", "us\u{ad}d", "\u{212a}zt", "KZT", "x", "é", "😀", "$", "€", "₽", "#", "%", ".", ",",
+                    "5", "500", " ", " ", "\u{a0}", "\u{ad}", "\u{200e}", "—", "«", "»", "\n", "\n", "ж",
+                ]),
+                0..160,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            for s in &rule_sets() {
+                proptest::prop_assert_eq!(lines(s, &text), reference_lines(s, &text), "{:?}", text);
+            }
+        }
+
+        /// The line edges found sixteen bytes at a time are those of `rfind` and `find`.
+        #[test]
+        fn line_edges_agree_with_find(
+            pieces in proptest::collection::vec(proptest::sample::select(vec!["\n", "ab", "ж", " ", "x"]), 0..90),
+        ) {
+            let text: String = pieces.concat();
+            let bytes = text.as_bytes();
+            for q in (0..bytes.len()).filter(|&q| text.is_char_boundary(q)) {
+                let start = text[..q].rfind('\n').map_or(0, |k| k + 1);
+                let end = text[q..].find('\n').map_or(text.len(), |k| q + k);
+                proptest::prop_assert_eq!((line_start(bytes, q), line_end(bytes, q)), (start, end), "{:?} at {}", text, q);
+            }
+        }
+    }
+
+    /// `others` holds every character `other_at` may answer yes for.
+    #[test]
+    fn others_table_holds_every_possible_start() {
+        for s in &rule_sets() {
+            for c in ('\u{80}'..='\u{ffff}').filter(|c| cyrillic_offset(*c).is_none()) {
+                if s.other_kind(c) != Other::No {
+                    assert!(has_bit(&s.others[..], u32::from(c) as usize), "{c:?}");
+                }
+            }
+        }
     }
 }

@@ -313,7 +313,7 @@ impl Builder {
         let triggers = Triggers::new(&patterns);
         let max_words = self.max_words.clamp(1, 4);
         let currency_starts =
-            CurrencyStarts::new(self.currency_after.keys().chain(self.currency_before.keys()).chain(self.minor.keys()));
+            CurrencyStarts::new(self.currency_before.keys(), self.currency_after.keys().chain(self.minor.keys()));
         let after_value = AnyStart::default().with(&self.currency_after).with(&self.minor).with(&self.range_to);
         MoneyRules {
             after_value,
