@@ -85,15 +85,11 @@ fn filter_bit(head: u64, len: usize) -> u64 {
 /// one load where the text has 8 bytes from `at`.
 #[inline(always)]
 fn head_at(hay: &[u8], at: usize, len: usize) -> u64 {
-    let word = match hay.get(at..at + 8) {
-        Some(bytes) => read_u64(bytes),
-        None => Tail::of(&hay[at..]).0,
-    };
-    word & HEAD_MASKS[len.min(8)]
+    Tail::of(&hay[at..]).0 & HEAD_MASKS[len.min(8)]
 }
 
-/// By length up to 8: the bits of that many low bytes ([`Tail::mask`] as a table: one load
-/// where the computation took a shift, a compare and a select per word).
+/// By length up to 8: the bits of that many low bytes (a table: one load where the
+/// computation took a shift, a compare and a select per word).
 const HEAD_MASKS: [u64; 9] = {
     let mut masks = [u64::MAX; 9];
     let mut len = 0;
@@ -292,14 +288,10 @@ impl Tail {
         (u64::from_le_bytes(word), n as u8)
     }
 
-    /// The bits of the first `len` bytes (`HEAD_MASKS` has them up to 8).
+    /// The bits of the first `len` bytes.
     #[inline]
     fn mask(len: u8) -> u64 {
-        if len >= 8 {
-            u64::MAX
-        } else {
-            (1u64 << (8 * len)) - 1
-        }
+        HEAD_MASKS[usize::from(len).min(8)]
     }
 }
 
@@ -329,8 +321,9 @@ mod tests {
             assert!(ix.find_key(inside.as_bytes(), 0, w.len() + 1).is_none(), "{w:?} and a space");
         }
         assert!(ix.find_key(b"", 0, 0).is_none());
-        for len in 0..=8u8 {
-            assert_eq!(HEAD_MASKS[len as usize], Tail::mask(len), "{len}");
+        for len in 0..=9u8 {
+            let want = (0..usize::from(len).min(8)).fold(0u64, |m, k| m | 0xFF << (8 * k));
+            assert_eq!(Tail::mask(len), want, "{len}");
         }
         assert!(ix.find_key("ё".as_bytes(), 0, 2).is_none());
     }
