@@ -150,6 +150,251 @@ impl WordBits64 {
     }
 }
 
+/// The 64 bytes from a char boundary classified for the tokenizer, one bit per byte (bit
+/// `k` for byte `k`): what it needs to find words, punctuation and the gaps between them
+/// without looking at the bytes one by one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TokenBits64 {
+    /// ASCII letters and digits, and the lead bytes D0 and D1 (of the Cyrillic block
+    /// U+0400..U+047F, all letters).
+    pub alnum_or_lead: u64,
+    /// The lead bytes D0 and D1.
+    pub lead: u64,
+    /// The lead bytes of every other multi-byte character (from C0, but D0 and D1).
+    pub other_lead: u64,
+    /// `-` and `'`, which may join two words.
+    pub joiner: u64,
+    /// ASCII whitespace: the space and `\t` to `\r`.
+    pub space: u64,
+    /// `\n` and `\r`.
+    pub newline: u64,
+}
+
+/// A way to classify 64 bytes at once: [`Sse2`] on every target, [`Avx2`] where the
+/// processor has it. A scan generic over it is compiled once for each.
+pub(crate) trait Classify64: Copy {
+    /// The tokenizer's classes of `chunk`.
+    fn token_bits(self, chunk: &[u8; 64]) -> TokenBits64;
+}
+
+/// The classifier of every target: four [`Block16`]s (SSE2 on x86-64, plain loops elsewhere).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Sse2;
+
+impl Classify64 for Sse2 {
+    #[inline(always)]
+    fn token_bits(self, chunk: &[u8; 64]) -> TokenBits64 {
+        let mut bits = TokenBits64 { alnum_or_lead: 0, lead: 0, other_lead: 0, joiner: 0, space: 0, newline: 0 };
+        for k in 0..4 {
+            let Some(block) = Block16::load(chunk, 16 * k) else { unreachable!("four blocks of sixteen") };
+            let lead = block.eq(0xd0) | block.eq(0xd1);
+            let newline = block.eq(b'\n') | block.eq(b'\r');
+            let at = 16 * k;
+            bits.alnum_or_lead |= u64::from((block.ascii_alphanumeric() | lead).bits()) << at;
+            bits.lead |= u64::from(lead.bits()) << at;
+            bits.other_lead |= u64::from(block.in_range(0xc0, 0xff).and_not(lead).bits()) << at;
+            bits.joiner |= u64::from((block.eq(b'-') | block.eq(b'\'')).bits()) << at;
+            bits.space |= u64::from((block.eq(b' ') | block.in_range(b'\t', b'\r')).bits()) << at;
+            bits.newline |= u64::from(newline.bits()) << at;
+        }
+        bits
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx2::{Avx2, Block32};
+
+/// Thirty-two bytes at once with AVX2, for the scans that read every byte of the corpus
+/// (folding, tokenizing): half the instructions of two SSE2 blocks.
+///
+/// Not every x86-64 processor has AVX2, so nothing here runs without an [`Avx2`], which
+/// only [`Avx2::detect`] makes, after asking the processor. The functions are compiled for
+/// AVX2 (`#[target_feature]`): they are inlined into callers compiled for it too, such as
+/// a scan's `#[target_feature]` entry point that takes an `Avx2`.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_andnot_si256, _mm256_blendv_epi8, _mm256_cmpeq_epi8,
+        _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+        _mm256_storeu_si256, _mm256_sub_epi8,
+    };
+
+    use super::{Classify64, TokenBits64};
+
+    /// Proof that the processor has AVX2, BMI1, BMI2 and LZCNT (the scans' AVX2 entry
+    /// points are compiled for all four).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Avx2(());
+
+    impl Avx2 {
+        /// `Some` when the processor has the features. The standard library asks the
+        /// processor once and caches the answer: a call costs a few loads.
+        #[inline]
+        pub(crate) fn detect() -> Option<Avx2> {
+            let has = is_x86_feature_detected!("avx2")
+                && is_x86_feature_detected!("bmi1")
+                && is_x86_feature_detected!("bmi2")
+                && is_x86_feature_detected!("lzcnt");
+            has.then_some(Avx2(()))
+        }
+    }
+
+    impl Classify64 for Avx2 {
+        #[inline(always)]
+        fn token_bits(self, chunk: &[u8; 64]) -> TokenBits64 {
+            // SAFETY: an `Avx2` exists only when the processor has AVX2 (see `detect`).
+            unsafe { token_bits(chunk) }
+        }
+    }
+
+    /// [`Classify64::token_bits`] as two halves of 32 bytes.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn token_bits(chunk: &[u8; 64]) -> TokenBits64 {
+        let (Some(low), Some(high)) = (Block32::load(chunk, 0), Block32::load(chunk, 32)) else {
+            unreachable!("two blocks of thirty-two")
+        };
+        let [l, h] = [half_token_bits(low), half_token_bits(high)];
+        let join = |k: usize| u64::from(l[k]) | u64::from(h[k]) << 32;
+        TokenBits64 {
+            alnum_or_lead: join(0),
+            lead: join(1),
+            other_lead: join(2),
+            joiner: join(3),
+            space: join(4),
+            newline: join(5),
+        }
+    }
+
+    /// The six masks of [`TokenBits64`] for 32 bytes, in its field order.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn half_token_bits(block: Block32) -> [u32; 6] {
+        let lead = block.eq(0xd0) | block.eq(0xd1);
+        [
+            (block.ascii_alphanumeric() | lead).bits(),
+            lead.bits(),
+            block.in_range(0xc0, 0xff).and_not(lead).bits(),
+            (block.eq(b'-') | block.eq(b'\'')).bits(),
+            (block.eq(b' ') | block.in_range(b'\t', b'\r')).bits(),
+            (block.eq(b'\n') | block.eq(b'\r')).bits(),
+        ]
+    }
+
+    /// Thirty-two consecutive bytes of a text.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Block32(__m256i);
+
+    /// A yes (0xff) or no (0) for each byte of a [`Block32`].
+    #[derive(Clone, Copy)]
+    pub(crate) struct Lanes32(__m256i);
+
+    impl Block32 {
+        /// The 32 bytes from `at`, if the text has that many.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn load(bytes: &[u8], at: usize) -> Option<Block32> {
+            let chunk: &[u8; 32] = bytes.get(at..at + 32)?.try_into().ok()?;
+            // SAFETY: reads the 32 bytes `chunk` borrows.
+            Some(Block32(unsafe { _mm256_loadu_si256(chunk.as_ptr().cast()) }))
+        }
+
+        /// The bytes equal to `b`.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn eq(self, b: u8) -> Lanes32 {
+            Lanes32(_mm256_cmpeq_epi8(self.0, _mm256_set1_epi8(b as i8)))
+        }
+
+        /// The bytes in `lo..=hi`: `b - lo` (wrapping) is at most `hi - lo` exactly for
+        /// them (an unsigned minimum and a compare).
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn in_range(self, lo: u8, hi: u8) -> Lanes32 {
+            let shifted = _mm256_sub_epi8(self.0, _mm256_set1_epi8(lo as i8));
+            let top = _mm256_set1_epi8(hi.wrapping_sub(lo) as i8);
+            Lanes32(_mm256_cmpeq_epi8(_mm256_min_epu8(shifted, top), shifted))
+        }
+
+        /// The ASCII letters and digits (setting bit 5 turns capitals to small letters, and
+        /// no other byte into one).
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn ascii_alphanumeric(self) -> Lanes32 {
+            let small = Block32(_mm256_or_si256(self.0, _mm256_set1_epi8(0x20)));
+            self.in_range(b'0', b'9') | small.in_range(b'a', b'z')
+        }
+
+        /// The bytes with `delta` added (wrapping) where `lanes` says yes.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn add_where(self, lanes: Lanes32, delta: u8) -> Block32 {
+            Block32(_mm256_add_epi8(self.0, _mm256_and_si256(lanes.0, _mm256_set1_epi8(delta as i8))))
+        }
+
+        /// The bytes with `b` in place where `lanes` says yes.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn replace_where(self, lanes: Lanes32, b: u8) -> Block32 {
+            Block32(_mm256_blendv_epi8(self.0, _mm256_set1_epi8(b as i8), lanes.0))
+        }
+
+        /// Writes the 32 bytes just past the end of `out`, whose length stays as it was: the
+        /// caller keeps as many of them as it wants with `set_len`.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn write_past_end(self, out: &mut Vec<u8>) {
+            out.reserve(32);
+            let spare = &mut out.spare_capacity_mut()[..32];
+            // SAFETY: `spare` is 32 bytes of `out`'s allocation, writable.
+            unsafe { _mm256_storeu_si256(spare.as_mut_ptr().cast(), self.0) }
+        }
+    }
+
+    impl Lanes32 {
+        /// Bit `k` set when byte `k` says yes.
+        ///
+        /// The mask passes through an empty `asm!`, which LLVM cannot see into: otherwise
+        /// it reads the mask as 32 one-bit lanes and, when two masks are joined into a
+        /// `u64` and tested bit by bit, takes it apart lane by lane (a hundred instructions
+        /// for one `vpmovmskb`).
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn bits(self) -> u32 {
+            let mut mask = _mm256_movemask_epi8(self.0) as u32;
+            // SAFETY: an empty template: no instruction, no memory, no flags touched.
+            unsafe { std::arch::asm!("/* {0:e} */", inout(reg) mask, options(pure, nomem, nostack, preserves_flags)) };
+            mask
+        }
+
+        /// `self` but not `other`.
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn and_not(self, other: Lanes32) -> Lanes32 {
+            Lanes32(_mm256_andnot_si256(other.0, self.0))
+        }
+    }
+
+    impl std::ops::BitOr for Lanes32 {
+        type Output = Lanes32;
+        #[inline(always)]
+        fn bitor(self, other: Lanes32) -> Lanes32 {
+            // SAFETY: a `Lanes32` exists only when the processor has AVX2 (every function
+            // that makes one is compiled for it).
+            Lanes32(unsafe { _mm256_or_si256(self.0, other.0) })
+        }
+    }
+
+    impl std::ops::BitAnd for Lanes32 {
+        type Output = Lanes32;
+        #[inline(always)]
+        fn bitand(self, other: Lanes32) -> Lanes32 {
+            // SAFETY: as for `BitOr`.
+            Lanes32(unsafe { _mm256_and_si256(self.0, other.0) })
+        }
+    }
+}
+
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod imp {
     use std::arch::x86_64::{
@@ -330,6 +575,40 @@ mod tests {
                     assert_eq!((fast_in & fast_eq).bits(), slow_in & slow_eq);
                     assert_eq!(fast_in.and_not(fast_eq).bits(), slow_in & !slow_eq);
                 }
+            }
+        }
+    }
+
+    /// `TokenBits64` byte by byte, as the definition.
+    fn token_bits_reference(chunk: &[u8; 64]) -> TokenBits64 {
+        let mask =
+            |has: &dyn Fn(u8) -> bool| chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(has(b)) << k);
+        TokenBits64 {
+            alnum_or_lead: mask(&|b| b.is_ascii_alphanumeric() || b == 0xd0 || b == 0xd1),
+            lead: mask(&|b| b == 0xd0 || b == 0xd1),
+            other_lead: mask(&|b| b >= 0xc0 && b != 0xd0 && b != 0xd1),
+            joiner: mask(&|b| b == b'-' || b == b'\''),
+            space: mask(&|b| b == b' ' || (b'\t'..=b'\r').contains(&b)),
+            newline: mask(&|b| b == b'\n' || b == b'\r'),
+        }
+    }
+
+    /// Both classifiers (SSE2, and AVX2 where the processor has it) give the definition's
+    /// masks for every byte value at every place of the 64.
+    #[test]
+    fn token_bits_agree_with_byte_by_byte() {
+        let all: Vec<[u8; 16]> = blocks();
+        for (k, four) in all.windows(4).enumerate().step_by(3) {
+            let mut chunk = [0u8; 64];
+            for (j, block) in four.iter().enumerate() {
+                chunk[16 * j..16 * j + 16].copy_from_slice(block);
+            }
+            chunk[k % 64] = b'\n';
+            let expected = token_bits_reference(&chunk);
+            assert_eq!(Sse2.token_bits(&chunk), expected, "{chunk:?}");
+            #[cfg(target_arch = "x86_64")]
+            if let Some(avx2) = Avx2::detect() {
+                assert_eq!(avx2.token_bits(&chunk), expected, "{chunk:?}");
             }
         }
     }

@@ -8,7 +8,9 @@
 //! Every folded byte remembers the original byte offset of the character that produced it,
 //! so a match in the folded text maps back to an exact span of the original.
 
-use super::block16::Block16;
+#[cfg(target_arch = "x86_64")]
+use super::block16::{Avx2, Block32};
+use super::block16::{Block16, Sse2};
 use super::Span;
 
 /// A folded copy of a text with its map back to the original.
@@ -272,10 +274,121 @@ fn whitespace_at(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
     }
 }
 
+/// The fast path of folding: folds the plain characters from `i` into `out` and returns
+/// where they end (see [`fold_plain_run`]). One per classifier, so that folding is compiled
+/// once for each.
+trait PlainRun: Copy {
+    fn run(self, bytes: &[u8], i: usize, out: &mut Vec<u8>) -> usize;
+}
+
+impl PlainRun for Sse2 {
+    #[inline(always)]
+    fn run(self, bytes: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
+        fold_plain_run(bytes, i, out)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl PlainRun for Avx2 {
+    #[inline(always)]
+    fn run(self, bytes: &[u8], i: usize, out: &mut Vec<u8>) -> usize {
+        // SAFETY: an `Avx2` exists only when the processor has AVX2.
+        unsafe { fold_plain_run_avx2(bytes, i, out) }
+    }
+}
+
+/// [`fold_plain_run`] 32 bytes at a time with AVX2, capitals and `ё` folded inside the
+/// register, so that the run goes on through them: it stops only at the characters that
+/// change length or need a closer look ([`fold32`]). The text's first byte and its last 32
+/// are left to [`fold_plain_run`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn fold_plain_run_avx2(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
+    while let Some((folded, stops, ends_with_lead)) = fold32(bytes, i) {
+        folded.write_past_end(out);
+        // All 32 bytes fold, but a lead byte at the end: it is left to the next block
+        // with its second byte, so that the run ends on a char boundary.
+        let taken = if stops == 0 { 32 - usize::from(ends_with_lead) } else { stops.trailing_zeros() as usize };
+        // SAFETY: `write_past_end` wrote the 32 bytes past the old length; `taken` is at most 32.
+        unsafe { out.set_len(out.len() + taken) };
+        i += taken;
+        if stops != 0 {
+            return i;
+        }
+    }
+    fold_plain_run(bytes, i, out)
+}
+
+/// The 32 bytes from `i` (a char boundary, not the text's start, with 33 bytes from it)
+/// folded, a bit for each byte where folding must stop (the bytes before the first such
+/// bit fold, byte for byte, to the bytes before it in the result), and whether the last
+/// byte is a D0/D1 lead byte.
+///
+/// Each byte is looked at with the byte before and after it (three loads), so a two-byte
+/// letter split by the block's end folds as well as any other:
+/// - ASCII capitals and the backquote change in place; `А`-`П` (d0 90..9f) gain 0x20 in
+///   the second byte; `Р`-`Я` (d0 a0..af) become d1 80..8f; `Ё` (d0 81) and `ё` (d1 91)
+///   become `е` (d0 b5); every other byte stays.
+/// - Folding stops at what changes length or needs a look further on: `&`, ASCII
+///   whitespace but the space and line break, a space or line break followed by a byte
+///   that may start whitespace (`STARTS_WHITESPACE`: a run to collapse), and every lead
+///   byte but those of the letters above and of `а`-`я`, `ѐ`-`џ` (d0 b0..bf, d1 80..9f),
+///   which fold to themselves. (A space needs no look back: folding stopped before the
+///   space or the byte before it if that one began whitespace.)
+///
+/// `fold32_agrees_with_the_byte_loop` checks it against [`fold_plain_run`] on the same text.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn fold32(bytes: &[u8], i: usize) -> Option<(Block32, u32, bool)> {
+    let prev = Block32::load(bytes, i.checked_sub(1)?)?;
+    let next = Block32::load(bytes, i + 1)?;
+    let cur = Block32::load(bytes, i)?;
+    let (lead_d0, lead_d1) = (cur.eq(0xd0), cur.eq(0xd1));
+    let (after_d0, after_d1) = (prev.eq(0xd0), prev.eq(0xd1));
+    let second_of_r_ya = after_d0 & cur.in_range(0xa0, 0xaf);
+    let capitals = cur.in_range(b'A', b'Z') | (after_d0 & cur.in_range(0x90, 0x9f));
+    let yo = (after_d0 & cur.eq(0x81)) | (after_d1 & cur.eq(0x91));
+    let folded = cur
+        .add_where(capitals, 0x20)
+        .add_where(second_of_r_ya, 0xe0)
+        .add_where(lead_d0 & next.in_range(0xa0, 0xaf), 1)
+        .add_where(lead_d1 & next.eq(0x91), 0xff)
+        .replace_where(yo, 0xb5)
+        .replace_where(cur.eq(b'`'), b'\'');
+    let next_starts_whitespace =
+        next.in_range(b'\t', b'\r') | next.eq(b' ') | next.eq(0xc2) | next.eq(0xe2) | next.eq(0xe3);
+    let lone_candidates = cur.eq(b' ') | cur.eq(b'\n');
+    let folding_leads = (lead_d0 & (next.eq(0x81) | next.in_range(0x90, 0xbf))) | (lead_d1 & next.in_range(0x80, 0x9f));
+    let stops = cur.in_range(b'\t', b'\r').and_not(cur.eq(b'\n'))
+        | cur.eq(b'&')
+        | (lone_candidates & next_starts_whitespace)
+        | cur.in_range(0xc0, 0xff).and_not(folding_leads);
+    Some((folded, stops.bits(), (lead_d0 | lead_d1).bits() >> 31 == 1))
+}
+
 impl FoldedText {
+    pub fn new(original: &str) -> FoldedText {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            // SAFETY: `avx2` proves the processor has the features `new_avx2` is compiled for.
+            return unsafe { Self::new_avx2(avx2, original) };
+        }
+        Self::new_with(original, Sse2)
+    }
+
+    /// [`FoldedText::new`] compiled for AVX2 and the bit instructions that come with it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt")]
+    fn new_avx2(avx2: Avx2, original: &str) -> FoldedText {
+        Self::new_with(original, avx2)
+    }
+
     // The checkpoint macro clears the flag and some branches then set it again.
     #[allow(unused_assignments)]
-    pub fn new(original: &str) -> FoldedText {
+    #[inline(always)]
+    fn new_with(original: &str, plain_run: impl PlainRun) -> FoldedText {
         assert!(original.len() < u32::MAX as usize, "documents over 4 GB are not supported");
         let bytes = original.as_bytes();
         let n = bytes.len();
@@ -296,7 +409,7 @@ impl FoldedText {
         while i < n {
             // Most of any text is letters, digits and punctuation that fold byte for byte.
             let run_start = out.len();
-            let j = fold_plain_run(bytes, i, &mut out);
+            let j = plain_run.run(bytes, i, &mut out);
             if j > i {
                 if need_checkpoint {
                     checkpoints.push((run_start as u32, i as u32));
@@ -666,12 +779,44 @@ mod tests {
             texts.push(s);
         }
         for s in &texts {
-            let f = FoldedText::new(s);
-            let (expected, origins) = fold_with_origins(s);
+            assert_folds_as_defined(s);
+        }
+    }
+
+    /// The folded views with each fast path: SSE2 (or plain loops) always, AVX2 where the
+    /// processor has it, as `FoldedText::new` picks.
+    fn fold_each_way(s: &str) -> Vec<FoldedText> {
+        #[allow(unused_mut)]
+        let mut ways = vec![FoldedText::new_with(s, Sse2)];
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            // SAFETY: `avx2` proves the processor has the features.
+            ways.push(unsafe { FoldedText::new_avx2(avx2, s) });
+        }
+        ways
+    }
+
+    /// Each way of folding `s` gives the definition's folded text and origins.
+    fn assert_folds_as_defined(s: &str) {
+        let (expected, origins) = fold_with_origins(s);
+        for f in fold_each_way(s) {
             assert_eq!(f.as_str(), expected, "{s:?}");
             for (at, &o) in origins.iter().enumerate() {
                 assert_eq!(f.origin_of(at), o, "byte {at} of {s:?}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Texts long enough for the 32-byte blocks, with capitals, `ё`, the letters whose
+        /// lead byte changes (`Р`-`Я`), whitespace runs and lone spaces before characters that
+        /// start whitespace, at every alignment: every way folds and maps back as the
+        /// character-by-character definition ([`fold32`] against the byte loop).
+        #[test]
+        fn fold32_agrees_with_the_byte_loop(
+            s in "(мама|МАМА|Ёж|ёж|РЯ|ря|ПА|Ѐ|ѐ|Ђ|џ|Ѡ|\u{400}|a|Z|`|&|&quot;| |  |\n|\n\n| \n|\r\n|\t|\u{b}|\u{a0}|\u{2009}|\u{3000}|\u{ad}|\u{301}|«|—|é|🏗|\\.|7){0,80}"
+        ) {
+            assert_folds_as_defined(&s);
         }
     }
 

@@ -5,7 +5,9 @@
 //! accent) kept inside it. Everything else that is not whitespace is a one-character
 //! punctuation token. Tokens carry byte spans of the original text.
 
-use super::block16::WordBits64;
+#[cfg(target_arch = "x86_64")]
+use super::block16::Avx2;
+use super::block16::{Classify64, Sse2, TokenBits64};
 use super::chars::is_letter;
 use super::Span;
 
@@ -89,22 +91,55 @@ fn char_at(text: &str, i: usize) -> (char, usize) {
 
 /// Splits `text` into tokens.
 ///
-/// The text is read 64 bytes at a time as bit masks ([`WordBits64`]): spaces are stepped
-/// over and word ends found from the masks, so most bytes are never looked at one by one
-/// ([`block_tokens`]). The last bytes of the text go character by character
-/// ([`char_token`]), which is the definition the block path follows.
+/// The text is read 64 bytes at a time as bit masks ([`TokenBits64`]): token starts,
+/// word ends and the gaps between tokens come from the masks, so most bytes are never
+/// looked at one by one ([`Scan::block`]). Only the characters the masks do not classify
+/// (neither ASCII nor a Russian letter) and joiners after a word go character by
+/// character ([`char_token`], [`word_rest`]), which is the definition the masks follow.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 6);
+    #[cfg(target_arch = "x86_64")]
+    if let Some(avx2) = Avx2::detect() {
+        // SAFETY: `avx2` proves the processor has the features `tokenize_avx2` is compiled for.
+        return unsafe { tokenize_avx2(avx2, text) };
+    }
+    tokenize_with(text, Sse2)
+}
+
+/// [`tokenize`] compiled for AVX2 and the bit instructions that come with it.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2,lzcnt")]
+fn tokenize_avx2(avx2: Avx2, text: &str) -> Vec<Token> {
+    tokenize_with(text, avx2)
+}
+
+/// [`tokenize`] with the 64-byte classifier `classify`. The text's last bytes are read as a
+/// block padded with spaces, which end a word and make no token.
+#[inline(always)]
+fn tokenize_with(text: &str, classify: impl Classify64) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut flags = Gap { after_newline: true, after_space: true };
-    let mut i = 0;
-    while let Some(bits) = WordBits64::at(bytes, i) {
-        i = block_tokens(text, i, bits, &mut flags, &mut tokens);
+    let mut scan = Scan {
+        tokens: Vec::with_capacity(text.len() / 6 + 1),
+        gap: Gap { after_newline: true, after_space: true },
+        pending: None,
+        lead_carried: 0,
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        let bits = match bytes.get(at..at + 64).and_then(|chunk| <&[u8; 64]>::try_from(chunk).ok()) {
+            Some(chunk) => classify.token_bits(chunk),
+            None => {
+                let mut padded = [b' '; 64];
+                padded[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+                classify.token_bits(&padded)
+            }
+        };
+        at = scan.block(text, at, &bits);
     }
-    while i < bytes.len() {
-        i = char_token(text, i, &mut flags, &mut tokens);
+    // A word that reached the end of a block which was the end of the text.
+    if let Some((start, gap)) = scan.pending.take() {
+        scan.push(start, bytes.len(), word_kind(bytes, start, bytes.len()), gap);
     }
-    tokens
+    scan.tokens
 }
 
 /// What lies between the previous token and the next: whitespace, a line break.
@@ -137,76 +172,148 @@ impl Gap {
     }
 }
 
-/// The tokens of the 64 bytes from `at` (a place between tokens) classified as `bits`,
-/// as far as they go: returns where to go on, a place between tokens past `at`.
-///
-/// Spaces are skipped with one `trailing_zeros`; a run of word bytes (ASCII letters and
-/// digits, Russian letters) is a whole word when the byte after it is ASCII other than the
-/// joiners `-` and `'`, or a character [`other_char_step`] says ends the word. Every other
-/// case — a word that reaches the block's end, a joiner, a character the masks cannot
-/// classify that starts a word — is finished by the character-by-character code
-/// ([`word_rest`]), and the next block starts after it.
+/// The tokenizer between two blocks of 64 bytes.
+struct Scan {
+    tokens: Vec<Token>,
+    /// The gap before the next token, as far as the blocks before went.
+    gap: Gap,
+    /// The word that reached the end of the last block: its start, and its gap.
+    pending: Option<(usize, Gap)>,
+    /// 1 when the last block ended with a D0/D1 lead byte (its second byte opens this block).
+    lead_carried: u64,
+}
+
+/// The bits below bit `k` (all of them for 64).
 #[inline(always)]
-fn block_tokens(text: &str, at: usize, bits: WordBits64, gap: &mut Gap, tokens: &mut Vec<Token>) -> usize {
-    let bytes = text.as_bytes();
-    // Offset in the block of the next byte to look at, always a char boundary.
-    let mut k = 0u32;
-    loop {
-        let next = (!bits.space & (u64::MAX << k)).trailing_zeros();
-        if next != k {
-            gap.after_space = true;
-            if next == 64 {
+fn below(k: u32) -> u64 {
+    if k < 64 {
+        (1 << k) - 1
+    } else {
+        u64::MAX
+    }
+}
+
+/// Word or number: whether the word `start..end` is all digits.
+#[inline(always)]
+fn word_kind(bytes: &[u8], start: usize, end: usize) -> TokenKind {
+    if bytes[start].is_ascii_digit() && bytes[start..end].iter().all(u8::is_ascii_digit) {
+        TokenKind::Number
+    } else {
+        TokenKind::Word
+    }
+}
+
+impl Scan {
+    /// The tokens of the 64 bytes from `at` classified as `bits` (the text's bytes, or
+    /// spaces past its end), with `at` a place between tokens or inside [`Scan::pending`]:
+    /// returns where to go on, `at + 64` (the next block follows on from this one) or a
+    /// place between tokens past it (a fresh start).
+    ///
+    /// A word is a run of word bytes (ASCII letters and digits, D0/D1 pairs); every other
+    /// byte that is not whitespace is a one-byte punctuation token. That is the
+    /// definition ([`char_token`]) for every ASCII byte and Russian letter, but for a joiner
+    /// right after a word byte (it may join the next word) and for the characters the masks
+    /// do not classify: from such a place, the token there is finished character by
+    /// character, and the masks take over again after it.
+    #[inline(always)]
+    fn block(&mut self, text: &str, at: usize, bits: &TokenBits64) -> usize {
+        let bytes = text.as_bytes();
+        let word = bits.alnum_or_lead | bits.lead << 1 | self.lead_carried;
+        let word_before = word << 1 | u64::from(self.pending.is_some());
+        // The bytes inside a word, after its first.
+        let inner = word & word_before;
+        // Where the masks do not know the token: other characters, joiners after a word byte.
+        let unclassified = bits.other_lead | (bits.joiner & word_before);
+        // Bytes before `from` are done; the gap before the next token starts at `gap_from`.
+        let (mut from, mut gap_from) = (0u32, 0u32);
+        if let Some((start, gap)) = self.pending.take() {
+            let end = (!inner).trailing_zeros();
+            if end == 64 {
+                self.pending = Some((start, gap));
+                self.lead_carried = bits.lead >> 63;
                 return at + 64;
             }
-            k = next;
+            let mut end_at = at + end as usize;
+            if unclassified >> end & 1 == 1 {
+                let digits = bytes[start..end_at].iter().all(u8::is_ascii_digit);
+                end_at = word_rest(text, end_at, digits).0;
+            }
+            self.push(start, end_at, word_kind(bytes, start, end_at), gap);
+            if end_at >= at + 64 {
+                return self.fresh_start(end_at);
+            }
+            (from, gap_from) = ((end_at - at) as u32, (end_at - at) as u32);
         }
-        let start = at + k as usize;
-        if bits.word >> k & 1 == 1 {
-            let end = k + (!(bits.word >> k)).trailing_zeros();
-            if end < 64 {
-                let word_end = at + end as usize;
-                let all_digits = bytes[start].is_ascii_digit() && bytes[start..word_end].iter().all(u8::is_ascii_digit);
-                let b = bytes[word_end];
-                let ends = if b < 0x80 && b != b'-' && b != b'\'' {
-                    true
-                } else {
-                    other_char_step(text, word_end, all_digits).is_none()
+        'tokens: loop {
+            let stop = (unclassified & !below(from)).trailing_zeros();
+            let mut starts = !bits.space & !inner & !below(from) & below(stop);
+            while starts != 0 {
+                let k = starts.trailing_zeros();
+                starts &= starts - 1;
+                let start = at + k as usize;
+                let gap = Gap {
+                    after_space: self.gap.after_space | (k > gap_from),
+                    after_newline: self.gap.after_newline | (bits.newline & below(k) & !below(gap_from) != 0),
                 };
-                if ends {
-                    gap.push(tokens, start, word_end, if all_digits { TokenKind::Number } else { TokenKind::Word });
-                    k = end;
+                self.gap = Gap { after_space: false, after_newline: false };
+                if word >> k & 1 == 0 {
+                    self.push(start, start + 1, TokenKind::Punct, gap);
+                    gap_from = k + 1;
                     continue;
                 }
+                let end = k + 1 + ((!inner >> k) >> 1).trailing_zeros();
+                if end >= 64 {
+                    self.pending = Some((start, gap));
+                    self.lead_carried = bits.lead >> 63;
+                    return at + 64;
+                }
+                if end < stop {
+                    self.push(start, at + end as usize, word_kind(bytes, start, at + end as usize), gap);
+                    gap_from = end;
+                    continue;
+                }
+                // A joiner or another character right after the word: it may go on.
+                let digits = bytes[start..at + end as usize].iter().all(u8::is_ascii_digit);
+                let end_at = word_rest(text, at + end as usize, digits).0;
+                self.push(start, end_at, word_kind(bytes, start, end_at), gap);
+                if end_at >= at + 64 {
+                    return self.fresh_start(end_at);
+                }
+                (from, gap_from) = ((end_at - at) as u32, (end_at - at) as u32);
+                continue 'tokens;
             }
-            // The word goes on past the block or through a joiner or another character.
-            let (end, all_digits) = word_rest(text, start, true);
-            gap.push(tokens, start, end, if all_digits { TokenKind::Number } else { TokenKind::Word });
-            return end;
-        }
-        let b = bytes[start];
-        if b < 0x80 {
-            if matches!(b, b'\t'..=b'\r') {
-                gap.whitespace(char::from(b));
-            } else {
-                gap.push(tokens, start, start + 1, TokenKind::Punct);
+            // The whitespace up to `stop` belongs to the gap.
+            self.gap.after_space |= stop > gap_from;
+            self.gap.after_newline |= bits.newline & below(stop) & !below(gap_from) != 0;
+            if stop == 64 {
+                self.lead_carried = bits.lead >> 63;
+                return at + 64;
             }
-            k += 1;
-        } else {
-            let (c, width) = char_at(text, start);
-            if c.is_whitespace() {
-                gap.whitespace(c);
-            } else if starts_word(c) {
-                let (end, all_digits) = word_rest(text, start + width, c.is_ascii_digit());
-                gap.push(tokens, start, end, if all_digits { TokenKind::Number } else { TokenKind::Word });
-                return end;
-            } else {
-                gap.push(tokens, start, start + width, TokenKind::Punct);
+            // A character the masks do not classify, between tokens.
+            let next = char_token(text, at + stop as usize, &mut self.gap, &mut self.tokens);
+            if next >= at + 64 {
+                return self.fresh_start(next);
             }
-            k += width as u32;
+            (from, gap_from) = ((next - at) as u32, (next - at) as u32);
         }
-        if k >= 64 {
-            return at + k as usize;
-        }
+    }
+
+    /// Appends the token `start..end` after the gap `gap`.
+    #[inline(always)]
+    fn push(&mut self, start: usize, end: usize, kind: TokenKind, gap: Gap) {
+        self.tokens.push(Token {
+            span: Span::new(start, end),
+            kind,
+            after_newline: gap.after_newline,
+            after_space: gap.after_space,
+        });
+    }
+
+    /// Goes on from `at`, a place between tokens past the block: nothing carries over.
+    #[inline(always)]
+    fn fresh_start(&mut self, at: usize) -> usize {
+        self.lead_carried = 0;
+        at
     }
 }
 
@@ -322,6 +429,7 @@ pub fn is_all_caps(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     /// The tokenizer as first written (char iterator), for the equivalence test.
     fn tokenize_reference(text: &str) -> Vec<Token> {
@@ -459,7 +567,39 @@ mod tests {
             texts.push(s);
         }
         for t in &texts {
-            assert_eq!(tokenize(t), tokenize_reference(t), "{t:?}");
+            let expected = tokenize_reference(t);
+            for tokens in tokenize_each_way(t) {
+                assert_eq!(tokens, expected, "{t:?}");
+            }
+        }
+    }
+
+    /// The tokens with each classifier: SSE2 (or plain loops) always, AVX2 where the
+    /// processor has it, as `tokenize` picks.
+    fn tokenize_each_way(text: &str) -> Vec<Vec<Token>> {
+        #[allow(unused_mut)]
+        let mut ways = vec![tokenize_with(text, Sse2)];
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            // SAFETY: `avx2` proves the processor has the features.
+            ways.push(unsafe { tokenize_avx2(avx2, text) });
+        }
+        assert_eq!(ways[ways.len() - 1], tokenize(text));
+        ways
+    }
+
+    proptest! {
+        /// Long texts of words, numbers, joiners, news punctuation, whitespace of every kind
+        /// and characters the masks do not classify: both classifiers give the reference's
+        /// tokens, across block ends and in the padded last block.
+        #[test]
+        fn masks_match_reference_on_any_text(
+            text in "(жя|Ёлка|aZ|7|2021| |  |-|'|’|‑|\n|\r\n|\t|\u{b}|\u{a0}|\u{2028}|\u{85}|«|»|—|\u{ad}|\u{301}|é|Ә|👍|中|слово|\\.|,|\u{1f}){0,150}"
+        ) {
+            let expected = tokenize_reference(&text);
+            for tokens in tokenize_each_way(&text) {
+                prop_assert_eq!(tokens, expected.clone());
+            }
         }
     }
 
