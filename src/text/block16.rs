@@ -160,6 +160,8 @@ pub(crate) struct TokenBits64 {
     pub alnum_or_lead: u64,
     /// The lead bytes D0 and D1.
     pub lead: u64,
+    /// ASCII digits.
+    pub digit: u64,
     /// The lead bytes of every other multi-byte character (from C0, but D0 and D1).
     pub other_lead: u64,
     /// `-` and `'`, which may join two words.
@@ -184,7 +186,8 @@ pub(crate) struct Sse2;
 impl Classify64 for Sse2 {
     #[inline(always)]
     fn token_bits(self, chunk: &[u8; 64]) -> TokenBits64 {
-        let mut bits = TokenBits64 { alnum_or_lead: 0, lead: 0, other_lead: 0, joiner: 0, space: 0, newline: 0 };
+        let mut bits =
+            TokenBits64 { alnum_or_lead: 0, lead: 0, digit: 0, other_lead: 0, joiner: 0, space: 0, newline: 0 };
         for k in 0..4 {
             let Some(block) = Block16::load(chunk, 16 * k) else { unreachable!("four blocks of sixteen") };
             let lead = block.eq(0xd0) | block.eq(0xd1);
@@ -192,6 +195,7 @@ impl Classify64 for Sse2 {
             let at = 16 * k;
             bits.alnum_or_lead |= u64::from((block.ascii_alphanumeric() | lead).bits()) << at;
             bits.lead |= u64::from(lead.bits()) << at;
+            bits.digit |= u64::from(block.in_range(b'0', b'9').bits()) << at;
             bits.other_lead |= u64::from(block.in_range(0xc0, 0xff).and_not(lead).bits()) << at;
             bits.joiner |= u64::from((block.eq(b'-') | block.eq(b'\'')).bits()) << at;
             bits.space |= u64::from((block.eq(b' ') | block.in_range(b'\t', b'\r')).bits()) << at;
@@ -259,21 +263,23 @@ mod avx2 {
         TokenBits64 {
             alnum_or_lead: join(0),
             lead: join(1),
-            other_lead: join(2),
-            joiner: join(3),
-            space: join(4),
-            newline: join(5),
+            digit: join(2),
+            other_lead: join(3),
+            joiner: join(4),
+            space: join(5),
+            newline: join(6),
         }
     }
 
-    /// The six masks of [`TokenBits64`] for 32 bytes, in its field order.
+    /// The seven masks of [`TokenBits64`] for 32 bytes, in its field order.
     #[target_feature(enable = "avx2")]
     #[inline]
-    fn half_token_bits(block: Block32) -> [u32; 6] {
+    fn half_token_bits(block: Block32) -> [u32; 7] {
         let lead = block.eq(0xd0) | block.eq(0xd1);
         [
             (block.ascii_alphanumeric() | lead).bits(),
             lead.bits(),
+            block.in_range(b'0', b'9').bits(),
             block.in_range(0xc0, 0xff).and_not(lead).bits(),
             (block.eq(b'-') | block.eq(b'\'')).bits(),
             (block.eq(b' ') | block.in_range(b'\t', b'\r')).bits(),
@@ -586,6 +592,7 @@ mod tests {
         TokenBits64 {
             alnum_or_lead: mask(&|b| b.is_ascii_alphanumeric() || b == 0xd0 || b == 0xd1),
             lead: mask(&|b| b == 0xd0 || b == 0xd1),
+            digit: mask(&|b| b.is_ascii_digit()),
             other_lead: mask(&|b| b >= 0xc0 && b != 0xd0 && b != 0xd1),
             joiner: mask(&|b| b == b'-' || b == b'\''),
             space: mask(&|b| b == b' ' || (b'\t'..=b'\r').contains(&b)),

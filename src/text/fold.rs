@@ -299,25 +299,47 @@ impl PlainRun for Avx2 {
 
 /// [`fold_plain_run`] 32 bytes at a time with AVX2, capitals and `ё` folded inside the
 /// register, so that the run goes on through them: it stops only at the characters that
-/// change length or need a closer look ([`fold32`]). The text's first byte and its last 32
-/// are left to [`fold_plain_run`].
+/// change length or need a closer look ([`fold32`]).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
 fn fold_plain_run_avx2(bytes: &[u8], mut i: usize, out: &mut Vec<u8>) -> usize {
-    while let Some((folded, stops, ends_with_lead)) = fold32(bytes, i) {
+    while i < bytes.len() {
+        // `whole`: how many bytes fold when nothing stops, all 32 but a lead byte at the
+        // end (left to the next block with its second byte, so that the run ends on a char
+        // boundary), or the text's last bytes.
+        let (folded, stops, whole) = match fold32(bytes, i) {
+            Some((folded, stops, ends_with_lead)) => (folded, stops, 32 - usize::from(ends_with_lead)),
+            None => fold32_padded(bytes, i),
+        };
         folded.write_past_end(out);
-        // All 32 bytes fold, but a lead byte at the end: it is left to the next block
-        // with its second byte, so that the run ends on a char boundary.
-        let taken = if stops == 0 { 32 - usize::from(ends_with_lead) } else { stops.trailing_zeros() as usize };
+        let stop = stops.trailing_zeros() as usize;
+        let taken = stop.min(whole);
         // SAFETY: `write_past_end` wrote the 32 bytes past the old length; `taken` is at most 32.
         unsafe { out.set_len(out.len() + taken) };
         i += taken;
-        if stops != 0 {
+        if stop < whole {
             return i;
         }
     }
-    fold_plain_run(bytes, i, out)
+    i
+}
+
+/// [`fold32`] where it cannot load (at the text's start, and with fewer than 33 bytes
+/// from `i`): the same bytes in a copy with NUL bytes before and after them (a byte that
+/// folds to itself and stops nothing, as the text's ends do), and how many bytes fold when
+/// nothing stops.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn fold32_padded(bytes: &[u8], i: usize) -> (Block32, u32, usize) {
+    let mut padded = [0u8; 66];
+    let before = usize::from(i > 0);
+    let end = bytes.len().min(i + 33);
+    padded[1 - before..1 + end - i].copy_from_slice(&bytes[i - before..end]);
+    let Some((folded, stops, ends_with_lead)) = fold32(&padded, 1) else { unreachable!("66 bytes hold 34") };
+    let whole = if end - i > 32 { 32 - usize::from(ends_with_lead) } else { end - i };
+    (folded, stops, whole)
 }
 
 /// The 32 bytes from `i` (a char boundary, not the text's start, with 33 bytes from it)

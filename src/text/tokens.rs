@@ -222,10 +222,18 @@ impl Scan {
         let word_before = word << 1 | u64::from(self.pending.is_some());
         // The bytes inside a word, after its first.
         let inner = word & word_before;
+        let letters = word & !bits.digit;
         // Where the masks do not know the token: other characters, joiners after a word byte.
         let unclassified = bits.other_lead | (bits.joiner & word_before);
-        // Bytes before `from` are done; the gap before the next token starts at `gap_from`.
-        let (mut from, mut gap_from) = (0u32, 0u32);
+        // The gap before a token at bit `k`, as far as this block tells (the blocks before
+        // are in `self.gap`): whitespace right before it, and a line break in that run of
+        // whitespace (adding the line breaks to the runs carries each run with one past its
+        // end; a carry out of the block is a line break in its last run).
+        let space_before = bits.space << 1;
+        let (newline_carried, newline_at_end) = bits.space.overflowing_add(bits.newline);
+        let newline_before = newline_carried & !bits.space;
+        // Bytes before `from` are done.
+        let mut from = 0u32;
         if let Some((start, gap)) = self.pending.take() {
             let end = (!inner).trailing_zeros();
             if end == 64 {
@@ -242,7 +250,7 @@ impl Scan {
             if end_at >= at + 64 {
                 return self.fresh_start(end_at);
             }
-            (from, gap_from) = ((end_at - at) as u32, (end_at - at) as u32);
+            from = (end_at - at) as u32;
         }
         'tokens: loop {
             let stop = (unclassified & !below(from)).trailing_zeros();
@@ -252,13 +260,12 @@ impl Scan {
                 starts &= starts - 1;
                 let start = at + k as usize;
                 let gap = Gap {
-                    after_space: self.gap.after_space | (k > gap_from),
-                    after_newline: self.gap.after_newline | (bits.newline & below(k) & !below(gap_from) != 0),
+                    after_space: self.gap.after_space | (space_before >> k & 1 == 1),
+                    after_newline: self.gap.after_newline | (newline_before >> k & 1 == 1),
                 };
                 self.gap = Gap { after_space: false, after_newline: false };
                 if word >> k & 1 == 0 {
                     self.push(start, start + 1, TokenKind::Punct, gap);
-                    gap_from = k + 1;
                     continue;
                 }
                 let end = k + 1 + ((!inner >> k) >> 1).trailing_zeros();
@@ -268,8 +275,10 @@ impl Scan {
                     return at + 64;
                 }
                 if end < stop {
-                    self.push(start, at + end as usize, word_kind(bytes, start, at + end as usize), gap);
-                    gap_from = end;
+                    // A number when no letter lies in `k..end` (1 to 63 bytes).
+                    let number = (letters >> k) << (64 - (end - k)) == 0;
+                    let kind = if number { TokenKind::Number } else { TokenKind::Word };
+                    self.push(start, at + end as usize, kind, gap);
                     continue;
                 }
                 // A joiner or another character right after the word: it may go on.
@@ -279,22 +288,25 @@ impl Scan {
                 if end_at >= at + 64 {
                     return self.fresh_start(end_at);
                 }
-                (from, gap_from) = ((end_at - at) as u32, (end_at - at) as u32);
+                from = (end_at - at) as u32;
                 continue 'tokens;
             }
-            // The whitespace up to `stop` belongs to the gap.
-            self.gap.after_space |= stop > gap_from;
-            self.gap.after_newline |= bits.newline & below(stop) & !below(gap_from) != 0;
             if stop == 64 {
+                // The whitespace at the block's end belongs to the next gap.
+                self.gap.after_space |= bits.space >> 63 == 1;
+                self.gap.after_newline |= newline_at_end;
                 self.lead_carried = bits.lead >> 63;
                 return at + 64;
             }
+            // The whitespace before `stop` belongs to the gap.
+            self.gap.after_space |= space_before >> stop & 1 == 1;
+            self.gap.after_newline |= newline_before >> stop & 1 == 1;
             // A character the masks do not classify, between tokens.
             let next = char_token(text, at + stop as usize, &mut self.gap, &mut self.tokens);
             if next >= at + 64 {
                 return self.fresh_start(next);
             }
-            (from, gap_from) = ((next - at) as u32, (next - at) as u32);
+            from = (next - at) as u32;
         }
     }
 
