@@ -26,10 +26,11 @@ use super::entities::{load_entries, Entry};
 use super::inflect::Inflector;
 use super::{Diagnostics, DictDirs};
 use crate::model::{Mention, MentionSource};
-use crate::text::block16::{plain_word_end, WordBits64};
 use crate::text::{fold_str, FoldedText};
+use scan::word_hits;
 use word_index::WordIndex;
 
+mod scan;
 mod word_index;
 
 /// Where a pattern came from: an entity, which alias, and whether it is the alias as
@@ -266,145 +267,6 @@ impl Gazetteer {
             }
         }
         hits
-    }
-}
-
-/// Whole-word leftmost-longest matches found with the word index: at each position where
-/// a match may start (a word start, or a character outside words), the longest pattern
-/// there that ends on a word boundary; after a match, the search goes on from its end.
-/// This is what [`Gazetteer::hits`] computes with an automaton.
-///
-/// The text is read 64 bytes at a time as bit masks ([`WordBits64`]): word starts and the
-/// punctuation that may start a pattern are picked from the masks, so the bytes in between
-/// are never looked at one by one. From a character the masks cannot classify (neither
-/// ASCII nor a D0/D1 pair), and near the end of the text, the scan goes character by
-/// character ([`scan_step`]).
-fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
-    let bytes = hay.as_bytes();
-    let mut hits = Vec::new();
-    // Spaces start no pattern (unless one does): they are stepped over without a lookup.
-    let skip_spaces = !index.punct_starts_with(b' ');
-    // Invariant: `at` is not strictly inside a word, so a match may start there.
-    let mut at = 0;
-    while at < bytes.len() {
-        at = match WordBits64::at(bytes, at) {
-            Some(bits) => scan_chunk(index, hay, at, bits, skip_spaces, &mut hits),
-            None => scan_step(index, hay, at, skip_spaces, &mut hits),
-        };
-    }
-    hits
-}
-
-/// [`word_hits`] over the 64 bytes from `at` classified as `bits`, up to the first byte of
-/// `bits.other` (when that is the first byte, over that character alone, see [`scan_step`]):
-/// returns where to go on, a place not strictly inside a word.
-#[inline]
-fn scan_chunk(
-    index: &WordIndex,
-    hay: &str,
-    at: usize,
-    bits: WordBits64,
-    skip_spaces: bool,
-    hits: &mut Vec<Hit>,
-) -> usize {
-    if bits.other & 1 == 1 {
-        return scan_step(index, hay, at, skip_spaces, hits);
-    }
-    let bytes = hay.as_bytes();
-    // Bytes from `limit` on are left to the next round.
-    let limit = bits.other.trailing_zeros() as usize;
-    let in_reach = if limit == 64 { u64::MAX } else { (1 << limit) - 1 };
-    // `at` is not inside a word: a word byte there starts one.
-    let word_starts = bits.word & !(bits.word << 1);
-    // The ASCII bytes outside words (spaces only when a pattern starts with one).
-    let outside = !bits.word & !bits.other & !(if skip_spaces { bits.space } else { 0 });
-    let mut candidates = (word_starts | outside) & in_reach;
-    // Everything before `resume` is done: inside a match, or a word already looked up.
-    let mut resume = at;
-    while candidates != 0 {
-        let k = candidates.trailing_zeros() as usize;
-        candidates &= candidates - 1;
-        let start = at + k;
-        if start < resume {
-            continue;
-        }
-        let key_end = if bits.word >> k & 1 == 1 {
-            let end = k + (!(bits.word >> k)).trailing_zeros() as usize;
-            // A word that reaches `limit` may go on past it (or past the 64 bytes).
-            if end < limit {
-                at + end
-            } else {
-                word_end(hay, start)
-            }
-        } else if index.punct_starts_with(bytes[start]) {
-            start + 1
-        } else {
-            resume = start + 1;
-            continue;
-        };
-        resume = match index.longest_at(bytes, start, key_end, |end| ends_word(hay, end)) {
-            Some((end, pattern)) => {
-                hits.push(Hit { start, end, pattern });
-                end
-            }
-            None => key_end,
-        };
-    }
-    resume.max(at + limit)
-}
-
-/// [`word_hits`] at the character at `at` alone: returns where to go on.
-#[inline(never)]
-fn scan_step(index: &WordIndex, hay: &str, at: usize, skip_spaces: bool, hits: &mut Vec<Hit>) -> usize {
-    let bytes = hay.as_bytes();
-    if skip_spaces && bytes[at] == b' ' {
-        return at + 1;
-    }
-    let (word, width) = word_char_at(hay, at);
-    let key_end = if word { word_end(hay, at + width) } else { at + width };
-    if word || index.punct_starts_with(bytes[at]) {
-        if let Some((end, pattern)) = index.longest_at(bytes, at, key_end, |end| ends_word(hay, end)) {
-            hits.push(Hit { start: at, end, pattern });
-            return end;
-        }
-    }
-    key_end
-}
-
-/// Whether the character at byte `at` (a char boundary) is a word character, and its
-/// length. ASCII and the two-byte Cyrillic block U+0400..U+047F (all letters) are answered
-/// from the bytes; other characters are decoded.
-#[inline(always)]
-fn word_char_at(hay: &str, at: usize) -> (bool, usize) {
-    match hay.as_bytes()[at] {
-        b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
-        0xd0 | 0xd1 => (true, 2),
-        _ => other_word_char_at(hay, at),
-    }
-}
-
-#[cold]
-fn other_word_char_at(hay: &str, at: usize) -> (bool, usize) {
-    let c = hay[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-    (is_word_char(c), c.len_utf8())
-}
-
-/// The end of the word whose characters continue at `at`.
-#[inline]
-fn word_end(hay: &str, mut at: usize) -> usize {
-    loop {
-        // ASCII letters and digits and the Cyrillic block U+0400..U+047F, sixteen bytes at a
-        // time; other characters are decoded.
-        at = plain_word_end(hay.as_bytes(), at);
-        match hay.as_bytes().get(at) {
-            Some(&b) if b >= 0x80 => {}
-            _ => return at,
-        }
-        let (word, width) = word_char_at(hay, at);
-        if !word {
-            return at;
-        }
-        at += width;
     }
 }
 

@@ -1,6 +1,6 @@
 //! Sixteen bytes of text classified at once, one bit per byte.
 //!
-//! Folding and the gazetteer's word scan ask of every byte of the corpus
+//! Folding and the tokenizer ask of every byte of the corpus
 //! "is it a letter, a space, a lead byte?". Asked byte by byte (or eight bytes at a time in
 //! a `u64`) that cost them about ten instructions a byte; an SSE2 register (every x86-64
 //! processor has one) answers for sixteen bytes with a compare and a `movemask`. Other
@@ -85,33 +85,6 @@ impl std::ops::BitAnd for Lanes {
     fn bitand(self, other: Lanes) -> Lanes {
         Lanes(imp::and(self.0, other.0))
     }
-}
-
-/// The end of the run from `at` (a char boundary) of ASCII letters and digits and two-byte
-/// characters led by D0 or D1 (the Cyrillic block U+0400..U+047F, all letters): the common
-/// part of a word for the gazetteer's scan.
-///
-/// Sixteen bytes at a time, then byte by byte near the end of the text. A lead byte at the
-/// last place of a block is left to the next block, which holds its continuation byte.
-#[inline(always)]
-pub(crate) fn plain_word_end(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(block) = Block16::load(bytes, at) {
-        let lead = block.eq(0xd0) | block.eq(0xd1);
-        let word = (block.ascii_alphanumeric() | lead | lead.after()).bits();
-        let run = (!word).trailing_zeros();
-        if run < 16 {
-            return at + run as usize;
-        }
-        at += 16 - (lead.bits() >> 15) as usize;
-    }
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => at += 1,
-            0xd0 | 0xd1 if at + 1 < bytes.len() => at += 2,
-            _ => break,
-        }
-    }
-    at
 }
 
 /// The 64 bytes from a char boundary classified for a word scan, one bit per byte (bit `k`
@@ -616,44 +589,6 @@ mod tests {
             #[cfg(target_arch = "x86_64")]
             if let Some(avx2) = Avx2::detect() {
                 assert_eq!(avx2.token_bits(&chunk), expected, "{chunk:?}");
-            }
-        }
-    }
-
-    /// `plain_word_end` byte by byte, as the definition.
-    fn plain_word_end_reference(bytes: &[u8], mut at: usize) -> usize {
-        while let Some(&b) = bytes.get(at) {
-            at += match b {
-                b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => 1,
-                0xd0 | 0xd1 if at + 1 < bytes.len() => 2,
-                _ => break,
-            };
-        }
-        at
-    }
-
-    /// Runs of Russian and Latin letters and digits broken by spaces, punctuation and other
-    /// two- and three-byte characters at every offset of the blocks, and ending the text.
-    #[test]
-    fn plain_word_end_matches_byte_by_byte() {
-        let pieces = ["ж", "я", "ё", "Ж", "ѓ", "a", "Z", "7", " ", "-", "«", "é", "—", "\u{301}", "🏗"];
-        let mut seed = 3u64;
-        for _ in 0..20000 {
-            let mut s = String::new();
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            for _ in 0..(seed >> 59) as usize + 1 {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                let piece = if seed >> 62 == 0 { pieces[(seed >> 33) as usize % pieces.len()] } else { "жa" };
-                for _ in 0..1 + (seed >> 20) as usize % 9 {
-                    s.push_str(piece);
-                }
-            }
-            for (at, _) in s.char_indices() {
-                assert_eq!(
-                    plain_word_end(s.as_bytes(), at),
-                    plain_word_end_reference(s.as_bytes(), at),
-                    "{s:?} at {at}"
-                );
             }
         }
     }

@@ -192,22 +192,39 @@ fn every_engine_finds_the_same() {
     }
 }
 
+/// The word index finds exactly what the charwise automaton finds in `text`, with [`DICT`]
+/// and aliases that begin or end with punctuation, digits or characters the scan's masks
+/// cannot classify (`ә`, `é`, an emoji), and one inside another.
+fn word_index_agrees_with_the_automaton(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+    let extra = "org:kairat\tORG\t«Кайрат»\t\"Кайрат\" ФК|-2050\tno\nloc:kz2050\tLOC\tКазахстан-2050\t\tno\n\
+                 org:ae\tORG\tӘж\tжә|ж🏗|é\tno\n";
+    let mut loader = EntryLoader::default();
+    let mut diagnostics = Diagnostics::default();
+    loader.add_text(Path::new("test.tsv"), &format!("{DICT}{extra}"), &mut diagnostics);
+    proptest::prop_assert!(diagnostics.items.is_empty(), "{:?}", diagnostics.items);
+    let folded = FoldedText::new(text);
+    let automaton = Gazetteer::with_engine(loader.entries.clone(), Inflector::builtin(), Engine::DaachorseCharwise);
+    let words = Gazetteer::with_engine(loader.entries.clone(), Inflector::builtin(), Engine::WordIndex);
+    proptest::prop_assert_eq!(words.find(text, &folded), automaton.find(text, &folded));
+    Ok(())
+}
+
 proptest::proptest! {
     /// Any text: the word index finds exactly what the charwise automaton finds.
     #[test]
     fn word_index_equals_the_automaton(
         text in "(\\PC|[ \u{a0}\u{ad}\u{301}«»\"\\-]|Сбер|СБЕРом|Сбербанк|РК|РКО|Мусин|Ерлан|Нур-Султан|АО «НИТ»|Казахстан|-2050|Кайрат|ФК|\r\n){0,40}"
     ) {
-        // Also aliases that begin or end with punctuation or digits, and one inside another.
-        let extra = "org:kairat\tORG\t«Кайрат»\t\"Кайрат\" ФК|-2050\tno\nloc:kz2050\tLOC\tКазахстан-2050\t\tno\n";
-        let mut loader = EntryLoader::default();
-        let mut diagnostics = Diagnostics::default();
-        loader.add_text(Path::new("test.tsv"), &format!("{DICT}{extra}"), &mut diagnostics);
-        proptest::prop_assert!(diagnostics.items.is_empty(), "{:?}", diagnostics.items);
-        let folded = FoldedText::new(&text);
-        let automaton = Gazetteer::with_engine(loader.entries.clone(), Inflector::builtin(), Engine::DaachorseCharwise);
-        let words = Gazetteer::with_engine(loader.entries.clone(), Inflector::builtin(), Engine::WordIndex);
-        proptest::prop_assert_eq!(words.find(&text, &folded), automaton.find(&text, &folded));
+        word_index_agrees_with_the_automaton(&text)?;
+    }
+
+    /// Long texts: words, matches and characters the masks cannot classify fall on every
+    /// place of the scan's 64-byte chunks and across their edges, and end the text.
+    #[test]
+    fn word_index_equals_the_automaton_across_chunks(
+        text in "([ \"ә🏗é]|Сбер|СБЕРом|Сбербанкир|РК|РКО|Мусин|Ерлан Мусин|Нур-Султан|АО «НИТ»|Казахстан|Кайрат|ФК|ж{1,40}|q{1,70}|\n){0,120}"
+    ) {
+        word_index_agrees_with_the_automaton(&text)?;
     }
 
     /// Any text: no panic; spans sorted, disjoint, non-empty, on char boundaries, naming
@@ -229,31 +246,16 @@ proptest::proptest! {
     }
 }
 
-/// `word_char_at` answers the two-byte Cyrillic block from the lead byte alone.
+/// The scan's masks count a D0 or D1 lead byte and the byte after it as a word character:
+/// those are exactly the two-byte Cyrillic block U+0400..U+047F, all letters.
 #[test]
 fn cyrillic_two_byte_block_is_all_word_chars() {
-    for c in ('\u{400}'..='\u{47f}').chain(['a', 'Z', '0', '-', ' ', '«', 'ә', '\u{301}', '🏗']) {
-        let s = c.to_string();
-        assert_eq!(super::word_char_at(&s, 0), (super::is_word_char(c), c.len_utf8()), "{c:?}");
-    }
-}
-
-/// `word_end`'s 8-byte lanes give the end of the word the character definition gives, at
-/// every alignment, with ASCII, Latin-1 letters, punctuation and emoji inside or after.
-#[test]
-fn word_end_matches_char_definition() {
-    let pieces = ["а", "я", "ѳ", "z", "7", " ", "-", "é", "«", "🏗", "中"];
-    let mut seed = 3u64;
-    for _ in 0..5000 {
-        let mut s = String::new();
-        for _ in 0..1 + (seed >> 60) {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let piece = if seed >> 62 == 0 { pieces[(seed >> 33) as usize % pieces.len()] } else { "ж" };
-            s.push_str(piece);
-        }
-        for (at, _) in s.char_indices() {
-            let expected = s[at..].find(|c: char| !is_word_char(c)).map_or(s.len(), |e| at + e);
-            assert_eq!(word_end(&s, at), expected, "{s:?} from {at}");
+    for c in (0..=0x7ffu32).filter_map(char::from_u32) {
+        let mut buf = [0; 4];
+        let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+        assert_eq!(lead == 0xd0 || lead == 0xd1, ('\u{400}'..='\u{47f}').contains(&c), "{c:?}");
+        if lead == 0xd0 || lead == 0xd1 {
+            assert!(is_word_char(c), "{c:?}");
         }
     }
 }

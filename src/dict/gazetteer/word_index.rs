@@ -13,6 +13,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 
 use super::is_word_char;
+use super::scan::PunctProbe;
 
 #[derive(Debug)]
 pub struct WordIndex {
@@ -30,9 +31,11 @@ pub struct WordIndex {
     /// One bit per value of [`filter_bit`], set for the keys: most words of a text are no
     /// key, and this table (16 KB, it stays in the L1 cache) turns them away without
     /// hashing them whole or probing `by_first`.
-    filter: Box<[u64]>,
+    filter: Box<[u64; FILTER_WORDS]>,
     /// The first bytes of the patterns that start with a non-word character.
     punct_first: [bool; 256],
+    /// Which of them the scan looks for (see [`PunctProbe`]).
+    punct_probe: PunctProbe,
 }
 
 /// A pattern under its key: up to 8 bytes that follow the key, little-endian, the mask of
@@ -71,6 +74,9 @@ fn next_hash(tail: u64) -> u32 {
 
 /// log2 of the number of bits of the prefilter: 2^17 bits = 16 KB.
 const FILTER_BITS: u32 = 17;
+
+/// The prefilter's size in 64-bit words (a fixed size, so indexing it needs no bounds check).
+const FILTER_WORDS: usize = (1 << FILTER_BITS) / 64;
 
 /// The prefilter's bit for a key of `len` bytes whose first bytes (up to 8, little-endian,
 /// the rest cleared) are `head`: one multiplication. A word is told from the keys by its
@@ -165,8 +171,9 @@ impl WordIndex {
             keys: Vec::with_capacity(order.len()),
             key_bytes: Vec::new(),
             candidates: Vec::with_capacity(patterns.len()),
-            filter: vec![0u64; (1 << FILTER_BITS) / 64].into_boxed_slice(),
+            filter: Box::new([0u64; FILTER_WORDS]),
             punct_first,
+            punct_probe: PunctProbe::of(&punct_first),
         };
         for key in order {
             let mut list = groups.remove(key).unwrap_or_default();
@@ -212,12 +219,18 @@ impl WordIndex {
         });
     }
 
-    /// The entry of the key `hay[at..key_end]`, if it is one. Always inlined: it runs once
-    /// per word of the text, and a call cost a fifth of it.
+    /// Whether `hay[at..key_end]` may be a key: the prefilter alone, a load, a multiplication
+    /// and a bit test.
     #[inline(always)]
-    fn find_key(&self, hay: &[u8], at: usize, key_end: usize) -> Option<&Key> {
+    fn may_be_key(&self, hay: &[u8], at: usize, key_end: usize) -> bool {
         let bit = filter_bit(head_at(hay, at, key_end - at), key_end - at);
-        if self.filter[(bit / 64) as usize] & (1 << (bit % 64)) == 0 {
+        self.filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0
+    }
+
+    /// The entry of the key `hay[at..key_end]`, if it is one.
+    #[inline]
+    fn find_key(&self, hay: &[u8], at: usize, key_end: usize) -> Option<&Key> {
+        if !self.may_be_key(hay, at, key_end) {
             return None;
         }
         let key = &hay[at..key_end];
@@ -237,9 +250,24 @@ impl WordIndex {
 
     /// The longest pattern that begins at `at` with the key `hay[at..key_end]` (the whole
     /// word there, or the one character outside a word), lies in `hay` and whose end
-    /// `accept`s, as (end, pattern).
-    #[inline]
+    /// `accept`s, as (end, pattern). The prefilter is inlined into the caller's loop (it
+    /// runs once per word of the text); the rest is not (it runs for a fifth of them).
+    #[inline(always)]
     pub fn longest_at(
+        &self,
+        hay: &[u8],
+        at: usize,
+        key_end: usize,
+        accept: impl FnMut(usize) -> bool,
+    ) -> Option<(usize, usize)> {
+        if !self.may_be_key(hay, at, key_end) {
+            return None;
+        }
+        self.longest_at_key(hay, at, key_end, accept)
+    }
+
+    #[inline(never)]
+    fn longest_at_key(
         &self,
         hay: &[u8],
         at: usize,
@@ -263,6 +291,11 @@ impl WordIndex {
             let equal = pattern.len() <= key_end - at + len as usize || rest.starts_with(pattern);
             (equal && accept(end)).then_some((end, p as usize))
         })
+    }
+
+    /// Which ASCII bytes outside words the scan must offer as pattern starts.
+    pub(super) fn punct_probe(&self) -> PunctProbe {
+        self.punct_probe
     }
 
     /// Whether a pattern starts with byte `b` that is not part of a word.

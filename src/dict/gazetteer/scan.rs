@@ -1,0 +1,433 @@
+//! The gazetteer's pass over the folded text: the places where a match may start (word
+//! starts, and the punctuation a pattern begins with), each looked up in the [`WordIndex`].
+//!
+//! The text is read once, 64 bytes at a time, as bit masks (bit `k` for byte `k`): which
+//! bytes are word bytes, which are punctuation that starts a pattern. Word starts and word
+//! ends are then bit operations on the word mask, so a word costs a few instructions and a
+//! prefilter probe, whatever its length; a word that runs past the 64 bytes is closed by the
+//! first word end of a later chunk, without reading its bytes again. Only a chunk holding a
+//! character the masks cannot classify (neither ASCII nor a D0/D1 pair: `é`, `ә`, an emoji)
+//! decodes those characters.
+
+use super::word_index::WordIndex;
+use super::{ends_word, is_word_char, Hit};
+
+/// Which bytes outside words the masks report as possible pattern starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum PunctProbe {
+    /// No pattern starts outside a word.
+    None,
+    /// The only one is this ASCII byte (`"` in the shipped dictionaries).
+    Byte(u8),
+    /// Every ASCII byte outside words, checked against the index one by one.
+    AnyAscii,
+}
+
+impl PunctProbe {
+    /// The probe for the patterns' first bytes outside words.
+    pub(super) fn of(punct_first: &[bool; 256]) -> PunctProbe {
+        let mut ascii = (0..0x80u8).filter(|&b| punct_first[usize::from(b)]);
+        match (ascii.next(), ascii.next()) {
+            (None, _) => PunctProbe::None,
+            (Some(b), None) => PunctProbe::Byte(b),
+            _ => PunctProbe::AnyAscii,
+        }
+    }
+}
+
+/// The 64 bytes from a place in the text, one bit per byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Classes {
+    /// ASCII letters and digits, and the lead bytes D0 and D1 (of the Cyrillic block
+    /// U+0400..U+047F, all letters; their continuation bytes are added from `lead`).
+    word: u64,
+    lead: u64,
+    /// Bytes from 0x80.
+    non_ascii: u64,
+    /// Bytes equal to the probe byte (see [`PunctProbe`]).
+    punct: u64,
+}
+
+/// One way to compute [`Classes`]: the plain definition, or SIMD registers.
+trait Classify {
+    /// # Safety
+    /// The processor must have the instructions the implementation uses.
+    unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes;
+}
+
+/// The definition, byte by byte (targets without SSE2, and the tests' reference).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+struct Portable;
+
+impl Classify for Portable {
+    #[inline(always)]
+    unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
+        let bits =
+            |has: &dyn Fn(u8) -> bool| chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(has(b)) << k);
+        Classes {
+            word: bits(&|b| b.is_ascii_alphanumeric() || b == 0xd0 || b == 0xd1),
+            lead: bits(&|b| b == 0xd0 || b == 0xd1),
+            non_ascii: bits(&|b| b >= 0x80),
+            punct: bits(&|b| b == punct),
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod simd {
+    use std::arch::x86_64::{
+        _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
+    };
+
+    use super::{Classes, Classify};
+    use crate::text::block16::Block16;
+
+    /// Sixteen bytes at a time with the shared SSE2 classifier ([`Block16`]).
+    pub(super) struct Sse2;
+
+    /// Thirty-two bytes at a time, where the processor has AVX2.
+    pub(super) struct Avx2;
+
+    /// A `movemask` as a number LLVM cannot see through: otherwise it may keep the 64 bits
+    /// as a vector of booleans and take every later bit operation apart bit by bit (it did,
+    /// tripling the scan). The empty `asm!` emits no instruction.
+    #[inline(always)]
+    fn opaque(mut mask: u32) -> u64 {
+        // SAFETY: the assembly is empty: it reads and writes nothing.
+        unsafe { std::arch::asm!("/* {0:e} */", inout(reg) mask, options(pure, nomem, nostack, preserves_flags)) };
+        u64::from(mask)
+    }
+
+    impl Classify for Sse2 {
+        #[inline(always)]
+        unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
+            let mut c = Classes { word: 0, lead: 0, non_ascii: 0, punct: 0 };
+            for k in 0..4 {
+                let Some(block) = Block16::load(chunk, 16 * k) else { continue };
+                let lead = block.in_range(0xd0, 0xd1);
+                let shift = 16 * k;
+                c.word |= opaque((block.ascii_alphanumeric() | lead).bits()) << shift;
+                c.lead |= opaque(lead.bits()) << shift;
+                c.non_ascii |= opaque(block.non_ascii().bits()) << shift;
+                c.punct |= opaque(block.eq(punct).bits()) << shift;
+            }
+            c
+        }
+    }
+
+    impl Classify for Avx2 {
+        #[inline(always)]
+        unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
+            avx2_classes(chunk, punct)
+        }
+    }
+
+    /// [`Classes`] in 32-byte registers: letters of either case (setting bit 5 turns capitals
+    /// to small letters, and no other byte into one) and digits as `x - lo <= hi - lo`
+    /// unsigned (a minimum and a compare), lead bytes as `x & 0xfe == 0xd0`.
+    ///
+    /// # Safety
+    /// The processor must have AVX2. The only memory read is the 64 bytes `chunk` borrows
+    /// (unaligned loads). `simd_classes_are_the_definition` checks every answer against
+    /// [`Portable`](super::Portable).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn avx2_classes(chunk: &[u8; 64], punct: u8) -> Classes {
+        let mut c = Classes { word: 0, lead: 0, non_ascii: 0, punct: 0 };
+        for k in 0..2 {
+            let v = _mm256_loadu_si256(chunk.as_ptr().add(32 * k).cast());
+            let small = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8(b'a' as i8));
+            let letter = _mm256_cmpeq_epi8(_mm256_min_epu8(small, _mm256_set1_epi8(25)), small);
+            let digit0 = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
+            let digit = _mm256_cmpeq_epi8(_mm256_min_epu8(digit0, _mm256_set1_epi8(9)), digit0);
+            let lead = _mm256_cmpeq_epi8(
+                _mm256_and_si256(v, _mm256_set1_epi8(0xfe_u8 as i8)),
+                _mm256_set1_epi8(0xd0_u8 as i8),
+            );
+            let word = _mm256_or_si256(_mm256_or_si256(letter, digit), lead);
+            let shift = 32 * k;
+            c.word |= opaque(_mm256_movemask_epi8(word) as u32) << shift;
+            c.lead |= opaque(_mm256_movemask_epi8(lead) as u32) << shift;
+            c.non_ascii |= opaque(_mm256_movemask_epi8(v) as u32) << shift;
+            let p = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(punct as i8));
+            c.punct |= opaque(_mm256_movemask_epi8(p) as u32) << shift;
+        }
+        c
+    }
+}
+
+/// What one chunk hands the next: the state of the bytes at its end.
+#[derive(Default)]
+struct Carry {
+    /// Bit 0 set when the previous chunk ended with a word byte.
+    word: u64,
+    /// Bit 0 set when it ended with a D0/D1 lead byte (whose continuation opens this chunk).
+    lead: u64,
+    /// The bytes of this chunk that continue a character the masks could not classify,
+    /// begun in the previous chunk; and those of them that are word bytes.
+    continued: u64,
+    continued_word: u64,
+}
+
+/// Whole-word leftmost-longest matches found with the word index: at each place where a
+/// match may start (a word start, or a character outside words that begins a pattern), the
+/// longest pattern there that ends on a word boundary; after a match, the search goes on
+/// from its end. This is what `Gazetteer::hits` computes with an automaton.
+///
+/// The masks come from AVX2 where the processor has it (asked once per text: the standard
+/// library caches the answer), from SSE2 on other x86-64 processors.
+pub(super) fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            return unsafe { word_hits_avx2(index, hay) };
+        }
+        // SAFETY: every x86-64 processor has SSE2.
+        unsafe { scan::<simd::Sse2>(index, hay) }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    // SAFETY: the plain loops need no special instructions.
+    unsafe {
+        scan::<Portable>(index, hay)
+    }
+}
+
+/// [`word_hits`] compiled for AVX2, so that [`simd::Avx2`]'s intrinsics inline into the loop.
+///
+/// # Safety
+/// The processor must have AVX2.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "avx2")]
+unsafe fn word_hits_avx2(index: &WordIndex, hay: &str) -> Vec<Hit> {
+    scan::<simd::Avx2>(index, hay)
+}
+
+/// [`word_hits`] with the masks from `C`.
+///
+/// # Safety
+/// The processor must have the instructions `C` uses.
+#[inline(always)]
+unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
+    let bytes = hay.as_bytes();
+    let probe = index.punct_probe();
+    // Without a single byte to compare with, the probe byte is NUL: NULs outside words are
+    // offered to the index, which turns them away.
+    let probe_byte = match probe {
+        PunctProbe::Byte(b) => b,
+        _ => 0,
+    };
+    let mut hits = Vec::new();
+    // Candidates before `resume` lie inside a match already reported.
+    let mut resume = 0;
+    // A word that ran past the end of the previous chunk, not yet looked up.
+    let mut open = None;
+    let mut carry = Carry::default();
+    let mut base = 0;
+    while base < bytes.len() {
+        let n = (bytes.len() - base).min(64);
+        let classes = match bytes.get(base..base + 64) {
+            Some(chunk) => C::classes(chunk.try_into().unwrap_or(&[0; 64]), probe_byte),
+            None => {
+                // The end of the text: the zeros after it are ASCII and outside words.
+                let mut padded = [0u8; 64];
+                padded[..n].copy_from_slice(&bytes[base..]);
+                C::classes(&padded, probe_byte)
+            }
+        };
+        let mut word = classes.word | classes.lead << 1 | carry.lead | carry.continued_word;
+        let mut punct = match probe {
+            PunctProbe::AnyAscii => !classes.word & !classes.non_ascii,
+            _ => classes.punct,
+        };
+        let other = classes.non_ascii & !word & !carry.continued;
+        carry.lead = classes.lead >> 63;
+        (carry.continued, carry.continued_word) = (0, 0);
+        if other != 0 {
+            settle_other(index, hay, base, other, &mut word, &mut punct, &mut carry);
+        }
+        let before = word << 1 | carry.word;
+        carry.word = word >> 63;
+        let starts = word & !before;
+        let ends = !word & before;
+        if let Some(start) = open {
+            if ends == 0 {
+                base += 64;
+                continue;
+            }
+            open = None;
+            if let Some(end) = look_up(index, hay, start, base + ends.trailing_zeros() as usize, &mut hits) {
+                resume = end;
+            }
+        }
+        // Bytes past the end of the text (`n` is 1..=64) start nothing.
+        let mut candidates = (starts | punct) & u64::MAX >> (64 - n);
+        if resume > base {
+            candidates &= from(resume - base);
+        }
+        while candidates != 0 {
+            let k = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let start = base + k;
+            let key_end = if starts >> k & 1 == 1 {
+                let rest = ends >> k;
+                if rest == 0 {
+                    // The word runs on into the next chunk (nothing after it here starts
+                    // a match).
+                    open = Some(start);
+                    break;
+                }
+                start + rest.trailing_zeros() as usize
+            } else if index.punct_starts_with(bytes[start]) {
+                start + utf8_width(bytes[start])
+            } else {
+                continue;
+            };
+            if let Some(end) = look_up(index, hay, start, key_end, &mut hits) {
+                resume = end;
+                candidates &= from(resume - base);
+            }
+        }
+        base += 64;
+    }
+    if let Some(start) = open {
+        look_up(index, hay, start, bytes.len(), &mut hits);
+    }
+    hits
+}
+
+/// The longest match with the key `hay[start..key_end]`, reported in `hits`: its end.
+#[inline(always)]
+fn look_up(index: &WordIndex, hay: &str, start: usize, key_end: usize, hits: &mut Vec<Hit>) -> Option<usize> {
+    let (end, pattern) = index.longest_at(hay.as_bytes(), start, key_end, |end| ends_word(hay, end))?;
+    hits.push(Hit { start, end, pattern });
+    Some(end)
+}
+
+/// The bits of a chunk from byte `skip` on (none when `skip` is 64 or more).
+#[inline(always)]
+fn from(skip: usize) -> u64 {
+    if skip >= 64 {
+        0
+    } else {
+        u64::MAX << skip
+    }
+}
+
+/// The length of the UTF-8 character that begins with byte `lead`.
+#[inline]
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0..0x80 => 1,
+        0x80..0xe0 => 2,
+        0xe0..0xf0 => 3,
+        _ => 4,
+    }
+}
+
+/// Decodes the characters of the chunk from `base` that the masks could not classify (their
+/// bytes are `other`, each a character start or part of one): a word character's bytes
+/// join `word`; a character outside words that begins a pattern joins `punct`. Bytes past the
+/// chunk go to `carry`.
+#[cold]
+#[inline(never)]
+fn settle_other(
+    index: &WordIndex,
+    hay: &str,
+    base: usize,
+    mut other: u64,
+    word: &mut u64,
+    punct: &mut u64,
+    carry: &mut Carry,
+) {
+    while other != 0 {
+        let k = other.trailing_zeros() as usize;
+        let at = base + k;
+        let c = hay[at..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+        let bytes = ((1u128 << c.len_utf8()) - 1) << k;
+        let (here, next) = (bytes as u64, (bytes >> 64) as u64);
+        if is_word_char(c) {
+            *word |= here;
+            carry.continued_word |= next;
+        } else if index.punct_starts_with(hay.as_bytes()[at]) {
+            *punct |= 1 << k;
+        }
+        carry.continued |= next;
+        other &= !here;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SIMD masks are the byte-by-byte definitions, at every place of the 64 bytes.
+    #[test]
+    fn simd_classes_are_the_definition() {
+        let mut seed = 7u64;
+        let alphabet = [
+            b'a', b'z', b'A', b'Z', b'0', b'9', b'/', b':', b'@', b'[', b'`', b'{', b' ', b'"', 0x7f, 0x80, 0xbf, 0xcf,
+            0xd0, 0xd1, 0xd2, 0xe2, 0xff, 0,
+        ];
+        for _ in 0..3000 {
+            let mut chunk = [0u8; 64];
+            for b in &mut chunk {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                *b = alphabet[(seed >> 40) as usize % alphabet.len()];
+            }
+            for punct in [b'"', 0, 0xd0] {
+                // SAFETY: the plain loops need no special instructions.
+                let want = unsafe { Portable::classes(&chunk, punct) };
+                #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+                {
+                    // SAFETY: every x86-64 processor has SSE2; AVX2 is checked.
+                    assert_eq!(unsafe { simd::Sse2::classes(&chunk, punct) }, want, "{chunk:?}");
+                    if std::is_x86_feature_detected!("avx2") {
+                        assert_eq!(unsafe { simd::Avx2::classes(&chunk, punct) }, want, "{chunk:?}");
+                    }
+                }
+                let bits = |has: &dyn Fn(u8) -> bool| {
+                    chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(has(b)) << k)
+                };
+                assert_eq!(want.word, bits(&|b| b.is_ascii_alphanumeric() || b == 0xd0 || b == 0xd1));
+            }
+        }
+    }
+
+    /// Every implementation of the masks finds the same matches, in long texts where words,
+    /// matches and characters the masks cannot classify cross the 64-byte chunks.
+    #[test]
+    fn every_mask_implementation_finds_the_same() {
+        let patterns: Vec<String> = ["сбер", "сбер банк", "\"нит\"", "рк", "жә", "ә", "é x", "q", "ж ж ж", "🏗", "ж🏗"]
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        let index = WordIndex::build(&patterns);
+        let pieces = ["сбер", " ", "банк", "\"нит\"", "рк", "ә", "é", "🏗", "ж", "q", "\n", "x", "\""];
+        let mut seed = 11u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            for _ in 0..(seed >> 56) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 40) as usize % pieces.len()]);
+            }
+            let key = |hits: Vec<Hit>| hits.into_iter().map(|h| (h.start, h.end, h.pattern)).collect::<Vec<_>>();
+            // SAFETY: the plain loops need no special instructions.
+            let want = key(unsafe { scan::<Portable>(&index, &text) });
+            assert_eq!(key(word_hits(&index, &text)), want, "{text:?}");
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            // SAFETY: every x86-64 processor has SSE2.
+            assert_eq!(key(unsafe { scan::<simd::Sse2>(&index, &text) }), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn utf8_widths() {
+        for c in ['a', '\u{7f}', 'ж', 'é', '\u{7ff}', '—', '\u{ffff}', '🏗'] {
+            let mut buf = [0; 4];
+            assert_eq!(utf8_width(c.encode_utf8(&mut buf).as_bytes()[0]), c.len_utf8(), "{c:?}");
+        }
+    }
+}
