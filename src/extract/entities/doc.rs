@@ -276,13 +276,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         // Three passes, each with little state (one loop with all of it spills registers on
         // every token): the ready-made tokens, then what belongs to each occurrence, then the
         // lexicon readings of the capitalised words.
-        let mut toks: Vec<Tok> = raw
-            .iter()
-            .map(|t| {
-                let id = words.intern(t.kind, text, t.span, rules);
-                words.proto(id).tok
-            })
-            .collect();
+        let mut toks = words.intern_all(text, raw, rules);
         let mut sentence_start = true;
         let mut prev_end = 0;
         // Sized for the worst case: no regrowth (four bytes a token).

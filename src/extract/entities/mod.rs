@@ -14,6 +14,7 @@ pub mod names;
 mod orgs;
 mod persons;
 mod rules;
+mod short_index;
 mod words;
 
 #[cfg(test)]

@@ -11,13 +11,12 @@ use std::cell::{Cell, RefCell};
 
 use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings, Tok};
 use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind};
-use crate::text::tokens::TokenKind;
+use super::short_index::{self, ShortIndex, ShortKey};
+use crate::text::tokens::{Token, TokenKind};
 use crate::text::Span;
 
 /// How many distinct tokens a table keeps before it starts over.
 pub const MAX_ENTRIES: usize = 1 << 16;
-
-const NO_ENTRY: u32 = u32::MAX;
 
 /// How many distinct tokens a new table has room for (a few thousand news texts' worth).
 const INITIAL_ENTRIES: usize = 1 << 14;
@@ -60,20 +59,12 @@ fn listed_agrees_with_the_tables() {
     }
 }
 
-/// What `Doc::new` reads for every occurrence of a distinct token, kept apart from the rest of
-/// its entry so that a repeated token touches one small record: the key that confirms the
-/// index's guess, and a ready-made [`Tok`] to copy.
-#[derive(Clone, Copy, Debug)]
-pub struct Proto {
-    key: Key,
-    /// The token, with the fields of one occurrence (span, line and sentence starts, spacing,
-    /// shouting, lexicon readings) still to fill; its `pass` flags are the written token's.
-    pub tok: Tok,
-}
-
 /// The rest of a distinct token's entry: its text and the answers filled on first use.
 #[derive(Clone, Debug)]
 pub struct Entry {
+    /// The key and hash of a token longer than [`short_index::MAX_LEN`] bytes (unused for
+    /// shorter ones: their keys live in the short index).
+    key: Key,
     hash: u64,
     /// Written text range in [`WordTable::text`].
     written: (u32, u32),
@@ -100,6 +91,8 @@ pub struct Entry {
 #[derive(Debug, Default)]
 struct IdIndex {
     slots: Vec<u64>,
+    /// How many ids the index holds.
+    len: usize,
 }
 
 impl IdIndex {
@@ -121,13 +114,14 @@ impl IdIndex {
         }
     }
 
-    /// Adds `id` (not in the index yet) under `hash`, growing when half full; `count` ids
-    /// (0..count, this one included) are then in the index, `hash_of` gives theirs.
-    fn insert(&mut self, hash: u64, id: u32, count: usize, hash_of: impl Fn(u32) -> u64) {
-        if count * 2 > self.slots.len() {
-            let size = (count * 2).next_power_of_two().max(1024);
-            self.slots = vec![0; size];
-            for other in (0..count as u32).filter(|&o| o != id) {
+    /// Adds `id` (not in the index yet) under `hash`, growing when half full; `hash_of`
+    /// gives the hashes of the ids already in.
+    fn insert(&mut self, hash: u64, id: u32, hash_of: impl Fn(u32) -> u64) {
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            let size = (self.len * 2).next_power_of_two().max(1024);
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            for other in old.into_iter().filter(|&s| s != 0).map(|s| s as u32 - 1) {
                 self.put(hash_of(other), other);
             }
         }
@@ -153,6 +147,7 @@ impl IdIndex {
 
     fn clear(&mut self) {
         self.slots.fill(0);
+        self.len = 0;
     }
 }
 
@@ -162,14 +157,16 @@ pub struct WordTable {
     owner: u64,
     /// Counts the documents the table was taken for (never 0 once taken).
     doc: u32,
-    /// Entry ids of one-byte tokens (most punctuation), by byte: no hashing for them.
-    by_byte: Vec<u32>,
-    /// Entry ids by written token.
+    /// Entry ids of tokens up to [`short_index::MAX_LEN`] bytes, by written token.
+    short: ShortIndex,
+    /// Entry ids of longer tokens, by written token.
     index: IdIndex,
     /// Written tokens and folded words, concatenated.
     text: String,
-    /// The hot and the cold part of each entry, by id.
-    protos: Vec<Proto>,
+    /// The hot and the cold part of each entry, by id: the ready-made token (with the
+    /// fields of one occurrence, span, line and sentence starts, spacing, shouting, lexicon
+    /// readings, still to fill; its `pass` flags are the written token's), and the rest.
+    protos: Vec<Tok>,
     entries: Vec<Entry>,
 }
 
@@ -274,10 +271,10 @@ impl WordTable {
         let mut table = TABLE.take();
         if table.owner != rules.id() || table.entries.len() > MAX_ENTRIES {
             table.index.clear();
+            table.short.clear();
             table.text.clear();
             table.protos.clear();
             table.entries.clear();
-            table.by_byte.clear();
             table.owner = rules.id();
             // Room for a typical thread's words from the start: regrowing copies every entry.
             table.index.make_room(INITIAL_ENTRIES);
@@ -285,7 +282,6 @@ impl WordTable {
             table.entries.reserve(INITIAL_ENTRIES);
             table.text.reserve(INITIAL_ENTRIES * 24);
         }
-        table.by_byte.resize(128, NO_ENTRY);
         table.doc = table.doc.wrapping_add(1).max(1);
         table
     }
@@ -305,34 +301,73 @@ impl WordTable {
     /// (a token's span lies on character boundaries; only a new token needs its `str`).
     #[inline]
     pub fn intern(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
-        let written = &text.as_bytes()[span.start..span.end];
-        if let &[b] = written {
-            if let Some(&id) = self.by_byte.get(usize::from(b)).filter(|&&id| id != NO_ENTRY) {
-                // (A byte's token is always of one kind: the tokenizer looks at nothing else.)
-                if self.protos[id as usize].tok.kind == kind {
-                    return id;
-                }
-            }
+        let n = span.end - span.start;
+        if let Some(key) = ShortKey::of(text.as_bytes(), span.start, n, kind) {
+            return self.short.find(&key).unwrap_or_else(|| self.add_short(key, kind, text, span, rules));
         }
+        self.intern_long(kind, text, span, rules)
+    }
+
+    /// The ready-made token of each of `tokens` (of `text`), in order: [`WordTable::intern`]
+    /// of each, in a loop that holds nothing else (a short token, nearly every one, is a
+    /// masked read, a hash and a slot).
+    pub fn intern_all(&mut self, text: &str, tokens: &[Token], rules: &EntityRules) -> Vec<Tok> {
+        let bytes = text.as_bytes();
+        tokens
+            .iter()
+            .map(|t| {
+                let n = t.span.end - t.span.start;
+                let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
+                let id = match read.and_then(|read| ShortKey::masked(read, n, t.kind)) {
+                    Some(key) => match self.short.find(&key) {
+                        Some(id) => id,
+                        None => self.add_short(key, t.kind, text, t.span, rules),
+                    },
+                    None => self.intern(t.kind, text, t.span, rules),
+                };
+                self.protos[id as usize]
+            })
+            .collect()
+    }
+
+    /// Adds a short token the index did not find.
+    #[cold]
+    #[inline(never)]
+    fn add_short(&mut self, key: ShortKey, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
+        let id = self.add(kind, span.slice(text), Key::of(&[]), 0, rules);
+        self.short.insert(key, id);
+        id
+    }
+
+    /// [`WordTable::intern`] of a token longer than [`short_index::MAX_LEN`] bytes.
+    #[inline(never)]
+    fn intern_long(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
+        let written = &text.as_bytes()[span.start..span.end];
         let key = Key::of(written);
         let hash = hash_token(kind, key);
         let (table_text, protos, entries) = (self.text.as_bytes(), &self.protos, &self.entries);
         let found = self.index.find(hash, |id| {
-            let p = &protos[id as usize];
-            p.key.same(&key)
-                && p.tok.kind == kind
-                && (key.len <= COVERED || {
-                    let e = &entries[id as usize];
-                    table_text.get(e.written.0 as usize..e.written.1 as usize).is_some_and(|t| same_middle(t, written))
-                })
+            let e = &entries[id as usize];
+            e.key.same(&key)
+                && protos[id as usize].kind == kind
+                && (key.len <= COVERED
+                    || table_text
+                        .get(e.written.0 as usize..e.written.1 as usize)
+                        .is_some_and(|t| same_middle(t, written)))
         });
         match found {
             Some(id) => id,
-            None => self.add(kind, span.slice(text), key, hash, rules),
+            None => {
+                let id = self.add(kind, span.slice(text), key, hash, rules);
+                let entries = &self.entries;
+                self.index.insert(hash, id, |id| entries[id as usize].hash);
+                id
+            }
         }
     }
 
-    /// Adds a token [`WordTable::intern`] did not find (out of line: most tokens are found).
+    /// Adds a token [`WordTable::intern`] did not find (out of line: most tokens are found);
+    /// the caller puts it in its index.
     #[cold]
     #[inline(never)]
     fn add(&mut self, kind: TokenKind, written: &str, key: Key, hash: u64, rules: &EntityRules) -> u32 {
@@ -373,8 +408,9 @@ impl WordTable {
             shout: false,
             pass,
         };
-        self.protos.push(Proto { key, tok });
+        self.protos.push(tok);
         self.entries.push(Entry {
+            key,
             hash,
             written: (key_start, fs),
             folded: (fs, fe),
@@ -384,20 +420,7 @@ impl WordTable {
             lex_cache: Cell::new(None),
             role_in_doc: Cell::new((0, 0)),
         });
-        if let Some(slot) = written.as_bytes().first().and_then(|&b| self.by_byte.get_mut(usize::from(b))) {
-            if written.len() == 1 {
-                *slot = id;
-            }
-        }
-        let entries = &self.entries;
-        self.index.insert(hash, id, entries.len(), |id| entries[id as usize].hash);
         id
-    }
-
-    /// The ready-made token and flags of an entry.
-    #[inline]
-    pub fn proto(&self, id: u32) -> &Proto {
-        &self.protos[id as usize]
     }
 
     #[inline]
@@ -491,7 +514,7 @@ mod tests {
         // Many ids under few distinct low bits and tags: long probe runs, several growths.
         let hash_of = |id: u32| u64::from(id % 5) << 32 | u64::from(id % 3);
         for id in 0..3000u32 {
-            index.insert(hash_of(id), id, id as usize + 1, hash_of);
+            index.insert(hash_of(id), id, hash_of);
         }
         for id in 0..3000u32 {
             assert_eq!(index.find(hash_of(id), |other| other == id), Some(id));
@@ -499,6 +522,32 @@ mod tests {
         assert_eq!(index.find(hash_of(1), |_| false), None);
         index.clear();
         assert_eq!(index.find(hash_of(1), |_| true), None);
+    }
+
+    proptest::proptest! {
+        /// `intern_all` (sixteen-byte reads and masks, the short index, tokens near the end
+        /// of the text) gives each token the entry `intern` gives it, one token at a time.
+        #[test]
+        fn intern_all_agrees_with_intern(
+            text in "[ а-яА-ЯёЁa-z0-9.,«»—\\-]{0,80}|(Межрегиональный|аэрокосмической|[а-я]{1,20}|[.,«»] ){0,12}",
+        ) {
+            static RULES: std::sync::OnceLock<EntityRules> = std::sync::OnceLock::new();
+            let rules = RULES.get_or_init(|| {
+                let dirs = crate::dict::DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
+                EntityRules::load(&dirs, &mut crate::dict::Diagnostics::default())
+            });
+            let tokens = crate::text::tokens::tokenize(&text);
+            let mut table = WordTable::take(rules);
+            let toks = table.intern_all(&text, &tokens, rules);
+            proptest::prop_assert_eq!(toks.len(), tokens.len());
+            for (tok, t) in toks.iter().zip(&tokens) {
+                proptest::prop_assert_eq!(tok.word, table.intern(t.kind, &text, t.span, rules));
+                proptest::prop_assert_eq!(tok.kind, t.kind);
+                let written = &table.text[table.entries[tok.word as usize].written.0 as usize..table.entries[tok.word as usize].written.1 as usize];
+                proptest::prop_assert_eq!(written, t.span.slice(&text));
+            }
+            table.give_back();
+        }
     }
 
     #[test]
@@ -519,6 +568,9 @@ mod tests {
             "abcdefghi",
             "abcdefghijklmnop",
             "abcdefghijklmnopq",
+            // Past the short index's 32 bytes: same length, head and tail, another middle.
+            "Межрегиональная-Межрегиональный",
+            "Межрегиональный-Межрегиональный",
             "",
             ".",
         ];
@@ -537,11 +589,11 @@ mod tests {
         distinct.sort_unstable();
         distinct.dedup();
         assert_eq!(distinct.len(), words.len(), "{ids:?}");
-        let p = table.proto(ids[3]);
-        assert!(p.tok.cap && p.tok.pass & Tok::STARTS_RULE != 0 && !p.tok.latin);
+        let p = &table.protos[ids[3] as usize];
+        assert!(p.cap && p.pass & Tok::STARTS_RULE != 0 && !p.latin);
         assert_eq!(table.folded(ids[3]), "елка");
         assert_eq!(table.folded(ids[4]), "елка");
-        assert_eq!(table.proto(ids[0]).tok.letters, 15);
+        assert_eq!(table.protos[ids[0] as usize].letters, 15);
         table.give_back();
     }
 }

@@ -1,0 +1,244 @@
+//! Entry ids of the tokens of at most [`MAX_LEN`] bytes (all but one token in several
+//! hundred: punctuation, numbers, Russian words of up to sixteen letters), found by the
+//! token's bytes themselves.
+//!
+//! A short token is four little-endian words read straight from the text and masked to its
+//! length, plus its length and kind ([`ShortKey`]): no branch on the length, no text to
+//! compare. The key sits in the slot beside the id, so a lookup reads one slot (the general
+//! index reads a slot, then the entry's key). Longer tokens go to `words::IdIndex`; one
+//! token is in exactly one of the two (by its length).
+
+use crate::text::tokens::TokenKind;
+
+/// The longest token the index holds.
+pub const MAX_LEN: usize = 32;
+
+/// How many words a key's bytes take.
+const WORDS: usize = MAX_LEN / 8;
+
+/// A token of at most [`MAX_LEN`] bytes: its bytes zero-padded to [`MAX_LEN`] (little-endian
+/// words), and its length, kind and an occupied bit (so that no key is all zeros, the empty
+/// slot).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ShortKey {
+    words: [u64; WORDS],
+    meta: u32,
+}
+
+/// `MASKS[n][k]` keeps the bytes of word `k` that belong to an `n`-byte token.
+const MASKS: [[u64; WORDS]; MAX_LEN + 1] = masks();
+
+const fn masks() -> [[u64; WORDS]; MAX_LEN + 1] {
+    let mut out = [[0; WORDS]; MAX_LEN + 1];
+    let mut n = 0;
+    while n <= MAX_LEN {
+        let mut k = 0;
+        while k < WORDS {
+            let skip = 8 * k;
+            let bytes = if n <= skip {
+                0
+            } else if n - skip >= 8 {
+                8
+            } else {
+                n - skip
+            };
+            out[n][k] = if bytes == 8 { u64::MAX } else { (1u64 << (8 * bytes)) - 1 };
+            k += 1;
+        }
+        n += 1;
+    }
+    out
+}
+
+const OCCUPIED: u32 = 1 << 16;
+
+fn mix(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ (p >> 64) as u64
+}
+
+fn word(b: &[u8]) -> u64 {
+    b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w))
+}
+
+impl ShortKey {
+    /// The key of the `kind` token `bytes[start..start + n]`, if `n` is at most [`MAX_LEN`].
+    /// Reads [`MAX_LEN`] bytes from `start` when the text has them (nearly always), the
+    /// token alone near the end of the text; the masks drop whatever follows the token.
+    #[inline]
+    pub fn of(bytes: &[u8], start: usize, n: usize, kind: TokenKind) -> Option<ShortKey> {
+        match bytes.get(start..).and_then(<[u8]>::first_chunk::<MAX_LEN>) {
+            Some(read) => ShortKey::masked(read, n, kind),
+            None => ShortKey::near_end(bytes, start, n, kind),
+        }
+    }
+
+    /// The key of an `n`-byte token at the start of `read`, if `n` is at most [`MAX_LEN`].
+    #[inline]
+    pub fn masked(read: &[u8; MAX_LEN], n: usize, kind: TokenKind) -> Option<ShortKey> {
+        let mask = MASKS.get(n)?;
+        let words = std::array::from_fn(|k| word(&read[8 * k..]) & mask[k]);
+        Some(ShortKey { words, meta: n as u32 | (kind as u32) << 8 | OCCUPIED })
+    }
+
+    /// [`ShortKey::of`] of a token less than [`MAX_LEN`] bytes before the end of the text:
+    /// the token alone, zero-padded (out of line: a few tokens a document).
+    #[cold]
+    #[inline(never)]
+    fn near_end(bytes: &[u8], start: usize, n: usize, kind: TokenKind) -> Option<ShortKey> {
+        let mut padded = [0u8; MAX_LEN];
+        let token = bytes.get(start..start + n)?;
+        padded.get_mut(..n)?.copy_from_slice(token);
+        ShortKey::masked(&padded, n, kind)
+    }
+
+    /// The hash of the key: the multiply-fold mixer of wyhash and foldhash (every input bit
+    /// reaches every output bit) on the two halves of the bytes folded together. Keys that
+    /// hash alike (folded alike, or of another length or kind) only share a probe run:
+    /// [`ShortKey::same`] tells them apart.
+    #[inline]
+    fn hash(&self) -> u64 {
+        let [a, b, c, d] = self.words;
+        mix(a ^ c ^ 0x243f_6a88_85a3_08d3, b ^ d ^ 0x1319_8a2e_0370_7344)
+    }
+
+    /// Equality without a branch per field.
+    #[inline]
+    fn same(&self, other: &ShortKey) -> bool {
+        let [a, b, c, d] = self.words;
+        let [e, f, g, h] = other.words;
+        (a ^ e) | (b ^ f) | (c ^ g) | (d ^ h) | u64::from(self.meta ^ other.meta) == 0
+    }
+}
+
+/// One slot of the table: a key and its entry id (an empty slot has a zero key).
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    key: ShortKey,
+    id: u32,
+}
+
+/// Open addressing with linear probing over a power-of-two table, at most half full;
+/// entries are never removed (the whole index is cleared at once).
+#[derive(Debug, Default)]
+pub struct ShortIndex {
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+/// The smallest table, and the size a cleared index starts from.
+const MIN_SLOTS: usize = 1 << 12;
+
+impl ShortIndex {
+    /// The id of `key`, if the index holds it.
+    #[inline]
+    pub fn find(&self, key: &ShortKey) -> Option<u32> {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = key.hash() as usize & mask;
+        loop {
+            let slot = self.slots.get(i)?;
+            if slot.key.same(key) {
+                return Some(slot.id);
+            }
+            if slot.key.meta == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `key` (not in the index yet) with `id`, growing when half full.
+    pub fn insert(&mut self, key: ShortKey, id: u32) {
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            let size = (self.len * 2).next_power_of_two().max(MIN_SLOTS);
+            let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+            for slot in old.into_iter().filter(|s| s.key.meta != 0) {
+                self.put(slot);
+            }
+        }
+        self.put(Slot { key, id });
+    }
+
+    fn put(&mut self, slot: Slot) {
+        let mask = self.slots.len() - 1;
+        let mut i = slot.key.hash() as usize & mask;
+        while self.slots[i].key.meta != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = slot;
+    }
+
+    pub fn clear(&mut self) {
+        self.slots.clear();
+        self.len = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key by its definition: the token's bytes zero-padded, its length and kind.
+    fn key_simple(token: &[u8], kind: TokenKind) -> ShortKey {
+        let mut padded = [0u8; MAX_LEN];
+        padded[..token.len()].copy_from_slice(token);
+        let words = std::array::from_fn(|k| u64::from_le_bytes(padded[8 * k..8 * k + 8].try_into().unwrap()));
+        ShortKey { words, meta: token.len() as u32 | (kind as u32) << 8 | OCCUPIED }
+    }
+
+    proptest::proptest! {
+        /// A key read from the text (sixteen bytes and a mask, or the token alone at the end
+        /// of the text) is the token's bytes and nothing after them, wherever it lies.
+        #[test]
+        fn keys_read_from_the_text_are_the_token(
+            text in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..72),
+            start in 0usize..72,
+            n in 0usize..=MAX_LEN,
+        ) {
+            let start = start.min(text.len());
+            let n = n.min(text.len() - start);
+            let token = &text[start..start + n];
+            proptest::prop_assert_eq!(ShortKey::of(&text, start, n, TokenKind::Word), Some(key_simple(token, TokenKind::Word)));
+            // The same token elsewhere (another text, at the end of it) has the same key.
+            proptest::prop_assert_eq!(ShortKey::of(token, 0, n, TokenKind::Word), Some(key_simple(token, TokenKind::Word)));
+        }
+
+        /// Equal keys, equal tokens: any byte changed, or the length, or the kind, changes
+        /// the key.
+        #[test]
+        fn keys_tell_tokens_apart(
+            a in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..=MAX_LEN),
+            flip in 0usize..MAX_LEN,
+            bit in 0u8..8,
+        ) {
+            let key = ShortKey::of(&a, 0, a.len(), TokenKind::Word).unwrap();
+            let mut b = a.clone();
+            if let Some(x) = b.get_mut(flip) {
+                *x ^= 1 << bit;
+                proptest::prop_assert!(!key.same(&ShortKey::of(&b, 0, b.len(), TokenKind::Word).unwrap()));
+            }
+            if let Some((_, shorter)) = a.split_last() {
+                proptest::prop_assert!(!key.same(&ShortKey::of(shorter, 0, shorter.len(), TokenKind::Word).unwrap()));
+            }
+            proptest::prop_assert!(!key.same(&ShortKey::of(&a, 0, a.len(), TokenKind::Punct).unwrap()));
+            proptest::prop_assert!(key.same(&ShortKey::of(&a, 0, a.len(), TokenKind::Word).unwrap()));
+        }
+    }
+
+    #[test]
+    fn short_index_finds_every_key_through_growth() {
+        let mut index = ShortIndex::default();
+        let key = |i: u32| ShortKey::of(&i.to_le_bytes(), 0, 4, TokenKind::Number).unwrap();
+        assert_eq!(index.find(&key(0)), None, "an empty index finds nothing");
+        for i in 0..20_000u32 {
+            index.insert(key(i), i);
+        }
+        for i in 0..20_000u32 {
+            assert_eq!(index.find(&key(i)), Some(i));
+        }
+        assert_eq!(index.find(&ShortKey::of(b"abc", 0, 3, TokenKind::Word).unwrap()), None);
+        index.clear();
+        assert_eq!(index.find(&key(1)), None);
+    }
+}
