@@ -5,7 +5,7 @@
 //! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
 
 use std::borrow::Cow;
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
@@ -64,6 +64,8 @@ pub(crate) struct Doc<'a> {
     stops: StopIndex,
     /// This thread's word cache, for the document's lifetime.
     words: RefCell<WordCache>,
+    /// The word ids of recently asked tokens, by span (see [`Doc::word_id`]).
+    recent_ids: Cell<[RecentId; RECENT_IDS]>,
     /// Role lookups by word id (a window is often scanned more than once); per document,
     /// as the answers borrow `roles`.
     role_cache: RefCell<FastMap<u32, Option<&'a RoleNoun>>>,
@@ -117,6 +119,7 @@ impl<'a> Doc<'a> {
             mention_entity,
             stops: StopIndex::new(text, &rules.doc_stops),
             words: RefCell::new(WordCache::take(rules)),
+            recent_ids: Cell::new([RecentId::NONE; RECENT_IDS]),
             role_cache: Default::default(),
         }
     }
@@ -299,6 +302,22 @@ impl<'a> Doc<'a> {
         Cow::Owned(out)
     }
 
+    /// `self.tokens(from, to).last()`, without building the window when the document's token
+    /// lying last in it is whole (not cut by `from` or `to`): then it is the window's last
+    /// token, as in [`Doc::tokens`] only a cut token is tokenised again.
+    pub fn last_token(&self, from: usize, to: usize) -> Option<Token> {
+        if from >= to || self.text.get(from..to).is_none() {
+            return None;
+        }
+        let all = self.all_tokens;
+        let b = all.partition_point(|t| t.span.start < to);
+        match b.checked_sub(1).map(|k| all[k]) {
+            Some(t) if t.span.start >= from && t.span.end <= to => Some(t),
+            Some(t) if t.span.end > from => self.tokens(from, to).last().copied(),
+            _ => None,
+        }
+    }
+
     /// Appends the tokens of the slice `[from, to)`, tokenised on its own.
     fn push_tokenized(&self, out: &mut Vec<Token>, from: usize, to: usize) {
         out.extend(tokenize(&self.text[from..to]).into_iter().map(|mut t| {
@@ -350,8 +369,24 @@ impl<'a> Doc<'a> {
     }
 
     /// The cache id of a word token (`None` for numbers and punctuation).
+    ///
+    /// The rules ask about one token several times in a row (its kind, then whether it is a
+    /// role noun, then a pronoun), so the ids of the last tokens asked are kept by span: a
+    /// span is one written word, and ids hold for the whole document.
     fn word_id(&self, t: &Token) -> Option<u32> {
-        (t.kind == TokenKind::Word).then(|| self.words.borrow_mut().id(t.text(self.text), self.rules))
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        let (start, end) = (t.span.start, t.span.end);
+        let mut recent = self.recent_ids.get();
+        let slot = &mut recent[start % RECENT_IDS];
+        if slot.start == start && slot.end == end {
+            return Some(slot.id);
+        }
+        let id = self.words.borrow_mut().id(t.text(self.text), self.rules);
+        *slot = RecentId { start, end, id };
+        self.recent_ids.set(recent);
+        Some(id)
     }
 
     /// What the rule tables say of a word token.
@@ -393,6 +428,22 @@ impl<'a> Doc<'a> {
     pub fn char_before(&self, pos: usize) -> Option<char> {
         self.text.get(..pos)?.chars().next_back()
     }
+}
+
+/// How many token spans [`Doc::word_id`] remembers.
+const RECENT_IDS: usize = 8;
+
+/// A token span and its word id.
+#[derive(Clone, Copy, Debug)]
+struct RecentId {
+    start: usize,
+    end: usize,
+    id: u32,
+}
+
+impl RecentId {
+    /// An empty slot: no token ends before it starts.
+    const NONE: RecentId = RecentId { start: usize::MAX, end: 0, id: 0 };
 }
 
 /// The character at byte `i` (a character start) and its length.
@@ -569,6 +620,8 @@ mod tests {
                 };
                 let got: Vec<(Span, TokenKind)> = doc.tokens(from, to).iter().map(|t| (t.span, t.kind)).collect();
                 assert_eq!(got, want, "tokens {from}..{to} of {text:?}");
+                let last = doc.last_token(from, to).map(|t| (t.span, t.kind));
+                assert_eq!(last, want.last().copied(), "last token {from}..{to} of {text:?}");
             }
         }
     }
