@@ -275,7 +275,7 @@ impl<'a> Doc<'a> {
         }
         let all = self.all_tokens;
         let a = all.partition_point(|t| t.span.end <= from);
-        let b = all.partition_point(|t| t.span.start < to);
+        let b = a + first_starting_at(&all[a..], to);
         if a >= b {
             return Cow::Borrowed(&[]);
         }
@@ -349,17 +349,29 @@ impl<'a> Doc<'a> {
         let Some(s) = self.text.get(span.start..span.end) else {
             return 0;
         };
+        let bytes = s.as_bytes();
         let mut count = 0;
         let mut in_word = false;
-        for c in s.chars() {
-            let w = is_word_char_fast(c);
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII and the two-byte Cyrillic letters (lead byte D0 or D1: U+0400..U+047F,
+            // every one a letter) are told by their first byte; the rest is decoded.
+            let (w, joins, len) = match bytes[i] {
+                b if b.is_ascii() => (b.is_ascii_alphanumeric(), b == b'-', 1),
+                0xD0 | 0xD1 => (true, false, 2),
+                _ => {
+                    let c = s[i..].chars().next().unwrap_or(' ');
+                    (is_word_char_fast(c), matches!(c, '\u{301}' | '\u{ad}'), c.len_utf8())
+                }
+            };
             if w && !in_word {
                 count += 1;
                 if count >= cap {
                     return count;
                 }
             }
-            in_word = w || (in_word && matches!(c, '-' | '\u{301}' | '\u{ad}'));
+            in_word = w || (in_word && joins);
+            i += len;
         }
         count
     }
@@ -428,6 +440,20 @@ impl<'a> Doc<'a> {
     pub fn char_before(&self, pos: usize) -> Option<char> {
         self.text.get(..pos)?.chars().next_back()
     }
+}
+
+/// The index of the first token of `tokens` (sorted) that starts at or after `to`: a
+/// window is a few dozen tokens, so the search doubles its step from the first token instead
+/// of halving the whole rest of the document.
+fn first_starting_at(tokens: &[Token], to: usize) -> usize {
+    let mut step = 1;
+    while step <= tokens.len() && tokens[step - 1].span.start < to {
+        step *= 2;
+    }
+    // Every token before `step / 2` starts before `to`.
+    let lo = step / 2;
+    let hi = step.min(tokens.len());
+    lo + tokens[lo..hi].partition_point(|t| t.span.start < to)
 }
 
 /// How many token spans [`Doc::word_id`] remembers.
@@ -546,6 +572,22 @@ mod tests {
         text.len()
     }
 
+    fn reference_word_count(s: &str, cap: usize) -> usize {
+        let mut count = 0;
+        let mut in_word = false;
+        for c in s.chars() {
+            let w = is_word_char_fast(c);
+            if w && !in_word {
+                count += 1;
+                if count >= cap {
+                    return count;
+                }
+            }
+            in_word = w || (in_word && matches!(c, '-' | '\u{301}' | '\u{ad}'));
+        }
+        count
+    }
+
     fn reference_line_end(text: &str, pos: usize) -> usize {
         text[pos..].char_indices().find(|&(_, c)| is_line_break(c)).map_or(text.len(), |(at, _)| pos + at)
     }
@@ -638,7 +680,49 @@ mod tests {
         }
     }
 
+    /// The byte-level word count agrees with the character-level definition, for every
+    /// span and cap.
+    fn check_word_counts(text: &str) {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let doc = Doc::new(text, &[], &[], &roles, &rules, Vec::new());
+        for from in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            for to in (from..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                for cap in [1, 2, 4, 31] {
+                    let want = reference_word_count(&text[from..to], cap);
+                    assert_eq!(
+                        doc.word_count_upto(Span::new(from, to), cap),
+                        want,
+                        "{from}..{to} cap {cap} of {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_counts_match_the_char_definition() {
+        check_word_counts("Ёж-ёжик 5a\u{301}b ҂Ѡ ӐӑĀ x\u{ad}y — «да» 😀 я-");
+    }
+
+    /// The doubling search finds what a plain search of the rest finds.
+    #[test]
+    fn first_starting_at_matches_partition_point() {
+        let text = "раз, два три. 4 пять-шесть «семь» восемь девять десять";
+        let all = tokenize(text);
+        for a in 0..=all.len() {
+            for to in 0..=text.len() + 1 {
+                let want = all[a..].partition_point(|t| t.span.start < to);
+                assert_eq!(first_starting_at(&all[a..], to), want, "{a} {to}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn word_counts_match_on_any_text(text in "[аЯёa5 \\-\u{301}\u{ad}҂ӐĀ😀.]{0,16}") {
+            check_word_counts(&text);
+        }
+
         #[test]
         fn byte_scans_match_on_any_text(text in "[аяЁ a.!?…\n\r\u{85}\u{2028}\u{a0}\u{3000}«»—😀]{0,40}") {
             check_all_positions(&text);
