@@ -65,7 +65,7 @@ pub(crate) struct Doc<'a> {
     /// This thread's word cache, for the document's lifetime.
     words: RefCell<WordCache>,
     /// The word ids of recently asked tokens, by span (see [`Doc::word_id`]).
-    recent_ids: Cell<[RecentId; RECENT_IDS]>,
+    recent_ids: [Cell<RecentId>; RECENT_IDS],
     /// Role lookups by word id (a window is often scanned more than once); per document,
     /// as the answers borrow `roles`.
     role_cache: RefCell<FastMap<u32, Option<&'a RoleNoun>>>,
@@ -119,7 +119,7 @@ impl<'a> Doc<'a> {
             mention_entity,
             stops: StopIndex::new(text, &rules.doc_stops),
             words: RefCell::new(WordCache::take(rules)),
-            recent_ids: Cell::new([RecentId::NONE; RECENT_IDS]),
+            recent_ids: [const { Cell::new(RecentId::NONE) }; RECENT_IDS],
             role_cache: Default::default(),
         }
     }
@@ -390,14 +390,14 @@ impl<'a> Doc<'a> {
             return None;
         }
         let (start, end) = (t.span.start, t.span.end);
-        let mut recent = self.recent_ids.get();
-        let slot = &mut recent[start % RECENT_IDS];
-        if slot.start == start && slot.end == end {
-            return Some(slot.id);
+        // Slots by a hash of the start, so the tokens of a window spread over all of them.
+        let slot = &self.recent_ids[(start as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) as usize >> (64 - RECENT_BITS)];
+        let recent = slot.get();
+        if recent.start == start && recent.end == end {
+            return Some(recent.id);
         }
         let id = self.words.borrow_mut().id(t.text(self.text), self.rules);
-        *slot = RecentId { start, end, id };
-        self.recent_ids.set(recent);
+        slot.set(RecentId { start, end, id });
         Some(id)
     }
 
@@ -456,8 +456,9 @@ fn first_starting_at(tokens: &[Token], to: usize) -> usize {
     lo + tokens[lo..hi].partition_point(|t| t.span.start < to)
 }
 
-/// How many token spans [`Doc::word_id`] remembers.
-const RECENT_IDS: usize = 8;
+/// How many token spans [`Doc::word_id`] remembers: `1 << RECENT_BITS`.
+const RECENT_IDS: usize = 1 << RECENT_BITS;
+const RECENT_BITS: u32 = 6;
 
 /// A token span and its word id.
 #[derive(Clone, Copy, Debug)]

@@ -316,35 +316,10 @@ mod tests {
         assert_eq!(NibbleTable::new(b"\x01\x11\x21\x31\x41\x51\x61\x71\x81"), None);
     }
 
-    /// The SSSE3 search finds what the byte-wise scan finds, at every length around the
-    /// sixteen-byte blocks.
+    /// What a search finds at every length of a text around its blocks, against the
+    /// byte-wise scan.
     #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn ssse3_search_finds_every_stop_byte() {
-        if !std::is_x86_feature_detected!("ssse3") {
-            return;
-        }
-        let set = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?').with(b'"').with(b'&');
-        let table = NibbleTable::new(set.bytes().unwrap()).unwrap();
-        let text = "Он: «Да».\nНет! «Что?» — &quot;x\"\u{85}…\r\n ёж\u{a0}😀".repeat(3);
-        for n in 0..text.len() {
-            let t = &text.as_bytes()[..n];
-            let want: Vec<usize> = (0..t.len()).filter(|&i| set.contains(t[i])).collect();
-            let mut got = Vec::new();
-            // SAFETY: the processor has SSSE3 (checked above).
-            unsafe { find_ssse3(t, 0, &table, &set, &mut got) };
-            assert_eq!(got, want, "{n}");
-        }
-    }
-
-    /// The AVX2 search finds what the byte-wise scan finds, at every length around the
-    /// 64-byte blocks (the last bytes searched sixteen at a time, then one by one).
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn avx2_search_finds_every_stop_byte() {
-        if !std::is_x86_feature_detected!("avx2") {
-            return;
-        }
+    fn check_every_length(search: impl Fn(&[u8], &NibbleTable, &ByteStops, &mut Vec<usize>)) {
         let set = LINE_BREAK_STOPS.with(b'.').with(b'!').with(b'?').with(b'"').with(b'&');
         let table = NibbleTable::new(set.bytes().unwrap()).unwrap();
         let text = "Он: «Да».\nНет! «Что?» — &quot;x\"\u{85}…\r\n ёж\u{a0}😀 и так далее, без стопов".repeat(4);
@@ -352,9 +327,28 @@ mod tests {
             let t = &text.as_bytes()[..n];
             let want: Vec<usize> = (0..t.len()).filter(|&i| set.contains(t[i])).collect();
             let mut got = Vec::new();
-            // SAFETY: the processor has AVX2 (checked above).
-            unsafe { find_avx2(t, &table, &set, &mut got) };
+            search(t, &table, &set, &mut got);
             assert_eq!(got, want, "{n}");
+        }
+    }
+
+    /// The SSSE3 search (sixteen bytes at a time).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn ssse3_search_finds_every_stop_byte() {
+        if std::is_x86_feature_detected!("ssse3") {
+            // SAFETY: the processor has SSSE3 (checked just above).
+            check_every_length(|t, table, set, got| unsafe { find_ssse3(t, 0, table, set, got) });
+        }
+    }
+
+    /// The AVX2 search (64 bytes at a time, the last bytes sixteen at a time, then one by one).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_search_finds_every_stop_byte() {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            check_every_length(|t, table, set, got| unsafe { find_avx2(t, table, set, got) });
         }
     }
 
