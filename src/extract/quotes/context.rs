@@ -49,6 +49,42 @@ impl Entity<'_> {
     }
 }
 
+/// The mentions of a document grouped by entity.
+struct Entities<'a> {
+    list: Vec<Entity<'a>>,
+    /// Index in `list` of each mention's entity.
+    of_mention: Vec<usize>,
+}
+
+impl<'a> Entities<'a> {
+    /// All mentions sharing an `entity_id` (or, without one, a canonical name) are one entity.
+    fn group(mentions: &'a [Mention]) -> Entities<'a> {
+        let mut by_id: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
+        // At most one entity per mention: one allocation instead of a growing vector.
+        let mut entities: Vec<Entity> = Vec::with_capacity(mentions.len());
+        let mut mention_entity = Vec::with_capacity(mentions.len());
+        for m in mentions {
+            let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };
+            let idx = *by_id.entry(key).or_insert_with(|| {
+                entities.push(Entity {
+                    canonical: &m.canonical,
+                    id: &m.entity_id,
+                    entity_type: m.entity_type,
+                    count: 0,
+                    first: m.span.start,
+                    gender: OnceCell::new(),
+                });
+                entities.len() - 1
+            });
+            let e = &mut entities[idx];
+            e.count += 1;
+            e.first = e.first.min(m.span.start);
+            mention_entity.push(idx);
+        }
+        Entities { list: entities, of_mention: mention_entity }
+    }
+}
+
 pub(crate) struct Doc<'a> {
     pub text: &'a str,
     /// The tokens of the whole text.
@@ -57,9 +93,9 @@ pub(crate) struct Doc<'a> {
     pub roles: &'a RoleNouns,
     pub rules: &'a QuoteRules,
     pub cues: Vec<CueHit>,
-    pub entities: Vec<Entity<'a>>,
-    /// Entity index of each mention.
-    pub mention_entity: Vec<usize>,
+    /// The mentions grouped into entities, the first time they are asked for: a document
+    /// none of whose quotes needs a speaker never groups them.
+    entities: OnceCell<Entities<'a>>,
     /// Line breaks, sentence punctuation and the first bytes of quotation marks.
     stops: StopIndex,
     /// This thread's word cache, for the document's lifetime.
@@ -86,28 +122,6 @@ impl<'a> Doc<'a> {
         rules: &'a QuoteRules,
         cues: Vec<CueHit>,
     ) -> Doc<'a> {
-        let mut by_id: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
-        // At most one entity per mention: one allocation instead of a growing vector.
-        let mut entities: Vec<Entity> = Vec::with_capacity(mentions.len());
-        let mut mention_entity = Vec::with_capacity(mentions.len());
-        for m in mentions {
-            let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };
-            let idx = *by_id.entry(key).or_insert_with(|| {
-                entities.push(Entity {
-                    canonical: &m.canonical,
-                    id: &m.entity_id,
-                    entity_type: m.entity_type,
-                    count: 0,
-                    first: m.span.start,
-                    gender: OnceCell::new(),
-                });
-                entities.len() - 1
-            });
-            let e = &mut entities[idx];
-            e.count += 1;
-            e.first = e.first.min(m.span.start);
-            mention_entity.push(idx);
-        }
         Doc {
             text,
             all_tokens: tokens,
@@ -115,8 +129,7 @@ impl<'a> Doc<'a> {
             roles,
             rules,
             cues,
-            entities,
-            mention_entity,
+            entities: OnceCell::new(),
             stops: StopIndex::new(text, &rules.doc_stops),
             words: RefCell::new(WordCache::take(rules)),
             recent_ids: [const { Cell::new(RecentId::NONE) }; RECENT_IDS],
@@ -124,8 +137,23 @@ impl<'a> Doc<'a> {
         }
     }
 
+    /// The document's entities, in the order of their first mention in the list.
+    pub fn entities(&self) -> &[Entity<'a>] {
+        &self.entity_table().list
+    }
+
+    /// The index in [`Doc::entities`] of the entity of a mention.
+    pub fn entity_index(&self, mention: usize) -> usize {
+        self.entity_table().of_mention[mention]
+    }
+
     pub fn entity_of(&self, mention: usize) -> &Entity<'a> {
-        &self.entities[self.mention_entity[mention]]
+        let table = self.entity_table();
+        &table.list[table.of_mention[mention]]
+    }
+
+    fn entity_table(&self) -> &Entities<'a> {
+        self.entities.get_or_init(|| Entities::group(self.mentions))
     }
 
     /// The mention that starts exactly at `pos`.
