@@ -109,7 +109,7 @@ pub fn extract_quotes_folded(
 }
 
 fn to_quote(doc: &Doc, c: Candidate, s: Speaker) -> Quote {
-    let entity = s.entity.map(|e| &doc.entities[e]);
+    let entity = s.entity.map(|e| &doc.entities()[e]);
     let cue_span = c.cue.as_ref().map(|r| r.span(doc));
     Quote {
         span: c.span(),

@@ -5,7 +5,7 @@
 //! Every scan here is bounded ([`MAX_SCAN`] bytes), so work stays linear in the text.
 
 use std::borrow::Cow;
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
@@ -49,41 +49,16 @@ impl Entity<'_> {
     }
 }
 
-pub(crate) struct Doc<'a> {
-    pub text: &'a str,
-    /// The tokens of the whole text.
-    all_tokens: &'a [Token],
-    pub mentions: &'a [Mention],
-    pub roles: &'a RoleNouns,
-    pub rules: &'a QuoteRules,
-    pub cues: Vec<CueHit>,
-    pub entities: Vec<Entity<'a>>,
-    /// Entity index of each mention.
-    pub mention_entity: Vec<usize>,
-    /// Line breaks, sentence punctuation and the first bytes of quotation marks.
-    stops: StopIndex,
-    /// This thread's word cache, for the document's lifetime.
-    words: RefCell<WordCache>,
-    /// Role lookups by word id (a window is often scanned more than once); per document,
-    /// as the answers borrow `roles`.
-    role_cache: RefCell<FastMap<u32, Option<&'a RoleNoun>>>,
+/// The mentions of a document grouped by entity.
+struct Entities<'a> {
+    list: Vec<Entity<'a>>,
+    /// Index in `list` of each mention's entity.
+    of_mention: Vec<usize>,
 }
 
-impl Drop for Doc<'_> {
-    fn drop(&mut self) {
-        std::mem::take(self.words.get_mut()).give_back();
-    }
-}
-
-impl<'a> Doc<'a> {
-    pub fn new(
-        text: &'a str,
-        tokens: &'a [Token],
-        mentions: &'a [Mention],
-        roles: &'a RoleNouns,
-        rules: &'a QuoteRules,
-        cues: Vec<CueHit>,
-    ) -> Doc<'a> {
+impl<'a> Entities<'a> {
+    /// All mentions sharing an `entity_id` (or, without one, a canonical name) are one entity.
+    fn group(mentions: &'a [Mention]) -> Entities<'a> {
         let mut by_id: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
         // At most one entity per mention: one allocation instead of a growing vector.
         let mut entities: Vec<Entity> = Vec::with_capacity(mentions.len());
@@ -106,6 +81,47 @@ impl<'a> Doc<'a> {
             e.first = e.first.min(m.span.start);
             mention_entity.push(idx);
         }
+        Entities { list: entities, of_mention: mention_entity }
+    }
+}
+
+pub(crate) struct Doc<'a> {
+    pub text: &'a str,
+    /// The tokens of the whole text.
+    all_tokens: &'a [Token],
+    pub mentions: &'a [Mention],
+    pub roles: &'a RoleNouns,
+    pub rules: &'a QuoteRules,
+    pub cues: Vec<CueHit>,
+    /// The mentions grouped into entities, the first time they are asked for: a document
+    /// none of whose quotes needs a speaker never groups them.
+    entities: OnceCell<Entities<'a>>,
+    /// Line breaks, sentence punctuation and the first bytes of quotation marks.
+    stops: StopIndex,
+    /// This thread's word cache, for the document's lifetime.
+    words: RefCell<WordCache>,
+    /// The word ids of recently asked tokens, by span (see [`Doc::word_id`]).
+    recent_ids: [Cell<RecentId>; RECENT_IDS],
+    /// Role lookups by word id (a window is often scanned more than once); per document,
+    /// as the answers borrow `roles`.
+    role_cache: RefCell<FastMap<u32, Option<&'a RoleNoun>>>,
+}
+
+impl Drop for Doc<'_> {
+    fn drop(&mut self) {
+        std::mem::take(self.words.get_mut()).give_back();
+    }
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(
+        text: &'a str,
+        tokens: &'a [Token],
+        mentions: &'a [Mention],
+        roles: &'a RoleNouns,
+        rules: &'a QuoteRules,
+        cues: Vec<CueHit>,
+    ) -> Doc<'a> {
         Doc {
             text,
             all_tokens: tokens,
@@ -113,16 +129,31 @@ impl<'a> Doc<'a> {
             roles,
             rules,
             cues,
-            entities,
-            mention_entity,
+            entities: OnceCell::new(),
             stops: StopIndex::new(text, &rules.doc_stops),
             words: RefCell::new(WordCache::take(rules)),
+            recent_ids: [const { Cell::new(RecentId::NONE) }; RECENT_IDS],
             role_cache: Default::default(),
         }
     }
 
+    /// The document's entities, in the order of their first mention in the list.
+    pub fn entities(&self) -> &[Entity<'a>] {
+        &self.entity_table().list
+    }
+
+    /// The index in [`Doc::entities`] of the entity of a mention.
+    pub fn entity_index(&self, mention: usize) -> usize {
+        self.entity_table().of_mention[mention]
+    }
+
     pub fn entity_of(&self, mention: usize) -> &Entity<'a> {
-        &self.entities[self.mention_entity[mention]]
+        let table = self.entity_table();
+        &table.list[table.of_mention[mention]]
+    }
+
+    fn entity_table(&self) -> &Entities<'a> {
+        self.entities.get_or_init(|| Entities::group(self.mentions))
     }
 
     /// The mention that starts exactly at `pos`.
@@ -272,7 +303,7 @@ impl<'a> Doc<'a> {
         }
         let all = self.all_tokens;
         let a = all.partition_point(|t| t.span.end <= from);
-        let b = all.partition_point(|t| t.span.start < to);
+        let b = a + first_starting_at(&all[a..], to);
         if a >= b {
             return Cow::Borrowed(&[]);
         }
@@ -297,6 +328,22 @@ impl<'a> Doc<'a> {
             out.extend_from_slice(middle);
         }
         Cow::Owned(out)
+    }
+
+    /// `self.tokens(from, to).last()`, without building the window when the document's token
+    /// lying last in it is whole (not cut by `from` or `to`): then it is the window's last
+    /// token, as in [`Doc::tokens`] only a cut token is tokenised again.
+    pub fn last_token(&self, from: usize, to: usize) -> Option<Token> {
+        if from >= to || self.text.get(from..to).is_none() {
+            return None;
+        }
+        let all = self.all_tokens;
+        let b = all.partition_point(|t| t.span.start < to);
+        match b.checked_sub(1).map(|k| all[k]) {
+            Some(t) if t.span.start >= from && t.span.end <= to => Some(t),
+            Some(t) if t.span.end > from => self.tokens(from, to).last().copied(),
+            _ => None,
+        }
     }
 
     /// Appends the tokens of the slice `[from, to)`, tokenised on its own.
@@ -330,17 +377,29 @@ impl<'a> Doc<'a> {
         let Some(s) = self.text.get(span.start..span.end) else {
             return 0;
         };
+        let bytes = s.as_bytes();
         let mut count = 0;
         let mut in_word = false;
-        for c in s.chars() {
-            let w = is_word_char_fast(c);
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII and the two-byte Cyrillic letters (lead byte D0 or D1: U+0400..U+047F,
+            // every one a letter) are told by their first byte; the rest is decoded.
+            let (w, joins, len) = match bytes[i] {
+                b if b.is_ascii() => (b.is_ascii_alphanumeric(), b == b'-', 1),
+                0xD0 | 0xD1 => (true, false, 2),
+                _ => {
+                    let c = s[i..].chars().next().unwrap_or(' ');
+                    (is_word_char_fast(c), matches!(c, '\u{301}' | '\u{ad}'), c.len_utf8())
+                }
+            };
             if w && !in_word {
                 count += 1;
                 if count >= cap {
                     return count;
                 }
             }
-            in_word = w || (in_word && matches!(c, '-' | '\u{301}' | '\u{ad}'));
+            in_word = w || (in_word && joins);
+            i += len;
         }
         count
     }
@@ -350,8 +409,24 @@ impl<'a> Doc<'a> {
     }
 
     /// The cache id of a word token (`None` for numbers and punctuation).
+    ///
+    /// The rules ask about one token several times in a row (its kind, then whether it is a
+    /// role noun, then a pronoun), so the ids of the last tokens asked are kept by span: a
+    /// span is one written word, and ids hold for the whole document.
     fn word_id(&self, t: &Token) -> Option<u32> {
-        (t.kind == TokenKind::Word).then(|| self.words.borrow_mut().id(t.text(self.text), self.rules))
+        if t.kind != TokenKind::Word {
+            return None;
+        }
+        let (start, end) = (t.span.start, t.span.end);
+        // Slots by a hash of the start, so the tokens of a window spread over all of them.
+        let slot = &self.recent_ids[(start as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) as usize >> (64 - RECENT_BITS)];
+        let recent = slot.get();
+        if recent.start == start && recent.end == end {
+            return Some(recent.id);
+        }
+        let id = self.words.borrow_mut().id(t.text(self.text), self.rules);
+        slot.set(RecentId { start, end, id });
+        Some(id)
     }
 
     /// What the rule tables say of a word token.
@@ -393,6 +468,37 @@ impl<'a> Doc<'a> {
     pub fn char_before(&self, pos: usize) -> Option<char> {
         self.text.get(..pos)?.chars().next_back()
     }
+}
+
+/// The index of the first token of `tokens` (sorted) that starts at or after `to`: a
+/// window is a few dozen tokens, so the search doubles its step from the first token instead
+/// of halving the whole rest of the document.
+fn first_starting_at(tokens: &[Token], to: usize) -> usize {
+    let mut step = 1;
+    while step <= tokens.len() && tokens[step - 1].span.start < to {
+        step *= 2;
+    }
+    // Every token before `step / 2` starts before `to`.
+    let lo = step / 2;
+    let hi = step.min(tokens.len());
+    lo + tokens[lo..hi].partition_point(|t| t.span.start < to)
+}
+
+/// How many token spans [`Doc::word_id`] remembers: `1 << RECENT_BITS`.
+const RECENT_IDS: usize = 1 << RECENT_BITS;
+const RECENT_BITS: u32 = 6;
+
+/// A token span and its word id.
+#[derive(Clone, Copy, Debug)]
+struct RecentId {
+    start: usize,
+    end: usize,
+    id: u32,
+}
+
+impl RecentId {
+    /// An empty slot: no token ends before it starts.
+    const NONE: RecentId = RecentId { start: usize::MAX, end: 0, id: 0 };
 }
 
 /// The character at byte `i` (a character start) and its length.
@@ -495,6 +601,22 @@ mod tests {
         text.len()
     }
 
+    fn reference_word_count(s: &str, cap: usize) -> usize {
+        let mut count = 0;
+        let mut in_word = false;
+        for c in s.chars() {
+            let w = is_word_char_fast(c);
+            if w && !in_word {
+                count += 1;
+                if count >= cap {
+                    return count;
+                }
+            }
+            in_word = w || (in_word && matches!(c, '-' | '\u{301}' | '\u{ad}'));
+        }
+        count
+    }
+
     fn reference_line_end(text: &str, pos: usize) -> usize {
         text[pos..].char_indices().find(|&(_, c)| is_line_break(c)).map_or(text.len(), |(at, _)| pos + at)
     }
@@ -569,6 +691,8 @@ mod tests {
                 };
                 let got: Vec<(Span, TokenKind)> = doc.tokens(from, to).iter().map(|t| (t.span, t.kind)).collect();
                 assert_eq!(got, want, "tokens {from}..{to} of {text:?}");
+                let last = doc.last_token(from, to).map(|t| (t.span, t.kind));
+                assert_eq!(last, want.last().copied(), "last token {from}..{to} of {text:?}");
             }
         }
     }
@@ -585,7 +709,49 @@ mod tests {
         }
     }
 
+    /// The byte-level word count agrees with the character-level definition, for every
+    /// span and cap.
+    fn check_word_counts(text: &str) {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let doc = Doc::new(text, &[], &[], &roles, &rules, Vec::new());
+        for from in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            for to in (from..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                for cap in [1, 2, 4, 31] {
+                    let want = reference_word_count(&text[from..to], cap);
+                    assert_eq!(
+                        doc.word_count_upto(Span::new(from, to), cap),
+                        want,
+                        "{from}..{to} cap {cap} of {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_counts_match_the_char_definition() {
+        check_word_counts("Ёж-ёжик 5a\u{301}b ҂Ѡ ӐӑĀ x\u{ad}y — «да» 😀 я-");
+    }
+
+    /// The doubling search finds what a plain search of the rest finds.
+    #[test]
+    fn first_starting_at_matches_partition_point() {
+        let text = "раз, два три. 4 пять-шесть «семь» восемь девять десять";
+        let all = tokenize(text);
+        for a in 0..=all.len() {
+            for to in 0..=text.len() + 1 {
+                let want = all[a..].partition_point(|t| t.span.start < to);
+                assert_eq!(first_starting_at(&all[a..], to), want, "{a} {to}");
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn word_counts_match_on_any_text(text in "[аЯёa5 \\-\u{301}\u{ad}҂ӐĀ😀.]{0,16}") {
+            check_word_counts(&text);
+        }
+
         #[test]
         fn byte_scans_match_on_any_text(text in "[аяЁ a.!?…\n\r\u{85}\u{2028}\u{a0}\u{3000}«»—😀]{0,40}") {
             check_all_positions(&text);

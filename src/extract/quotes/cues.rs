@@ -126,6 +126,16 @@ pub(crate) struct WordStartScan {
     /// The last letter of every first word with the separator after it: the bytes right
     /// before the start of a rest (see [`Tail`]).
     tails: Vec<Tail>,
+    /// The last two bytes of every tail, as [`pair_bit`] hashes them: a run start whose two
+    /// bytes before have no bit here ends no tail (every tail is at least three bytes).
+    tail_pairs: u64,
+}
+
+/// The bit of the two bytes right before a position (the top two bytes of [`Tail::at`], or
+/// of a [`Tail`]'s value) in [`WordStartScan::tail_pairs`].
+#[inline]
+fn pair_bit(before: u64) -> u64 {
+    1 << ((before >> 48).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
 }
 
 /// Up to eight bytes that must come right before a position, as [`Tail::at`] reads them;
@@ -215,7 +225,8 @@ impl WordStartScan {
                 short_rests[word] |= bit;
             }
         }
-        Some(WordStartScan { dfa, filter, short_rests, key_len, first_words, max_separator, tails })
+        let tail_pairs = tails.iter().fold(0, |bits, t| bits | pair_bit(t.value));
+        Some(WordStartScan { dfa, filter, short_rests, key_len, first_words, max_separator, tails, tail_pairs })
     }
 
     /// The longest form starting at `at`, its end and pattern: the anchored search, walked
@@ -287,7 +298,7 @@ impl WordStartScan {
     /// its end and hide `s`.
     fn through_word_before(&self, text: &str, s: usize, mut at: usize) -> usize {
         let before = Tail::at(text.as_bytes(), s);
-        if !self.tails.iter().any(|t| t.ends(before, s)) {
+        if self.tail_pairs & pair_bit(before) == 0 || !self.tails.iter().any(|t| t.ends(before, s)) {
             return at;
         }
         let Some(e) = separator_start(text, s, self.max_separator) else {

@@ -75,10 +75,9 @@ fn is_name(doc: &Doc, q: &QuotedSpan) -> bool {
         let s = q.open.start.saturating_sub(80);
         (s..q.open.start).find(|&b| doc.text.is_char_boundary(b)).unwrap_or(q.open.start)
     };
-    let before = doc.tokens(line_start, q.open.start);
-    if let Some(t) = before.last() {
+    if let Some(t) = doc.last_token(line_start, q.open.start) {
         let adjacent = doc.text[t.span.end..q.open.start].chars().all(|c| c.is_whitespace() && !is_line_break(c));
-        if adjacent && doc.is_name_noun(t) {
+        if adjacent && doc.is_name_noun(&t) {
             return true;
         }
     }

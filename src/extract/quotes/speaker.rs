@@ -407,12 +407,12 @@ impl<'d, 'a> Resolver<'d, 'a> {
             Hit::Mention(mi) => {
                 let e = doc.entity_of(mi);
                 let attribution = if e.entity_type == EntityType::Per { Attribution::Named } else { Attribution::Org };
-                Speaker { entity: Some(doc.mention_entity[mi]), span: Some(doc.mentions[mi].span), attribution }
+                Speaker { entity: Some(doc.entity_index(mi)), span: Some(doc.mentions[mi].span), attribution }
             }
             Hit::PersonRole { span, lemma, fallback } => {
                 if let Some(mi) = self.person_in_role_phrase(span.end).or_else(|| self.person_before_role(span.start)) {
                     return Speaker {
-                        entity: Some(doc.mention_entity[mi]),
+                        entity: Some(doc.entity_index(mi)),
                         span: Some(doc.mentions[mi].span),
                         attribution: Attribution::Named,
                     };
@@ -504,7 +504,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             if doc.entity_of(mi).entity_type != EntityType::Per {
                 continue;
             }
-            let entity = doc.mention_entity[mi];
+            let entity = doc.entity_index(mi);
             let start = doc.sentence_start(m.span.start, floor.min(m.span.start));
             let tokens = doc.tokens_tail(start, m.span.start, WINDOW);
             let mut words = 0;
@@ -562,7 +562,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     fn salient(&self, at: usize, fits: impl Fn(&super::context::Entity) -> bool) -> Option<usize> {
         let doc = self.doc;
         let best = |before: bool| {
-            doc.entities
+            doc.entities()
                 .iter()
                 .enumerate()
                 .filter(|(_, e)| fits(e) && (!before || e.first < at))
@@ -593,7 +593,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
             return None;
         }
         let fits = |e: usize| {
-            let ent = &doc.entities[e];
+            let ent = &doc.entities()[e];
             ent.entity_type == want
                 && (want == EntityType::Org
                     || gender == Gender::Any
@@ -602,8 +602,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
         let end = doc.mentions.partition_point(|m| m.span.start < at);
         let from_mentions = (end.saturating_sub(50)..end)
             .rev()
-            .find(|&mi| fits(doc.mention_entity[mi]))
-            .map(|mi| (doc.mentions[mi].span.start, doc.mention_entity[mi]));
+            .find(|&mi| fits(doc.entity_index(mi)))
+            .map(|mi| (doc.mentions[mi].span.start, doc.entity_index(mi)));
         let from_speakers = self.speakers.iter().rev().take(20).find(|&&(pos, e)| pos < at && fits(e)).copied();
         match (from_mentions, from_speakers) {
             (Some(a), Some(b)) => Some(if b.0 > a.0 { b.1 } else { a.1 }),
