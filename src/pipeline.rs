@@ -88,7 +88,7 @@ impl Sink for crate::output::OutputFiles {
     }
 
     fn prepare(style: &crate::output::CsvStyle, doc: &ProcessedDocument, tally: &DocumentTally) -> Self::Prepared {
-        crate::output::EncodedDocument::with_groups(doc, *style, &tally.entity_groups, &tally.mention_groups)
+        crate::output::EncodedDocument::tallied(doc, *style, tally)
     }
 
     /// The report only: the prepared rows are written by batch.

@@ -8,11 +8,15 @@
 //! tests check both against the serde/csv-crate output.
 
 use super::decimal::Digits;
+use super::escape::json_object;
 use super::escape::{
     clean_in_both, json_fields, json_list, json_str, json_str_clean, CleanStr, Code, CsvRecord, JsonValue, Raw,
 };
-use super::rows::{DocumentRows, MentionRow, MoneyRow, PartRow, QuoteId, QuoteRow};
-use super::{CsvStyle, EncodedDocument, ProcessedDocument};
+use super::rows::QuoteId;
+use super::staged::{Padded, Staged};
+use super::{CsvStyle, DocumentTally, EncodedDocument, ProcessedDocument};
+use crate::model::{Extraction, Mention, Money, Quote};
+use crate::text::{CharIndex, Span};
 use std::ops::Range;
 
 /// The document id, which starts every row, formatted once per document: as a CSV cell in
@@ -22,6 +26,9 @@ struct DocId {
     json: Vec<u8>,
     /// `{"doc_id":…,"start":`, the JSON start of every mention row.
     json_to_start: Vec<u8>,
+    /// `csv` and `json_to_start` padded for [`MentionHead`], when they fit (ids of up to
+    /// about forty bytes).
+    padded: Option<(Padded<64>, Padded<64>)>,
 }
 
 impl DocId {
@@ -31,7 +38,8 @@ impl DocId {
         let mut json = Vec::new();
         json_str(&mut json, id);
         let json_to_start = [&b"{\"doc_id\":"[..], &json, b",\"start\":"].concat();
-        DocId { csv, json, json_to_start }
+        let padded = Padded::new(&csv).zip(Padded::new(&json_to_start));
+        DocId { csv, json, json_to_start, padded }
     }
 }
 
@@ -51,10 +59,12 @@ struct RowWriter<'o> {
 impl RowWriter<'_> {
     /// Writes `"key":` (with `{` before the first key and `,` before the others; `key` is a
     /// fixed ASCII name, see [`row!`]).
+    #[inline]
     fn key(&mut self, key: &'static str) {
         self.json.extend_from_slice(key.as_bytes());
     }
 
+    #[inline]
     fn id(&mut self, id: &DocId) {
         self.json.extend_from_slice(&id.json);
         if let Some(csv) = &mut self.csv {
@@ -63,6 +73,7 @@ impl RowWriter<'_> {
     }
 
     /// `{"doc_id":…,"start":` (the first key with the id and the second key) in one copy.
+    #[inline]
     fn id_to_start(&mut self, id: &DocId) {
         self.json.extend_from_slice(&id.json_to_start);
         if let Some(csv) = &mut self.csv {
@@ -70,6 +81,7 @@ impl RowWriter<'_> {
         }
     }
 
+    #[inline]
     fn uint(&mut self, n: usize) {
         let digits = Digits::new(n);
         digits.write(self.json);
@@ -78,7 +90,21 @@ impl RowWriter<'_> {
         }
     }
 
+    /// A row's `start` and `end` (in characters), with the JSON key between them.
+    #[inline]
+    fn start_end(&mut self, (start, end): (usize, usize)) {
+        let (start, end) = (Digits::new(start), Digits::new(end));
+        start.write(self.json);
+        self.json.extend_from_slice(b",\"end\":");
+        end.write(self.json);
+        if let Some(csv) = &mut self.csv {
+            csv.digits(&start);
+            csv.digits(&end);
+        }
+    }
+
     /// A number, or `null` in JSON and an empty cell in CSV.
+    #[inline]
     fn opt_uint(&mut self, n: Option<usize>) {
         match n {
             Some(n) => self.uint(n),
@@ -92,6 +118,7 @@ impl RowWriter<'_> {
     }
 
     /// A fixed code of gazetka's own (see [`Code`]).
+    #[inline]
     fn code(&mut self, code: &'static str) {
         Code(code).write_json(self.json);
         if let Some(csv) = &mut self.csv {
@@ -104,6 +131,7 @@ impl RowWriter<'_> {
     /// the bytes are copied to both as they are (the others are written by
     /// [`CsvRecord::text_and_json`], which also copies a clean text as it is). Returns
     /// whether the JSON string needed no escape.
+    #[inline]
     fn text(&mut self, s: &str) -> bool {
         match &mut self.csv {
             // Most optional texts (warning, cue, speaker id) are absent.
@@ -190,6 +218,7 @@ impl RowWriter<'_> {
     }
 
     /// Closes the JSON object and ends the CSV record.
+    #[inline]
     fn finish(&mut self) {
         self.json.push(b'}');
         if let Some(csv) = &mut self.csv {
@@ -240,107 +269,144 @@ impl Outputs<'_> {
         let csv = self.csv.as_mut().map(|(csv, style)| CsvRecord::new(file(csv), *style));
         RowWriter { json: self.json, csv }
     }
-}
 
-impl QuoteRow<'_> {
-    /// The quote's fields followed, in JSON only, by its `parts` (the serde form flattens
-    /// the row).
-    fn write(&self, parts: &[PartRow<'_>], out: &mut RowWriter<'_>, id: &DocId) {
-        let mut text_is_clean = false;
-        row!(out,
-            "doc_id" => id(id),
-            "quote_id" => quote_id(self.quote_id),
-            "start" => uint(self.start),
-            "end" => uint(self.end),
-            "text" => text_noting_clean((self.text, &mut text_is_clean)),
-            "speaker" => text(self.speaker),
-            "speaker_type" => code(self.speaker_type),
-            "speaker_start" => opt_uint(self.speaker_start),
-            "speaker_end" => opt_uint(self.speaker_end),
-            "cue" => text(self.cue),
-            "attribution" => code(self.attribution),
-            "kind" => code(self.kind),
-            "speaker_id" => text(self.speaker_id),
-            "cue_start" => opt_uint(self.cue_start),
-            "cue_end" => opt_uint(self.cue_end),
-            "warning" => text(self.warning),
-            "parts" => json_only(PartsJson { parts, clean_text: text_is_clean.then_some(self.text) }),
-        );
+    /// The style of the CSV files (the default one in stream mode, which has none).
+    fn style(&self) -> CsvStyle {
+        self.csv.as_ref().map_or_else(CsvStyle::default, |(_, style)| *style)
+    }
+
+    /// A writer for the rest of a mention row whose head was staged: the head appended to
+    /// the JSON line and `mentions.csv`, in one copy each.
+    fn row_after_head(&mut self, head: &MentionHead) -> RowWriter<'_> {
+        self.json.extend_from_slice(head.json.as_bytes());
+        let csv = self.csv.as_mut().map(|(csv, style)| {
+            csv.mentions.extend_from_slice(head.csv.as_bytes());
+            CsvRecord::after_first_fields(&mut csv.mentions, *style)
+        });
+        RowWriter { json: self.json, csv }
     }
 }
 
-/// A quote's parts as a JSON list. Their texts mostly lie inside the quote's text: when
-/// that needed no JSON escape, neither does any piece of it, so those are copied unscanned.
+/// One document as its rows are written: its text with a character index (the extractors
+/// give byte offsets, the files character offsets), its id as written and its entities.
+/// Rows are written straight from the document's [`Extraction`], offsets converted on the
+/// way; no row structs are built in between ([`super::rows`] keeps the serde form that the
+/// tests compare with).
+struct DocumentSource<'d> {
+    text: &'d str,
+    chars: CharIndex<'d>,
+    id: DocId,
+    entities: Entities<'d>,
+}
+
+impl<'d> DocumentSource<'d> {
+    fn new(doc: &'d ProcessedDocument, tally: &'d DocumentTally, style: CsvStyle) -> DocumentSource<'d> {
+        DocumentSource {
+            text: &doc.text,
+            chars: CharIndex::new(&doc.text),
+            id: DocId::new(&doc.id, style),
+            entities: Entities { groups: &tally.entity_groups, members: &tally.mention_groups },
+        }
+    }
+
+    /// A span in character offsets.
+    #[inline]
+    fn chars(&self, span: Span) -> (usize, usize) {
+        self.chars.span(span)
+    }
+}
+
+/// A quote's row (the form of [`super::rows::QuoteRow`], its id `q` and its number from 1),
+/// followed in JSON only by its `parts` (the serde form flattens the row).
+fn write_quote(out: &mut RowWriter<'_>, src: &DocumentSource<'_>, number: usize, q: &Quote) {
+    let quoted = q.span.slice(src.text);
+    let speaker = q.speaker_span.map(|s| src.chars(s));
+    let cue = q.cue_span.map(|s| src.chars(s));
+    let mut quoted_is_clean = false;
+    row!(out,
+        "doc_id" => id(&src.id),
+        "quote_id" => quote_id(QuoteId(number)),
+        "start" => start_end(src.chars(q.span)),
+        "text" => text_noting_clean((quoted, &mut quoted_is_clean)),
+        "speaker" => text(q.speaker.as_deref().unwrap_or("")),
+        "speaker_type" => code(q.speaker_type.map_or("", |t| t.as_str())),
+        "speaker_start" => opt_uint(speaker.map(|s| s.0)),
+        "speaker_end" => opt_uint(speaker.map(|s| s.1)),
+        "cue" => text(q.cue.as_deref().unwrap_or("")),
+        "attribution" => code(q.attribution.as_str()),
+        "kind" => code(q.kind.as_str()),
+        "speaker_id" => text(q.speaker_id.as_deref().unwrap_or("")),
+        "cue_start" => opt_uint(cue.map(|s| s.0)),
+        "cue_end" => opt_uint(cue.map(|s| s.1)),
+        "warning" => text(q.warning.as_deref().unwrap_or("")),
+        "parts" => json_only(PartsJson { src, parts: &q.parts, clean_quote: quoted_is_clean.then_some(q.span) }),
+    );
+}
+
+/// A quote's parts as a JSON list (the form of [`super::rows::PartRow`]). Their texts
+/// mostly lie inside the quote's text: when that needed no JSON escape, neither does any
+/// piece of it, so those are copied unscanned.
 struct PartsJson<'p> {
-    parts: &'p [PartRow<'p>],
-    /// The quote's text, if it needed no escape.
-    clean_text: Option<&'p str>,
+    src: &'p DocumentSource<'p>,
+    parts: &'p [Span],
+    /// The quote's span, if its text needed no escape.
+    clean_quote: Option<Span>,
 }
 
 impl JsonValue for PartsJson<'_> {
     fn write_json(&self, out: &mut Vec<u8>) {
-        let within_clean = |text: &str| self.clean_text.is_some_and(|outer| lies_within(text, outer));
-        json_list(self.parts, |out, part: &PartRow<'_>| {
-            if within_clean(part.text) {
-                super::escape::json_object!(out, "start" => part.start, "end" => part.end, "text" => CleanStr(part.text));
+        json_list(self.parts, |out, &part: &Span| {
+            let (start, end) = self.src.chars(part);
+            let text = part.slice(self.src.text);
+            if self.clean_quote.is_some_and(|quote| quote.contains(&part)) {
+                json_object!(out, "start" => start, "end" => end, "text" => CleanStr(text));
             } else {
-                PartRow::write_json(out, part);
+                json_object!(out, "start" => start, "end" => end, "text" => text);
             }
         })
         .write_json(out);
     }
 }
 
-/// Whether `inner` is a piece of the string `outer` (the same bytes in memory).
-fn lies_within(inner: &str, outer: &str) -> bool {
-    let (inner_start, outer_start) = (inner.as_ptr() as usize, outer.as_ptr() as usize);
-    inner_start >= outer_start && inner_start + inner.len() <= outer_start + outer.len()
-}
-
-impl PartRow<'_> {
-    fn write_json(out: &mut Vec<u8>, part: &PartRow<'_>) {
-        super::escape::json_object!(out, "start" => part.start, "end" => part.end, "text" => part.text);
-    }
-}
-
-impl MoneyRow<'_> {
-    fn write(&self, out: &mut RowWriter<'_>, id: &DocId) {
-        row!(out,
-            "doc_id" => id(id),
-            "start" => uint(self.start),
-            "end" => uint(self.end),
-            "text" => text(self.text),
-            "amount" => number(self.amount),
-            "amount_max" => number(self.amount_max),
-            "currency" => plain(self.currency),
-            "qualifier" => code(self.qualifier),
-            "kind" => code(self.kind),
-        );
-    }
+/// A money row (the form of [`super::rows::MoneyRow`]).
+fn write_money(out: &mut RowWriter<'_>, src: &DocumentSource<'_>, m: &Money) {
+    row!(out,
+        "doc_id" => id(&src.id),
+        "start" => start_end(src.chars(m.span)),
+        "text" => text(m.span.slice(src.text)),
+        "amount" => number(&m.amount),
+        "amount_max" => number(m.amount_max.as_deref().unwrap_or("")),
+        "currency" => plain(&m.currency),
+        "qualifier" => code(m.qualifier.as_str()),
+        "kind" => code(m.kind.as_str()),
+    );
 }
 
 impl ProcessedDocument {
     /// This document's JSON line alone (stream mode; the form of [`super::DocumentJson`]),
     /// in a buffer allocated once.
     pub fn json_line(&self) -> Vec<u8> {
-        let (groups, members) = super::rows::entity_groups_and_members(&self.extraction.mentions);
-        let rows = DocumentRows::with_groups(&self.id, &self.text, &self.extraction, &groups);
-        let id = DocId::new(&self.id, CsvStyle::default());
-        let entities = Entities { groups: &groups, members: &members };
-        let mut line = Vec::with_capacity(RowSizes::new(&rows, &id).json);
-        self.write_rows(&rows, &entities, Outputs { json: &mut line, csv: None }, &id);
+        self.json_line_tallied(&DocumentTally::new(&self.text, &self.extraction))
+    }
+
+    /// [`ProcessedDocument::json_line`] with the document's tally already made.
+    pub fn json_line_tallied(&self, tally: &DocumentTally) -> Vec<u8> {
+        let src = DocumentSource::new(self, tally, CsvStyle::default());
+        let mut line = Vec::with_capacity(RowSizes::new(&self.extraction, &src).json);
+        self.write_rows(&src, tally.characters, Outputs { json: &mut line, csv: None });
         line
     }
 
-    /// Appends this document as one JSON line, and its rows to the CSV buffers if given.
-    fn write_rows(&self, rows: &DocumentRows<'_>, entities: &Entities<'_>, mut out: Outputs<'_>, id: &DocId) {
+    /// Appends this document (of `length` characters) as one JSON line, and its rows to the
+    /// CSV buffers if given.
+    fn write_rows(&self, src: &DocumentSource<'_>, length: usize, mut out: Outputs<'_>) {
         let json = &mut *out.json;
         json.push(b'{');
         json_fields!(&mut *json,
-            "id" => Raw(&id.json),
+            "id" => Raw(&src.id.json),
             "seq" => self.seq,
             "encoding" => self.encoding,
-            "length" => rows.length,
+            "length" => length,
         );
         if !self.notes.is_empty() {
             json_fields!(&mut *json, more "notes" => json_list(&self.notes, |out, note| json_str(out, note)));
@@ -350,31 +416,24 @@ impl ProcessedDocument {
             json.extend_from_slice(b",\"metadata\":");
             serde_json::to_writer(&mut *json, metadata).expect("in-memory JSON");
         }
-        let tails = out.mentions(&rows.mentions, entities, id);
-        out.entities(&rows.mentions, entities, &tails, id);
-        out.list(b",\"quotes\":[", &rows.quotes, |m| &mut m.quotes, |(q, parts), w| q.write(parts, w, id));
-        out.list(b",\"money\":[", &rows.money, |m| &mut m.money, |m, w| m.write(w, id));
-        out.json.extend_from_slice(b"}\n");
-    }
-}
-
-impl Outputs<'_> {
-    /// A JSON list of rows after `opening` (`,"name":[`), each row also a CSV record of `file`.
-    fn list<T>(
-        &mut self,
-        opening: &[u8],
-        rows: &[T],
-        file: fn(&mut EncodedCsv) -> &mut Vec<u8>,
-        write: impl Fn(&T, &mut RowWriter<'_>),
-    ) {
-        self.json.extend_from_slice(opening);
-        for (i, row) in rows.iter().enumerate() {
+        let x = &self.extraction;
+        let tails = out.mentions(&x.mentions, src);
+        out.entities(&x.mentions, &src.entities, &tails, &src.id);
+        out.json.extend_from_slice(b",\"quotes\":[");
+        for (i, q) in x.quotes.iter().enumerate() {
             if i > 0 {
-                self.json.push(b',');
+                out.json.push(b',');
             }
-            write(row, &mut self.row(file));
+            write_quote(&mut out.row(|csv| &mut csv.quotes), src, i + 1, q);
         }
-        self.json.push(b']');
+        out.json.extend_from_slice(b"],\"money\":[");
+        for (i, m) in x.money.iter().enumerate() {
+            if i > 0 {
+                out.json.push(b',');
+            }
+            write_money(&mut out.row(|csv| &mut csv.money), src, m);
+        }
+        out.json.extend_from_slice(b"]}\n");
     }
 }
 
@@ -403,67 +462,124 @@ struct EntityTail {
     entity_id: WrittenText,
 }
 
-impl MentionRow<'_> {
-    /// The row's own fields, up to its text (opening the JSON object).
-    fn write_head(&self, out: &mut RowWriter<'_>, id: &DocId) {
-        out.id_to_start(id);
-        out.uint(self.start);
-        out.key(",\"end\":");
-        out.uint(self.end);
-        out.key(",\"text\":");
-        out.text(self.text);
+/// A mention row's own fields, up to its text (opening the JSON object; the form of
+/// [`super::rows::MentionRow`]).
+fn write_mention_head(out: &mut RowWriter<'_>, src: &DocumentSource<'_>, m: &Mention) {
+    out.id_to_start(&src.id);
+    out.start_end(src.chars(m.span));
+    out.key(",\"text\":");
+    out.text(m.span.slice(src.text));
+}
+
+/// A mention row's fields from `type` on, which the mentions of one entity mostly share
+/// (closing the row); where the canonical form and the entity id were written.
+fn write_mention_tail(out: &mut RowWriter<'_>, m: &Mention) -> (WrittenText, WrittenText) {
+    out.key(",\"type\":");
+    out.code(m.entity_type.as_str());
+    out.key(",\"canonical\":");
+    let canonical = out.text_at(&m.canonical);
+    out.key(",\"entity_id\":");
+    let entity_id = out.text_at(&m.entity_id);
+    out.key(",\"source\":");
+    out.code(m.source.as_str());
+    out.key(",\"warning\":");
+    out.text(m.warning.as_deref().unwrap_or(""));
+    out.finish();
+    (canonical, entity_id)
+}
+
+/// The head of a mention row, `{"doc_id":…,"start":S,"end":E,"text":"…"` in JSON and
+/// `ID,S,E,…` in CSV, gathered on the stack (see [`super::staged`]) when its pieces are
+/// short and its text needs nothing in either format, as most mentions' do: two copies to
+/// the outputs instead of about twenty small ones. The bytes are those of
+/// [`write_mention_head`] (the tests compare the two on every document they write).
+struct MentionHead {
+    json: Staged<160>,
+    csv: Staged<144>,
+}
+
+/// Mention texts up to this many bytes are staged, copied as this many bytes of the
+/// document's text from the mention's start.
+const STAGED_TEXT: usize = 48;
+
+impl MentionHead {
+    fn new() -> MentionHead {
+        MentionHead { json: Staged::new(), csv: Staged::new() }
     }
 
-    /// The fields from `type` on, which the mentions of one entity mostly share (closing
-    /// the row); where the canonical form and the entity id were written.
-    fn write_tail(&self, out: &mut RowWriter<'_>) -> (WrittenText, WrittenText) {
-        out.key(",\"type\":");
-        out.code(self.entity_type);
-        out.key(",\"canonical\":");
-        let canonical = out.text_at(self.canonical);
-        out.key(",\"entity_id\":");
-        let entity_id = out.text_at(self.entity_id);
-        out.key(",\"source\":");
-        out.code(self.source);
-        out.key(",\"warning\":");
-        out.text(self.warning);
-        out.finish();
-        (canonical, entity_id)
-    }
-
-    /// Whether this row ends as `other`'s does (a mention of the same entity).
-    fn same_tail(&self, other: &MentionRow<'_>) -> bool {
-        self.entity_type == other.entity_type
-            && self.source == other.source
-            && self.canonical == other.canonical
-            && self.warning == other.warning
+    /// Stages the head of the row of `m`, if it can be (else [`write_mention_head`] writes it).
+    #[inline]
+    fn stage(&mut self, src: &DocumentSource<'_>, m: &Mention, style: CsvStyle) -> bool {
+        let Some((id_csv, id_json)) = &src.id.padded else { return false };
+        let (start, end) = src.chars(m.span);
+        let (Digits::Short(start, start_len), Digits::Short(end, end_len)) = (Digits::new(start), Digits::new(end))
+        else {
+            return false;
+        };
+        let text = m.span.slice(src.text);
+        // The text's bytes and those after it, when the document holds enough after it.
+        let window = src.text.as_bytes().get(m.span.start..m.span.start + STAGED_TEXT);
+        let Some(window) = window.filter(|_| text.len() <= STAGED_TEXT && clean_in_both(text, style)) else {
+            return false;
+        };
+        let window: &[u8; STAGED_TEXT] = window.try_into().expect("STAGED_TEXT bytes");
+        let json = &mut self.json;
+        json.clear();
+        json.put_padded(id_json);
+        json.put(&start, start_len);
+        json.put(b",\"end\":\0", 7);
+        json.put(&end, end_len);
+        json.put(b",\"text\":\"\0\0\0\0\0\0\0", 9);
+        json.put(window, text.len());
+        json.push(b'"');
+        let csv = &mut self.csv;
+        let delimiter = style.delimiter();
+        csv.clear();
+        csv.put_padded(id_csv);
+        csv.push(delimiter);
+        csv.put(&start, start_len);
+        csv.push(delimiter);
+        csv.put(&end, end_len);
+        csv.push(delimiter);
+        csv.put(window, text.len());
+        true
     }
 }
 
+/// Whether the row of `m` ends as the row of `other` does (a mention of the same entity).
+fn same_tail(m: &Mention, other: &Mention) -> bool {
+    m.entity_type == other.entity_type
+        && m.source == other.source
+        && m.canonical == other.canonical
+        && m.warning == other.warning
+}
+
 impl Outputs<'_> {
-    /// The `mentions` list and `mentions.csv` rows (as [`MentionRow::write_head`] and [`MentionRow::write_tail`] write them), the
-    /// end of each entity's later rows copied from its first; where each entity's first row
-    /// wrote it (per entity).
-    fn mentions(
-        &mut self,
-        mentions: &[MentionRow<'_>],
-        entities: &Entities<'_>,
-        id: &DocId,
-    ) -> Vec<Option<EntityTail>> {
+    /// The `mentions` list and `mentions.csv` rows (as [`write_mention_head`] and
+    /// [`write_mention_tail`] write them), the end of each entity's later rows copied from
+    /// its first; where each entity's first row wrote it (per entity).
+    fn mentions(&mut self, mentions: &[Mention], src: &DocumentSource<'_>) -> Vec<Option<EntityTail>> {
+        let entities = &src.entities;
         let mut tails: Vec<Option<EntityTail>> = (0..entities.groups.len()).map(|_| None).collect();
+        let (mut head, style) = (MentionHead::new(), self.style());
         self.json.extend_from_slice(b",\"mentions\":[");
         for (i, m) in mentions.iter().enumerate() {
             if i > 0 {
                 self.json.push(b',');
             }
             let tail = &mut tails[entities.members[i] as usize];
-            let mut row = self.row(|csv| &mut csv.mentions);
-            m.write_head(&mut row, id);
+            let mut row = if head.stage(src, m, style) {
+                self.row_after_head(&head)
+            } else {
+                let mut row = self.row(|csv| &mut csv.mentions);
+                write_mention_head(&mut row, src, m);
+                row
+            };
             match tail {
                 // The entity's first mention (the groups start at their first).
                 None => {
                     let (json_start, csv_start) = row.position();
-                    let (canonical, entity_id) = m.write_tail(&mut row);
+                    let (canonical, entity_id) = write_mention_tail(&mut row, m);
                     let (json_end, csv_end) = row.position();
                     *tail = Some(EntityTail {
                         first: i,
@@ -473,9 +589,9 @@ impl Outputs<'_> {
                         entity_id,
                     });
                 }
-                Some(tail) if m.same_tail(&mentions[tail.first]) => row.copy_rest(&tail.json, &tail.csv),
+                Some(tail) if same_tail(m, &mentions[tail.first]) => row.copy_rest(&tail.json, &tail.csv),
                 Some(_) => {
-                    m.write_tail(&mut row);
+                    write_mention_tail(&mut row, m);
                 }
             }
         }
@@ -486,13 +602,7 @@ impl Outputs<'_> {
     /// The `entities` list and `entities.csv` rows, in first-mention order (the form of
     /// [`super::rows::EntityRow`]), their id and canonical form copied from their first
     /// mention's row.
-    fn entities(
-        &mut self,
-        mentions: &[MentionRow<'_>],
-        entities: &Entities<'_>,
-        tails: &[Option<EntityTail>],
-        id: &DocId,
-    ) {
+    fn entities(&mut self, mentions: &[Mention], entities: &Entities<'_>, tails: &[Option<EntityTail>], id: &DocId) {
         self.json.extend_from_slice(b",\"entities\":[");
         let mut written = 0;
         for (i, m) in mentions.iter().enumerate() {
@@ -503,13 +613,14 @@ impl Outputs<'_> {
             }
             written += 1;
             let count = Digits::new(entities.groups[group].1);
+            let entity_type = m.entity_type.as_str();
             let json = &mut *self.json;
             json.extend_from_slice(b"{\"doc_id\":");
             json.extend_from_slice(&id.json);
             json.extend_from_slice(b",\"entity_id\":");
             json.extend_from_within(tail.entity_id.json.clone());
             json.extend_from_slice(b",\"type\":");
-            Code(m.entity_type).write_json(json);
+            Code(entity_type).write_json(json);
             json.extend_from_slice(b",\"canonical\":");
             json.extend_from_within(tail.canonical.json.clone());
             json.extend_from_slice(b",\"mentions\":");
@@ -522,7 +633,7 @@ impl Outputs<'_> {
                 out.push(delimiter);
                 out.extend_from_slice(&rows[tail.entity_id.csv.clone()]);
                 out.push(delimiter);
-                out.extend_from_slice(m.entity_type.as_bytes());
+                out.extend_from_slice(entity_type.as_bytes());
                 out.push(delimiter);
                 out.extend_from_slice(&rows[tail.canonical.csv.clone()]);
                 out.push(delimiter);
@@ -537,23 +648,14 @@ impl Outputs<'_> {
 impl EncodedDocument {
     /// Formats every row of `doc` as CSV (in `style`) and its JSON line.
     pub fn new(doc: &ProcessedDocument, style: CsvStyle) -> EncodedDocument {
-        let (groups, members) = super::rows::entity_groups_and_members(&doc.extraction.mentions);
-        EncodedDocument::with_groups(doc, style, &groups, &members)
+        EncodedDocument::tallied(doc, style, &DocumentTally::new(&doc.text, &doc.extraction))
     }
 
-    /// [`EncodedDocument::new`] with the entities already grouped by
-    /// [`super::rows::entity_groups_and_members`] (the worker groups them once, for the rows
-    /// and the counters).
-    pub fn with_groups(
-        doc: &ProcessedDocument,
-        style: CsvStyle,
-        groups: &[(usize, usize)],
-        members: &[u32],
-    ) -> EncodedDocument {
-        let rows = DocumentRows::with_groups(&doc.id, &doc.text, &doc.extraction, groups);
-        let id = DocId::new(&doc.id, style);
-        let entities = Entities { groups, members };
-        let sizes = RowSizes::new(&rows, &id);
+    /// [`EncodedDocument::new`] with the document's tally already made (the worker makes it
+    /// once, for the rows and the counters: the entity groups and the character count).
+    pub fn tallied(doc: &ProcessedDocument, style: CsvStyle, tally: &DocumentTally) -> EncodedDocument {
+        let src = DocumentSource::new(doc, tally, style);
+        let sizes = RowSizes::new(&doc.extraction, &src);
         let mut csv = EncodedCsv {
             mentions: Vec::with_capacity(sizes.mentions),
             entities: Vec::with_capacity(sizes.entities),
@@ -561,7 +663,7 @@ impl EncodedDocument {
             money: Vec::with_capacity(sizes.money),
         };
         let mut json = Vec::with_capacity(sizes.json);
-        doc.write_rows(&rows, &entities, Outputs { json: &mut json, csv: Some((&mut csv, style)) }, &id);
+        doc.write_rows(&src, tally.characters, Outputs { json: &mut json, csv: Some((&mut csv, style)) });
         let EncodedCsv { mentions, entities, quotes, money } = csv;
         EncodedDocument { mentions, entities, quotes, money, json }
     }
@@ -579,33 +681,39 @@ struct RowSizes {
 }
 
 impl RowSizes {
-    fn new(rows: &DocumentRows<'_>, id: &DocId) -> RowSizes {
+    fn new(x: &Extraction, src: &DocumentSource<'_>) -> RowSizes {
+        let id = &src.id;
         // Per row: the id, the strings, and room for numbers, codes and punctuation.
         let per_row = |strings: usize, fixed: usize| id.json.len() + strings + fixed;
-        let mentions = rows
+        let opt_len = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+        let mentions = x
             .mentions
             .iter()
-            .map(|m| per_row(m.text.len() + m.canonical.len() + m.entity_id.len() + m.warning.len(), 48))
+            .map(|m| per_row(m.span.len() + m.canonical.len() + m.entity_id.len() + opt_len(&m.warning), 48))
             .sum::<usize>();
-        let entities = rows.entities.iter().map(|e| per_row(e.entity_id.len() + e.canonical.len(), 24)).sum::<usize>();
+        let groups = src.entities.groups;
+        let entities = groups
+            .iter()
+            .map(|&(first, _)| per_row(x.mentions[first].entity_id.len() + x.mentions[first].canonical.len(), 24))
+            .sum::<usize>();
         let mut parts = 0;
-        let quotes = rows
+        let quotes = x
             .quotes
             .iter()
-            .map(|(q, p)| {
-                parts += p.iter().map(|p| p.text.len() + 40).sum::<usize>();
-                let strings = q.text.len() + q.speaker.len() + q.cue.len() + q.speaker_id.len() + q.warning.len();
-                per_row(strings, 96)
+            .map(|q| {
+                parts += q.parts.iter().map(|p| p.len() + 40).sum::<usize>();
+                let strings = q.span.len() + opt_len(&q.speaker) + opt_len(&q.cue) + opt_len(&q.speaker_id);
+                per_row(strings + opt_len(&q.warning), 96)
             })
             .sum::<usize>();
-        let money = rows
+        let money = x
             .money
             .iter()
-            .map(|m| per_row(m.text.len() + m.amount.len() + m.amount_max.len() + m.currency.len(), 64))
+            .map(|m| per_row(m.span.len() + m.amount.len() + opt_len(&m.amount_max) + m.currency.len(), 64))
             .sum::<usize>();
         // JSON adds the field names to each row.
-        let names = 96 * rows.mentions.len() + 56 * rows.entities.len() + 200 * rows.quotes.len();
-        let json = 256 + mentions + entities + quotes + parts + money + names + 112 * rows.money.len();
+        let names = 96 * x.mentions.len() + 56 * groups.len() + 200 * x.quotes.len();
+        let json = 256 + mentions + entities + quotes + parts + money + names + 112 * x.money.len();
         RowSizes { mentions, entities, quotes, money, json }
     }
 }
@@ -614,8 +722,8 @@ impl RowSizes {
 mod tests {
     use super::*;
     use crate::model::*;
+    use crate::output::rows::DocumentRows;
     use crate::output::{DocumentJson, QuoteJson};
-    use crate::text::Span;
 
     /// The serde form of the document line, as it was written before the hand-written one.
     fn serde_line(doc: &ProcessedDocument) -> Vec<u8> {
@@ -799,6 +907,41 @@ mod tests {
                 assert_eq!(encoded.json, serde_line(&doc));
             }
         }
+    }
+
+    /// A staged mention head is the head [`write_mention_head`] writes, for ids and texts
+    /// of every kind (those that cannot be staged are not), in both CSV styles.
+    #[test]
+    fn staged_mention_heads_are_the_written_heads() {
+        let mut staged = 0;
+        for id in ["doc-1", "=id, \"quoted\"\n", "", &"long-id-".repeat(8)] {
+            for excel in [false, true] {
+                let style = CsvStyle { excel };
+                let mut doc = tricky_document(id, false);
+                // Room after every mention for the staged window, and a mention near the end.
+                let end = doc.text.len();
+                doc.text.push_str(&" x".repeat(40));
+                doc.extraction.mentions[0].span = Span::new(end - 2, end);
+                let tally = DocumentTally::new(&doc.text, &doc.extraction);
+                let src = DocumentSource::new(&doc, &tally, style);
+                for m in &doc.extraction.mentions {
+                    let mut head = MentionHead::new();
+                    if !head.stage(&src, m, style) {
+                        continue;
+                    }
+                    staged += 1;
+                    let (mut json, mut csv) = (Vec::new(), Vec::new());
+                    write_mention_head(
+                        &mut RowWriter { json: &mut json, csv: Some(CsvRecord::new(&mut csv, style)) },
+                        &src,
+                        m,
+                    );
+                    assert_eq!(head.json.as_bytes(), &json[..], "{id:?} {m:?}");
+                    assert_eq!(head.csv.as_bytes(), &csv[..], "{id:?} {m:?}");
+                }
+            }
+        }
+        assert!(staged > 8, "{staged}");
     }
 
     #[test]

@@ -371,6 +371,12 @@ impl<'o> CsvRecord<'o> {
         CsvRecord { out, style, special, first: true }
     }
 
+    /// A record of `out` whose first fields were already written (the next field starts
+    /// with a delimiter).
+    pub fn after_first_fields(out: &'o mut Vec<u8>, style: CsvStyle) -> CsvRecord<'o> {
+        CsvRecord { first: false, ..CsvRecord::new(out, style) }
+    }
+
     /// A field written as it is (codes, ids made by gazetka).
     pub fn plain(&mut self, value: &str) -> &mut Self {
         if !self.first {

@@ -13,6 +13,7 @@ mod escape;
 pub mod merge;
 pub mod report;
 pub mod rows;
+mod staged;
 pub mod stream;
 pub mod summary;
 

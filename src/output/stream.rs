@@ -28,8 +28,8 @@ impl<W: Write + Send> Sink for JsonlStream<W> {
 
     fn preparer(&self) {}
 
-    fn prepare(_: &(), doc: &ProcessedDocument, _tally: &DocumentTally) -> Vec<u8> {
-        doc.json_line()
+    fn prepare(_: &(), doc: &ProcessedDocument, tally: &DocumentTally) -> Vec<u8> {
+        doc.json_line_tallied(tally)
     }
 
     fn write_document(
