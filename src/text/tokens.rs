@@ -229,9 +229,9 @@ impl Scan {
         // are in `self.gap`): whitespace right before it, and a line break in that run of
         // whitespace (adding the line breaks to the runs carries each run with one past its
         // end; a carry out of the block is a line break in its last run).
-        let space_before = bits.space << 1;
+        let mut space_before = bits.space << 1;
         let (newline_carried, newline_at_end) = bits.space.overflowing_add(bits.newline);
-        let newline_before = newline_carried & !bits.space;
+        let mut newline_before = newline_carried & !bits.space;
         // Bytes before `from` are done.
         let mut from = 0u32;
         if let Some((start, gap)) = self.pending.take() {
@@ -255,15 +255,19 @@ impl Scan {
         'tokens: loop {
             let stop = (unclassified & !below(from)).trailing_zeros();
             let mut starts = !bits.space & !inner & !below(from) & below(stop);
+            // The gap the blocks before (or the character by character code) left goes to
+            // the first token: from then on, the masks tell each token's gap.
+            if starts != 0 {
+                let first = starts.trailing_zeros();
+                space_before |= u64::from(self.gap.after_space) << first;
+                newline_before |= u64::from(self.gap.after_newline) << first;
+                self.gap = Gap { after_space: false, after_newline: false };
+            }
             while starts != 0 {
                 let k = starts.trailing_zeros();
                 starts &= starts - 1;
                 let start = at + k as usize;
-                let gap = Gap {
-                    after_space: self.gap.after_space | (space_before >> k & 1 == 1),
-                    after_newline: self.gap.after_newline | (newline_before >> k & 1 == 1),
-                };
-                self.gap = Gap { after_space: false, after_newline: false };
+                let gap = Gap { after_space: space_before >> k & 1 == 1, after_newline: newline_before >> k & 1 == 1 };
                 if word >> k & 1 == 0 {
                     self.push(start, start + 1, TokenKind::Punct, gap);
                     continue;
