@@ -279,8 +279,11 @@ impl<'t, 'l> Doc<'t, 'l> {
         let mut toks = words.intern_all(text, raw, rules);
         let mut sentence_start = true;
         let mut prev_end = 0;
-        // Sized for the worst case: no regrowth (four bytes a token).
-        let mut rule_starts = Vec::with_capacity(raw.len());
+        // Every token written at the next free place, which moves on only past a rule
+        // start: no branch on whether a token starts a rule (one in five or so, not
+        // predictable). Sized for every token and one more, then cut to the starts.
+        let mut rule_starts = vec![0u32; raw.len() + 1];
+        let mut start_count = 0;
         let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
         // The first token of each of the tokenizer's lines (for `shouting_lines`).
         let mut breaks = Vec::with_capacity(raw.len() / 8 + 1);
@@ -289,7 +292,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                 breaks.push(index as u32);
             }
             let pass = tok.pass;
-            let starts = sentence_start || t.after_newline;
+            let starts = sentence_start | t.after_newline;
             // Every gap with a `\n` counts as a line break for the tokenizer too.
             let line_start = index == 0
                 || t.after_newline
@@ -301,16 +304,19 @@ impl<'t, 'l> Doc<'t, 'l> {
             if line_start {
                 lines.push(index as u32);
             }
-            if pass & Tok::STARTS_RULE != 0 {
-                rule_starts.push(index as u32);
+            if let Some(slot) = rule_starts.get_mut(start_count) {
+                *slot = index as u32;
             }
+            start_count += usize::from(pass & Tok::STARTS_RULE != 0);
             tok.span = t.span;
             tok.line_start = line_start;
-            tok.sent_start = starts && t.kind != TokenKind::Punct;
+            // `&` and `|`, not `&&` and `||`: flags computed without branches.
+            let punct = t.kind == TokenKind::Punct;
+            tok.sent_start = starts & !punct;
             tok.after_space = t.after_space;
-            sentence_start = t.kind == TokenKind::Punct
-                && (pass & Tok::ENDS_SENTENCE != 0 || (starts && pass & Tok::OPENS_QUOTE != 0));
+            sentence_start = punct & ((pass & Tok::ENDS_SENTENCE != 0) | (starts & (pass & Tok::OPENS_QUOTE != 0)));
         }
+        rule_starts.truncate(start_count);
         // Capitalised words are a minority of the tokens, and all of them in `rule_starts`.
         let mut lexes = Vec::with_capacity(rule_starts.len() + 1);
         lexes.push(LexInfo::default());

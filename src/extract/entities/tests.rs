@@ -204,3 +204,24 @@ fn remembered_readings_give_the_same_mentions() {
     assert_eq!(run(&remembered), fresh);
     assert_eq!(run(&remembered), fresh);
 }
+
+/// `Doc::starts`, written without a branch per token, holds exactly the tokens whose
+/// `pass` flags say a rule may start there, ascending, the first and the last token included.
+#[test]
+fn doc_starts_are_the_tokens_flagged_as_rule_starts() {
+    let f = fixture();
+    for text in [
+        "Глава Минцифры Багдат Мусин заявил, что «Казахтелеком» и ТОО «Кайрат» в г. Семей.",
+        "министерство финансов",
+        "Аскар",
+        "",
+        "«",
+        "и в на Алматы",
+    ] {
+        let tokens = tokenize(text);
+        let doc = Doc::new(text, &tokens, &f.names, &f.rules);
+        let want: Vec<u32> =
+            (0..doc.len() as u32).filter(|&i| doc.toks[i as usize].pass & doc::Tok::STARTS_RULE != 0).collect();
+        assert_eq!(doc.starts, want, "{text}");
+    }
+}
