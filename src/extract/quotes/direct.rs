@@ -310,8 +310,10 @@ pub(crate) fn from_dash_lines(doc: &Doc) -> Vec<Candidate> {
     let mut breaks = doc.line_breaks();
     loop {
         let line_end = breaks.next().unwrap_or(text.len());
-        let line = trim_span(text, line_start, line_end);
-        if !line.is_empty() {
+        if plain_line(text.as_bytes(), line_start, line_end) {
+            // What `interview_header` says of a line that does not end with a colon.
+            header = None;
+        } else if let Some(line) = Some(trim_span(text, line_start, line_end)).filter(|l| !l.is_empty()) {
             match dash_line_content(doc, line) {
                 Some(content) => {
                     if let Some((parts, cue)) = split_by_author(doc, content) {
@@ -338,6 +340,26 @@ pub(crate) fn from_dash_lines(doc: &Doc) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// Whether the line `[start, end)` plainly neither starts with a dash nor ends with a colon:
+/// its first character is an ASCII one that is no space and no `-`, or a Cyrillic letter,
+/// and its last is an ASCII one that is no space and no `:`, or a Cyrillic letter (lead byte
+/// D0 or D1 and one more byte). Such a line is its own trimmed line, so it is no dash line
+/// and no interview header; most lines are, and are told without decoding a character.
+fn plain_line(bytes: &[u8], start: usize, end: usize) -> bool {
+    let ascii_space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+    let first_plain = match bytes[start..end].first() {
+        Some(&b) if b.is_ascii() => !ascii_space(b) && b != b'-',
+        Some(&b) => b & 0xFE == 0xD0,
+        None => false,
+    };
+    let last_plain = match bytes[start..end] {
+        [.., b] if b.is_ascii() => !ascii_space(b) && b != b':',
+        [.., lead, b] => lead & 0xFE == 0xD0 && b & 0xC0 == 0x80,
+        _ => false,
+    };
+    first_plain && last_plain
 }
 
 /// The words of a line that starts with a dash and a space (`– На самом деле …`).
@@ -373,4 +395,41 @@ fn interview_header(doc: &Doc, line: Span) -> Option<((usize, usize), Span)> {
         doc.mention_containing(t.span.start).is_some_and(|mi| doc.entity_of(mi).entity_type == EntityType::Per)
     });
     person_early.then_some(((line.start, colon.start), colon))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dict::roles::RoleNouns;
+    use crate::extract::quotes::rules::QuoteRules;
+    use crate::text::tokens::tokenize;
+
+    /// A plain line is a non-empty line that is no dash line and no interview header.
+    fn check_plain_lines(text: &str) {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let tokens = tokenize(text);
+        let doc = Doc::new(text, &tokens, &[], &roles, &rules, Vec::new());
+        for start in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            for end in (start..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                if plain_line(text.as_bytes(), start, end) {
+                    let line = trim_span(text, start, end);
+                    assert!(!line.is_empty(), "{start}..{end} of {text:?}");
+                    assert_eq!(dash_line_content(&doc, line), None, "{start}..{end} of {text:?}");
+                    assert_eq!(interview_header(&doc, line), None, "{start}..{end} of {text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_lines_are_neither_dash_lines_nor_headers() {
+        check_plain_lines("- Да: — нет –\u{a0}Ёж:\tя\u{2003}x\u{b}:z-ӐЯ 😀:");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_lines_on_any_text(text in "[-:—a ЯёӐ\t\u{b}\u{a0}\u{2003}😀.]{0,10}") {
+            check_plain_lines(&text);
+        }
+    }
 }
