@@ -22,10 +22,13 @@ impl Digits {
     pub fn new(n: usize) -> Digits {
         match u32::try_from(n) {
             Ok(small) if small < 100_000_000 => {
-                let len = digit_count(small);
+                let values = eight_digit_values(small);
+                // The leading zeros are the low bytes that are zero (no `ilog10`: one bit
+                // scan); 0 has one digit.
+                let len = (8 - (values.trailing_zeros() / 8) as usize).max(1);
                 // The eight digits with leading zeros, first in byte 0; the shift drops the
                 // leading zeros (a little-endian shift right moves bytes to lower places).
-                let digits = eight_digits(small) >> (8 * (8 - len));
+                let digits = (values | 0x3030_3030_3030_3030) >> (8 * (8 - len));
                 Digits::Short(digits.to_le_bytes(), len)
             }
             _ => {
@@ -53,14 +56,8 @@ impl Digits {
     }
 }
 
-/// How many decimal digits `n` has (1 for 0).
-#[inline]
-fn digit_count(n: u32) -> usize {
-    n.checked_ilog10().map_or(1, |log| log as usize + 1)
-}
-
-/// The eight decimal digits of `n < 10^8` with leading zeros, as ASCII, the most
-/// significant in the lowest byte (the first byte in memory).
+/// The eight decimal digits of `n < 10^8` with leading zeros, as values 0 to 9 (not yet
+/// ASCII), the most significant in the lowest byte (the first byte in memory).
 ///
 /// `n` is split into two four-digit halves in 32-bit lanes, each of those into two
 /// two-digit halves in 16-bit lanes, each of those into two digits in 8-bit lanes. A
@@ -68,7 +65,7 @@ fn digit_count(n: u32) -> usize {
 /// and a shift, exact for the ranges that occur (below 10^4, below 100); no lane's
 /// product reaches the next lane's bits that the mask keeps.
 #[inline]
-fn eight_digits(n: u32) -> u64 {
+fn eight_digit_values(n: u32) -> u64 {
     debug_assert!(n < 100_000_000);
     let n = u64::from(n);
     // The high half goes to the low lane: it holds the first digits, which come first.
@@ -76,8 +73,7 @@ fn eight_digits(n: u32) -> u64 {
     let hundreds = ((halves * 10_486) >> 20) & 0x0000_007f_0000_007f;
     let quarters = hundreds | (halves - hundreds * 100) << 16;
     let tens = ((quarters * 103) >> 10) & 0x000f_000f_000f_000f;
-    let digits = tens | (quarters - tens * 10) << 8;
-    digits | 0x3030_3030_3030_3030
+    tens | (quarters - tens * 10) << 8
 }
 
 #[cfg(test)]

@@ -303,7 +303,7 @@ impl<'d> DocumentSource<'d> {
     fn new(doc: &'d ProcessedDocument, tally: &'d DocumentTally, style: CsvStyle) -> DocumentSource<'d> {
         DocumentSource {
             text: &doc.text,
-            chars: CharIndex::new(&doc.text),
+            chars: CharIndex::with_blocks(&doc.text, &tally.char_blocks),
             id: DocId::new(&doc.id, style),
             entities: Entities { groups: &tally.entity_groups, members: &tally.mention_groups },
         }

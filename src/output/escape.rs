@@ -168,10 +168,13 @@ fn any_byte(bytes: &[u8], word: impl Fn(u64) -> bool, byte: impl Fn(u8) -> bool)
 /// cell in `style`: no byte that JSON escapes (`"`, `\\`, below U+0020) nor one that makes
 /// the CSV writer quote (the delimiter, `"`, `\r`, `\n`), and no formula start in Excel mode
 /// (see [`CsvStyle::text_cell`]).
+#[inline]
 pub fn clean_in_both(s: &str, style: CsvStyle) -> bool {
     let delimiter = style.delimiter();
     let word = |word| json_special_word(word) | has_byte(word, delimiter);
-    let formula = style.excel && s.starts_with(['=', '+', '-', '@']);
+    // The formula starts are ASCII: a first byte test (no char decoding); `\t` and `\r`,
+    // the others of `FORMULA_STARTS`, are control bytes, which the scan finds.
+    let formula = style.excel && matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'));
     !formula && !any_byte_short(s.as_bytes(), word)
 }
 

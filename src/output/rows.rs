@@ -173,7 +173,8 @@ pub fn entity_groups_and_members(mentions: &[Mention]) -> (Vec<(usize, usize)>, 
     let mut by_id: Vec<(u64, &str, usize)> =
         mentions.iter().enumerate().map(|(i, m)| (sort_prefix(&m.entity_id), m.entity_id.as_str(), i)).collect();
     by_id.sort_unstable();
-    let mut groups: Vec<(usize, usize)> = Vec::new();
+    // At most one group per mention: allocated once.
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(mentions.len());
     let mut members = vec![0u32; mentions.len()];
     for (k, &(_, id, i)) in by_id.iter().enumerate() {
         match groups.last_mut() {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::Skipped;
 use crate::model::{Extraction, MoneyKind};
+use crate::text::CharIndex;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ItemCounts {
@@ -27,12 +28,17 @@ pub struct DocumentTally {
     pub entity_groups: Vec<(usize, usize)>,
     /// The group (index in `entity_groups`) of each mention.
     pub mention_groups: Vec<u32>,
+    /// The block counts of the text's [`CharIndex`], made once for the character count and
+    /// the rows' offsets ([`CharIndex::with_blocks`]).
+    pub char_blocks: Vec<u32>,
 }
 
 impl DocumentTally {
     pub fn new(text: &str, extraction: &Extraction) -> DocumentTally {
         let (entity_groups, mention_groups) = super::rows::entity_groups_and_members(&extraction.mentions);
-        DocumentTally { characters: crate::text::count_chars(text.as_bytes()), entity_groups, mention_groups }
+        let chars = CharIndex::new(text);
+        let characters = chars.len_chars();
+        DocumentTally { characters, entity_groups, mention_groups, char_blocks: chars.into_blocks() }
     }
 }
 

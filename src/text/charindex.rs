@@ -8,6 +8,8 @@
 //! accumulators (which the compiler turns into vector instructions), the rest eight bytes
 //! at a time in a `u64`.
 
+use std::borrow::Cow;
+
 use super::block16::Block16;
 
 /// The number of characters of the UTF-8 bytes `bytes` (bytes that start a character).
@@ -37,7 +39,7 @@ pub fn count_chars(bytes: &[u8]) -> usize {
 pub struct CharIndex<'t> {
     text: &'t [u8],
     /// `before[k]` = characters in `text[..BLOCK * k]`, for every block start up to the end.
-    before: Vec<u32>,
+    before: Cow<'t, [u32]>,
 }
 
 /// Bytes per counted block: two [`Block16`]s.
@@ -55,7 +57,22 @@ impl<'t> CharIndex<'t> {
             chars += u32::from(block.iter().fold(0u8, |n, &b| n + u8::from(is_char_start(b))));
         }
         *before.last_mut().expect("one slot at least") = chars;
-        CharIndex { text, before }
+        CharIndex { text, before: Cow::Owned(before) }
+    }
+
+    /// The block counts, to be kept apart from the text (a document's tally keeps them, so
+    /// its rows are written without counting the text again: [`CharIndex::with_blocks`]).
+    pub fn into_blocks(self) -> Vec<u32> {
+        self.before.into_owned()
+    }
+
+    /// The index of `text` from the block counts of an index of that same text.
+    ///
+    /// # Panics
+    /// If `blocks` cannot be those of `text` (not one count per block).
+    pub fn with_blocks(text: &'t str, blocks: &'t [u32]) -> CharIndex<'t> {
+        assert_eq!(blocks.len(), text.len() / BLOCK + 1, "block counts of another text");
+        CharIndex { text: text.as_bytes(), before: Cow::Borrowed(blocks) }
     }
 
     /// Characters in the whole text.
@@ -132,6 +149,20 @@ fn word_char_starts_masked(word: u64, keep: u64) -> usize {
 mod tests {
     use super::*;
     use crate::text::Span;
+
+    /// An index made from the block counts of another index of the same text gives the
+    /// same offsets, at every char boundary and the end.
+    #[test]
+    fn kept_block_counts_give_the_same_offsets() {
+        let text = "Ёж ёлка e\u{301} 🏗️👩‍💻 €5 «Сбер» x".repeat(5);
+        let fresh = CharIndex::new(&text);
+        let blocks = CharIndex::new(&text).into_blocks();
+        let kept = CharIndex::with_blocks(&text, &blocks);
+        for byte in text.char_indices().map(|(b, _)| b).chain([text.len()]) {
+            assert_eq!(kept.char_offset(byte), fresh.char_offset(byte), "{byte}");
+        }
+        assert_eq!(kept.len_chars(), text.chars().count());
+    }
 
     #[test]
     fn counts_like_chars_count_at_every_length_and_offset() {
