@@ -9,7 +9,6 @@
 //! whole-word matching (`every_engine_finds_the_same` and the property test in `tests.rs`
 //! compare the two), for a hash lookup per word instead of a transition per character.
 
-use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 
 use super::is_word_char;
@@ -19,18 +18,18 @@ use super::scan::PunctProbe;
 pub struct WordIndex {
     patterns: Vec<Box<[u8]>>,
     /// First word (or first character, for a pattern that starts outside a word) → its
-    /// index in `keys`, by [`key_hash`] (a cheap hash: the keys are short words, and the
-    /// dictionary is the user's own).
-    by_first: HashTable<u32>,
-    /// Per key: where its bytes lie in `key_bytes` and its patterns in `candidates`.
+    /// index in `keys` plus one (0: empty), open addressing by [`slot_hash`], at most half
+    /// full. A slot is four bytes, so the probes of a text touch little memory.
+    slots: Box<[u32]>,
+    /// Per key: its bytes as [`Key::matches`] compares them, and its patterns.
     keys: Vec<Key>,
     key_bytes: Vec<u8>,
     /// The patterns of each key, longest first, one key after another, each with its
     /// tail (see [`Candidate`]) beside it so a lookup reads one array in order.
     candidates: Vec<Candidate>,
-    /// One bit per value of [`filter_bit`], set for the keys: most words of a text are no
-    /// key, and this table (16 KB, it stays in the L1 cache) turns them away without
-    /// hashing them whole or probing `by_first`.
+    /// One bit per value of the top [`FILTER_BITS`] bits of [`filter_hash`], set for the
+    /// keys: most words of a text are no key, and this table (16 KB) turns them away without
+    /// reading their last bytes or probing `slots`.
     filter: Box<[u64; FILTER_WORDS]>,
     /// The first bytes of the patterns that start with a non-word character.
     punct_first: [bool; 256],
@@ -52,6 +51,10 @@ struct Candidate {
 /// A key's bytes (`key_bytes[bytes.0..bytes.1]`) and patterns (`candidates[patterns.0..patterns.1]`).
 #[derive(Debug, Clone, Copy)]
 struct Key {
+    /// Its first and last (up to) 8 bytes, as [`head_at`] and [`last_at`] read them: equal
+    /// with the length, they are the whole key up to 16 bytes.
+    head: u64,
+    last: u64,
     bytes: (u32, u32),
     patterns: (u32, u32),
     /// One bit per value of [`next_hash`] of the first [`NEXT_LEN`] tail bytes of the
@@ -78,13 +81,21 @@ const FILTER_BITS: u32 = 17;
 /// The prefilter's size in 64-bit words (a fixed size, so indexing it needs no bounds check).
 const FILTER_WORDS: usize = (1 << FILTER_BITS) / 64;
 
-/// The prefilter's bit for a key of `len` bytes whose first bytes (up to 8, little-endian,
-/// the rest cleared) are `head`: one multiplication. A word is told from the keys by its
-/// length and its first four Russian letters nearly as well as by a hash of all of it, and
-/// those come from one load of the text ([`head_at`]).
+/// The prefilter's hash of a key of `len` bytes whose first bytes (up to 8, little-endian,
+/// the rest cleared) are `head`: one multiplication; its top [`FILTER_BITS`] bits are the
+/// key's bit. A word is told from the keys by its length and its first four Russian letters
+/// nearly as well as by a hash of all of it, and those come from one load of the text
+/// ([`head_at`]).
 #[inline(always)]
-fn filter_bit(head: u64, len: usize) -> u64 {
-    (head ^ (len as u64) << 59).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FILTER_BITS)
+fn filter_hash(head: u64, len: usize) -> u64 {
+    (head ^ (len as u64) << 59).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// Whether the prefilter `filter` has the bit of `hash` (a [`filter_hash`]).
+#[inline(always)]
+fn filter_has(filter: &[u64; FILTER_WORDS], hash: u64) -> bool {
+    let bit = hash >> (64 - FILTER_BITS);
+    filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0
 }
 
 /// The first `len` bytes from `at` (at most 8) as a little-endian number, the rest cleared:
@@ -106,34 +117,28 @@ const HEAD_MASKS: [u64; 9] = {
     masks
 };
 
-/// A cheap hash of a key: its length and its first and last 8 bytes (fewer for a short
-/// key), mixed by one 128-bit multiplication whose halves are folded together (so both the
-/// low bits hashbrown indexes by and the high bits the prefilter takes are well mixed).
-#[inline]
-fn key_hash(key: &[u8]) -> u64 {
-    let n = key.len();
-    let (head, tail) = if n >= 8 {
-        (read_u64(&key[..8]), read_u64(&key[n - 8..]))
-    } else if n >= 4 {
-        (u64::from(read_u32(&key[..4])), u64::from(read_u32(&key[n - 4..])))
-    } else if n > 0 {
-        (u64::from(key[0]) | u64::from(key[n / 2]) << 8 | u64::from(key[n - 1]) << 16, 0)
-    } else {
-        (0, 0)
-    };
-    let x = head ^ tail.rotate_left(32) ^ ((n as u64) << 56);
-    let product = u128::from(x ^ 0x243f_6a88_85a3_08d3).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (product as u64) ^ ((product >> 64) as u64)
+/// The last `len` bytes before `end` (at most 8) as a little-endian number, the rest
+/// cleared: for a key of up to 8 bytes, the same as [`head_at`].
+#[inline(always)]
+fn last_at(hay: &[u8], end: usize, len: usize, head: u64) -> u64 {
+    match hay.get(end.wrapping_sub(8)..end) {
+        // `len` is at least 1: the shift is at most 56.
+        Some(last) => read_u64(last) >> (8 * (8 - len.min(8))),
+        None => head,
+    }
+}
+
+/// The slot of a key in [`WordIndex::slots`] (of `2^bits` slots): its prefilter hash (length
+/// and head, see [`filter_hash`]) mixed with its last bytes by a second multiplication, whose
+/// high bits are the slot.
+#[inline(always)]
+fn slot_hash(filter_hash: u64, last: u64, bits: u32) -> usize {
+    ((filter_hash ^ last).wrapping_mul(0xff51_afd7_ed55_8ccd) >> (64 - bits)) as usize
 }
 
 #[inline]
 fn read_u64(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]))
-}
-
-#[inline]
-fn read_u32(bytes: &[u8]) -> u32 {
-    u32::from_le_bytes(bytes.try_into().unwrap_or([0; 4]))
 }
 
 impl WordIndex {
@@ -167,7 +172,7 @@ impl WordIndex {
         }
         let mut index = WordIndex {
             patterns: patterns.iter().map(|p| p.as_bytes().into()).collect(),
-            by_first: HashTable::with_capacity(order.len()),
+            slots: vec![0; (2 * order.len()).next_power_of_two().max(2)].into_boxed_slice(),
             keys: Vec::with_capacity(order.len()),
             key_bytes: Vec::new(),
             candidates: Vec::with_capacity(patterns.len()),
@@ -207,38 +212,40 @@ impl WordIndex {
                     }
                 },
             );
-        let k = self.keys.len() as u32;
-        self.keys.push(Key { bytes, patterns, next_filter });
-        let hash = key_hash(key);
-        let bit = filter_bit(Tail::of(key).0, key.len());
+        let head = head_at(key, 0, key.len());
+        let last = last_at(key, key.len(), key.len(), head);
+        self.keys.push(Key { head, last, bytes, patterns, next_filter });
+        let hash = filter_hash(head, key.len());
+        let bit = hash >> (64 - FILTER_BITS);
         self.filter[(bit / 64) as usize] |= 1 << (bit % 64);
-        let (keys, key_bytes) = (&self.keys, &self.key_bytes);
-        self.by_first.insert_unique(hash, k, |&k| {
-            let (s, e) = keys[k as usize].bytes;
-            key_hash(&key_bytes[s as usize..e as usize])
-        });
-    }
-
-    /// Whether `hay[at..key_end]` may be a key: the prefilter alone, a load, a multiplication
-    /// and a bit test.
-    #[inline(always)]
-    fn may_be_key(&self, hay: &[u8], at: usize, key_end: usize) -> bool {
-        let bit = filter_bit(head_at(hay, at, key_end - at), key_end - at);
-        self.filter[(bit / 64) as usize] & (1 << (bit % 64)) != 0
-    }
-
-    /// The entry of the key `hay[at..key_end]`, if it is one.
-    #[inline]
-    fn find_key(&self, hay: &[u8], at: usize, key_end: usize) -> Option<&Key> {
-        if !self.may_be_key(hay, at, key_end) {
-            return None;
+        let mask = self.slots.len() - 1;
+        let mut slot = slot_hash(hash, last, self.slots.len().trailing_zeros());
+        while self.slots[slot] != 0 {
+            slot = (slot + 1) & mask;
         }
-        let key = &hay[at..key_end];
-        let k = self.by_first.find(key_hash(key), |&k| {
-            let (s, e) = self.keys[k as usize].bytes;
-            &self.key_bytes[s as usize..e as usize] == key
-        })?;
-        Some(&self.keys[*k as usize])
+        self.slots[slot] = self.keys.len() as u32;
+    }
+
+    /// The entry of the key `hay[at..key_end]`, if it is one (the prefilter aside).
+    /// `head` and `hash` are its [`head_at`] and [`filter_hash`].
+    #[inline]
+    fn find_key(&self, hay: &[u8], at: usize, key_end: usize, head: u64, hash: u64) -> Option<&Key> {
+        let len = key_end - at;
+        let last = last_at(hay, key_end, len, head);
+        let mask = self.slots.len() - 1;
+        let mut slot = slot_hash(hash, last, self.slots.len().trailing_zeros());
+        loop {
+            let key = &self.keys[self.slots[slot].checked_sub(1)? as usize];
+            if key.head == head && key.last == last && key.bytes.1 - key.bytes.0 == len as u32 {
+                // Head, last bytes and length agree: the key itself, unless a byte in the
+                // middle of a key of more than 16 bytes differs.
+                let (s, e) = (key.bytes.0 as usize, key.bytes.1 as usize);
+                if len <= 16 || self.key_bytes[s + 8..e - 8] == hay[at + 8..key_end - 8] {
+                    return Some(key);
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /// The patterns of a key, longest first.
@@ -260,10 +267,12 @@ impl WordIndex {
         key_end: usize,
         accept: impl FnMut(usize) -> bool,
     ) -> Option<(usize, usize)> {
-        if !self.may_be_key(hay, at, key_end) {
+        let head = head_at(hay, at, key_end - at);
+        let hash = filter_hash(head, key_end - at);
+        if !filter_has(&self.filter, hash) {
             return None;
         }
-        self.longest_at_key(hay, at, key_end, accept)
+        self.longest_at_key(hay, at, key_end, head, hash, accept)
     }
 
     #[inline(never)]
@@ -272,9 +281,11 @@ impl WordIndex {
         hay: &[u8],
         at: usize,
         key_end: usize,
+        head: u64,
+        hash: u64,
         mut accept: impl FnMut(usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let key = self.find_key(hay, at, key_end)?;
+        let key = self.find_key(hay, at, key_end, head, hash)?;
         let (next, available) = Tail::of(&hay[key_end..]);
         if key.next_filter != u64::MAX && (available < NEXT_LEN || key.next_filter & 1 << next_hash(next) == 0) {
             return None;
@@ -332,33 +343,51 @@ impl Tail {
 mod tests {
     use super::*;
 
+    /// The key `hay[at..key_end]` through the prefilter and the slots, as a lookup finds it.
+    fn find_key<'a>(ix: &'a WordIndex, hay: &[u8], at: usize, key_end: usize) -> Option<&'a Key> {
+        let head = head_at(hay, at, key_end - at);
+        let hash = filter_hash(head, key_end - at);
+        filter_has(&ix.filter, hash).then(|| ix.find_key(hay, at, key_end, head, hash))?
+    }
+
     fn index(patterns: &[&str]) -> WordIndex {
         WordIndex::build(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>())
     }
 
-    /// Every key is found through the prefilter and the hash table, whatever its length
-    /// (the hash reads 1-3, 4-7 and 8+ bytes differently); other words are not.
+    /// Every key is found through the prefilter and the slots, whatever its length (up to 8,
+    /// 16 and more bytes are compared differently); other words are not, nor a key with one
+    /// byte changed anywhere.
     #[test]
     fn every_key_is_found_and_others_are_not() {
         let words: Vec<String> = (1..40).map(|n| "ж".repeat(n / 2) + &"q".repeat(n % 2)).collect();
         let ix = WordIndex::build(&words.iter().map(|w| format!("{w} x")).collect::<Vec<_>>());
         for (i, w) in words.iter().enumerate() {
-            let key = ix.find_key(w.as_bytes(), 0, w.len()).unwrap_or_else(|| panic!("{w:?}"));
+            let key = find_key(&ix, w.as_bytes(), 0, w.len()).unwrap_or_else(|| panic!("{w:?}"));
             let found: Vec<u32> = ix.candidates(key).iter().map(|c| c.pattern).collect();
             assert_eq!(found, [i as u32], "{w:?}");
+            let mut changed = w.clone().into_bytes();
+            for k in 0..changed.len() {
+                changed[k] ^= 1;
+                assert!(find_key(&ix, &changed, 0, changed.len()).is_none(), "{w:?} {k}");
+                changed[k] ^= 1;
+            }
             let longer = format!("{w}z");
-            assert!(ix.find_key(longer.as_bytes(), 0, longer.len()).is_none(), "{w:?}z");
+            assert!(find_key(&ix, longer.as_bytes(), 0, longer.len()).is_none(), "{w:?}z");
             // The key inside a longer text: the bytes after it do not count.
             let inside = format!("{w} и так далее");
-            assert!(ix.find_key(inside.as_bytes(), 0, w.len()).is_some(), "{w:?} in {inside:?}");
-            assert!(ix.find_key(inside.as_bytes(), 0, w.len() + 1).is_none(), "{w:?} and a space");
+            assert!(find_key(&ix, inside.as_bytes(), 0, w.len()).is_some(), "{w:?} in {inside:?}");
+            assert!(find_key(&ix, inside.as_bytes(), 0, w.len() + 1).is_none(), "{w:?} and a space");
+            // And after other text: the bytes before it do not count either.
+            let after = format!("где-то {w} x");
+            let at = "где-то ".len();
+            assert!(find_key(&ix, after.as_bytes(), at, at + w.len()).is_some(), "{w:?} in {after:?}");
         }
-        assert!(ix.find_key(b"", 0, 0).is_none());
+        assert!(find_key(&ix, b"", 0, 0).is_none());
         for len in 0..=9u8 {
             let want = (0..usize::from(len).min(8)).fold(0u64, |m, k| m | 0xFF << (8 * k));
             assert_eq!(Tail::mask(len), want, "{len}");
         }
-        assert!(ix.find_key("ё".as_bytes(), 0, 2).is_none());
+        assert!(find_key(&ix, "ё".as_bytes(), 0, 2).is_none());
     }
 
     /// A key whose patterns all have long tails turns away texts whose next bytes none of
