@@ -87,42 +87,6 @@ impl std::ops::BitAnd for Lanes {
     }
 }
 
-/// The 64 bytes from a char boundary classified for a word scan, one bit per byte (bit `k`
-/// for byte `k`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct WordBits64 {
-    /// ASCII letters and digits, and both bytes of the two-byte characters led by D0 or D1
-    /// (the Cyrillic block U+0400..U+047F, all letters); a lead byte in the last place
-    /// counts though its continuation byte lies past the 64.
-    pub word: u64,
-    /// Every other byte from 0x80: characters only decoding can tell.
-    pub other: u64,
-    /// Spaces.
-    pub space: u64,
-}
-
-impl WordBits64 {
-    /// The classes of the 64 bytes from `at`, if the text has that many.
-    #[inline(always)]
-    pub(crate) fn at(bytes: &[u8], at: usize) -> Option<WordBits64> {
-        bytes.get(at..at + 64)?;
-        let mut bits = WordBits64 { word: 0, other: 0, space: 0 };
-        // Whether the previous block ended with a lead byte: its continuation byte opens this one.
-        let mut carried = 0;
-        for k in 0..4 {
-            let block = Block16::load(bytes, at + 16 * k)?;
-            let lead = block.eq(0xd0) | block.eq(0xd1);
-            let word = (block.ascii_alphanumeric() | lead | lead.after()).bits() | carried;
-            let other = block.non_ascii().bits() & !word;
-            bits.word |= u64::from(word) << (16 * k);
-            bits.other |= u64::from(other) << (16 * k);
-            bits.space |= u64::from(block.eq(b' ').bits()) << (16 * k);
-            carried = lead.bits() >> 15;
-        }
-        Some(bits)
-    }
-}
-
 /// The 64 bytes from a char boundary classified for the tokenizer, one bit per byte (bit
 /// `k` for byte `k`): what it needs to find words, punctuation and the gaps between them
 /// without looking at the bytes one by one.
@@ -178,6 +142,18 @@ impl Classify64 for Sse2 {
     }
 }
 
+/// A `movemask` result as a number LLVM cannot see through. Otherwise, when two masks are
+/// joined into a `u64` and tested bit by bit, it may keep them as vectors of one-bit lanes
+/// and take them apart lane by lane (a hundred instructions for one `pmovmskb`; it tripled
+/// the tokenizer and the gazetteer's scan). The empty `asm!` emits no instruction.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn opaque(mut mask: u32) -> u32 {
+    // SAFETY: an empty template: no instruction, no memory, no flags touched.
+    unsafe { std::arch::asm!("/* {0:e} */", inout(reg) mask, options(pure, nomem, nostack, preserves_flags)) };
+    mask
+}
+
 #[cfg(target_arch = "x86_64")]
 pub(crate) use avx2::{Avx2, Block32};
 
@@ -192,8 +168,8 @@ pub(crate) use avx2::{Avx2, Block32};
 mod avx2 {
     use std::arch::x86_64::{
         __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_andnot_si256, _mm256_blendv_epi8, _mm256_cmpeq_epi8,
-        _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
-        _mm256_storeu_si256, _mm256_sub_epi8,
+        _mm256_cmpgt_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8, _mm256_setzero_si256, _mm256_storeu_si256, _mm256_sub_epi8,
     };
 
     use super::{Classify64, TokenBits64};
@@ -295,6 +271,13 @@ mod avx2 {
             Lanes32(_mm256_cmpeq_epi8(_mm256_min_epu8(shifted, top), shifted))
         }
 
+        /// The bytes from 0x80 (negative as signed bytes).
+        #[target_feature(enable = "avx2")]
+        #[inline]
+        pub(crate) fn non_ascii(self) -> Lanes32 {
+            Lanes32(_mm256_cmpgt_epi8(_mm256_setzero_si256(), self.0))
+        }
+
         /// The ASCII letters and digits (setting bit 5 turns capitals to small letters, and
         /// no other byte into one).
         #[target_feature(enable = "avx2")]
@@ -331,19 +314,11 @@ mod avx2 {
     }
 
     impl Lanes32 {
-        /// Bit `k` set when byte `k` says yes.
-        ///
-        /// The mask passes through an empty `asm!`, which LLVM cannot see into: otherwise
-        /// it reads the mask as 32 one-bit lanes and, when two masks are joined into a
-        /// `u64` and tested bit by bit, takes it apart lane by lane (a hundred instructions
-        /// for one `vpmovmskb`).
+        /// Bit `k` set when byte `k` says yes (through [`opaque`](super::opaque)).
         #[target_feature(enable = "avx2")]
         #[inline]
         pub(crate) fn bits(self) -> u32 {
-            let mut mask = _mm256_movemask_epi8(self.0) as u32;
-            // SAFETY: an empty template: no instruction, no memory, no flags touched.
-            unsafe { std::arch::asm!("/* {0:e} */", inout(reg) mask, options(pure, nomem, nostack, preserves_flags)) };
-            mask
+            super::opaque(_mm256_movemask_epi8(self.0) as u32)
         }
 
         /// `self` but not `other`.

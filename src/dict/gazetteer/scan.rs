@@ -75,29 +75,15 @@ impl Classify for Portable {
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod simd {
-    use std::arch::x86_64::{
-        _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_min_epu8, _mm256_movemask_epi8,
-        _mm256_or_si256, _mm256_set1_epi8, _mm256_sub_epi8,
-    };
-
     use super::{Classes, Classify};
-    use crate::text::block16::Block16;
+    use crate::text::block16::{opaque, Block16, Block32};
 
     /// Sixteen bytes at a time with the shared SSE2 classifier ([`Block16`]).
     pub(super) struct Sse2;
 
-    /// Thirty-two bytes at a time, where the processor has AVX2.
+    /// Thirty-two bytes at a time with the shared AVX2 one ([`Block32`]), where the
+    /// processor has it.
     pub(super) struct Avx2;
-
-    /// A `movemask` as a number LLVM cannot see through: otherwise it may keep the 64 bits
-    /// as a vector of booleans and take every later bit operation apart bit by bit (it did,
-    /// tripling the scan). The empty `asm!` emits no instruction.
-    #[inline(always)]
-    fn opaque(mut mask: u32) -> u64 {
-        // SAFETY: the assembly is empty: it reads and writes nothing.
-        unsafe { std::arch::asm!("/* {0:e} */", inout(reg) mask, options(pure, nomem, nostack, preserves_flags)) };
-        u64::from(mask)
-    }
 
     impl Classify for Sse2 {
         #[inline(always)]
@@ -107,10 +93,11 @@ mod simd {
                 let Some(block) = Block16::load(chunk, 16 * k) else { continue };
                 let lead = block.in_range(0xd0, 0xd1);
                 let shift = 16 * k;
-                c.word |= opaque((block.ascii_alphanumeric() | lead).bits()) << shift;
-                c.lead |= opaque(lead.bits()) << shift;
-                c.non_ascii |= opaque(block.non_ascii().bits()) << shift;
-                c.punct |= opaque(block.eq(punct).bits()) << shift;
+                let bits = |mask: u32| u64::from(opaque(mask)) << shift;
+                c.word |= bits((block.ascii_alphanumeric() | lead).bits());
+                c.lead |= bits(lead.bits());
+                c.non_ascii |= bits(block.non_ascii().bits());
+                c.punct |= bits(block.eq(punct).bits());
             }
             c
         }
@@ -123,35 +110,23 @@ mod simd {
         }
     }
 
-    /// [`Classes`] in 32-byte registers: letters of either case (setting bit 5 turns capitals
-    /// to small letters, and no other byte into one) and digits as `x - lo <= hi - lo`
-    /// unsigned (a minimum and a compare), lead bytes as `x & 0xfe == 0xd0`.
+    /// [`Classes`] from two [`Block32`]s.
     ///
     /// # Safety
-    /// The processor must have AVX2. The only memory read is the 64 bytes `chunk` borrows
-    /// (unaligned loads). `simd_classes_are_the_definition` checks every answer against
-    /// [`Portable`](super::Portable).
+    /// The processor must have AVX2. `simd_classes_are_the_definition` checks every answer
+    /// against [`Portable`](super::Portable).
     #[target_feature(enable = "avx2")]
     #[inline]
     unsafe fn avx2_classes(chunk: &[u8; 64], punct: u8) -> Classes {
         let mut c = Classes { word: 0, lead: 0, non_ascii: 0, punct: 0 };
         for k in 0..2 {
-            let v = _mm256_loadu_si256(chunk.as_ptr().add(32 * k).cast());
-            let small = _mm256_sub_epi8(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), _mm256_set1_epi8(b'a' as i8));
-            let letter = _mm256_cmpeq_epi8(_mm256_min_epu8(small, _mm256_set1_epi8(25)), small);
-            let digit0 = _mm256_sub_epi8(v, _mm256_set1_epi8(b'0' as i8));
-            let digit = _mm256_cmpeq_epi8(_mm256_min_epu8(digit0, _mm256_set1_epi8(9)), digit0);
-            let lead = _mm256_cmpeq_epi8(
-                _mm256_and_si256(v, _mm256_set1_epi8(0xfe_u8 as i8)),
-                _mm256_set1_epi8(0xd0_u8 as i8),
-            );
-            let word = _mm256_or_si256(_mm256_or_si256(letter, digit), lead);
+            let Some(block) = Block32::load(chunk, 32 * k) else { continue };
+            let lead = block.in_range(0xd0, 0xd1);
             let shift = 32 * k;
-            c.word |= opaque(_mm256_movemask_epi8(word) as u32) << shift;
-            c.lead |= opaque(_mm256_movemask_epi8(lead) as u32) << shift;
-            c.non_ascii |= opaque(_mm256_movemask_epi8(v) as u32) << shift;
-            let p = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(punct as i8));
-            c.punct |= opaque(_mm256_movemask_epi8(p) as u32) << shift;
+            c.word |= u64::from((block.ascii_alphanumeric() | lead).bits()) << shift;
+            c.lead |= u64::from(lead.bits()) << shift;
+            c.non_ascii |= u64::from(block.non_ascii().bits()) << shift;
+            c.punct |= u64::from(block.eq(punct).bits()) << shift;
         }
         c
     }
@@ -180,7 +155,7 @@ struct Carry {
 pub(super) fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
-        if std::is_x86_feature_detected!("avx2") {
+        if crate::text::block16::Avx2::detect().is_some() {
             // SAFETY: the processor has AVX2 (checked just above).
             return unsafe { word_hits_avx2(index, hay) };
         }
@@ -385,7 +360,7 @@ mod tests {
                 {
                     // SAFETY: every x86-64 processor has SSE2; AVX2 is checked.
                     assert_eq!(unsafe { simd::Sse2::classes(&chunk, punct) }, want, "{chunk:?}");
-                    if std::is_x86_feature_detected!("avx2") {
+                    if crate::text::block16::Avx2::detect().is_some() {
                         assert_eq!(unsafe { simd::Avx2::classes(&chunk, punct) }, want, "{chunk:?}");
                     }
                 }
