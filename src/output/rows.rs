@@ -1,6 +1,8 @@
-//! Row types shared by the CSV and JSON writers: items with character offsets.
+//! Row types of the CSV and JSON files: items with character offsets.
 //!
-//! The field order of each struct is the column order of its CSV file.
+//! The field order of each struct is the column order of its CSV file. The workers do not
+//! build these rows: `encode` writes the same bytes straight from the extraction. The rows,
+//! serialized with serde, are the definition the encoder's tests compare it with.
 
 use serde::Serialize;
 
@@ -91,7 +93,8 @@ pub struct PartRow<'a> {
     pub text: &'a str,
 }
 
-/// Every row of one document, offsets converted to characters.
+/// Every row of one document, offsets converted to characters (the tests' reference for
+/// what `encode` writes).
 pub struct DocumentRows<'a> {
     /// Length of the text in characters.
     pub length: usize,
