@@ -154,6 +154,13 @@ pub(crate) fn opaque(mut mask: u32) -> u32 {
     mask
 }
 
+/// [`opaque`] where the masks are plain integers already.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+pub(crate) fn opaque(mask: u32) -> u32 {
+    mask
+}
+
 #[cfg(target_arch = "x86_64")]
 pub(crate) use avx2::{Avx2, Block32};
 

@@ -11,6 +11,9 @@
 
 use super::word_index::WordIndex;
 use super::{ends_word, is_word_char, Hit};
+use crate::text::block16::{opaque, Block16};
+#[cfg(target_arch = "x86_64")]
+use crate::text::block16::{Avx2, Block32};
 
 /// Which bytes outside words the masks report as possible pattern starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,88 +51,68 @@ struct Classes {
     punct: u64,
 }
 
-/// One way to compute [`Classes`]: the plain definition, or SIMD registers.
+/// One way to compute [`Classes`]: 16 or 32 bytes at a time.
 trait Classify {
     /// # Safety
     /// The processor must have the instructions the implementation uses.
     unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes;
 }
 
-/// The definition, byte by byte (targets without SSE2, and the tests' reference).
-#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
-struct Portable;
+/// Sixteen bytes at a time with the shared classifier ([`Block16`]: SSE2 on x86-64, plain
+/// code elsewhere).
+struct Blocks16;
 
-impl Classify for Portable {
+impl Classify for Blocks16 {
     #[inline(always)]
     unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
-        let bits =
-            |has: &dyn Fn(u8) -> bool| chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(has(b)) << k);
-        Classes {
-            word: bits(&|b| b.is_ascii_alphanumeric() || b == 0xd0 || b == 0xd1),
-            lead: bits(&|b| b == 0xd0 || b == 0xd1),
-            non_ascii: bits(&|b| b >= 0x80),
-            punct: bits(&|b| b == punct),
-        }
-    }
-}
-
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-mod simd {
-    use super::{Classes, Classify};
-    use crate::text::block16::{opaque, Block16, Block32};
-
-    /// Sixteen bytes at a time with the shared SSE2 classifier ([`Block16`]).
-    pub(super) struct Sse2;
-
-    /// Thirty-two bytes at a time with the shared AVX2 one ([`Block32`]), where the
-    /// processor has it.
-    pub(super) struct Avx2;
-
-    impl Classify for Sse2 {
-        #[inline(always)]
-        unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
-            let mut c = Classes { word: 0, lead: 0, non_ascii: 0, punct: 0 };
-            for k in 0..4 {
-                let Some(block) = Block16::load(chunk, 16 * k) else { continue };
-                let lead = block.in_range(0xd0, 0xd1);
-                let shift = 16 * k;
-                let bits = |mask: u32| u64::from(opaque(mask)) << shift;
-                c.word |= bits((block.ascii_alphanumeric() | lead).bits());
-                c.lead |= bits(lead.bits());
-                c.non_ascii |= bits(block.non_ascii().bits());
-                c.punct |= bits(block.eq(punct).bits());
-            }
-            c
-        }
-    }
-
-    impl Classify for Avx2 {
-        #[inline(always)]
-        unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
-            avx2_classes(chunk, punct)
-        }
-    }
-
-    /// [`Classes`] from two [`Block32`]s.
-    ///
-    /// # Safety
-    /// The processor must have AVX2. `simd_classes_are_the_definition` checks every answer
-    /// against [`Portable`](super::Portable).
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    unsafe fn avx2_classes(chunk: &[u8; 64], punct: u8) -> Classes {
         let mut c = Classes { word: 0, lead: 0, non_ascii: 0, punct: 0 };
-        for k in 0..2 {
-            let Some(block) = Block32::load(chunk, 32 * k) else { continue };
+        for k in 0..4 {
+            let Some(block) = Block16::load(chunk, 16 * k) else { continue };
             let lead = block.in_range(0xd0, 0xd1);
-            let shift = 32 * k;
-            c.word |= u64::from((block.ascii_alphanumeric() | lead).bits()) << shift;
-            c.lead |= u64::from(lead.bits()) << shift;
-            c.non_ascii |= u64::from(block.non_ascii().bits()) << shift;
-            c.punct |= u64::from(block.eq(punct).bits()) << shift;
+            let shift = 16 * k;
+            let bits = |mask: u32| u64::from(opaque(mask)) << shift;
+            c.word |= bits((block.ascii_alphanumeric() | lead).bits());
+            c.lead |= bits(lead.bits());
+            c.non_ascii |= bits(block.non_ascii().bits());
+            c.punct |= bits(block.eq(punct).bits());
         }
         c
     }
+}
+
+/// Thirty-two bytes at a time with the shared AVX2 classifier ([`Block32`]), where the
+/// processor has it.
+#[cfg(target_arch = "x86_64")]
+struct Blocks32;
+
+#[cfg(target_arch = "x86_64")]
+impl Classify for Blocks32 {
+    #[inline(always)]
+    unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
+        avx2_classes(chunk, punct)
+    }
+}
+
+/// [`Classes`] from two [`Block32`]s.
+///
+/// # Safety
+/// The processor must have AVX2. `simd_classes_are_the_definition` checks every answer
+/// against the byte-by-byte definition.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn avx2_classes(chunk: &[u8; 64], punct: u8) -> Classes {
+    let mut c = Classes { word: 0, lead: 0, non_ascii: 0, punct: 0 };
+    for k in 0..2 {
+        let Some(block) = Block32::load(chunk, 32 * k) else { continue };
+        let lead = block.in_range(0xd0, 0xd1);
+        let shift = 32 * k;
+        c.word |= u64::from((block.ascii_alphanumeric() | lead).bits()) << shift;
+        c.lead |= u64::from(lead.bits()) << shift;
+        c.non_ascii |= u64::from(block.non_ascii().bits()) << shift;
+        c.punct |= u64::from(block.eq(punct).bits()) << shift;
+    }
+    c
 }
 
 /// What one chunk hands the next: the state of the bytes at its end.
@@ -151,32 +134,25 @@ struct Carry {
 /// from its end. This is what `Gazetteer::hits` computes with an automaton.
 ///
 /// The masks come from AVX2 where the processor has it (asked once per text: the standard
-/// library caches the answer), from SSE2 on other x86-64 processors.
+/// library caches the answer), from [`Block16`] elsewhere.
 pub(super) fn word_hits(index: &WordIndex, hay: &str) -> Vec<Hit> {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        if crate::text::block16::Avx2::detect().is_some() {
-            // SAFETY: the processor has AVX2 (checked just above).
-            return unsafe { word_hits_avx2(index, hay) };
-        }
-        // SAFETY: every x86-64 processor has SSE2.
-        unsafe { scan::<simd::Sse2>(index, hay) }
+    #[cfg(target_arch = "x86_64")]
+    if Avx2::detect().is_some() {
+        // SAFETY: the processor has AVX2 (checked just above).
+        return unsafe { word_hits_avx2(index, hay) };
     }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    // SAFETY: the plain loops need no special instructions.
-    unsafe {
-        scan::<Portable>(index, hay)
-    }
+    // SAFETY: `Block16` uses only what every processor of the target has (SSE2 on x86-64).
+    unsafe { scan::<Blocks16>(index, hay) }
 }
 
-/// [`word_hits`] compiled for AVX2, so that [`simd::Avx2`]'s intrinsics inline into the loop.
+/// [`word_hits`] compiled for AVX2, so that [`Blocks32`]'s intrinsics inline into the loop.
 ///
 /// # Safety
 /// The processor must have AVX2.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn word_hits_avx2(index: &WordIndex, hay: &str) -> Vec<Hit> {
-    scan::<simd::Avx2>(index, hay)
+    scan::<Blocks32>(index, hay)
 }
 
 /// [`word_hits`] with the masks from `C`.
@@ -339,6 +315,27 @@ fn settle_other(
 mod tests {
     use super::*;
 
+    /// [`Classes`] byte by byte: the definition.
+    fn reference_classes(chunk: &[u8; 64], punct: u8) -> Classes {
+        let bits =
+            |has: &dyn Fn(u8) -> bool| chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(has(b)) << k);
+        Classes {
+            word: bits(&|b| b.is_ascii_alphanumeric() || b == 0xd0 || b == 0xd1),
+            lead: bits(&|b| b == 0xd0 || b == 0xd1),
+            non_ascii: bits(&|b| b >= 0x80),
+            punct: bits(&|b| b == punct),
+        }
+    }
+
+    /// The byte-by-byte classifier, for scanning with the definition's masks.
+    struct Reference;
+
+    impl Classify for Reference {
+        unsafe fn classes(chunk: &[u8; 64], punct: u8) -> Classes {
+            reference_classes(chunk, punct)
+        }
+    }
+
     /// The SIMD masks are the byte-by-byte definitions, at every place of the 64 bytes.
     #[test]
     fn simd_classes_are_the_definition() {
@@ -354,20 +351,13 @@ mod tests {
                 *b = alphabet[(seed >> 40) as usize % alphabet.len()];
             }
             for punct in [b'"', 0, 0xd0] {
-                // SAFETY: the plain loops need no special instructions.
-                let want = unsafe { Portable::classes(&chunk, punct) };
-                #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-                {
-                    // SAFETY: every x86-64 processor has SSE2; AVX2 is checked.
-                    assert_eq!(unsafe { simd::Sse2::classes(&chunk, punct) }, want, "{chunk:?}");
-                    if crate::text::block16::Avx2::detect().is_some() {
-                        assert_eq!(unsafe { simd::Avx2::classes(&chunk, punct) }, want, "{chunk:?}");
-                    }
+                let want = reference_classes(&chunk, punct);
+                // SAFETY: `Block16` needs nothing beyond the target; AVX2 is checked.
+                assert_eq!(unsafe { Blocks16::classes(&chunk, punct) }, want, "{chunk:?}");
+                #[cfg(target_arch = "x86_64")]
+                if Avx2::detect().is_some() {
+                    assert_eq!(unsafe { Blocks32::classes(&chunk, punct) }, want, "{chunk:?}");
                 }
-                let bits = |has: &dyn Fn(u8) -> bool| {
-                    chunk.iter().enumerate().fold(0u64, |m, (k, &b)| m | u64::from(has(b)) << k)
-                };
-                assert_eq!(want.word, bits(&|b| b.is_ascii_alphanumeric() || b == 0xd0 || b == 0xd1));
             }
         }
     }
@@ -391,12 +381,10 @@ mod tests {
                 text.push_str(pieces[(seed >> 40) as usize % pieces.len()]);
             }
             let key = |hits: Vec<Hit>| hits.into_iter().map(|h| (h.start, h.end, h.pattern)).collect::<Vec<_>>();
-            // SAFETY: the plain loops need no special instructions.
-            let want = key(unsafe { scan::<Portable>(&index, &text) });
+            // SAFETY: the reference and `Block16` need nothing beyond the target.
+            let want = key(unsafe { scan::<Reference>(&index, &text) });
             assert_eq!(key(word_hits(&index, &text)), want, "{text:?}");
-            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-            // SAFETY: every x86-64 processor has SSE2.
-            assert_eq!(key(unsafe { scan::<simd::Sse2>(&index, &text) }), want, "{text:?}");
+            assert_eq!(key(unsafe { scan::<Blocks16>(&index, &text) }), want, "{text:?}");
         }
     }
 
