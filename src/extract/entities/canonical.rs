@@ -6,8 +6,10 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
+use std::rc::Rc;
 
+use super::coref;
 use super::doc::Doc;
 use super::memo::Memo;
 use super::names::NameGender;
@@ -309,6 +311,97 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> Stri
         }
     }
     out
+}
+
+/// A person's canonical name with what the mentions and coreference need of it, made once
+/// per distinct written name (see [`person_name`]) and shared by every mention of it.
+#[derive(Debug)]
+pub struct PersonName {
+    pub canonical: String,
+    /// The entity id: [`entity_id`] of the canonical for a rule person, the gazetteer's id
+    /// for a dictionary one.
+    pub id: String,
+    /// [`coref::split`] of the canonical.
+    pub names: Rc<(String, String)>,
+    /// The folded forms of the surname, asked only of established people.
+    forms: OnceCell<Rc<[String]>>,
+}
+
+impl PersonName {
+    pub fn new(canonical: String, id: String, rules: &EntityRules) -> PersonName {
+        let names = coref::split(&canonical, rules);
+        PersonName { canonical, id, names, forms: OnceCell::new() }
+    }
+
+    /// [`coref::surname_forms`] of the canonical's last word.
+    pub fn forms(&self, rules: &EntityRules) -> Rc<[String]> {
+        let last = || self.canonical.split_whitespace().last().unwrap_or("");
+        self.forms.get_or_init(|| coref::surname_forms(last(), rules)).clone()
+    }
+}
+
+thread_local! {
+    /// [`person_name`]'s answers by written name (see [`person_key`]), with the lexicon's
+    /// cache id they were read with, and a buffer for the key.
+    static PERSON_NAMES: RefCell<(u64, Memo<Rc<PersonName>>, String)> = RefCell::default();
+}
+
+/// The [`PersonName`] of a person match: [`person_canonical`] and its id, remembered across
+/// documents when the lexicon may be (`lexicon_id`: its [`NameLookup::cache_id`], 0 for
+/// never). The canonical depends only on each part's role and written text (a part's
+/// lexicon readings and folded word are those of its text): the key holds them.
+///
+/// [`NameLookup::cache_id`]: super::names::NameLookup::cache_id
+pub fn person_name(doc: &Doc, m: &PersonMatch, rules: &EntityRules, lexicon_id: u64) -> Rc<PersonName> {
+    let fresh = || {
+        let canonical = person_canonical(doc, m, rules);
+        let id = entity_id_cached(EntityType::Per, &canonical, rules);
+        Rc::new(PersonName::new(canonical, id, rules))
+    };
+    if lexicon_id == 0 {
+        return fresh();
+    }
+    PERSON_NAMES.with_borrow_mut(|(owner, memo, key)| {
+        if *owner != lexicon_id {
+            *memo = Memo::default();
+            *owner = lexicon_id;
+        }
+        if !person_key(doc, m, key) {
+            return fresh();
+        }
+        memo.get_or(rules, 0, key, fresh)
+    })
+}
+
+/// Writes the key of [`person_name`] into `key`: the number of parts, each part's role and
+/// byte range within the match (one character each), then the match's text; false (no key)
+/// for a match longer than 127 bytes.
+fn person_key(doc: &Doc, m: &PersonMatch, key: &mut String) -> bool {
+    key.clear();
+    if m.to <= m.from || m.parts.len() > 127 {
+        return false;
+    }
+    let whole = doc.span(m.from, m.to);
+    let Some(text) = doc.text.get(whole.start..whole.end).filter(|t| t.len() < 128) else { return false };
+    key.push(char::from(m.parts.len() as u8));
+    for p in &m.parts {
+        if p.to <= p.from || p.from < m.from || p.to > m.to {
+            return false;
+        }
+        let span = doc.span(p.from, p.to);
+        key.push(match p.role {
+            PartRole::First => 'F',
+            PartRole::Patronymic => 'P',
+            PartRole::Surname => 'S',
+            PartRole::Initial => 'I',
+            PartRole::Other => 'O',
+        });
+        // Within the match's text, shorter than 128 bytes: ASCII characters.
+        key.push(char::from((span.start - whole.start) as u8));
+        key.push(char::from((span.end - whole.start) as u8));
+    }
+    key.push_str(text);
+    true
 }
 
 fn class_of(role: PartRole, gender: NameGender) -> WordClass {

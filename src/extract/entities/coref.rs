@@ -6,19 +6,27 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::canonical::PersonName;
 use super::memo::Memo;
 use super::rules::EntityRules;
 use crate::dict::inflect::{fold_word_into, WordClass};
 
-/// A person established in the document.
+/// A person established in the document: the name (shared with its mentions) and the folded
+/// forms of its surname.
 #[derive(Clone, Debug)]
 pub struct Person {
-    pub canonical: String,
-    pub id: String,
-    surname: String,
-    first: String,
-    /// Folded forms of the surname.
+    pub name: Rc<PersonName>,
     pub forms: Rc<[String]>,
+}
+
+impl Person {
+    fn first(&self) -> &str {
+        &self.name.names.0
+    }
+
+    fn surname(&self) -> &str {
+        &self.name.names.1
+    }
 }
 
 /// The people of one document, in the order they were established.
@@ -33,7 +41,7 @@ thread_local! {
 }
 
 /// The distinct folded forms of a surname, remembered across documents (see `memo.rs`).
-fn surname_forms(surname: &str, rules: &EntityRules) -> Rc<[String]> {
+pub(super) fn surname_forms(surname: &str, rules: &EntityRules) -> Rc<[String]> {
     SURNAME_FORMS.with_borrow_mut(|memo| {
         memo.get_or(rules, 0, surname, || {
             let class = if surname.ends_with('а') || surname.ends_with('я') {
@@ -87,33 +95,27 @@ fn compatible(a: &str, b: &str) -> bool {
 }
 
 impl People {
-    /// Adds a person named in full (first name and surname at least), with the id `id()`
-    /// (asked only for a new person); returns its index.
-    pub fn establish(&mut self, canonical: &str, id: impl FnOnce() -> String, rules: &EntityRules) -> usize {
-        self.establish_split(canonical, &split(canonical, rules), id, rules)
+    /// Adds a person named in full (first name and surname at least) as `name()` names it
+    /// (asked only for a new person; its canonical must be `canonical`); returns its index.
+    pub fn establish(&mut self, canonical: &str, name: impl FnOnce() -> Rc<PersonName>, rules: &EntityRules) -> usize {
+        self.establish_split(&split(canonical, rules), name, rules)
     }
 
     /// [`People::establish`] with the name's [`split`] at hand (a name both established and
     /// resolved is split once).
     pub fn establish_split(
         &mut self,
-        canonical: &str,
         names: &(String, String),
-        id: impl FnOnce() -> String,
+        name: impl FnOnce() -> Rc<PersonName>,
         rules: &EntityRules,
     ) -> usize {
         let (first, surname) = (&names.0, &names.1);
-        if let Some(i) = self.people.iter().position(|p| p.surname == *surname && compatible(&p.first, first)) {
+        if let Some(i) = self.people.iter().position(|p| p.surname() == surname && compatible(p.first(), first)) {
             return i;
         }
-        let forms = surname_forms(canonical.split_whitespace().last().unwrap_or(""), rules);
-        self.people.push(Person {
-            canonical: canonical.to_string(),
-            id: id(),
-            surname: surname.clone(),
-            first: first.clone(),
-            forms,
-        });
+        let name = name();
+        let forms = name.forms(rules);
+        self.people.push(Person { name, forms });
         self.people.len() - 1
     }
 
@@ -125,7 +127,7 @@ impl People {
         self.people
             .iter()
             .rev()
-            .find(|p| (p.surname == *surname || p.forms.iter().any(|f| f == written)) && compatible(&p.first, first))
+            .find(|p| (p.surname() == surname || p.forms.iter().any(|f| f == written)) && compatible(p.first(), first))
     }
 
     /// The person whose surname has the folded form `word`.

@@ -22,8 +22,10 @@ mod tests;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 pub use canonical::entity_id;
+use canonical::PersonName;
 use doc::Doc;
 pub use names::{expand_with, NameForm, NameGender, NameKind, NameList, NameLookup};
 pub use rules::EntityRules;
@@ -121,35 +123,36 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     let persons = persons::find_persons(&doc, rules, roles);
     let mut people = coref::People::default();
     for m in mentions.iter().filter(|m| m.entity_type == EntityType::Per) {
-        people.establish(&m.canonical, || m.entity_id.clone(), rules);
+        let name = || Rc::new(PersonName::new(m.canonical.clone(), m.entity_id.clone(), rules));
+        people.establish(&m.canonical, name, rules);
     }
-    // Each person's canonical, and its first and last words as coreference compares them.
-    let named: Vec<(persons::PersonMatch, String, _)> = persons
+    // Each person's name: canonical, id, and its first and last words as coreference compares them.
+    let lexicon_id = lexicon.cache_id();
+    let named: Vec<(persons::PersonMatch, Rc<PersonName>)> = persons
         .into_iter()
         .map(|p| {
-            let c = canonical::person_canonical(&doc, &p, rules);
-            let names = coref::split(&c, rules);
-            (p, c, names)
+            let name = canonical::person_name(&doc, &p, rules, lexicon_id);
+            (p, name)
         })
         .collect();
-    for (p, c, names) in &named {
+    for (p, n) in &named {
         if p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1 {
-            people.establish_split(c, names, || canonical::entity_id_cached(EntityType::Per, c, rules), rules);
+            people.establish_split(&n.names, || n.clone(), rules);
         }
     }
-    for (p, c, names) in named {
+    for (p, n) in named {
         doc.take(p.from, p.to);
         // The last word folded: a word token's folded form is its `fw` (`fold_str` of it).
         let last = p.parts.last().map_or(p.from, |x| x.from);
         let last: Cow<str> = if doc.is_word(last) { doc.fw(last).into() } else { fold_str(doc.w(last)).into() };
         let full = p.parts.iter().any(|x| x.role == persons::PartRole::First) && p.parts.len() > 1;
-        let m = match people.resolve(&names, &last) {
+        let m = match people.resolve(&n.names, &last) {
             // A full name that resolves stays a rule mention; a short one is coreference.
             Some(person) => Mention {
                 source: if full { MentionSource::Rule } else { MentionSource::Coref },
-                ..mention(&doc, p.from, p.to, EntityType::Per, person.canonical.clone(), person.id.clone())
+                ..name_mention(&doc, p.from, p.to, &person.name)
             },
-            None => rule_mention(&doc, rules, p.from, p.to, EntityType::Per, c),
+            None => name_mention(&doc, p.from, p.to, &n),
         };
         mentions.push(m);
     }
@@ -160,10 +163,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         let i = i as usize;
         if doc.cap_word(i) && doc.not_name(i).is_none() {
             if let Some(p) = people.by_form(doc.fw(i)) {
-                let mut m = rule_mention(&doc, rules, i, i + 1, EntityType::Per, p.canonical.clone());
-                m.entity_id = p.id.clone();
-                m.source = MentionSource::Coref;
-                mentions.push(m);
+                mentions.push(Mention { source: MentionSource::Coref, ..name_mention(&doc, i, i + 1, &p.name) });
                 doc.taken[i] = true;
             }
         }
@@ -210,6 +210,11 @@ fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
 fn rule_mention(doc: &Doc, rules: &EntityRules, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
     let id = canonical::entity_id_cached(ty, &canonical, rules);
     mention(doc, from, to, ty, canonical, id)
+}
+
+/// A rule mention of a person at tokens `from..to`.
+fn name_mention(doc: &Doc, from: usize, to: usize, name: &PersonName) -> Mention {
+    mention(doc, from, to, EntityType::Per, name.canonical.clone(), name.id.clone())
 }
 
 /// A rule mention of tokens `from..to` with its canonical and id.

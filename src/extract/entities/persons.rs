@@ -49,19 +49,39 @@ fn part(role: PartRole, from: usize, to: usize) -> Part {
 
 struct Finder<'a, 'd, 't, 'l> {
     doc: &'d Doc<'t, 'l>,
-    rules: &'a EntityRules,
     roles: &'a RoleNouns,
-    /// `namey` of each token, computed up front: the rules ask it of the same token many
-    /// times, and the document does not change meanwhile.
-    namey: Vec<bool>,
+    /// What each token is as a name part ([`Finder::NAMEY`] and the others), computed up
+    /// front: the rules ask it of the same token many times, and the document does not
+    /// change meanwhile.
+    flags: Vec<u8>,
 }
 
 impl Finder<'_, '_, '_, '_> {
+    /// [`Finder::compute_namey`].
+    const NAMEY: u8 = 1;
+    /// [`Finder::first`].
+    const FIRST: u8 = 2;
+    /// [`Finder::clean_first`].
+    const CLEAN_FIRST: u8 = 4;
+    /// [`Finder::patronymic`].
+    const PATRONYMIC: u8 = 8;
+    /// [`Finder::surname_like`].
+    const SURNAME_LIKE: u8 = 16;
+    /// [`Finder::known_surname`].
+    const KNOWN_SURNAME: u8 = 32;
+    /// [`Finder::plain`].
+    const PLAIN: u8 = 64;
+
+    #[inline]
+    fn is(&self, i: usize, flag: u8) -> bool {
+        self.flags.get(i).is_some_and(|&f| f & flag != 0)
+    }
+
     /// A capitalised word that is neither listed as not-a-name, nor a place, nor all-caps noise,
     /// nor a place marker or organisation head noun (`Улицу Шевченко`, `Комитет Иванова`).
     #[inline]
     fn namey(&self, i: usize) -> bool {
-        self.namey.get(i).is_some_and(|&n| n)
+        self.is(i, Self::NAMEY)
     }
 
     fn compute_namey(doc: &Doc, i: usize) -> bool {
@@ -75,45 +95,69 @@ impl Finder<'_, '_, '_, '_> {
             && d.w(i).chars().nth(1).is_some()
     }
 
+    /// The flags of token `i`, by the definitions of [`Finder::first`] and the others.
+    ///
+    /// `Doc::ending` answers `Noun` only the first time a token is asked, but every `namey`
+    /// word was asked before this pass (the first place pass asks it of every free
+    /// capitalised word), so the order of asking here does not matter: `Noun` reads as none.
+    fn compute_flags(doc: &Doc, rules: &EntityRules, roles: &RoleNouns, i: usize) -> u8 {
+        if !Self::compute_namey(doc, i) {
+            return 0;
+        }
+        let lex = doc.lex(i);
+        let ending = doc.ending(rules, i);
+        let first = lex.first.is_some() && doc.role(roles, i).is_none();
+        let clean_first = first && !lex.first.is_some_and(|f| f.common_word);
+        let patronymic = lex.patronymic.is_some() || ending == Some(Ending::Patronymic);
+        let surname_like = if lex.surname.is_some() {
+            true
+        } else if lex.toponym.is_some() && lex.first.is_none() {
+            false
+        } else {
+            !matches!(ending, Some(Ending::Adjective | Ending::Patronymic))
+        };
+        let known_surname = lex.surname.is_some_and(|s| !s.common_word) || ending == Some(Ending::Surname);
+        let plain = surname_like && lex.toponym.is_none() && !doc.toks[i].caps && ending.is_none();
+        Self::NAMEY
+            | if first { Self::FIRST } else { 0 }
+            | if clean_first { Self::CLEAN_FIRST } else { 0 }
+            | if patronymic { Self::PATRONYMIC } else { 0 }
+            | if surname_like { Self::SURNAME_LIKE } else { 0 }
+            | if known_surname { Self::KNOWN_SURNAME } else { 0 }
+            | if plain { Self::PLAIN } else { 0 }
+    }
+
     /// A first name, unless the word is also a role noun (`Аким Алматы`).
     fn first(&self, i: usize) -> bool {
-        self.namey(i) && self.doc.lex(i).first.is_some() && self.doc.role(self.roles, i).is_none()
+        self.is(i, Self::FIRST)
     }
 
+    /// A first name that is no ordinary word.
     fn clean_first(&self, i: usize) -> bool {
-        self.first(i) && !self.doc.lex(i).first.is_some_and(|f| f.common_word)
+        self.is(i, Self::CLEAN_FIRST)
     }
 
+    /// A known patronymic, or a `namey` word with a patronymic's ending.
     fn patronymic(&self, i: usize) -> bool {
-        self.namey(i)
-            && (self.doc.lex(i).patronymic.is_some() || self.doc.ending(self.rules, i) == Some(Ending::Patronymic))
+        self.is(i, Self::PATRONYMIC)
     }
 
     /// Could be a surname: a listed surname, or an unknown capitalised word that is no
     /// first name, place or adjective.
     #[inline]
     fn surname_like(&self, i: usize) -> bool {
-        // Most words asked are not `namey`: answered here, without a call.
-        self.namey(i) && self.namey_surname_like(i)
+        self.is(i, Self::SURNAME_LIKE)
     }
 
-    /// [`Finder::surname_like`] of a `namey` word.
-    #[inline(never)]
-    fn namey_surname_like(&self, i: usize) -> bool {
-        let lex = &self.doc.lex(i);
-        if lex.surname.is_some() {
-            return true;
-        }
-        if lex.toponym.is_some() && lex.first.is_none() {
-            return false;
-        }
-        !matches!(self.doc.ending(self.rules, i), Some(Ending::Adjective | Ending::Patronymic))
-    }
-
+    /// A listed surname that is no ordinary word, or a surname's ending.
     fn known_surname(&self, i: usize) -> bool {
-        self.namey(i)
-            && (self.doc.lex(i).surname.is_some_and(|s| !s.common_word)
-                || self.doc.ending(self.rules, i) == Some(Ending::Surname))
+        self.is(i, Self::KNOWN_SURNAME)
+    }
+
+    /// Surname-like, not a place, not in capitals, and no telling ending: an unknown
+    /// capitalised word.
+    fn plain(&self, i: usize) -> bool {
+        self.is(i, Self::PLAIN)
     }
 
     /// Particles and extra capitalised words of a long foreign name after `j`.
@@ -205,20 +249,21 @@ impl Finder<'_, '_, '_, '_> {
         }
         // An unknown capitalised word before a surname-shaped one (`Павел Виноградов`), or two
         // unknown capitalised words inside a sentence (`Зденко Кожул`): a first name and a surname.
-        let plain = |k: usize| {
-            self.surname_like(k) && d.lex(k).toponym.is_none() && !d.toks[k].caps && d.ending(self.rules, k).is_none()
-        };
-        if plain(i) && d.lex(i).surname.is_none() {
+        if self.plain(i) && d.lex(i).surname.is_none() {
             let next_surname = self.known_surname(i + 1) && d.lex(i + 1).toponym.is_none() && !self.first(i + 2);
-            if next_surname || (!d.toks[i].sent_start && plain(i + 1)) {
+            if next_surname || (!d.toks[i].sent_start && self.plain(i + 1)) {
                 let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
                 let j = self.foreign_tail(i + 2, &mut parts);
                 return Some(PersonMatch { from: i, to: j, parts });
             }
         }
+        // A known surname alone, or any surname-like word after a role noun (asked last: it
+        // looks up the words before).
+        if !self.surname_like(i) {
+            return None;
+        }
         let after_role = self.after_role(i);
-        // A known surname alone, or any surname-like word after a role noun.
-        if self.surname_like(i) && (after_role || (self.known_surname(i) && !d.toks[i].sent_start)) {
+        if after_role || (self.known_surname(i) && !d.toks[i].sent_start) {
             let mut parts = vec![part(PartRole::Surname, i, i + 1)];
             let mut j = i + 1;
             if after_role && self.surname_like(j) && !self.first(j) {
@@ -253,13 +298,15 @@ impl Finder<'_, '_, '_, '_> {
 
 /// Every person match among the free tokens of `doc`, left to right, non-overlapping.
 pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<PersonMatch> {
-    // Only capitalised words (all in `Doc::starts`) are `namey`.
-    let mut namey = vec![false; doc.len()];
+    // Only capitalised words (all in `Doc::starts`) are `namey`: the others' flags stay 0.
+    let mut flags = vec![0u8; doc.len()];
     for &i in &doc.starts {
         let i = i as usize;
-        namey[i] = doc.toks[i].cap && Finder::compute_namey(doc, i);
+        if doc.toks[i].cap {
+            flags[i] = Finder::compute_flags(doc, rules, roles, i);
+        }
     }
-    let f = Finder { doc, rules, roles, namey };
+    let f = Finder { doc, roles, flags };
     // Room for a match every four starts (fewer in most texts): no regrowth.
     let mut out = Vec::with_capacity(doc.starts.len() / 4);
     // The next token not inside a match.
