@@ -17,9 +17,25 @@ use crate::dict::inflect::{fold_word_into, WordClass};
 pub struct Person {
     pub name: Rc<PersonName>,
     pub forms: Rc<[String]>,
+    /// [`form_bit`] of every form: a word whose bit is not here is none of them.
+    forms_mask: u64,
+}
+
+/// One bit of 64 for a folded word, by its length and last byte: the words of a set of
+/// forms set their bits in a mask, and a word whose bit is off is none of them (a test
+/// without comparing strings).
+fn form_bit(word: &str) -> u64 {
+    let b = word.as_bytes();
+    let last = u32::from(b.last().copied().unwrap_or(0));
+    1 << ((b.len() as u32).wrapping_mul(7).wrapping_add(last) & 63)
 }
 
 impl Person {
+    /// Whether `word` (folded) is a form of the surname.
+    fn has_form(&self, word: &str, bit: u64) -> bool {
+        self.forms_mask & bit != 0 && self.forms.iter().any(|f| f == word)
+    }
+
     fn first(&self) -> &str {
         &self.name.names.0
     }
@@ -115,7 +131,8 @@ impl People {
         }
         let name = name();
         let forms = name.forms(rules);
-        self.people.push(Person { name, forms });
+        let forms_mask = forms.iter().fold(0, |mask, f| mask | form_bit(f));
+        self.people.push(Person { name, forms, forms_mask });
         self.people.len() - 1
     }
 
@@ -124,14 +141,35 @@ impl People {
     /// `Doc::fw`).
     pub fn resolve(&self, names: &(String, String), written: &str) -> Option<&Person> {
         let (first, surname) = (&names.0, &names.1);
+        let bit = form_bit(written);
         self.people
             .iter()
             .rev()
-            .find(|p| (p.surname() == surname || p.forms.iter().any(|f| f == written)) && compatible(p.first(), first))
+            .find(|p| (p.surname() == surname || p.has_form(written, bit)) && compatible(p.first(), first))
     }
 
     /// The person whose surname has the folded form `word`.
     pub fn by_form(&self, folded_word: &str) -> Option<&Person> {
-        self.people.iter().rev().find(|p| p.forms.iter().any(|f| f == folded_word))
+        let bit = form_bit(folded_word);
+        self.people.iter().rev().find(|p| p.has_form(folded_word, bit))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// A word of a set of forms has its bit in the set's mask: the mask never hides a form.
+        #[test]
+        fn form_mask_keeps_every_form(forms in proptest::collection::vec("\\PC{0,12}", 0..20), other in "\\PC{0,12}") {
+            let mask = forms.iter().fold(0, |mask, f| mask | form_bit(f));
+            for f in &forms {
+                proptest::prop_assert!(mask & form_bit(f) != 0);
+            }
+            if mask & form_bit(&other) == 0 {
+                proptest::prop_assert!(!forms.contains(&other));
+            }
+        }
     }
 }

@@ -24,9 +24,12 @@ pub fn find_locations(doc: &Doc, rules: &EntityRules, lexicon_pass: bool) -> Vec
     let mut next = 0;
     for &i in &doc.starts {
         let i = i as usize;
-        // Every rule starts at a place marker or a capitalised word (both in `Doc::starts`).
+        // Every rule starts at a place marker, or at a capitalised word before one or (in the
+        // lexicon pass) that the toponym lexicon knows (all in `Doc::starts`).
         let t = &doc.toks[i];
-        if i < next || !(t.cap || t.listed.loc.is_some()) {
+        let may_start = t.listed.loc.is_some()
+            || t.cap && (doc.listed(i + 1).loc.is_some() || (lexicon_pass && doc.lex(i).toponym.is_some()));
+        if i < next || !may_start {
             continue;
         }
         if let Some(m) = loc_at(doc, rules, i, lexicon_pass) {
@@ -41,12 +44,11 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
     if !doc.free(i) || doc.toks[i].kind != TokenKind::Word {
         return None;
     }
-    // `Алматинская область`: the adjective and the marker after it.
-    if adjective(doc, rules, i) && doc.free(i + 1) {
-        if let Some(m) = doc.listed(i + 1).loc {
-            if m.position == LocPosition::After && !doc.toks[i + 1].cap {
-                return Some(LocMatch { from: i, to: i + 2 });
-            }
+    // `Алматинская область`: the adjective and the marker after it (the marker first: most
+    // words have none after them).
+    if let Some(m) = doc.listed(i + 1).loc {
+        if m.position == LocPosition::After && doc.free(i + 1) && !doc.toks[i + 1].cap && adjective(doc, rules, i) {
+            return Some(LocMatch { from: i, to: i + 2 });
         }
     }
     if let Some(m) = doc.listed(i).loc {

@@ -202,7 +202,12 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     if !doc.free(i) || doc.toks[i].shout {
         return None;
     }
-    if i > 1 && is_open_quote(doc.w(i - 1)) && rules.title_nouns.contains_key(doc.fw(i - 2)) {
+    // Quotes are punctuation tokens: the kind first, without slicing the text.
+    if i > 1
+        && doc.toks[i - 1].kind == TokenKind::Punct
+        && is_open_quote(doc.w(i - 1))
+        && rules.title_nouns.contains_key(doc.fw(i - 2))
+    {
         // `корабля «Союз»`: the title of a thing, whatever words it holds.
         return None;
     }
@@ -314,7 +319,11 @@ fn bare_quoted(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// A capitalised adjective, maybe more lower-case ones, then a head noun and its chain
 /// (`Социалистической рабочей партии`, `Общественной палаты`).
 fn adjective_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
-    if !doc.cap_word(i)
+    // The head noun is one of the three words after `i`: without one listed there, no
+    // match (a cheap test before the endings).
+    let head_after = (i + 1..=i + 3).any(|k| matches!(doc.listed(k).org, Some(OrgRole::Head | OrgRole::Both)));
+    if !head_after
+        || !doc.cap_word(i)
         || doc.toks[i].caps
         || !matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj))
     {

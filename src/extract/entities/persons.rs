@@ -97,15 +97,15 @@ impl Finder<'_, '_, '_, '_> {
 
     /// The flags of token `i`, by the definitions of [`Finder::first`] and the others.
     ///
-    /// `Doc::ending` answers `Noun` only the first time a token is asked, but every `namey`
-    /// word was asked before this pass (the first place pass asks it of every free
-    /// capitalised word), so the order of asking here does not matter: `Noun` reads as none.
+    /// `Doc::ending` answers `Noun` only the first time a token is asked, `None` after. The
+    /// rules were tuned with every `namey` word asked before this pass (by the place rules),
+    /// so `Noun` reads as none here: said so, the answer does not depend on who asked first.
     fn compute_flags(doc: &Doc, rules: &EntityRules, roles: &RoleNouns, i: usize) -> u8 {
         if !Self::compute_namey(doc, i) {
             return 0;
         }
         let lex = doc.lex(i);
-        let ending = doc.ending(rules, i);
+        let ending = doc.ending(rules, i).filter(|&e| e != Ending::Noun);
         let first = lex.first.is_some() && doc.role(roles, i).is_none();
         let clean_first = first && !lex.first.is_some_and(|f| f.common_word);
         let patronymic = lex.patronymic.is_some() || ending == Some(Ending::Patronymic);
