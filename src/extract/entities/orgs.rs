@@ -39,11 +39,12 @@ fn quoted(doc: &Doc, i: usize) -> Option<(usize, usize, usize)> {
     }
     let mut j = first;
     while j < doc.len() && j < first + 10 {
-        let w = doc.w(j);
-        if doc.toks[j].kind == TokenKind::Punct && is_close_quote(w) && j > first {
+        // Only punctuation is compared as text (words are most tokens).
+        let punct = doc.toks[j].kind == TokenKind::Punct;
+        if punct && is_close_quote(doc.w(j)) && j > first {
             return Some((first, j, j + 1));
         }
-        if doc.taken[j] || (doc.toks[j].kind == TokenKind::Punct && matches!(w, "." | "!" | "?" | "«")) {
+        if doc.taken[j] || (punct && matches!(doc.w(j), "." | "!" | "?" | "«")) {
             return None;
         }
         j += 1;
