@@ -487,8 +487,10 @@ impl<'a> Doc<'a> {
 
     /// Whether a role-noun token is in the dictionary form (nominative singular).
     pub fn role_is_nominative(&self, t: &Token, role: &RoleNoun) -> bool {
-        self.word_facts(t, |w| *w.folded == fold_str(&role.role))
-            .unwrap_or_else(|| fold_word(t.text(self.text)) == fold_str(&role.role))
+        // A dictionary form is mostly lower-case letters already: no fold to allocate.
+        let form: Cow<str> =
+            if folds_to_itself(&role.role) { Cow::Borrowed(&role.role) } else { Cow::Owned(fold_str(&role.role)) };
+        self.word_facts(t, |w| *w.folded == *form).unwrap_or_else(|| fold_word(t.text(self.text)) == *form)
     }
 
     pub fn pronoun(&self, t: &Token) -> Option<Pronoun> {
@@ -538,6 +540,13 @@ struct RecentId {
 impl RecentId {
     /// An empty slot: no token ends before it starts.
     const NONE: RecentId = RecentId { start: usize::MAX, end: 0, id: 0 };
+}
+
+/// Whether `fold_str(s) == s`, told without folding for the plain case: every character one
+/// that `fold_str` keeps as it is (lower-case Latin and Cyrillic letters but `ё`, digits).
+/// `false` may also be said of a string that folds to itself.
+fn folds_to_itself(s: &str) -> bool {
+    s.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я'))
 }
 
 /// The character at byte `i` (a character start) and its length.
@@ -853,6 +862,13 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn folds_to_itself_only_when_fold_str_agrees(s in "[a-zA-Z09а-яЁё \\-&\u{301}]{0,8}") {
+            if folds_to_itself(&s) {
+                prop_assert_eq!(fold_str(&s), s);
+            }
+        }
+
         #[test]
         fn word_counts_match_on_any_text(text in "[аЯёa5 \\-\u{301}\u{ad}҂ӐĀ😀.]{0,16}") {
             check_word_counts(&text);
