@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
+use std::hash::BuildHasher;
 
 use super::cues::CueHit;
 use super::marks::{is_line_break, line_break_len, ByteStops, LINE_BREAK_STOPS};
@@ -58,14 +59,28 @@ struct Entities<'a> {
 
 impl<'a> Entities<'a> {
     /// All mentions sharing an `entity_id` (or, without one, a canonical name) are one entity.
+    ///
+    /// A document names a dozen or two entities, so a key is looked for by comparing its hash
+    /// with those of the entities so far (a pass over a short array of numbers) instead of
+    /// allocating and filling a hash table per document. Past [`LINEAR_ENTITIES`] entities
+    /// a table takes the rest, so a document naming hundreds stays linear. Keys are unique
+    /// per entity, so either way a key finds the one entity made for it.
     fn group(mentions: &'a [Mention]) -> Entities<'a> {
-        let mut by_id: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(mentions.len(), Default::default());
         // At most one entity per mention: one allocation instead of a growing vector.
         let mut entities: Vec<Entity> = Vec::with_capacity(mentions.len());
+        let mut hashes: Vec<u64> = Vec::with_capacity(mentions.len().min(LINEAR_ENTITIES));
+        // Allocates only when a document has more than `LINEAR_ENTITIES` entities.
+        let mut more: FastMap<&str, usize> = FastMap::default();
         let mut mention_entity = Vec::with_capacity(mentions.len());
         for m in mentions {
-            let key = if m.entity_id.is_empty() { m.canonical.as_str() } else { m.entity_id.as_str() };
-            let idx = *by_id.entry(key).or_insert_with(|| {
+            let key = entity_key(&m.entity_id, &m.canonical);
+            let hash = rustc_hash::FxBuildHasher.hash_one(key);
+            let found = hashes
+                .iter()
+                .zip(&entities)
+                .position(|(&h, e)| h == hash && entity_key(e.id, e.canonical) == key)
+                .or_else(|| more.get(key).copied());
+            let idx = found.unwrap_or_else(|| {
                 entities.push(Entity {
                     canonical: &m.canonical,
                     id: &m.entity_id,
@@ -74,7 +89,13 @@ impl<'a> Entities<'a> {
                     first: m.span.start,
                     gender: OnceCell::new(),
                 });
-                entities.len() - 1
+                let idx = entities.len() - 1;
+                if idx < LINEAR_ENTITIES {
+                    hashes.push(hash);
+                } else {
+                    more.insert(key, idx);
+                }
+                idx
             });
             let e = &mut entities[idx];
             e.count += 1;
@@ -82,6 +103,18 @@ impl<'a> Entities<'a> {
             mention_entity.push(idx);
         }
         Entities { list: entities, of_mention: mention_entity }
+    }
+}
+
+/// How many entities [`Entities::group`] finds by a pass over their hashes.
+const LINEAR_ENTITIES: usize = 64;
+
+/// What makes mentions one entity: the id, or the canonical name when there is no id.
+fn entity_key<'k>(id: &'k str, canonical: &'k str) -> &'k str {
+    if id.is_empty() {
+        canonical
+    } else {
+        id
     }
 }
 
@@ -102,9 +135,6 @@ pub(crate) struct Doc<'a> {
     words: RefCell<WordCache>,
     /// The word ids of recently asked tokens, by span (see [`Doc::word_id`]).
     recent_ids: [Cell<RecentId>; RECENT_IDS],
-    /// Role lookups by word id (a window is often scanned more than once); per document,
-    /// as the answers borrow `roles`.
-    role_cache: RefCell<FastMap<u32, Option<&'a RoleNoun>>>,
 }
 
 impl Drop for Doc<'_> {
@@ -133,7 +163,6 @@ impl<'a> Doc<'a> {
             stops: StopIndex::new(text, &rules.doc_stops),
             words: RefCell::new(WordCache::take(rules)),
             recent_ids: [const { Cell::new(RecentId::NONE) }; RECENT_IDS],
-            role_cache: Default::default(),
         }
     }
 
@@ -347,7 +376,18 @@ impl<'a> Doc<'a> {
     }
 
     /// Appends the tokens of the slice `[from, to)`, tokenised on its own.
+    ///
+    /// The slice is most often a cut word's head or tail: when it holds Cyrillic letters
+    /// only (every character U+0400..U+047F, a letter, two bytes), it is one word token as
+    /// the first token of a text, with no tokenising to set up.
     fn push_tokenized(&self, out: &mut Vec<Token>, from: usize, to: usize) {
+        let piece = &self.text.as_bytes()[from..to];
+        let letters_only = |pair: &[u8]| pair[0] & 0xFE == 0xD0 && pair[1] & 0xC0 == 0x80;
+        if !piece.is_empty() && piece.len().is_multiple_of(2) && piece.chunks_exact(2).all(letters_only) {
+            let span = Span::new(from, to);
+            out.push(Token { span, kind: TokenKind::Word, after_newline: true, after_space: true });
+            return;
+        }
         out.extend(tokenize(&self.text[from..to]).into_iter().map(|mut t| {
             t.span = Span::new(t.span.start + from, t.span.end + from);
             t
@@ -435,21 +475,22 @@ impl<'a> Doc<'a> {
         Some(f(self.words.borrow().facts(id)))
     }
 
+    /// The role noun a word token is a form of.
+    ///
+    /// One probe of the role table with the word's cached fold: a per-document cache of the
+    /// answers cost more than the probe (most words are asked about once per document).
     pub fn role(&self, t: &Token) -> Option<&'a RoleNoun> {
         let id = self.word_id(t)?;
-        if let Some(hit) = self.role_cache.borrow().get(&id) {
-            return *hit;
-        }
         // `lookup` folds its query; the cache holds the word folded as `lookup` would.
-        let hit = self.roles.lookup_folded(self.words.borrow().facts(id).refolded());
-        self.role_cache.borrow_mut().insert(id, hit);
-        hit
+        self.roles.lookup_folded(self.words.borrow().facts(id).refolded())
     }
 
     /// Whether a role-noun token is in the dictionary form (nominative singular).
     pub fn role_is_nominative(&self, t: &Token, role: &RoleNoun) -> bool {
-        self.word_facts(t, |w| *w.folded == fold_str(&role.role))
-            .unwrap_or_else(|| fold_word(t.text(self.text)) == fold_str(&role.role))
+        // A dictionary form is mostly lower-case letters already: no fold to allocate.
+        let form: Cow<str> =
+            if folds_to_itself(&role.role) { Cow::Borrowed(&role.role) } else { Cow::Owned(fold_str(&role.role)) };
+        self.word_facts(t, |w| *w.folded == *form).unwrap_or_else(|| fold_word(t.text(self.text)) == *form)
     }
 
     pub fn pronoun(&self, t: &Token) -> Option<Pronoun> {
@@ -499,6 +540,13 @@ struct RecentId {
 impl RecentId {
     /// An empty slot: no token ends before it starts.
     const NONE: RecentId = RecentId { start: usize::MAX, end: 0, id: 0 };
+}
+
+/// Whether `fold_str(s) == s`, told without folding for the plain case: every character one
+/// that `fold_str` keeps as it is (lower-case Latin and Cyrillic letters but `ё`, digits).
+/// `false` may also be said of a string that folds to itself.
+fn folds_to_itself(s: &str) -> bool {
+    s.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | 'а'..='е' | 'ж'..='я'))
 }
 
 /// The character at byte `i` (a character start) and its length.
@@ -697,6 +745,32 @@ mod tests {
         }
     }
 
+    /// A piece of a word tokenised on its own, flags included, whatever it holds.
+    fn check_pieces(text: &str) {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let all = tokenize(text);
+        let doc = Doc::new(text, &all, &[], &roles, &rules, Vec::new());
+        for from in (0..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+            for to in (from..=text.len()).filter(|&p| text.is_char_boundary(p)) {
+                let mut got = Vec::new();
+                doc.push_tokenized(&mut got, from, to);
+                let want: Vec<Token> = tokenize(&text[from..to])
+                    .into_iter()
+                    .map(|mut t| {
+                        t.span = Span::new(t.span.start + from, t.span.end + from);
+                        t
+                    })
+                    .collect();
+                assert_eq!(got, want, "{from}..{to} of {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn pieces_tokenize_alone() {
+        check_pieces("Ёжик-Ѐѿ ѐ\u{301}я Ѯ5ы ёж,ж\u{ad}я Ҋ");
+    }
+
     #[test]
     fn window_tokens_match_tokenize() {
         for t in [
@@ -733,6 +807,47 @@ mod tests {
         check_word_counts("Ёж-ёжик 5a\u{301}b ҂Ѡ ӐӑĀ x\u{ad}y — «да» 😀 я-");
     }
 
+    /// Grouping equals its definition (one entity per distinct key, in order of first
+    /// mention, counted), also past the entities found by the hash pass.
+    #[test]
+    fn groups_like_a_map_of_keys() {
+        for n in [0usize, 1, 5, 63, 64, 65, 200] {
+            let mentions: Vec<Mention> = (0..3 * n)
+                .map(|i| {
+                    let k = (i * 7) % n.max(1);
+                    Mention {
+                        span: Span::new(1000 - i, 1001 - i),
+                        entity_type: EntityType::Per,
+                        canonical: format!("Имя {}", k % 9),
+                        entity_id: if k % 3 == 0 { String::new() } else { format!("per:{k}") },
+                        source: crate::model::MentionSource::Gazetteer,
+                        warning: None,
+                    }
+                })
+                .collect();
+            let got = Entities::group(&mentions);
+            let mut keys: Vec<&str> = Vec::new();
+            let mut want_of_mention = Vec::new();
+            for m in &mentions {
+                let key = entity_key(&m.entity_id, &m.canonical);
+                let idx = keys.iter().position(|k| *k == key).unwrap_or_else(|| {
+                    keys.push(key);
+                    keys.len() - 1
+                });
+                want_of_mention.push(idx);
+            }
+            assert_eq!(got.of_mention, want_of_mention, "{n}");
+            assert_eq!(got.list.len(), keys.len());
+            for (idx, e) in got.list.iter().enumerate() {
+                let of: Vec<&Mention> =
+                    (0..mentions.len()).filter(|&i| want_of_mention[i] == idx).map(|i| &mentions[i]).collect();
+                assert_eq!(entity_key(e.id, e.canonical), keys[idx]);
+                assert_eq!(e.count, of.len());
+                assert_eq!(e.first, of.iter().map(|m| m.span.start).min().unwrap());
+            }
+        }
+    }
+
     /// The doubling search finds what a plain search of the rest finds.
     #[test]
     fn first_starting_at_matches_partition_point() {
@@ -748,6 +863,13 @@ mod tests {
 
     proptest! {
         #[test]
+        fn folds_to_itself_only_when_fold_str_agrees(s in "[a-zA-Z09а-яЁё \\-&\u{301}]{0,8}") {
+            if folds_to_itself(&s) {
+                prop_assert_eq!(fold_str(&s), s);
+            }
+        }
+
+        #[test]
         fn word_counts_match_on_any_text(text in "[аЯёa5 \\-\u{301}\u{ad}҂ӐĀ😀.]{0,16}") {
             check_word_counts(&text);
         }
@@ -755,6 +877,11 @@ mod tests {
         #[test]
         fn byte_scans_match_on_any_text(text in "[аяЁ a.!?…\n\r\u{85}\u{2028}\u{a0}\u{3000}«»—😀]{0,40}") {
             check_all_positions(&text);
+        }
+
+        #[test]
+        fn pieces_tokenize_alone_on_any_text(text in "[аЯёѐѿҊ5 \\-\u{301}\u{ad}.]{0,10}") {
+            check_pieces(&text);
         }
 
         #[test]

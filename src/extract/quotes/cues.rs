@@ -88,8 +88,10 @@ impl CueMatcher {
     }
 }
 
-/// Bits of the word-start filter.
-const FILTER_BITS: u32 = 12;
+/// Bits of the word-start filter: 4 KB, so that of the few hundred keys' bits a word start
+/// that begins no form hits one by chance about once in a hundred (a 512-byte filter sent
+/// one start in sixteen to the anchored search for nothing).
+const FILTER_BITS: u32 = 15;
 
 /// The leftmost-longest search, replayed at word starts only.
 ///
@@ -335,16 +337,28 @@ impl WordStartScan {
         let window = bytes.get(base..base + 64 + 8).and_then(|w| w.first_chunk::<72>());
         match (self.key_len, window) {
             (0, _) => (starts, 0),
-            (8, Some(w)) => self.sort(starts, |k| {
-                let key = w[k..k + 8].first_chunk::<8>().map_or(0, |k| u64::from_le_bytes(*k));
-                self.visit(key)
-            }),
-            (4, Some(w)) => self.sort(starts, |k| {
-                let key = w[k..k + 4].first_chunk::<4>().map_or(0, |k| u32::from_le_bytes(*k));
-                self.visit(u64::from(key))
-            }),
+            (8, Some(w)) => self.sort_window(w, starts, u64::MAX),
+            (4, Some(w)) => self.sort_window(w, starts, u64::from(u32::MAX)),
             _ => self.sort(starts, |k| self.visit_at(bytes, base + k)),
         }
+    }
+
+    /// [`WordStartScan::sort`] of [`WordStartScan::visit`] for the keys read from a fixed
+    /// window (`key_mask` keeps the `key_len` first bytes of the eight read at a start):
+    /// the filter bit and the short-rest bit of each start moved straight into place, with
+    /// no branch and no bounds to check (a start is below 64 and the window 72 bytes long).
+    #[inline]
+    fn sort_window(&self, w: &[u8; 72], mut mask: u64, key_mask: u64) -> (u64, u64) {
+        let (mut full, mut short) = (0, 0);
+        while mask != 0 {
+            let k = mask.trailing_zeros() as usize & 63;
+            let key = w[k..k + 8].try_into().map_or(0, u64::from_le_bytes) & key_mask;
+            let h = hash_key(key);
+            full |= (self.filter[h >> 6] >> (h & 63) & 1) << k;
+            short |= (self.short_rests[(key & 1) as usize] >> ((key >> 8) & 0x3F) & 1) << k;
+            mask &= mask - 1;
+        }
+        (full, short & !full)
     }
 
     /// The bits `k` of `mask` whose `visit(k)` is a full visit, and those whose is a short
@@ -367,29 +381,90 @@ impl WordStartScan {
     }
 
     fn each_match(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        match self.key_len {
+            8 => self.each_match_keyed::<8>(text, &mut f),
+            4 => self.each_match_keyed::<4>(text, &mut f),
+            _ => self.each_match_keyed::<0>(text, &mut f),
+        }
+    }
+
+    /// [`WordStartScan::each_match`] with a key of `KEY` bytes (`self.key_len`).
+    ///
+    /// The blocks the search goes through are [`lanes::lead_blocks`]; those with eight
+    /// bytes after them (all but the last one or two) are read from a fixed 72-byte window:
+    /// the run starts, then the filter keys, with no bounds to check and the key length
+    /// known when compiling.
+    fn each_match_keyed<const KEY: usize>(&self, text: &str, f: &mut impl FnMut(usize, usize, usize)) {
         let bytes = text.as_bytes();
         // End of the last match the leftmost-longest search reports: no match starts before.
         let mut at = 0;
+        let mut before = 0;
+        let mut base = 0;
+        while let Some(w) = bytes.get(base..base + 72).and_then(|w| w.first_chunk::<72>()) {
+            let lead = lanes::bits64(w, 0, lanes::Class::CyrillicLead);
+            let starts = run_starts(lead, before);
+            before = lead;
+            // Most blocks have a start or two that pass no filter: nothing to visit.
+            let (full, short) = match KEY {
+                0 => (starts, 0),
+                _ => self.sort_window(w, starts, u64::MAX >> (64 - 8 * KEY.clamp(1, 8))),
+            };
+            if full | short != 0 {
+                at = self.visit_block(text, base, full, short, at, f);
+            }
+            base += 64;
+        }
+        // The last blocks, with fewer than eight bytes after them.
+        while base < bytes.len() {
+            let lead = lanes::bits64(bytes, base, lanes::Class::CyrillicLead);
+            let starts = run_starts(lead, before);
+            before = lead;
+            let (full, short) = self.starts_to_visit(bytes, base, starts);
+            at = self.visit_block(text, base, full, short, at, f);
+            base += 64;
+        }
+    }
+
+    /// Visits the run starts of the block at `base` in order (bit `k` for byte `base + k`):
+    /// the word before each, then, for a full visit, the anchored search. `at` is the end
+    /// of the last match; returns it after the block.
+    #[inline]
+    fn visit_block(
+        &self,
+        text: &str,
+        base: usize,
+        full: u64,
+        short: u64,
+        mut at: usize,
+        f: &mut impl FnMut(usize, usize, usize),
+    ) -> usize {
+        let bytes = text.as_bytes();
         let crossings = !self.first_words.is_empty();
-        for block in lanes::lead_blocks(bytes) {
-            let (full, short) = self.starts_to_visit(bytes, block.base, block.run_starts);
-            let mut visits = full | short;
-            while visits != 0 {
-                let bit = visits & visits.wrapping_neg();
-                visits ^= bit;
-                let s = block.base + bit.trailing_zeros() as usize;
-                if crossings && at < s {
-                    at = self.through_word_before(text, s, at);
-                }
-                if full & bit != 0 && s >= at && !word_char_before(text, s) {
-                    if let Some((end, pattern)) = self.anchored(bytes, s) {
-                        f(s, end, pattern);
-                        at = end;
-                    }
+        let mut visits = full | short;
+        while visits != 0 {
+            let bit = visits & visits.wrapping_neg();
+            visits ^= bit;
+            let s = base + bit.trailing_zeros() as usize;
+            if crossings && at < s {
+                at = self.through_word_before(text, s, at);
+            }
+            if full & bit != 0 && s >= at && !word_char_before(text, s) {
+                if let Some((end, pattern)) = self.anchored(bytes, s) {
+                    f(s, end, pattern);
+                    at = end;
                 }
             }
         }
+        at
     }
+}
+
+/// The run starts of a block whose lead bytes are `here` (bit `k` for byte `k`), those of
+/// the block before being `before`: lead bytes with no lead byte two bytes before, as
+/// [`lanes::lead_blocks`] finds them.
+#[inline]
+fn run_starts(here: u64, before: u64) -> u64 {
+    here & !(here << 2 | before >> 62)
 }
 
 /// A run start gets a full visit when a form or a long rest may start there.

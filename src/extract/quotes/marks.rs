@@ -284,9 +284,9 @@ pub(crate) fn trim_span(text: &str, start: usize, end: usize) -> Span {
     let Some(s) = text.get(start..end) else {
         return Span::new(start, start);
     };
-    let lead = s.len() - s.trim_start().len();
-    let trimmed = s.trim();
-    Span::new(start + lead, start + lead + trimmed.len())
+    let rest = s.trim_start();
+    let lead = s.len() - rest.len();
+    Span::new(start + lead, start + lead + rest.trim_end().len())
 }
 
 #[derive(Clone, Debug)]

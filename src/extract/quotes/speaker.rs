@@ -565,7 +565,8 @@ impl<'d, 'a> Resolver<'d, 'a> {
             doc.entities()
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| fits(e) && (!before || e.first < at))
+                // The position first: `fits` may fold a name.
+                .filter(|(_, e)| (!before || e.first < at) && fits(e))
                 .max_by_key(|(_, e)| (e.count, std::cmp::Reverse(e.first)))
                 .map(|(i, _)| i)
         };
