@@ -468,16 +468,9 @@ impl<'o> CsvRecord<'o> {
         !needs.json_escapes
     }
 
-    /// The number of bytes written so far to the output (where a cell or the rest of a
-    /// record starts, for [`CsvRecord::copy_rest`]).
+    /// The number of bytes written so far to the output (where a cell starts).
     pub fn written(&self) -> usize {
         self.out.len()
-    }
-
-    /// The rest of a record written before to the output at `rest` (from a delimiter to the
-    /// end of the line), copied: it ends this record.
-    pub fn copy_rest(&mut self, rest: std::ops::Range<usize>) {
-        self.out.extend_from_within(rest);
     }
 
     /// A decimal number cell (see [`CsvStyle::number_cell`]: decimal comma in Excel mode).
@@ -648,20 +641,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn copied_rests_are_the_written_rests() {
-        let mut out = Vec::new();
-        let mut record = CsvRecord::new(&mut out, CsvStyle::default());
-        record.raw(b"a");
-        let start = record.written();
-        record.text("b,c").raw(b"d").end();
-        let rest = start..record.written();
-        let mut record = CsvRecord::new(&mut out, CsvStyle::default());
-        record.raw(b"e");
-        record.copy_rest(rest);
-        assert_eq!(out, b"a,\"b,c\",d\ne,\"b,c\",d\n");
     }
 
     proptest::proptest! {
