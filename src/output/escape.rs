@@ -244,6 +244,7 @@ fn any_byte_short(bytes: &[u8], word: impl Fn(u64) -> bool) -> bool {
 }
 
 /// An unsigned integer in decimal.
+#[inline]
 pub fn uint(out: &mut Vec<u8>, n: usize) {
     super::decimal::Digits::new(n).write(out);
 }
@@ -445,6 +446,7 @@ impl<'o> CsvRecord<'o> {
     }
 
     /// A number cell.
+    #[inline]
     pub fn digits(&mut self, digits: &super::decimal::Digits) -> &mut Self {
         self.raw(b"");
         digits.write(self.out);
@@ -457,6 +459,7 @@ impl<'o> CsvRecord<'o> {
     }
 
     /// A field already formatted as a CSV cell in this style.
+    #[inline]
     pub fn raw(&mut self, cell: &[u8]) -> &mut Self {
         if !self.first {
             self.out.push(self.style.delimiter());
