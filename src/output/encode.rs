@@ -12,6 +12,7 @@ use super::escape::json_object;
 use super::escape::{
     clean_in_both, json_fields, json_list, json_str, json_str_clean, CleanStr, Code, CsvRecord, JsonValue, Raw,
 };
+use super::known::{KnownEntities, KnownEntity, Pieces};
 use super::rows::QuoteId;
 use super::staged::{Padded, Staged};
 use super::{CsvStyle, DocumentTally, EncodedDocument, ProcessedDocument};
@@ -26,6 +27,8 @@ struct DocId {
     json: Vec<u8>,
     /// `{"doc_id":…,"start":`, the JSON start of every mention row.
     json_to_start: Vec<u8>,
+    /// `{"doc_id":…`, the JSON start of every entity row.
+    json_entity: Vec<u8>,
     /// `csv` and `json_to_start` padded for [`MentionHead`], when they fit (ids of up to
     /// about forty bytes).
     padded: Option<(Padded<64>, Padded<64>)>,
@@ -38,8 +41,9 @@ impl DocId {
         let mut json = Vec::new();
         json_str(&mut json, id);
         let json_to_start = [&b"{\"doc_id\":"[..], &json, b",\"start\":"].concat();
+        let json_entity = [&b"{\"doc_id\":"[..], &json].concat();
         let padded = Padded::new(&csv).zip(Padded::new(&json_to_start));
-        DocId { csv, json, json_to_start, padded }
+        DocId { csv, json, json_to_start, json_entity, padded }
     }
 }
 
@@ -170,17 +174,12 @@ impl RowWriter<'_> {
         WrittenText { json: json_start..self.json.len(), csv: csv_start..csv_end }
     }
 
-    /// How much was written so far to the JSON and CSV buffers (the CSV 0 when there is none).
-    fn position(&self) -> (usize, usize) {
-        (self.json.len(), self.csv.as_ref().map_or(0, CsvRecord::written))
-    }
-
-    /// The rest of a row written before to the same buffers (from one field on, to the end
-    /// of the row: see [`RowWriter::position`]), copied; it ends this row.
-    fn copy_rest(&mut self, json: &Range<usize>, csv: &Range<usize>) {
-        self.json.extend_from_within(json.clone());
+    /// The end of a mention row of a known entity, copied; it ends this row.
+    #[inline]
+    fn copy_known(&mut self, known: &KnownEntity) {
+        self.json.extend_from_slice(&known.mention_json);
         if let Some(record) = &mut self.csv {
-            record.copy_rest(csv.clone());
+            record.out().extend_from_slice(&known.mention_csv);
         }
     }
 
@@ -417,8 +416,11 @@ impl ProcessedDocument {
             serde_json::to_writer(&mut *json, metadata).expect("in-memory JSON");
         }
         let x = &self.extraction;
-        let tails = out.mentions(&x.mentions, src);
-        out.entities(&x.mentions, &src.entities, &tails, &src.id);
+        let style = out.csv.as_ref().map(|(_, style)| *style);
+        KnownEntities::with(style, |known| {
+            let tails = out.mentions(&x.mentions, src, known);
+            out.entities(&src.entities, &tails, &src.id, known);
+        });
         out.json.extend_from_slice(b",\"quotes\":[");
         for (i, q) in x.quotes.iter().enumerate() {
             if i > 0 {
@@ -446,20 +448,16 @@ struct Entities<'g> {
     members: &'g [u32],
 }
 
-/// Where the first mention row of an entity wrote the fields that the entity's other rows
-/// repeat, in the document's JSON line and `mentions.csv` buffer. A document's mentions of
-/// one entity mostly share their type, canonical form, source and warning, so most mention
-/// rows are the document id, two numbers, their text and a copy of the first row's end; the
-/// entity row copies the id and canonical form. Each is scanned and escaped once a document.
+/// The row pieces that the mention rows of an entity repeat. A document's mentions of one
+/// entity mostly share their type, canonical form, source and warning, so most mention rows
+/// are the document id, two numbers, their text and a copy of the end of the entity's first
+/// row; the entity row is the id, a copy of the entity's middle and a count. The pieces come
+/// from [`KnownEntities`] (written once for entities seen in earlier documents).
 struct EntityTail {
     /// The mention whose row it is.
     first: usize,
-    /// `,"type":…,"warning":…}` in the JSON line.
-    json: Range<usize>,
-    /// `,TYPE,…,warning\n` in `mentions.csv`.
-    csv: Range<usize>,
-    canonical: WrittenText,
-    entity_id: WrittenText,
+    /// The entity's row pieces among the [`KnownEntities`].
+    known: u32,
 }
 
 /// A mention row's own fields, up to its text (opening the JSON object; the form of
@@ -556,12 +554,17 @@ fn same_tail(m: &Mention, other: &Mention) -> bool {
 
 impl Outputs<'_> {
     /// The `mentions` list and `mentions.csv` rows (as [`write_mention_head`] and
-    /// [`write_mention_tail`] write them), the end of each entity's later rows copied from
-    /// its first; where each entity's first row wrote it (per entity).
-    fn mentions(&mut self, mentions: &[Mention], src: &DocumentSource<'_>) -> Vec<Option<EntityTail>> {
+    /// [`write_mention_tail`] write them), the end of each entity's rows copied from the
+    /// entity's known pieces; which pieces each entity's rows use (per entity).
+    fn mentions(
+        &mut self,
+        mentions: &[Mention],
+        src: &DocumentSource<'_>,
+        known: &mut KnownEntities,
+    ) -> Vec<Option<EntityTail>> {
         let entities = &src.entities;
         let mut tails: Vec<Option<EntityTail>> = (0..entities.groups.len()).map(|_| None).collect();
-        let (mut head, style) = (MentionHead::new(), self.style());
+        let (mut head, style, with_csv) = (MentionHead::new(), self.style(), self.csv.is_some());
         self.json.extend_from_slice(b",\"mentions\":[");
         for (i, m) in mentions.iter().enumerate() {
             if i > 0 {
@@ -578,18 +581,14 @@ impl Outputs<'_> {
             match tail {
                 // The entity's first mention (the groups start at their first).
                 None => {
-                    let (json_start, csv_start) = row.position();
-                    let (canonical, entity_id) = write_mention_tail(&mut row, m);
-                    let (json_end, csv_end) = row.position();
-                    *tail = Some(EntityTail {
-                        first: i,
-                        json: json_start..json_end,
-                        csv: csv_start..csv_end,
-                        canonical,
-                        entity_id,
-                    });
+                    let index = match known.find(m) {
+                        Some(index) => index,
+                        None => known.learn(m, entity_pieces(m, style, with_csv)),
+                    };
+                    row.copy_known(known.get(index));
+                    *tail = Some(EntityTail { first: i, known: index });
                 }
-                Some(tail) if same_tail(m, &mentions[tail.first]) => row.copy_rest(&tail.json, &tail.csv),
+                Some(tail) if same_tail(m, &mentions[tail.first]) => row.copy_known(known.get(tail.known)),
                 Some(_) => {
                     write_mention_tail(&mut row, m);
                 }
@@ -600,49 +599,64 @@ impl Outputs<'_> {
     }
 
     /// The `entities` list and `entities.csv` rows, in first-mention order (the form of
-    /// [`super::rows::EntityRow`]), their id and canonical form copied from their first
-    /// mention's row.
-    fn entities(&mut self, mentions: &[Mention], entities: &Entities<'_>, tails: &[Option<EntityTail>], id: &DocId) {
+    /// [`super::rows::EntityRow`]), their middle copied from the entity's known pieces.
+    fn entities(&mut self, entities: &Entities<'_>, tails: &[Option<EntityTail>], id: &DocId, known: &KnownEntities) {
         self.json.extend_from_slice(b",\"entities\":[");
         let mut written = 0;
-        for (i, m) in mentions.iter().enumerate() {
-            let group = entities.members[i] as usize;
+        for (i, &group) in entities.members.iter().enumerate() {
+            let group = group as usize;
             let Some(tail) = tails[group].as_ref().filter(|tail| tail.first == i) else { continue };
             if written > 0 {
                 self.json.push(b',');
             }
             written += 1;
             let count = Digits::new(entities.groups[group].1);
-            let entity_type = m.entity_type.as_str();
+            let pieces = known.get(tail.known);
             let json = &mut *self.json;
-            json.extend_from_slice(b"{\"doc_id\":");
-            json.extend_from_slice(&id.json);
-            json.extend_from_slice(b",\"entity_id\":");
-            json.extend_from_within(tail.entity_id.json.clone());
-            json.extend_from_slice(b",\"type\":");
-            Code(entity_type).write_json(json);
-            json.extend_from_slice(b",\"canonical\":");
-            json.extend_from_within(tail.canonical.json.clone());
-            json.extend_from_slice(b",\"mentions\":");
+            json.extend_from_slice(&id.json_entity);
+            json.extend_from_slice(&pieces.entity_json);
             count.write(json);
             json.push(b'}');
-            if let Some((csv, style)) = &mut self.csv {
-                let EncodedCsv { mentions: rows, entities: out, .. } = &mut **csv;
-                let delimiter = style.delimiter();
+            if let Some((csv, _)) = &mut self.csv {
+                let out = &mut csv.entities;
                 out.extend_from_slice(&id.csv);
-                out.push(delimiter);
-                out.extend_from_slice(&rows[tail.entity_id.csv.clone()]);
-                out.push(delimiter);
-                out.extend_from_slice(entity_type.as_bytes());
-                out.push(delimiter);
-                out.extend_from_slice(&rows[tail.canonical.csv.clone()]);
-                out.push(delimiter);
+                out.extend_from_slice(&pieces.entity_csv);
                 count.write(out);
                 out.push(b'\n');
             }
         }
         self.json.push(b']');
     }
+}
+
+/// The row pieces of `m`'s entity, written by the row writers: the end of its mention row
+/// ([`write_mention_tail`]) and the middle of its entity row (the entity id, type and
+/// canonical form as the mention row wrote them). CSV pieces only when `with_csv`.
+fn entity_pieces(m: &Mention, style: CsvStyle, with_csv: bool) -> Pieces {
+    let (mut json, mut csv) = (Vec::new(), Vec::new());
+    let mut row = RowWriter { json: &mut json, csv: with_csv.then(|| CsvRecord::after_first_fields(&mut csv, style)) };
+    let (canonical, entity_id) = write_mention_tail(&mut row, m);
+    let entity_type = m.entity_type.as_str();
+    let mut entity_json = Vec::with_capacity(entity_id.json.len() + canonical.json.len() + 64);
+    entity_json.extend_from_slice(b",\"entity_id\":");
+    entity_json.extend_from_slice(&json[entity_id.json]);
+    entity_json.extend_from_slice(b",\"type\":");
+    Code(entity_type).write_json(&mut entity_json);
+    entity_json.extend_from_slice(b",\"canonical\":");
+    entity_json.extend_from_slice(&json[canonical.json]);
+    entity_json.extend_from_slice(b",\"mentions\":");
+    let mut entity_csv = Vec::new();
+    if with_csv {
+        let delimiter = style.delimiter();
+        entity_csv.push(delimiter);
+        entity_csv.extend_from_slice(&csv[entity_id.csv]);
+        entity_csv.push(delimiter);
+        entity_csv.extend_from_slice(entity_type.as_bytes());
+        entity_csv.push(delimiter);
+        entity_csv.extend_from_slice(&csv[canonical.csv]);
+        entity_csv.push(delimiter);
+    }
+    Pieces { mention_json: json, mention_csv: csv, entity_json, entity_csv }
 }
 
 impl EncodedDocument {
@@ -905,6 +919,41 @@ mod tests {
                     assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(expected), "excel={excel}");
                 }
                 assert_eq!(encoded.json, serde_line(&doc));
+            }
+        }
+    }
+
+    /// Entities met again in later documents on one thread (with the same fields, or under
+    /// the same id with another canonical form, warning, type or source), in either style and
+    /// in stream mode one after the other: every document's rows are the reference rows.
+    #[test]
+    fn known_entities_give_the_rows_of_fresh_ones() {
+        let vary = |doc: &mut ProcessedDocument, k: usize| {
+            for (i, m) in doc.extraction.mentions.iter_mut().enumerate() {
+                match (k + i) % 6 {
+                    1 => m.canonical.push_str(", x"),
+                    2 => m.warning = Some("w;\"".to_string()),
+                    3 => m.warning = None,
+                    4 => m.entity_type = EntityType::Loc,
+                    5 => m.source = MentionSource::Gazetteer,
+                    _ => {}
+                }
+            }
+        };
+        for _ in 0..2 {
+            for k in 0..7 {
+                for excel in [false, true, false] {
+                    let style = CsvStyle { excel };
+                    let mut doc = tricky_document("doc", k % 2 == 0);
+                    vary(&mut doc, k);
+                    let encoded = EncodedDocument::new(&doc, style);
+                    let got = [&encoded.mentions, &encoded.entities, &encoded.quotes, &encoded.money];
+                    for (got, expected) in got.into_iter().zip(&csv_crate(&doc, style)) {
+                        assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(expected), "{k} {excel}");
+                    }
+                    assert_eq!(encoded.json, serde_line(&doc));
+                    assert_eq!(doc.json_line(), serde_line(&doc));
+                }
             }
         }
     }

@@ -10,6 +10,8 @@ use std::borrow::Cow;
 
 use super::CsvStyle;
 use crate::text::block16::Block16;
+#[cfg(target_arch = "x86_64")]
+use crate::text::block16::{Avx2, Block32};
 
 /// What follows `\` for a byte serde_json escapes: `u` means `\u00XX`, 0 means verbatim.
 static JSON_ESCAPE: [u8; 256] = json_escape_table();
@@ -71,9 +73,42 @@ struct TextNeeds {
 }
 
 impl TextNeeds {
+    /// Long texts (quotes) 32 bytes at a time where the processor has AVX2
+    /// ([`TextNeeds::of_avx2`]), the others sixteen at a time ([`TextNeeds::of_16`]).
+    fn of(bytes: &[u8], delimiter: u8) -> TextNeeds {
+        #[cfg(target_arch = "x86_64")]
+        if bytes.len() >= 64 {
+            if let Some(avx2) = Avx2::detect() {
+                // SAFETY: `avx2` proves the processor has the features `of_avx2` is compiled for.
+                return unsafe { TextNeeds::of_avx2(avx2, bytes, delimiter) };
+            }
+        }
+        TextNeeds::of_16(bytes, delimiter)
+    }
+
+    /// [`TextNeeds::of`] 32 bytes at a time (three masks per block, joined as numbers), the
+    /// last 0 to 31 bytes by [`TextNeeds::of_16`].
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn of_avx2(_: Avx2, bytes: &[u8], delimiter: u8) -> TextNeeds {
+        let (mut json, mut csv, mut quotes) = (0u32, 0u32, 0u32);
+        let mut at = 0;
+        while let Some(v) = Block32::load(bytes, at) {
+            let quote = v.eq(b'"');
+            let breaking = v.eq(delimiter) | v.eq(b'\r') | v.eq(b'\n');
+            json |= (v.in_range(0, 0x1f) | quote | v.eq(b'\\')).bits();
+            csv |= (breaking | quote).bits();
+            quotes |= quote.bits();
+            at += 32;
+        }
+        let whole = TextNeeds { json_escapes: json != 0, csv_quotes: csv != 0, double_quote: quotes != 0 };
+        whole.or(TextNeeds::of_16(&bytes[at..], delimiter))
+    }
+
     /// Sixteen bytes at a time ([`block_needs`]); the last block is padded with spaces,
     /// which neither format escapes nor quotes (the delimiter is `,` or `;`).
-    fn of(bytes: &[u8], delimiter: u8) -> TextNeeds {
+    #[inline(always)]
+    fn of_16(bytes: &[u8], delimiter: u8) -> TextNeeds {
         let mut needs = TextNeeds::default();
         let mut at = 0;
         while let Some(block) = Block16::load(bytes, at) {
@@ -209,6 +244,7 @@ fn any_byte_short(bytes: &[u8], word: impl Fn(u64) -> bool) -> bool {
 }
 
 /// An unsigned integer in decimal.
+#[inline]
 pub fn uint(out: &mut Vec<u8>, n: usize) {
     super::decimal::Digits::new(n).write(out);
 }
@@ -410,6 +446,7 @@ impl<'o> CsvRecord<'o> {
     }
 
     /// A number cell.
+    #[inline]
     pub fn digits(&mut self, digits: &super::decimal::Digits) -> &mut Self {
         self.raw(b"");
         digits.write(self.out);
@@ -422,6 +459,7 @@ impl<'o> CsvRecord<'o> {
     }
 
     /// A field already formatted as a CSV cell in this style.
+    #[inline]
     pub fn raw(&mut self, cell: &[u8]) -> &mut Self {
         if !self.first {
             self.out.push(self.style.delimiter());
@@ -468,16 +506,9 @@ impl<'o> CsvRecord<'o> {
         !needs.json_escapes
     }
 
-    /// The number of bytes written so far to the output (where a cell or the rest of a
-    /// record starts, for [`CsvRecord::copy_rest`]).
+    /// The number of bytes written so far to the output (where a cell starts).
     pub fn written(&self) -> usize {
         self.out.len()
-    }
-
-    /// The rest of a record written before to the output at `rest` (from a delimiter to the
-    /// end of the line), copied: it ends this record.
-    pub fn copy_rest(&mut self, rest: std::ops::Range<usize>) {
-        self.out.extend_from_within(rest);
     }
 
     /// A decimal number cell (see [`CsvStyle::number_cell`]: decimal comma in Excel mode).
@@ -626,6 +657,31 @@ mod tests {
         }
     }
 
+    /// Long texts, with one special byte at every place of a 32-byte block, before and after
+    /// the last whole block: the AVX2 scan (where the processor has it) and the sixteen-byte
+    /// scan give what the byte tables give.
+    #[test]
+    fn long_text_scans_agree() {
+        for delimiter in [b',', b';'] {
+            let special = csv_special_table(delimiter);
+            for len in [64, 65, 95, 96, 100, 127] {
+                for at in 0..len {
+                    for b in [b'"', b'\\', b'\n', b'\r', 0, 0x1f, b',', b';', b' ', 0x7f, 0xd0] {
+                        let mut bytes = vec![b'x'; len];
+                        bytes[at] = b;
+                        let expected = TextNeeds {
+                            json_escapes: bytes.iter().any(|&b| JSON_ESCAPE[usize::from(b)] != 0),
+                            csv_quotes: bytes.iter().any(|&b| special[usize::from(b)]),
+                            double_quote: bytes.contains(&b'"'),
+                        };
+                        assert_eq!(TextNeeds::of(&bytes, delimiter), expected, "{bytes:?}");
+                        assert_eq!(TextNeeds::of_16(&bytes, delimiter), expected, "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
+
     /// One scan gives what `text` and `json_str` give (formula starts, quotes, escapes, both
     /// delimiters, padding of the last word at every length).
     #[test]
@@ -648,20 +704,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn copied_rests_are_the_written_rests() {
-        let mut out = Vec::new();
-        let mut record = CsvRecord::new(&mut out, CsvStyle::default());
-        record.raw(b"a");
-        let start = record.written();
-        record.text("b,c").raw(b"d").end();
-        let rest = start..record.written();
-        let mut record = CsvRecord::new(&mut out, CsvStyle::default());
-        record.raw(b"e");
-        record.copy_rest(rest);
-        assert_eq!(out, b"a,\"b,c\",d\ne,\"b,c\",d\n");
     }
 
     proptest::proptest! {

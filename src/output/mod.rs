@@ -10,6 +10,7 @@ mod csv_style;
 mod decimal;
 mod encode;
 mod escape;
+mod known;
 pub mod merge;
 pub mod report;
 pub mod rows;

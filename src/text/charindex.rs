@@ -40,6 +40,9 @@ pub struct CharIndex<'t> {
     text: &'t [u8],
     /// `before[k]` = characters in `text[..BLOCK * k]`, for every block start up to the end.
     before: Cow<'t, [u32]>,
+    /// Whether the processor counts the bits of a word in one instruction (`POPCNT`); a
+    /// plain x86-64 build counts them in about fifteen (see [`CharIndex::span`]).
+    popcnt: bool,
 }
 
 /// Bytes per counted block: two [`Block16`]s.
@@ -47,17 +50,16 @@ const BLOCK: usize = 32;
 
 impl<'t> CharIndex<'t> {
     pub fn new(text: &'t str) -> CharIndex<'t> {
+        let popcnt = has_popcnt();
         let text = text.as_bytes();
         assert!(u32::try_from(text.len()).is_ok(), "a document of 4 GiB or more");
-        let mut before = vec![0u32; text.len() / BLOCK + 1];
-        let mut chars = 0u32;
-        for (block, slot) in text.chunks_exact(BLOCK).zip(&mut before) {
-            *slot = chars;
-            // At most 32 per block, so a byte-wide sum cannot overflow.
-            chars += u32::from(block.iter().fold(0u8, |n, &b| n + u8::from(is_char_start(b))));
+        #[cfg(target_arch = "x86_64")]
+        if popcnt {
+            // SAFETY: the processor has POPCNT.
+            let before = unsafe { block_counts_popcnt(text) };
+            return CharIndex { text, before: Cow::Owned(before), popcnt };
         }
-        *before.last_mut().expect("one slot at least") = chars;
-        CharIndex { text, before: Cow::Owned(before) }
+        CharIndex { text, before: Cow::Owned(block_counts(text)), popcnt }
     }
 
     /// The block counts, to be kept apart from the text (a document's tally keeps them, so
@@ -72,7 +74,14 @@ impl<'t> CharIndex<'t> {
     /// If `blocks` cannot be those of `text` (not one count per block).
     pub fn with_blocks(text: &'t str, blocks: &'t [u32]) -> CharIndex<'t> {
         assert_eq!(blocks.len(), text.len() / BLOCK + 1, "block counts of another text");
-        CharIndex { text: text.as_bytes(), before: Cow::Borrowed(blocks) }
+        CharIndex { text: text.as_bytes(), before: Cow::Borrowed(blocks), popcnt: has_popcnt() }
+    }
+
+    /// The same index answering without `POPCNT`, as on a processor that lacks it (for the
+    /// tests of that path).
+    #[cfg(test)]
+    fn plain(self) -> CharIndex<'t> {
+        CharIndex { popcnt: false, ..self }
     }
 
     /// Characters in the whole text.
@@ -85,42 +94,120 @@ impl<'t> CharIndex<'t> {
     /// # Panics
     /// If `byte` is past the end of the text or not on a char boundary (a bug in an
     /// extractor); the message names the offset.
+    #[inline(always)]
     pub fn char_offset(&self, byte: usize) -> usize {
         assert!(self.is_boundary(byte), "byte offset {byte} is not a char boundary");
         self.char_offset_unchecked(byte)
     }
 
     /// The character offsets of a span's ends.
+    ///
+    /// Each offset counts the continuation bytes of a block prefix with a bit count
+    /// (`count_ones`): compiled for `POPCNT` when the processor has it (one instruction),
+    /// else in plain x86-64 code (a software bit count); both give the same numbers.
     pub fn span(&self, span: crate::text::Span) -> (usize, usize) {
+        #[cfg(target_arch = "x86_64")]
+        if self.popcnt {
+            // SAFETY: the processor has POPCNT (asked when the index was made).
+            return unsafe { self.span_popcnt(span) };
+        }
+        self.span_plain(span)
+    }
+
+    #[inline(always)]
+    fn span_plain(&self, span: crate::text::Span) -> (usize, usize) {
         (self.char_offset(span.start), self.char_offset(span.end))
     }
 
+    /// [`CharIndex::span_plain`] compiled with `POPCNT`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    unsafe fn span_popcnt(&self, span: crate::text::Span) -> (usize, usize) {
+        self.span_plain(span)
+    }
+
     /// Whether `byte` is a char boundary of the text (or its end).
+    #[inline(always)]
     fn is_boundary(&self, byte: usize) -> bool {
         byte == self.text.len() || self.text.get(byte).is_some_and(|&b| is_char_start(b))
     }
 
     /// The block's count, plus the characters between the block start and `byte`; the last
     /// (shorter) block is counted from the text.
+    #[inline(always)]
     fn char_offset_unchecked(&self, byte: usize) -> usize {
         let k = byte / BLOCK;
         let start = k * BLOCK;
         let before = self.before[k] as usize;
         match (Block16::load(self.text, start), Block16::load(self.text, start + 16)) {
             (Some(low), Some(high)) => before + prefix_starts(low, high, byte - start),
-            _ => before + count_chars(&self.text[start..byte]),
+            _ => before + last_block_chars(&self.text[start..byte]),
         }
     }
+}
+
+/// [`count_chars`] of a prefix of the text's last (short) block, kept out of the lookups
+/// code: few lookups land there.
+#[cold]
+#[inline(never)]
+fn last_block_chars(bytes: &[u8]) -> usize {
+    count_chars(bytes)
 }
 
 /// How many of the first `n < 32` bytes of the 32 bytes `low`, `high` start a character:
 /// `n` less the continuation bytes among them, from one bit per byte (two compares and a
 /// bit count instead of a word loop).
-#[inline]
+#[inline(always)]
 fn prefix_starts(low: Block16, high: Block16, n: usize) -> usize {
+    n - prefix_continuations(low, high, (1u32 << n) - 1) as usize
+}
+
+/// How many of the 32 bytes `low`, `high` that `keep` selects (bit `k` for byte `k`) are
+/// continuation bytes.
+#[inline(always)]
+fn prefix_continuations(low: Block16, high: Block16, keep: u32) -> u32 {
     let continuation = |block: Block16| block.in_range(0x80, 0xbf).bits();
     let bits = continuation(low) | continuation(high) << 16;
-    n - (bits & ((1u32 << n) - 1)).count_ones() as usize
+    (bits & keep).count_ones()
+}
+
+/// Whether the processor has `POPCNT` (the standard library asks it once and caches the
+/// answer).
+fn has_popcnt() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return is_x86_feature_detected!("popcnt");
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// The characters before every [`BLOCK`] of `text` and in the whole text (the `before` of
+/// [`CharIndex`]).
+#[inline(always)]
+fn block_counts(text: &[u8]) -> Vec<u32> {
+    let mut before = vec![0u32; text.len() / BLOCK + 1];
+    let mut chars = 0u32;
+    for (block, slot) in text.chunks_exact(BLOCK).zip(&mut before) {
+        *slot = chars;
+        chars += block_starts(block.try_into().expect("a block"));
+    }
+    *before.last_mut().expect("one slot at least") = chars;
+    before
+}
+
+/// [`block_counts`] compiled with `POPCNT`: a block is two compares and one bit count.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+unsafe fn block_counts_popcnt(text: &[u8]) -> Vec<u32> {
+    block_counts(text)
+}
+
+/// How many of the 32 bytes of `block` start a character.
+#[inline(always)]
+fn block_starts(block: &[u8; BLOCK]) -> u32 {
+    let (Some(low), Some(high)) = (Block16::load(block, 0), Block16::load(block, 16)) else {
+        unreachable!("two halves of sixteen")
+    };
+    32 - prefix_continuations(low, high, u32::MAX)
 }
 
 /// Whether `b` starts a character (is not `10xxxxxx`); as a signed byte, continuation bytes
@@ -186,6 +273,9 @@ mod tests {
             {
                 let text = format!("{}{tail}", "Ёж ёлка e\u{301} 🏗️👩‍💻 €5 «Сбер» x".repeat(repeat));
                 let table = CharIndex::new(&text);
+                // The plain build's blocks and lookups, whatever this processor has.
+                assert_eq!(block_counts(text.as_bytes()), CharIndex::new(&text).into_blocks());
+                let plain = CharIndex::new(&text).plain();
                 let mut boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
                 boundaries.reverse();
                 for &byte in &boundaries {
@@ -196,6 +286,7 @@ mod tests {
                     for &to in boundaries[..=i].iter().rev().take(24) {
                         let expected = (text[..from].chars().count(), text[..to].chars().count());
                         assert_eq!(table.span(Span::new(from, to)), expected, "{from}..{to} of {text:?}");
+                        assert_eq!(plain.span(Span::new(from, to)), expected, "{from}..{to} of {text:?}");
                     }
                 }
             }
