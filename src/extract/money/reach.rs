@@ -61,8 +61,9 @@ use crate::text::{fold_char, Folded};
 const HEAD_BITS: u32 = 16;
 /// Letters in a head.
 const HEAD_LETTERS: usize = 4;
-/// Letters in a long head.
+/// Letters in a long head (one byte each in a `u64`).
 const LONG_HEAD_LETTERS: usize = 8;
+const _: () = assert!(LONG_HEAD_LETTERS <= 8);
 
 /// What a currency form can start with (see the module comment).
 pub struct CurrencyStarts {
@@ -105,9 +106,11 @@ pub struct CurrencyStarts {
 struct Places {
     /// Lead bytes of two-byte Cyrillic letters (D0, D1).
     lead: u64,
-    /// ASCII letters, the ASCII symbols of `ascii_symbols`, and lead bytes of other
-    /// characters from U+0080 (C0..=FF but D0 and D1).
+    /// The ASCII symbols of `ascii_symbols`, and lead bytes of other characters from
+    /// U+0080 (C0..=FF but D0 and D1).
     other: u64,
+    /// ASCII letters (a Latin word is asked at its first one).
+    latin: u64,
     /// The places whose first two letters may begin an entry of `words`, were a word to
     /// start there ([`LetterPairs`]); every place when the scan does not check them.
     pairs: u64,
@@ -264,10 +267,10 @@ impl CurrencyStarts {
         if latin != 0 {
             set_bit(&mut self.heads[..], head_slot(latin));
         }
-        let mut long = 0u128;
+        let mut long = 0u64;
         for (k, c) in word.chars().take(LONG_HEAD_LETTERS).enumerate() {
             match fold(c).and_then(cyrillic_offset) {
-                Some(i) => long |= (i as u128 + 1) << (8 * k),
+                Some(i) => long |= (i as u64 + 1) << (8 * k),
                 None => break,
             }
         }
@@ -332,26 +335,28 @@ impl CurrencyStarts {
         }
         let bytes = text.as_bytes();
         let mut base = 0;
-        // The lead bytes of the block ending at `base` (none at the start or after a jump).
-        let mut leads_before = 0;
+        // The lead bytes and ASCII letters of the block ending at `base` (none at the start
+        // or after a jump, which lands on a `\n`).
+        let (mut leads_before, mut latin_before) = (0, 0);
         while base < bytes.len() {
             // SAFETY: the caller vouches for what `c` uses.
             let here = unsafe { c.places(self, bytes, base) };
             let words = here.lead & !(here.lead << 2 | leads_before >> 62) & here.pairs;
+            let latin_words = here.latin & !(here.latin << 1 | latin_before >> 63);
             let hit = first_place(words, base, &phrase_at, |q| self.cyrillic_word_at(text, q));
             // Other places after a word hit do not matter.
             let others = match hit {
-                Some(q) => here.other & ((1 << (q - base)) - 1),
-                None => here.other,
+                Some(q) => (here.other | latin_words) & ((1 << (q - base)) - 1),
+                None => here.other | latin_words,
             };
             let hit = first_place(others, base, &phrase_at, |q| self.other_place_at(text, q)).or(hit);
             match hit {
                 Some(q) => {
                     let end = line_end(bytes, q);
                     f(line_start(bytes, q), end);
-                    (base, leads_before) = (end, 0);
+                    (base, leads_before, latin_before) = (end, 0, 0);
                 }
-                None => (base, leads_before) = (base + 64, here.lead),
+                None => (base, leads_before, latin_before) = (base + 64, here.lead, here.latin),
             }
         }
     }
@@ -383,15 +388,13 @@ impl CurrencyStarts {
     }
 
     /// [`CurrencyStarts::other_place_at`] at an ASCII byte: a letter after no ASCII
-    /// letter, or a symbol.
+    /// letter (see [`CurrencyStarts::each_line`]), or a symbol.
     #[inline(never)]
     fn ascii_place_at(&self, text: &str, q: usize) -> Start {
         let bytes = text.as_bytes();
         let b = bytes[q];
         if b.is_ascii_alphabetic() {
-            if q > 0 && bytes[q - 1].is_ascii_alphabetic() {
-                return Start::No;
-            }
+            // The scan offers a Latin word at its first letter only.
             self.latin_word_at(text, q)
         } else if self.ascii_symbols[usize::from(b)] {
             Start::Yes
@@ -426,9 +429,10 @@ impl CurrencyStarts {
                 None => v.in_range(0x21, 0x7F).and_not(v.ascii_alphanumeric()),
             };
             let letters = v.in_range(b'a', b'z') | v.in_range(b'A', b'Z');
-            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols | letters;
+            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols;
             places.lead |= u64::from(lead.bits()) << (16 * k);
             places.other |= u64::from(other.bits()) << (16 * k);
+            places.latin |= u64::from(letters.bits()) << (16 * k);
         }
         places
     }
@@ -473,9 +477,10 @@ impl CurrencyStarts {
                 None => v.in_range(0x21, 0x7F).and_not(v.ascii_alphanumeric()),
             };
             let letters = v.in_range(b'a', b'z') | v.in_range(b'A', b'Z');
-            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols | letters;
+            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols;
             places.lead |= u64::from(lead.bits()) << at;
             places.other |= u64::from(other.bits()) << at;
+            places.latin |= u64::from(letters.bits()) << at;
             let Some(window) = block[at..].first_chunk() else { continue };
             // SAFETY: the caller vouches for AVX2.
             places.pairs |= u64::from(unsafe { self.pairs.may_start32(window) }) << at;
@@ -598,14 +603,14 @@ fn has_bit(bits: &[u64], slot: usize) -> bool {
 
 /// The first Cyrillic letters from `pos` (at most eight), folded, one byte each (the
 /// offset from U+0400 plus one; zero past the last).
-fn folded_cyrillic_prefix(bytes: &[u8], pos: usize) -> u128 {
-    let mut key = 0u128;
+fn folded_cyrillic_prefix(bytes: &[u8], pos: usize) -> u64 {
+    let mut key = 0u64;
     let mut p = pos;
     for k in 0..LONG_HEAD_LETTERS {
         match bytes.get(p) {
             Some(&lead) if lead & 0xFE == 0xD0 => {
                 let folded = FOLDED_CYRILLIC[usize::from(lead & 1) << 6 | usize::from(bytes[p + 1] & 0x3F)];
-                key |= u128::from(folded + 1) << (8 * k);
+                key |= u64::from(folded + 1) << (8 * k);
                 p += 2;
             }
             _ => break,
@@ -614,8 +619,8 @@ fn folded_cyrillic_prefix(bytes: &[u8], pos: usize) -> u128 {
     key
 }
 
-fn long_slot(key: u128) -> usize {
-    head_slot(key as u64 ^ ((key >> 64) as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD))
+fn long_slot(key: u64) -> usize {
+    head_slot(key)
 }
 
 fn head_slot(head: u64) -> usize {
