@@ -53,6 +53,14 @@ impl LetterPairs {
     /// The tables for currency words starting with the folded letter runs `runs` (runs not
     /// starting with a two-byte Cyrillic letter are not asked about here).
     pub(super) fn new<'r>(runs: impl IntoIterator<Item = &'r str>) -> LetterPairs {
+        // The classes of the letters folding to each folded letter (U+0400 + index).
+        let mut classes = [0u32; 0x80];
+        for d in '\u{400}'..='\u{47f}' {
+            if let Some(i) = fold(d).and_then(|f| (u32::from(f) as usize).checked_sub(0x400)).filter(|&i| i < 0x80) {
+                classes[i] |= 1 << (u32::from(d) & 0x1F);
+            }
+        }
+        let classes_folding_to = |folded: char| classes[u32::from(folded) as usize - 0x400];
         // The second classes (and `ASCII_AFTER`) that follow each first class.
         let mut rows = [0u64; 32];
         for run in runs {
@@ -101,12 +109,6 @@ impl LetterPairs {
 /// The letters U+0400..U+047F, two bytes in UTF-8 with lead byte D0 or D1.
 fn is_two_byte_cyrillic(c: char) -> bool {
     ('\u{400}'..='\u{47f}').contains(&c)
-}
-
-/// The classes (code point's low five bits) of the two-byte Cyrillic letters folding to
-/// `folded`, one bit each.
-fn classes_folding_to(folded: char) -> u32 {
-    ('\u{400}'..='\u{47f}').filter(|&d| fold(d) == Some(folded)).fold(0, |set, d| set | 1 << (u32::from(d) & 0x1F))
 }
 
 fn bit_indices(mut bits: u64) -> impl Iterator<Item = usize> {
