@@ -42,12 +42,18 @@
 //! The test `only_currency_lines_matter` compares both ways on random mixes of number
 //! words, digits, currency forms and junk.
 
+mod letter_pairs;
+
 use std::collections::HashMap;
 
-use super::scan::{fold, is_word_char, MAX_WORD_CHARS};
+use letter_pairs::LetterPairs;
+
+use super::scan::{fold, is_word_char, FOLDED_CYRILLIC, MAX_WORD_CHARS};
 use super::triggers::is_punctuation;
 use crate::extract::lanes;
 use crate::text::block16::Block16;
+#[cfg(target_arch = "x86_64")]
+use crate::text::block16::{Avx2, Block32};
 use crate::text::chars::is_letter;
 use crate::text::{fold_char, Folded};
 
@@ -55,8 +61,9 @@ use crate::text::{fold_char, Folded};
 const HEAD_BITS: u32 = 16;
 /// Letters in a head.
 const HEAD_LETTERS: usize = 4;
-/// Letters in a long head.
+/// Letters in a long head (one byte each in a `u64`).
 const LONG_HEAD_LETTERS: usize = 8;
+const _: () = assert!(LONG_HEAD_LETTERS <= 8);
 
 /// What a currency form can start with (see the module comment).
 pub struct CurrencyStarts {
@@ -88,6 +95,9 @@ pub struct CurrencyStarts {
     others: Box<[u64; 1 << 10]>,
     /// Some key starts with nothing we can look for: keep every line.
     every_line: bool,
+    /// The first two letters the entries of `words` starting with a Cyrillic letter begin
+    /// with, for the AVX2 scan.
+    pairs: LetterPairs,
 }
 
 /// The places of one 64-byte block a key may start at, one bit per byte (bit `k` for byte
@@ -96,9 +106,14 @@ pub struct CurrencyStarts {
 struct Places {
     /// Lead bytes of two-byte Cyrillic letters (D0, D1).
     lead: u64,
-    /// ASCII letters, the ASCII symbols of `ascii_symbols`, and lead bytes of other
-    /// characters from U+0080 (C0..=FF but D0 and D1).
+    /// The ASCII symbols of `ascii_symbols`, and lead bytes of other characters from
+    /// U+0080 (C0..=FF but D0 and D1).
     other: u64,
+    /// ASCII letters (a Latin word is asked at its first one).
+    latin: u64,
+    /// The places whose first two letters may begin an entry of `words`, were a word to
+    /// start there ([`LetterPairs`]); every place when the scan does not check them.
+    pairs: u64,
 }
 
 /// Whether a key may start at a place.
@@ -131,6 +146,41 @@ enum Other {
     Yes,
 }
 
+/// One way to find a block's [`Places`]: sixteen bytes at a time on every target, or 32
+/// with AVX2 (which also checks the letter pairs).
+trait Classify: Copy {
+    /// The places of the 64 bytes from `base`.
+    ///
+    /// # Safety
+    /// The processor must have the instructions the implementation uses.
+    unsafe fn places(self, starts: &CurrencyStarts, bytes: &[u8], base: usize) -> Places;
+}
+
+/// [`Block16`]: SSE2 on x86-64, plain code elsewhere; every word is asked.
+#[derive(Clone, Copy)]
+struct Blocks16;
+
+impl Classify for Blocks16 {
+    #[inline(always)]
+    unsafe fn places(self, starts: &CurrencyStarts, bytes: &[u8], base: usize) -> Places {
+        starts.places(bytes, base)
+    }
+}
+
+/// [`Block32`] and the letter pairs, where the processor has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[derive(Clone, Copy)]
+struct Blocks32;
+
+#[cfg(target_arch = "x86_64")]
+impl Classify for Blocks32 {
+    #[inline(always)]
+    unsafe fn places(self, starts: &CurrencyStarts, bytes: &[u8], base: usize) -> Places {
+        // SAFETY: the caller vouches for AVX2.
+        unsafe { starts.places32(bytes, base) }
+    }
+}
+
 impl CurrencyStarts {
     /// The starts of `before` and `after` (folded currency forms written before a number,
     /// and after it or as minor units).
@@ -147,6 +197,7 @@ impl CurrencyStarts {
             symbols: Vec::new(),
             others: Box::new([0; 1 << 10]),
             every_line: false,
+            pairs: LetterPairs::default(),
         };
         let mut written = vec![Vec::new(); 0x80];
         for d in '\u{400}'..='\u{47f}' {
@@ -183,14 +234,23 @@ impl CurrencyStarts {
             _ => None,
         };
         starts.add_others();
+        starts.pairs = LetterPairs::new(starts.words.keys().filter_map(|w| std::str::from_utf8(w).ok()));
         starts
     }
 
-    /// Fills `others` from [`CurrencyStarts::other_kind`] (four-byte characters, emoji and
-    /// rare scripts, are always asked).
+    /// Fills `others` with a superset of the characters [`CurrencyStarts::other_kind`]
+    /// answers yes or word for (four-byte characters, emoji and rare scripts, are always
+    /// asked): it leaves out `is_letter`, whose Unicode table look-up for 64K characters
+    /// cost the load some 27M instructions, so every character that folds to one that is
+    /// not punctuation is in; the scan asks `other_kind` itself at those.
     fn add_others(&mut self) {
         for c in ('\u{80}'..='\u{ffff}').filter(|c| cyrillic_offset(*c).is_none()) {
-            if self.other_kind(c) != Other::No {
+            let may_start = match fold_char(c) {
+                Folded::One(f) => !is_punctuation(c) || self.symbols.contains(&f),
+                Folded::Space { .. } => false,
+                Folded::Nothing => true,
+            };
+            if may_start {
                 set_bit(&mut self.others[..], u32::from(c) as usize);
             }
         }
@@ -215,10 +275,10 @@ impl CurrencyStarts {
         if latin != 0 {
             set_bit(&mut self.heads[..], head_slot(latin));
         }
-        let mut long = 0u128;
+        let mut long = 0u64;
         for (k, c) in word.chars().take(LONG_HEAD_LETTERS).enumerate() {
             match fold(c).and_then(cyrillic_offset) {
-                Some(i) => long |= (i as u128 + 1) << (8 * k),
+                Some(i) => long |= (i as u64 + 1) << (8 * k),
                 None => break,
             }
         }
@@ -240,32 +300,71 @@ impl CurrencyStarts {
     ///
     /// `phrase_at(q)` tells whether a key written after a number matches at `q` (see the
     /// module comment, step 4); it is asked only for words that start no other key.
-    pub fn each_line(&self, text: &str, phrase_at: impl Fn(usize) -> bool, mut f: impl FnMut(usize, usize)) {
+    ///
+    /// With AVX2 the block's Cyrillic words are first narrowed to those whose first two
+    /// letters may begin a key ([`LetterPairs`]): the others would fail the word check.
+    pub fn each_line(&self, text: &str, phrase_at: impl Fn(usize) -> bool, f: impl FnMut(usize, usize)) {
+        #[cfg(target_arch = "x86_64")]
+        if Avx2::detect().is_some() {
+            // SAFETY: the processor has AVX2 (checked just above).
+            return unsafe { self.each_line_avx2(text, phrase_at, f) };
+        }
+        // SAFETY: `Blocks16` uses only what every processor of the target has.
+        unsafe { self.scan_lines(Blocks16, text, phrase_at, f) }
+    }
+
+    /// [`CurrencyStarts::each_line`] compiled for AVX2, so that [`Blocks32`] inlines into
+    /// the loop.
+    ///
+    /// # Safety
+    /// The processor must have AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn each_line_avx2(&self, text: &str, phrase_at: impl Fn(usize) -> bool, f: impl FnMut(usize, usize)) {
+        // SAFETY: the caller vouches for AVX2.
+        unsafe { self.scan_lines(Blocks32, text, phrase_at, f) }
+    }
+
+    /// The body of [`CurrencyStarts::each_line`], with the blocks classified by `c`.
+    ///
+    /// # Safety
+    /// The processor must have what `c` uses.
+    #[inline(always)]
+    unsafe fn scan_lines<C: Classify>(
+        &self,
+        c: C,
+        text: &str,
+        phrase_at: impl Fn(usize) -> bool,
+        mut f: impl FnMut(usize, usize),
+    ) {
         if self.every_line {
             f(0, text.len());
             return;
         }
         let bytes = text.as_bytes();
         let mut base = 0;
-        // The lead bytes of the block ending at `base` (none at the start or after a jump).
-        let mut leads_before = 0;
+        // The lead bytes and ASCII letters of the block ending at `base` (none at the start
+        // or after a jump, which lands on a `\n`).
+        let (mut leads_before, mut latin_before) = (0, 0);
         while base < bytes.len() {
-            let here = self.places(bytes, base);
-            let words = here.lead & !(here.lead << 2 | leads_before >> 62);
-            let hit = first_place(words, base, |q| self.cyrillic_word_at(text, q).holds(|| phrase_at(q)));
+            // SAFETY: the caller vouches for what `c` uses.
+            let here = unsafe { c.places(self, bytes, base) };
+            let words = here.lead & !(here.lead << 2 | leads_before >> 62) & here.pairs;
+            let latin_words = here.latin & !(here.latin << 1 | latin_before >> 63);
+            let hit = first_place(words, base, &phrase_at, |q| self.cyrillic_word_at(text, q));
             // Other places after a word hit do not matter.
             let others = match hit {
-                Some(q) => here.other & ((1 << (q - base)) - 1),
-                None => here.other,
+                Some(q) => (here.other | latin_words) & ((1 << (q - base)) - 1),
+                None => here.other | latin_words,
             };
-            let hit = first_place(others, base, |q| self.other_place_at(text, q).holds(|| phrase_at(q))).or(hit);
+            let hit = first_place(others, base, &phrase_at, |q| self.other_place_at(text, q)).or(hit);
             match hit {
                 Some(q) => {
                     let end = line_end(bytes, q);
                     f(line_start(bytes, q), end);
-                    (base, leads_before) = (end, 0);
+                    (base, leads_before, latin_before) = (end, 0, 0);
                 }
-                None => (base, leads_before) = (base + 64, here.lead),
+                None => (base, leads_before, latin_before) = (base + 64, here.lead, here.latin),
             }
         }
     }
@@ -273,28 +372,42 @@ impl CurrencyStarts {
     /// Whether a key may start at `q`, one of the other places (see
     /// [`CurrencyStarts::each_line`]): an ASCII letter after no ASCII letter, a symbol, or a
     /// character outside ASCII and Cyrillic.
-    #[inline]
+    #[inline(always)]
     fn other_place_at(&self, text: &str, q: usize) -> Start {
         let bytes = text.as_bytes();
         let b = bytes[q];
-        if b.is_ascii_alphabetic() {
-            if q > 0 && bytes[q - 1].is_ascii_alphabetic() {
-                return Start::No;
-            }
-            self.latin_word_at(text, q)
-        } else if b.is_ascii() {
-            if self.ascii_symbols[usize::from(b)] {
-                Start::Yes
-            } else {
-                Start::No
-            }
+        if b.is_ascii() {
+            return self.ascii_place_at(text, q);
+        }
+        // Most of these are punctuation (`«`, `—`, a no-break space): their bit in `others`
+        // is read from the bytes (two or three of them; the text is UTF-8), only the rest
+        // is decoded and asked.
+        let cont = |k: usize| bytes.get(q + k).map_or(0, |&c| u32::from(c & 0x3F));
+        let code = match b {
+            0x80..0xE0 => (u32::from(b & 0x1F) << 6) | cont(1),
+            0xE0..0xF0 => (u32::from(b & 0x0F) << 12) | (cont(1) << 6) | cont(2),
+            _ => return self.other_at(text, q),
+        };
+        if has_bit(&self.others[..], code as usize) {
+            self.other_at(text, q)
         } else {
-            let c = text[q..].chars().next().unwrap_or_default();
-            if u32::from(c) > 0xFFFF || has_bit(&self.others[..], u32::from(c) as usize) {
-                self.other_at(text, q)
-            } else {
-                Start::No
-            }
+            Start::No
+        }
+    }
+
+    /// [`CurrencyStarts::other_place_at`] at an ASCII byte: a letter after no ASCII
+    /// letter (see [`CurrencyStarts::each_line`]), or a symbol.
+    #[inline(never)]
+    fn ascii_place_at(&self, text: &str, q: usize) -> Start {
+        let bytes = text.as_bytes();
+        let b = bytes[q];
+        if b.is_ascii_alphabetic() {
+            // The scan offers a Latin word at its first letter only.
+            self.latin_word_at(text, q)
+        } else if self.ascii_symbols[usize::from(b)] {
+            Start::Yes
+        } else {
+            Start::No
         }
     }
 
@@ -315,7 +428,7 @@ impl CurrencyStarts {
 
     #[inline(always)]
     fn block_places(&self, block: &[u8; 64]) -> Places {
-        let mut places = Places::default();
+        let mut places = Places { pairs: u64::MAX, ..Places::default() };
         for k in 0..4 {
             let Some(v) = Block16::load(block, 16 * k) else { continue };
             let lead = v.eq(0xD0) | v.eq(0xD1);
@@ -324,15 +437,68 @@ impl CurrencyStarts {
                 None => v.in_range(0x21, 0x7F).and_not(v.ascii_alphanumeric()),
             };
             let letters = v.in_range(b'a', b'z') | v.in_range(b'A', b'Z');
-            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols | letters;
+            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols;
             places.lead |= u64::from(lead.bits()) << (16 * k);
             places.other |= u64::from(other.bits()) << (16 * k);
+            places.latin |= u64::from(letters.bits()) << (16 * k);
+        }
+        places
+    }
+
+    /// [`CurrencyStarts::places`] 32 bytes at a time, with the letter pairs checked.
+    ///
+    /// # Safety
+    /// The processor must have AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn places32(&self, bytes: &[u8], base: usize) -> Places {
+        // The pair check reads three bytes past the block.
+        match bytes.get(base..).and_then(|b| b.first_chunk::<{ 64 + 3 }>()) {
+            // SAFETY: the caller vouches for AVX2.
+            Some(block) => unsafe { self.block_places32(block) },
+            None => {
+                let rest = bytes.get(base..).unwrap_or_default();
+                let mut block = [0u8; 64 + 3];
+                block[..rest.len()].copy_from_slice(rest);
+                // SAFETY: as above.
+                unsafe { self.block_places32(&block) }
+            }
+        }
+    }
+
+    /// The places of the first 64 bytes of `block`.
+    ///
+    /// # Safety
+    /// The processor must have AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn block_places32(&self, block: &[u8; 64 + 3]) -> Places {
+        let mut places = Places::default();
+        for k in 0..2 {
+            let at = 32 * k;
+            let Some(v) = Block32::load(block, at) else { continue };
+            let lead = v.in_range(0xD0, 0xD1);
+            let symbols = match self.ascii_symbol_pair {
+                Some([a, b]) => v.eq(a) | v.eq(b),
+                None => v.in_range(0x21, 0x7F).and_not(v.ascii_alphanumeric()),
+            };
+            let letters = v.in_range(b'a', b'z') | v.in_range(b'A', b'Z');
+            let other = v.in_range(0xC0, 0xFF).and_not(lead) | symbols;
+            places.lead |= u64::from(lead.bits()) << at;
+            places.other |= u64::from(other.bits()) << at;
+            places.latin |= u64::from(letters.bits()) << at;
+            let Some(window) = block[at..].first_chunk() else { continue };
+            // SAFETY: the caller vouches for AVX2.
+            places.pairs |= u64::from(unsafe { self.pairs.may_start32(window) }) << at;
         }
         places
     }
 
     /// At a character outside ASCII and Cyrillic: a letter starts a word, a symbol may
     /// start a key, and one that folds to nothing may hide inside a key.
+    #[inline(never)]
     fn other_at(&self, text: &str, q: usize) -> Start {
         let c = text[q..].chars().next().unwrap_or_default();
         match self.other_kind(c) {
@@ -376,6 +542,7 @@ impl CurrencyStarts {
     /// first Cyrillic letters; only then is the word folded whole. (A character other than
     /// a Cyrillic letter folds to none, or to nothing, and a line with such a character is
     /// always kept, see [`CurrencyStarts::other_at`].)
+    #[inline(always)]
     fn cyrillic_word_at(&self, text: &str, pos: usize) -> Start {
         let x = lanes::load(text.as_bytes(), pos);
         if has_bit(&self.heads[..], head_slot(head_bytes(x, cyrillic_letters(x))))
@@ -429,25 +596,6 @@ impl CurrencyStarts {
     }
 }
 
-/// The folded letter of every two-byte Cyrillic letter U+0400 + `i` (`i` from the lead
-/// byte's low bit and the second byte's low six bits), as an offset from U+0400: lower
-/// case, `ё` → `е`. A test checks it against `fold`.
-const FOLDED_CYRILLIC: [u8; 128] = {
-    let mut t = [0u8; 128];
-    let mut i = 0;
-    while i < 128 {
-        t[i] = match i {
-            0x01 | 0x51 => 0x35,           // Ё ё → е
-            0x00..=0x0F => i as u8 + 0x50, // Ѐ..Џ → ѐ..џ
-            0x10..=0x2F => i as u8 + 0x20, // А..Я → а..я
-            0x60..=0x7F => i as u8 | 1,    // Ѡ ѡ … pairs: upper even, lower odd
-            _ => i as u8,
-        };
-        i += 1;
-    }
-    t
-};
-
 /// `c` as an offset from U+0400 when it is a two-byte Cyrillic letter (U+0400..U+047F).
 fn cyrillic_offset(c: char) -> Option<usize> {
     (u32::from(c) as usize).checked_sub(0x400).filter(|&i| i < 0x80)
@@ -463,14 +611,14 @@ fn has_bit(bits: &[u64], slot: usize) -> bool {
 
 /// The first Cyrillic letters from `pos` (at most eight), folded, one byte each (the
 /// offset from U+0400 plus one; zero past the last).
-fn folded_cyrillic_prefix(bytes: &[u8], pos: usize) -> u128 {
-    let mut key = 0u128;
+fn folded_cyrillic_prefix(bytes: &[u8], pos: usize) -> u64 {
+    let mut key = 0u64;
     let mut p = pos;
     for k in 0..LONG_HEAD_LETTERS {
         match bytes.get(p) {
             Some(&lead) if lead & 0xFE == 0xD0 => {
                 let folded = FOLDED_CYRILLIC[usize::from(lead & 1) << 6 | usize::from(bytes[p + 1] & 0x3F)];
-                key |= u128::from(folded + 1) << (8 * k);
+                key |= u64::from(folded + 1) << (8 * k);
                 p += 2;
             }
             _ => break,
@@ -479,8 +627,8 @@ fn folded_cyrillic_prefix(bytes: &[u8], pos: usize) -> u128 {
     key
 }
 
-fn long_slot(key: u128) -> usize {
-    head_slot(key as u64 ^ ((key >> 64) as u64).wrapping_mul(0xFF51_AFD7_ED55_8CCD))
+fn long_slot(key: u64) -> usize {
+    head_slot(key)
 }
 
 fn head_slot(head: u64) -> usize {
@@ -498,17 +646,28 @@ fn head_bytes(x: u64, letters: usize) -> u64 {
     x & (u64::MAX >> (64 - 16 * letters))
 }
 
-/// The first place of `places` (bit `k` for byte `base + k`) where `hit` is true.
+/// The first place of `places` (bit `k` for byte `base + k`) where `start` holds (see
+/// [`Start::holds`]; the rare phrase look-up is kept out of the loop).
 #[inline(always)]
-fn first_place(mut places: u64, base: usize, mut hit: impl FnMut(usize) -> bool) -> Option<usize> {
+fn first_place(
+    mut places: u64,
+    base: usize,
+    phrase_at: &impl Fn(usize) -> bool,
+    mut start: impl FnMut(usize) -> Start,
+) -> Option<usize> {
     while places != 0 {
         let q = base + places.trailing_zeros() as usize;
         places &= places - 1;
-        if hit(q) {
+        if start(q).holds(|| confirm(phrase_at, q)) {
             return Some(q);
         }
     }
     None
+}
+
+#[inline(never)]
+fn confirm(phrase_at: &impl Fn(usize) -> bool, q: usize) -> bool {
+    phrase_at(q)
 }
 
 /// The start of the line holding `q`: after the last `\n` before it, sixteen bytes at a
@@ -599,9 +758,19 @@ mod tests {
         lines_with(starts, text, phrase_at)
     }
 
+    /// The lines [`CurrencyStarts::each_line`] keeps, found with [`Blocks16`] and, where the
+    /// processor has AVX2, with [`Blocks32`] too (the two must agree).
     fn lines_with(starts: &CurrencyStarts, text: &str, phrase_at: impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
         let mut v = Vec::new();
-        starts.each_line(text, phrase_at, |s, e| v.push((s, e)));
+        // SAFETY: `Blocks16` needs nothing more than the target.
+        unsafe { starts.scan_lines(Blocks16, text, &phrase_at, |s, e| v.push((s, e))) };
+        #[cfg(target_arch = "x86_64")]
+        if Avx2::detect().is_some() {
+            let mut w = Vec::new();
+            // SAFETY: the processor has AVX2 (checked just above).
+            unsafe { starts.scan_lines(Blocks32, text, &phrase_at, |s, e| w.push((s, e))) };
+            assert_eq!(v, w, "{text:?}");
+        }
         v
     }
 

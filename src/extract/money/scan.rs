@@ -82,6 +82,25 @@ pub(super) fn fold(c: char) -> Option<char> {
     }
 }
 
+/// The folded letter of every two-byte Cyrillic letter U+0400 + `i` (`i` from the lead
+/// byte's low bit and the second byte's low six bits), as an offset from U+0400: lower
+/// case, `ё` → `е`. A test checks it against `fold`.
+pub(super) const FOLDED_CYRILLIC: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = match i {
+            0x01 | 0x51 => 0x35,           // Ё ё → е
+            0x00..=0x0F => i as u8 + 0x50, // Ѐ..Џ → ѐ..џ
+            0x10..=0x2F => i as u8 + 0x20, // А..Я → а..я
+            0x60..=0x7F => i as u8 | 1,    // Ѡ ѡ … pairs: upper even, lower odd
+            _ => i as u8,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// rustc's Fx hasher for the short folded keys: they come from the rule files, so hash
 /// flooding is not a concern, and SipHash would cost more than the rest of a lookup.
 type Fast = rustc_hash::FxBuildHasher;
@@ -246,8 +265,21 @@ fn token_at(text: &str, pos: usize, key: &mut String) -> Option<Token> {
     let rest = text.get(pos..)?;
     let first = rest.chars().next()?;
     if is_letter(first) {
+        let bytes = text.as_bytes();
         let mut end = pos;
-        for (n, c) in rest.chars().enumerate() {
+        let mut n = 0;
+        // Two-byte Cyrillic letters (the common case), folded from their bytes: each is a
+        // word character and folds to one letter (a test checks the table against `fold`).
+        while let Some(&lead) = bytes.get(end).filter(|&&b| b & 0xFE == 0xD0) {
+            if n >= MAX_WORD_CHARS {
+                return None;
+            }
+            let folded = FOLDED_CYRILLIC[usize::from(lead & 1) << 6 | usize::from(bytes[end + 1] & 0x3F)];
+            key.push(char::from_u32(0x400 + u32::from(folded)).unwrap_or_default());
+            end += 2;
+            n += 1;
+        }
+        for c in text[end..].chars() {
             if !is_word_char(c) {
                 break;
             }
@@ -256,6 +288,7 @@ fn token_at(text: &str, pos: usize, key: &mut String) -> Option<Token> {
             }
             push_folded(key, c);
             end += c.len_utf8();
+            n += 1;
         }
         let dot = text.as_bytes().get(end) == Some(&b'.');
         Some(Token { end, dot, is_word: true })
