@@ -25,8 +25,7 @@ pub fn find_locations(doc: &Doc, rules: &EntityRules, lexicon_pass: bool) -> Vec
     for &i in &doc.starts {
         let i = i as usize;
         // Every rule starts at a place marker or a capitalised word (both in `Doc::starts`).
-        let t = &doc.toks[i];
-        if i < next || !(t.cap || t.listed.loc.is_some()) {
+        if i < next || !(doc.cap(i) || doc.listed(i).loc.is_some()) {
             continue;
         }
         if let Some(m) = loc_at(doc, rules, i, lexicon_pass) {
@@ -38,20 +37,20 @@ pub fn find_locations(doc: &Doc, rules: &EntityRules, lexicon_pass: bool) -> Vec
 }
 
 fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Option<LocMatch> {
-    if !doc.free(i) || doc.toks[i].kind != TokenKind::Word {
+    if !doc.free(i) || doc.kind(i) != TokenKind::Word {
         return None;
     }
     // `Алматинская область`: the adjective and the marker after it.
     if adjective(doc, rules, i) && doc.free(i + 1) {
         if let Some(m) = doc.listed(i + 1).loc {
-            if m.position == LocPosition::After && !doc.toks[i + 1].cap {
+            if m.position == LocPosition::After && !doc.cap(i + 1) {
                 return Some(LocMatch { from: i, to: i + 2 });
             }
         }
     }
     if let Some(m) = doc.listed(i).loc {
         // Lower case, or capitalised only because it opens a sentence (`Улицу Шевченко …`).
-        if m.position == LocPosition::Before && (!doc.toks[i].cap || doc.toks[i].sent_start) {
+        if m.position == LocPosition::Before && (!doc.cap(i) || doc.sent_start(i)) {
             let mut j = i + 1;
             if m.dotted {
                 if !doc.is_punct(j, ".") {
@@ -62,7 +61,7 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
                 return None;
             }
             let mut end = j;
-            while end < j + 2 && doc.cap_word(end) && doc.not_name(end).is_none() && !doc.toks[end].caps {
+            while end < j + 2 && doc.cap_word(end) && doc.not_name(end).is_none() && !doc.caps(end) {
                 end += 1;
             }
             if end > j {
@@ -85,5 +84,5 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
 /// Whether the free token before `i` is a capitalised adjective that belongs to the place
 /// name starting at `i` (`Северная Корея`, `Южной Каролине`).
 pub fn adjective_before(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
-    i > 0 && adjective(doc, rules, i - 1) && !doc.toks[i - 1].caps
+    i > 0 && adjective(doc, rules, i - 1) && !doc.caps(i - 1)
 }

@@ -67,8 +67,8 @@ impl Finder<'_, '_, '_, '_> {
     fn compute_namey(doc: &Doc, i: usize) -> bool {
         let d = doc;
         d.cap_word(i)
-            && !d.toks[i].latin
-            && (!d.toks[i].caps || d.toks[i].shout || d.lex(i).first.is_some() || d.lex(i).surname.is_some())
+            && !d.latin(i)
+            && (!d.caps(i) || d.shout(i) || d.lex(i).first.is_some() || d.lex(i).surname.is_some())
             && d.not_name(i).is_none()
             && d.listed(i).loc.is_none()
             && d.listed(i).org.is_none()
@@ -151,11 +151,7 @@ impl Finder<'_, '_, '_, '_> {
             return None;
         }
         // Surname first, official style: `Мусин Багдат Батырбекович`.
-        if self.surname_like(i)
-            && !self.first(i)
-            && self.first(i + 1)
-            && (!d.toks[i].sent_start || self.known_surname(i))
-        {
+        if self.surname_like(i) && !self.first(i) && self.first(i + 1) && (!d.sent_start(i) || self.known_surname(i)) {
             if self.patronymic(i + 2) {
                 let parts = vec![
                     part(PartRole::Surname, i, i + 1),
@@ -198,7 +194,7 @@ impl Finder<'_, '_, '_, '_> {
                 j = self.foreign_tail(j, &mut parts);
             }
             let common = d.lex(i).first.is_some_and(|f| f.common_word);
-            if parts.len() > 1 || (!common && !d.toks[i].sent_start) || (!common && d.lex(i).surname.is_none()) {
+            if parts.len() > 1 || (!common && !d.sent_start(i)) || (!common && d.lex(i).surname.is_none()) {
                 return Some(PersonMatch { from: i, to: j, parts });
             }
             return None;
@@ -206,11 +202,11 @@ impl Finder<'_, '_, '_, '_> {
         // An unknown capitalised word before a surname-shaped one (`Павел Виноградов`), or two
         // unknown capitalised words inside a sentence (`Зденко Кожул`): a first name and a surname.
         let plain = |k: usize| {
-            self.surname_like(k) && d.lex(k).toponym.is_none() && !d.toks[k].caps && d.ending(self.rules, k).is_none()
+            self.surname_like(k) && d.lex(k).toponym.is_none() && !d.caps(k) && d.ending(self.rules, k).is_none()
         };
         if plain(i) && d.lex(i).surname.is_none() {
             let next_surname = self.known_surname(i + 1) && d.lex(i + 1).toponym.is_none() && !self.first(i + 2);
-            if next_surname || (!d.toks[i].sent_start && plain(i + 1)) {
+            if next_surname || (!d.sent_start(i) && plain(i + 1)) {
                 let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
                 let j = self.foreign_tail(i + 2, &mut parts);
                 return Some(PersonMatch { from: i, to: j, parts });
@@ -218,7 +214,7 @@ impl Finder<'_, '_, '_, '_> {
         }
         let after_role = self.after_role(i);
         // A known surname alone, or any surname-like word after a role noun.
-        if self.surname_like(i) && (after_role || (self.known_surname(i) && !d.toks[i].sent_start)) {
+        if self.surname_like(i) && (after_role || (self.known_surname(i) && !d.sent_start(i))) {
             let mut parts = vec![part(PartRole::Surname, i, i + 1)];
             let mut j = i + 1;
             if after_role && self.surname_like(j) && !self.first(j) {
@@ -235,11 +231,11 @@ impl Finder<'_, '_, '_, '_> {
     /// organisation or place it heads in between (`глава Сбербанка Греф`).
     fn after_role(&self, i: usize) -> bool {
         let d = self.doc;
-        let is_role = |k: usize| d.is_word(k) && !d.toks[k].cap && d.role(self.roles, k) == Some(EntityType::Per);
+        let is_role = |k: usize| d.is_word(k) && !d.cap(k) && d.role(self.roles, k) == Some(EntityType::Per);
         if i >= 1 && is_role(i - 1) {
             return true;
         }
-        if i >= 2 && (d.taken[i - 1] || d.toks[i - 1].caps) && is_role(i - 2) {
+        if i >= 2 && (d.taken[i - 1] || d.caps(i - 1)) && is_role(i - 2) {
             return true;
         }
         // The mention in between may be several tokens long.
@@ -257,7 +253,7 @@ pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<Pe
     let mut namey = vec![false; doc.len()];
     for &i in &doc.starts {
         let i = i as usize;
-        namey[i] = doc.toks[i].cap && Finder::compute_namey(doc, i);
+        namey[i] = doc.cap(i) && Finder::compute_namey(doc, i);
     }
     let f = Finder { doc, rules, roles, namey };
     // Room for a match every four starts (fewer in most texts): no regrowth.
@@ -267,7 +263,7 @@ pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<Pe
     for &i in &doc.starts {
         let i = i as usize;
         // Every rule starts at a capitalised word (an initial included).
-        if i < next || !doc.toks[i].cap {
+        if i < next || !doc.cap(i) {
             continue;
         }
         match f.at(i) {
