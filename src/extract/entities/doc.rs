@@ -112,7 +112,42 @@ pub struct Doc<'t, 'l> {
 impl Drop for Doc<'_, '_> {
     fn drop(&mut self) {
         std::mem::take(&mut self.words).give_back();
+        let buffers = Buffers {
+            toks: std::mem::take(&mut self.toks),
+            taken: std::mem::take(&mut self.taken),
+            starts: std::mem::take(&mut self.starts),
+            lines: std::mem::take(&mut self.lines),
+            breaks: Vec::new(),
+            lex_of: std::mem::take(&mut self.lex_of),
+            endings: std::mem::take(&mut self.endings),
+        };
+        // At thread exit the buffers are simply dropped.
+        let _ = BUFFERS.try_with(|b| b.replace(buffers));
     }
+}
+
+/// The per-token vectors of a [`Doc`], kept per thread from one document to the next:
+/// allocating them afresh for each document costs more than filling them.
+#[derive(Default)]
+struct Buffers {
+    toks: Vec<Tok>,
+    taken: Vec<bool>,
+    starts: Vec<u32>,
+    lines: Vec<u32>,
+    breaks: Vec<u32>,
+    lex_of: Vec<u32>,
+    endings: Vec<Cell<u8>>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+/// `v` emptied and filled with `len` copies of `value`.
+fn refill<T: Clone>(mut v: Vec<T>, len: usize, value: T) -> Vec<T> {
+    v.clear();
+    v.resize(len, value);
+    v
 }
 
 /// The endings a token remembers (not `Noun`: see [`Doc::ending`]).
@@ -227,14 +262,15 @@ impl<'t, 'l> Doc<'t, 'l> {
         rules: &EntityRules,
     ) -> Doc<'t, 'l> {
         let mut words = WordTable::take(rules);
+        let Buffers { mut toks, taken, starts, mut lines, mut breaks, lex_of, endings } = BUFFERS.take();
         // Sized for every token and one more, then cut to the starts.
-        let mut rule_starts = vec![0u32; raw.len() + 1];
-        let (toks, start_count) = words.intern_all(text, raw, rules, &mut rule_starts);
+        let mut rule_starts = refill(starts, raw.len() + 1, 0);
+        let start_count = words.intern_all(text, raw, rules, &mut toks, &mut rule_starts);
         rule_starts.truncate(start_count);
         // The first token of each of the tokenizer's lines (for `shouting_lines`), and of
         // each line (a `\n` before it).
-        let mut breaks = Vec::with_capacity(raw.len() / 8 + 1);
-        let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
+        breaks.clear();
+        lines.clear();
         if !raw.is_empty() {
             lines.push(0);
         }
@@ -247,7 +283,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         // Capitalised words are a minority of the tokens, and all of them in `rule_starts`.
         let mut lexes = Vec::with_capacity(rule_starts.len() + 1);
         lexes.push(LexInfo::default());
-        let mut lex_of = vec![0u32; raw.len()];
+        let mut lex_of = refill(lex_of, raw.len(), 0);
         for &i in &rule_starts {
             let tok = toks[i as usize];
             if tok.has(Tok::WORD | Tok::CAP) {
@@ -265,8 +301,9 @@ impl<'t, 'l> Doc<'t, 'l> {
             }
         }
         let shouting = shouting_lines(&toks, &breaks, &rule_starts);
-        let taken = vec![false; raw.len()];
-        let endings = vec![Cell::new(0); raw.len()];
+        let _ = BUFFERS.try_with(|b| b.borrow_mut().breaks = breaks);
+        let taken = refill(taken, raw.len(), false);
+        let endings = refill(endings, raw.len(), Cell::new(0));
         let nothing_listed = Listed::of(rules, "", "");
         Doc {
             text,

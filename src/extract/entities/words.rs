@@ -467,8 +467,8 @@ impl WordTable {
         self.intern_long(kind, text, span, rules)
     }
 
-    /// The ready-made token of each of `tokens` (of `text`), in order ([`WordTable::intern`]
-    /// of each); and each token that says [`Tok::STARTS_RULE`] written at `starts[count]`,
+    /// The ready-made token of each of `tokens` (of `text`), in order, in `toks`
+    /// ([`WordTable::intern`] of each); and each token that says [`Tok::STARTS_RULE`] written at `starts[count]`,
     /// `count` (returned too) moving on only past such a token: no branch on whether a
     /// token starts a rule (one in five or so, not predictable). `starts` needs room for
     /// every token and one more. A short token (nearly every one) is a masked read, a hash
@@ -478,34 +478,32 @@ impl WordTable {
         text: &str,
         tokens: &[Token],
         rules: &EntityRules,
+        toks: &mut Vec<Tok>,
         starts: &mut [u32],
-    ) -> (Vec<Tok>, usize) {
+    ) -> usize {
         let bytes = text.as_bytes();
         let mut count = 0;
-        let toks = tokens
-            .iter()
-            .enumerate()
-            .map(|(index, t)| {
-                let n = t.span.end - t.span.start;
-                let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
-                let tok = match read.and_then(|read| ShortKey::masked(read, n, t.kind)) {
-                    Some(key) => match self.short.find(&key) {
-                        Some(tok) => tok,
-                        None => self.add_short(key, t.kind, text, t.span, rules),
-                    },
-                    None => {
-                        let id = self.intern(t.kind, text, t.span, rules);
-                        self.info(id).tok
-                    }
-                };
-                if let Some(slot) = starts.get_mut(count) {
-                    *slot = index as u32;
+        toks.clear();
+        toks.extend(tokens.iter().enumerate().map(|(index, t)| {
+            let n = t.span.end - t.span.start;
+            let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
+            let tok = match read.and_then(|read| ShortKey::masked(read, n, t.kind)) {
+                Some(key) => match self.short.find(&key) {
+                    Some(tok) => tok,
+                    None => self.add_short(key, t.kind, text, t.span, rules),
+                },
+                None => {
+                    let id = self.intern(t.kind, text, t.span, rules);
+                    self.info(id).tok
                 }
-                count += usize::from(tok.has(Tok::STARTS_RULE));
-                tok
-            })
-            .collect();
-        (toks, count)
+            };
+            if let Some(slot) = starts.get_mut(count) {
+                *slot = index as u32;
+            }
+            count += usize::from(tok.has(Tok::STARTS_RULE));
+            tok
+        }));
+        count
     }
 
     /// Adds a short token the index did not find; returns its ready-made token.
@@ -710,8 +708,8 @@ mod tests {
             });
             let tokens = crate::text::tokens::tokenize(&text);
             let mut table = WordTable::take(rules);
-            let mut starts = vec![0; tokens.len() + 1];
-            let (toks, count) = table.intern_all(&text, &tokens, rules, &mut starts);
+            let (mut starts, mut toks) = (vec![0; tokens.len() + 1], vec![Tok::default(); 3]);
+            let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts);
             proptest::prop_assert_eq!(toks.len(), tokens.len());
             let mut want_starts = Vec::new();
             for (index, (tok, t)) in toks.iter().zip(&tokens).enumerate() {
