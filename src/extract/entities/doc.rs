@@ -2,76 +2,16 @@
 //! sentence starts, lexicon readings, and which tokens a mention already covers.
 
 use std::cell::Cell;
+use std::ops::Range;
 
 use super::names::{NameForm, NameGender, NameKind, NameLookup};
 use super::rules::{Ending, EntityRules, NotName, PrefixKind};
-use super::words::{self, Listed, WordTable};
+use super::words::{self, Listed, Tok, WordTable};
 use crate::dict::roles::RoleNouns;
 use crate::model::EntityType;
 use crate::text::chars::{is_letter, is_lower, is_upper};
 use crate::text::tokens::{Token, TokenKind};
 use crate::text::{fold_char, Folded, Span};
-
-#[derive(Clone, Copy, Debug)]
-pub struct Tok {
-    pub span: Span,
-    pub kind: TokenKind,
-    /// Starts with an upper-case letter.
-    pub cap: bool,
-    /// Two or more letters, all upper case.
-    pub caps: bool,
-    /// Has a Latin letter.
-    pub latin: bool,
-    /// How many letters (`char::is_alphabetic`) a word has, saturating; 0 for other tokens.
-    pub letters: u16,
-    /// What the rule tables list for the token.
-    pub listed: Listed,
-    /// The token's entry in `Doc::words`.
-    pub(super) word: u32,
-    /// The token's lexicon readings in `Doc::lexes` (0: none).
-    pub(super) lex: u32,
-    /// A line break (`\n`) lies between the previous token and this one, or it is the first.
-    pub line_start: bool,
-    /// First word of a sentence (or of a line, or after an opening quote at either).
-    pub sent_start: bool,
-    pub after_space: bool,
-    /// The line is written in capitals (a headline): capitals say nothing there.
-    pub shout: bool,
-    /// What the token pass of `Doc::new` asks of the written token ([`Tok::STARTS_RULE`] and
-    /// the others), carried in the token so that the pass reads no table entry.
-    pub(super) pass: u8,
-}
-
-impl Tok {
-    /// A word token with every flag off, for tests to set what they need.
-    #[cfg(test)]
-    pub(super) fn default_for_tests() -> Tok {
-        Tok {
-            span: Span::default(),
-            kind: TokenKind::Word,
-            cap: false,
-            caps: false,
-            latin: false,
-            letters: 0,
-            listed: Listed::default(),
-            word: 0,
-            lex: 0,
-            line_start: false,
-            sent_start: false,
-            after_space: false,
-            shout: false,
-            pass: 0,
-        }
-    }
-
-    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
-    /// a word the rule tables list, or a quote that may open a name.
-    pub(super) const STARTS_RULE: u8 = 1;
-    /// Punctuation that ends a sentence (`.`, `!`, `…`).
-    pub(super) const ENDS_SENTENCE: u8 = 2;
-    /// Punctuation after which a sentence start carries over (`«`, `(`, `—`).
-    pub(super) const OPENS_QUOTE: u8 = 4;
-}
 
 /// What the name lexicon says about one word.
 #[derive(Clone, Copy, Debug, Default)]
@@ -133,9 +73,18 @@ impl LexInfo<'_> {
     }
 }
 
+/// The tokens as the rules see them: each token is the tokenizer's record (span, spacing)
+/// and an eight-byte [`Tok`] (its entry in the thread's [`WordTable`], its kind and the
+/// flags of its written form), read through the accessors ([`Doc::cap`], [`Doc::listed`],
+/// …). What depends on the token's place (sentence and line starts, headline lines) is
+/// answered when asked: the rules ask it of few tokens, so the token pass only interns
+/// and lists rule starts.
 pub struct Doc<'t, 'l> {
     pub text: &'t str,
-    pub toks: Vec<Tok>,
+    /// `tokenize(text)`.
+    tokens: &'t [Token],
+    /// Each token's entry in `words`, kind and flags.
+    toks: Vec<Tok>,
     /// This thread's distinct tokens (folded words, rule-table entries), handed back when the
     /// document is done.
     words: WordTable,
@@ -147,10 +96,15 @@ pub struct Doc<'t, 'l> {
     /// the rule tables list (organisation words, place markers, legal forms) and opening
     /// quotes. The rule passes visit these instead of every token.
     pub starts: Vec<u32>,
-    /// The first token of each line (`Tok::line_start`), ascending.
+    /// The first token of each line ([`Doc::line_start`]), ascending.
     pub lines: Vec<u32>,
     /// Lexicon readings of the document's capitalised words; the first reads nothing.
     lexes: Vec<LexInfo<'l>>,
+    /// Each token's readings in `lexes` (0: none).
+    lex_of: Vec<u32>,
+    /// The token ranges of the lines written in capitals (headlines), ascending: capitals
+    /// say nothing there.
+    shouting: Vec<Range<usize>>,
     /// `ending` of each token as first answered (0 = not asked yet), see [`Doc::ending`].
     endings: Vec<Cell<u8>>,
 }
@@ -158,7 +112,42 @@ pub struct Doc<'t, 'l> {
 impl Drop for Doc<'_, '_> {
     fn drop(&mut self) {
         std::mem::take(&mut self.words).give_back();
+        let buffers = Buffers {
+            toks: std::mem::take(&mut self.toks),
+            taken: std::mem::take(&mut self.taken),
+            starts: std::mem::take(&mut self.starts),
+            lines: std::mem::take(&mut self.lines),
+            breaks: Vec::new(),
+            lex_of: std::mem::take(&mut self.lex_of),
+            endings: std::mem::take(&mut self.endings),
+        };
+        // At thread exit the buffers are simply dropped.
+        let _ = BUFFERS.try_with(|b| b.replace(buffers));
     }
+}
+
+/// The per-token vectors of a [`Doc`], kept per thread from one document to the next:
+/// allocating them afresh for each document costs more than filling them.
+#[derive(Default)]
+struct Buffers {
+    toks: Vec<Tok>,
+    taken: Vec<bool>,
+    starts: Vec<u32>,
+    lines: Vec<u32>,
+    breaks: Vec<u32>,
+    lex_of: Vec<u32>,
+    endings: Vec<Cell<u8>>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+/// `v` emptied and filled with `len` copies of `value`.
+fn refill<T: Clone>(mut v: Vec<T>, len: usize, value: T) -> Vec<T> {
+    v.clear();
+    v.resize(len, value);
+    v
 }
 
 /// The endings a token remembers (not `Noun`: see [`Doc::ending`]).
@@ -268,133 +257,209 @@ impl<'t, 'l> Doc<'t, 'l> {
     #[inline(never)]
     pub fn new<L: NameLookup + ?Sized>(
         text: &'t str,
-        raw: &[Token],
+        raw: &'t [Token],
         lexicon: &'l L,
         rules: &EntityRules,
     ) -> Doc<'t, 'l> {
         let mut words = WordTable::take(rules);
-        // Three passes, each with little state (one loop with all of it spills registers on
-        // every token): the ready-made tokens, then what belongs to each occurrence, then the
-        // lexicon readings of the capitalised words.
-        let mut toks = words.intern_all(text, raw, rules);
-        let mut sentence_start = true;
-        let mut prev_end = 0;
-        // Every token written at the next free place, which moves on only past a rule
-        // start: no branch on whether a token starts a rule (one in five or so, not
-        // predictable). Sized for every token and one more, then cut to the starts.
-        let mut rule_starts = vec![0u32; raw.len() + 1];
-        let mut start_count = 0;
-        let mut lines = Vec::with_capacity(raw.len() / 8 + 1);
-        // The first token of each of the tokenizer's lines (for `shouting_lines`).
-        let mut breaks = Vec::with_capacity(raw.len() / 8 + 1);
-        for (index, (tok, t)) in toks.iter_mut().zip(raw).enumerate() {
-            if t.after_newline {
-                breaks.push(index as u32);
-            }
-            let pass = tok.pass;
-            let starts = sentence_start | t.after_newline;
-            // Every gap with a `\n` counts as a line break for the tokenizer too.
-            let line_start = index == 0
-                || t.after_newline
-                    && text
-                        .as_bytes()
-                        .get(prev_end..t.span.start)
-                        .is_some_and(|gap| memchr::memchr(b'\n', gap).is_some());
-            prev_end = t.span.end;
-            if line_start {
+        let Buffers { mut toks, taken, starts, mut lines, mut breaks, lex_of, endings } = BUFFERS.take();
+        // Sized for every token and one more, then cut to the starts.
+        let mut rule_starts = refill(starts, raw.len() + 1, 0);
+        let start_count = words.intern_all(text, raw, rules, &mut toks, &mut rule_starts);
+        rule_starts.truncate(start_count);
+        // The first token of each of the tokenizer's lines (for `shouting_lines`), and of
+        // each line (a `\n` before it).
+        breaks.clear();
+        lines.clear();
+        if !raw.is_empty() {
+            lines.push(0);
+        }
+        for (index, _) in raw.iter().enumerate().skip(1).filter(|(_, t)| t.after_newline) {
+            breaks.push(index as u32);
+            if line_break_before(text, raw, index) {
                 lines.push(index as u32);
             }
-            if let Some(slot) = rule_starts.get_mut(start_count) {
-                *slot = index as u32;
-            }
-            start_count += usize::from(pass & Tok::STARTS_RULE != 0);
-            tok.span = t.span;
-            tok.line_start = line_start;
-            // `&` and `|`, not `&&` and `||`: flags computed without branches.
-            let punct = t.kind == TokenKind::Punct;
-            tok.sent_start = starts & !punct;
-            tok.after_space = t.after_space;
-            sentence_start = punct & ((pass & Tok::ENDS_SENTENCE != 0) | (starts & (pass & Tok::OPENS_QUOTE != 0)));
         }
-        rule_starts.truncate(start_count);
         // Capitalised words are a minority of the tokens, and all of them in `rule_starts`.
         let mut lexes = Vec::with_capacity(rule_starts.len() + 1);
         lexes.push(LexInfo::default());
+        let mut lex_of = refill(lex_of, raw.len(), 0);
         for &i in &rule_starts {
-            let tok = &mut toks[i as usize];
-            if tok.kind == TokenKind::Word && tok.cap {
-                let e = words.entry(tok.word);
-                tok.lex = match e.lex_in_doc.get() {
+            let tok = toks[i as usize];
+            if tok.has(Tok::WORD | Tok::CAP) {
+                let id = tok.word();
+                let e = words.entry(id);
+                lex_of[i as usize] = match e.lex_in_doc.get() {
                     (doc, k) if doc == words.doc() => k,
                     _ => {
                         let k = lexes.len() as u32;
-                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(tok.word)));
+                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(id)));
                         e.lex_in_doc.set((words.doc(), k));
                         k
                     }
                 };
             }
         }
-        for lines in shouting_lines(&toks, &breaks, &rule_starts) {
-            for t in toks.get_mut(lines).unwrap_or_default() {
-                t.shout = true;
-            }
-        }
-        let taken = vec![false; toks.len()];
-        let endings = vec![Cell::new(0); toks.len()];
+        let shouting = shouting_lines(&toks, &breaks, &rule_starts);
+        let _ = BUFFERS.try_with(|b| b.borrow_mut().breaks = breaks);
+        let taken = refill(taken, raw.len(), false);
+        let endings = refill(endings, raw.len(), Cell::new(0));
         let nothing_listed = Listed::of(rules, "", "");
-        Doc { text, toks, words, nothing_listed, taken, starts: rule_starts, lines, lexes, endings }
+        Doc {
+            text,
+            tokens: raw,
+            toks,
+            words,
+            nothing_listed,
+            taken,
+            starts: rule_starts,
+            lines,
+            lexes,
+            lex_of,
+            shouting,
+            endings,
+        }
+    }
+
+    /// The tokenizer's tokens.
+    #[inline]
+    pub fn tokens(&self) -> &'t [Token] {
+        self.tokens
+    }
+
+    /// The kind of token `i`.
+    #[inline]
+    pub fn kind(&self, i: usize) -> TokenKind {
+        self.toks[i].kind()
+    }
+
+    /// Token `i` starts with an upper-case letter.
+    #[inline]
+    pub fn cap(&self, i: usize) -> bool {
+        self.toks[i].has(Tok::CAP)
+    }
+
+    /// Token `i` has two or more letters, all upper case.
+    #[inline]
+    pub fn caps(&self, i: usize) -> bool {
+        self.toks[i].has(Tok::CAPS)
+    }
+
+    /// Token `i` has a Latin letter.
+    #[inline]
+    pub fn latin(&self, i: usize) -> bool {
+        self.toks[i].has(Tok::LATIN)
+    }
+
+    /// How many letters token `i` has (saturating; 0 for tokens other than words).
+    #[inline]
+    pub fn letters(&self, i: usize) -> u16 {
+        self.words.info(self.toks[i].word()).letters
+    }
+
+    /// Whether some rule may start at token `i` (it is in [`Doc::starts`]).
+    #[cfg(test)]
+    pub fn starts_rule(&self, i: usize) -> bool {
+        self.toks[i].has(Tok::STARTS_RULE)
+    }
+
+    /// Whether token `i` is the first of a line: the first token, or one with a `\n` before
+    /// it.
+    #[inline]
+    pub fn line_start(&self, i: usize) -> bool {
+        i == 0 || self.tokens[i].after_newline && line_break_before(self.text, self.tokens, i)
+    }
+
+    /// Whether token `i` is the first word of a sentence (or of a line, or after an opening
+    /// quote at either): as the token pass of the definition (`sent_starts_simple` in the
+    /// tests) would carry it from the start of the text, found by looking back over the
+    /// punctuation before the token only.
+    #[inline]
+    pub fn sent_start(&self, i: usize) -> bool {
+        !self.toks[i].has(Tok::PUNCT) && (self.tokens[i].after_newline || self.sentence_start_before(i))
+    }
+
+    /// Whether a sentence starts at token `i` as the punctuation before it says: the
+    /// first token; or after a sentence end; or after an opening quote that itself stands
+    /// at a line or a sentence start. A chain of opening quotes is walked back to the token
+    /// that decides (each token has its own chain before it, so the walks stay short).
+    fn sentence_start_before(&self, i: usize) -> bool {
+        let mut k = i;
+        while let Some(p) = k.checked_sub(1) {
+            let t = self.toks[p];
+            if !t.has(Tok::PUNCT) {
+                return false;
+            }
+            if t.has(Tok::ENDS_SENTENCE) {
+                return true;
+            }
+            if !t.has(Tok::OPENS_QUOTE) {
+                return false;
+            }
+            if self.tokens[p].after_newline {
+                return true;
+            }
+            k = p;
+        }
+        true
+    }
+
+    /// Whether token `i` lies on a line written in capitals (a headline).
+    #[inline]
+    pub fn shout(&self, i: usize) -> bool {
+        let k = self.shouting.partition_point(|r| r.end <= i);
+        self.shouting.get(k).is_some_and(|r| r.start <= i)
     }
 
     /// What the name lexicon says about token `i` (nothing for tokens other than capitalised
     /// words).
     #[inline]
     pub fn lex(&self, i: usize) -> &LexInfo<'l> {
-        &self.lexes[self.toks.get(i).map_or(0, |t| t.lex as usize)]
+        &self.lexes[self.lex_of.get(i).map_or(0, |&k| k as usize)]
     }
 
     #[inline]
     pub fn len(&self) -> usize {
-        self.toks.len()
+        self.tokens.len()
     }
 
     /// The folded word of token `i` (empty for punctuation).
     #[inline]
     pub fn fw(&self, i: usize) -> &str {
-        self.toks.get(i).map_or("", |t| self.words.folded(t.word))
+        self.toks.get(i).map_or("", |t| self.words.folded(t.word()))
     }
 
     /// What the rule tables list for token `i` (for the empty word past the last token).
     #[inline]
     pub fn listed(&self, i: usize) -> Listed {
-        self.toks.get(i).map_or(self.nothing_listed, |t| t.listed)
+        self.toks.get(i).map_or(self.nothing_listed, |t| t.listed())
     }
 
     /// The original text of token `i`.
     #[inline]
     pub fn w(&self, i: usize) -> &'t str {
-        self.toks.get(i).map_or("", |t| t.span.slice(self.text))
+        self.tokens.get(i).map_or("", |t| t.span.slice(self.text))
     }
 
     #[inline]
     pub fn is_word(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Word)
+        self.toks.get(i).is_some_and(|t| t.has(Tok::WORD))
     }
 
     #[inline]
     pub fn free(&self, i: usize) -> bool {
-        i < self.toks.len() && !self.taken[i]
+        self.taken.get(i) == Some(&false)
     }
 
     /// A free capitalised word, not all-caps noise on a shouting line.
     #[inline]
     pub fn cap_word(&self, i: usize) -> bool {
-        self.free(i) && self.is_word(i) && self.toks[i].cap
+        self.toks.get(i).is_some_and(|t| t.has(Tok::WORD | Tok::CAP)) && self.free(i)
     }
 
     #[inline]
     pub fn is_punct(&self, i: usize, p: &str) -> bool {
-        self.toks.get(i).is_some_and(|t| {
+        self.tokens.get(i).is_some_and(|t| {
             t.kind == TokenKind::Punct && self.text.as_bytes().get(t.span.start..t.span.end) == Some(p.as_bytes())
         })
     }
@@ -402,18 +467,18 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// Whether token `i` and the one before it touch (no space between).
     #[inline]
     pub fn glued(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| !t.after_space)
+        self.tokens.get(i).is_some_and(|t| !t.after_space)
     }
 
     pub fn take(&mut self, from: usize, to: usize) {
-        for t in &mut self.taken[from..to.min(self.toks.len())] {
+        for t in &mut self.taken[from..to.min(self.tokens.len())] {
             *t = true;
         }
     }
 
     #[inline]
     pub fn span(&self, from: usize, to: usize) -> Span {
-        Span::new(self.toks[from].span.start, self.toks[to - 1].span.end)
+        Span::new(self.tokens[from].span.start, self.tokens[to - 1].span.end)
     }
 
     #[inline]
@@ -437,7 +502,7 @@ impl<'t, 'l> Doc<'t, 'l> {
     #[inline(never)]
     fn first_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
         let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return rules.ending("") };
-        let e = self.words.entry(t.word);
+        let e = self.words.entry(t.word());
         // The word asked before (in any document): its code straight into the token's slot,
         // without searching the options. The codes agree but for `Noun` (see `ENDINGS`).
         let code = e.ending.get();
@@ -454,11 +519,11 @@ impl<'t, 'l> Doc<'t, 'l> {
     pub fn role(&self, roles: &RoleNouns, i: usize) -> Option<EntityType> {
         let lookup = || match self.toks.get(i) {
             // A word's folded form is `fold_str` of it: no folding again.
-            Some(t) if t.kind == TokenKind::Word => roles.lookup_folded(self.fw(i)).map(|r| r.refers_to),
+            Some(t) if t.has(Tok::WORD) => roles.lookup_folded(self.fw(i)).map(|r| r.refers_to),
             _ => roles.lookup(self.w(i)).map(|r| r.refers_to),
         };
         let Some(t) = self.toks.get(i) else { return lookup() };
-        let e = self.words.entry(t.word);
+        let e = self.words.entry(t.word());
         const CODES: [Option<EntityType>; 4] =
             [None, Some(EntityType::Per), Some(EntityType::Org), Some(EntityType::Loc)];
         match e.role_in_doc.get() {
@@ -475,7 +540,7 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// [`EntityRules::org_prefix`] of token `i`'s folded word, remembered per distinct word.
     pub fn org_prefix(&self, rules: &EntityRules, i: usize) -> Option<PrefixKind> {
         let Some(t) = self.toks.get(i) else { return rules.org_prefix("") };
-        let e = self.words.entry(t.word);
+        let e = self.words.entry(t.word());
         words::cached(&e.prefix, &words::PREFIXES, || rules.org_prefix(self.fw(i)))
     }
 
@@ -483,10 +548,10 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// returns the index after the initial.
     #[inline]
     pub fn initial(&self, i: usize) -> Option<usize> {
-        let t = self.toks.get(i)?;
+        let t = self.tokens.get(i)?;
         // At most two characters: at most eight bytes (most words are longer). The cheap
         // tests first, here without a call (the order does not matter: all of them must hold).
-        if t.kind != TokenKind::Word || !t.cap || t.span.len() > 8 || self.taken[i] {
+        if !self.toks[i].has(Tok::WORD | Tok::CAP) || t.span.len() > 8 || self.taken[i] {
             return None;
         }
         self.initial_after(i)
@@ -553,9 +618,16 @@ fn readings<'l, L: NameLookup + ?Sized>(lexicon: &'l L, folded: &str) -> LexInfo
     info
 }
 
+/// Whether a line break (`\n`) lies between token `i` (not the first) and the one before.
+#[inline]
+fn line_break_before(text: &str, tokens: &[Token], i: usize) -> bool {
+    let gap = tokens[i - 1].span.end..tokens[i].span.start;
+    text.as_bytes().get(gap).is_some_and(|gap| memchr::memchr(b'\n', gap).is_some())
+}
+
 /// A word that counts on a line for [`shouts`]: Latin words do not.
 fn counts_for_shouting(t: &Tok) -> bool {
-    t.kind == TokenKind::Word && !t.latin
+    t.has(Tok::WORD) && !t.has(Tok::LATIN)
 }
 
 /// Whether a line of `words` counted words, `caps` of them in capitals, is a headline
@@ -569,10 +641,13 @@ fn shouts(words: usize, caps: usize) -> bool {
 /// words in capitals (`caps * 4 >= words * 3 >= 9`), all of them in `starts` (a word in
 /// capitals may start a rule): only such lines have their words counted, so the token pass
 /// counts nothing.
-fn shouting_lines(toks: &[Tok], breaks: &[u32], starts: &[u32]) -> Vec<std::ops::Range<usize>> {
+fn shouting_lines(toks: &[Tok], breaks: &[u32], starts: &[u32]) -> Vec<Range<usize>> {
     let mut shouting = Vec::new();
-    let mut caps_words =
-        starts.iter().map(|&i| i as usize).filter(|&i| toks[i].caps && counts_for_shouting(&toks[i])).peekable();
+    let mut caps_words = starts
+        .iter()
+        .map(|&i| i as usize)
+        .filter(|&i| toks[i].has(Tok::CAPS) && counts_for_shouting(&toks[i]))
+        .peekable();
     let mut start = 0;
     for end in breaks.iter().map(|&b| b as usize).filter(|&b| b > 0).chain([toks.len()]) {
         let mut caps = 0;
@@ -600,7 +675,7 @@ mod tests {
     }
 
     /// The shouting lines by their definition: every token of every line counted.
-    fn shouting_lines_simple(toks: &[Tok], breaks: &[u32]) -> Vec<std::ops::Range<usize>> {
+    fn shouting_lines_simple(toks: &[Tok], breaks: &[u32]) -> Vec<Range<usize>> {
         let mut shouting = Vec::new();
         let (mut start, mut words, mut caps) = (0, 0, 0);
         for (i, t) in toks.iter().enumerate() {
@@ -612,7 +687,7 @@ mod tests {
             }
             if counts_for_shouting(t) {
                 words += 1;
-                caps += usize::from(t.caps);
+                caps += usize::from(t.has(Tok::CAPS));
             }
         }
         if shouts(words, caps) {
@@ -632,24 +707,28 @@ mod tests {
             let mut toks = Vec::new();
             let (mut breaks, mut starts) = (Vec::new(), Vec::new());
             for (i, &(kind, other_start, newline)) in kinds.iter().enumerate() {
-                let mut t = Tok::default_for_tests();
-                (t.kind, t.caps, t.latin) = match kind {
+                let (kind, caps, latin) = match kind {
                     0 | 1 => (TokenKind::Word, true, false),
                     2 => (TokenKind::Word, false, false),
                     3 => (TokenKind::Word, true, true),
                     4 => (TokenKind::Punct, false, false),
                     _ => (TokenKind::Number, false, false),
                 };
+                let flags = if caps { Tok::CAPS } else { 0 } | if latin { Tok::LATIN } else { 0 };
+                let t = Tok::new(0, kind, flags, Listed::default());
                 if newline == 0 {
                     breaks.push(i as u32);
                 }
                 // Every word in capitals starts a rule; some other tokens do too.
-                if t.caps || other_start {
+                if caps || other_start {
                     starts.push(i as u32);
                 }
                 toks.push(t);
             }
-            proptest::prop_assert_eq!(shouting_lines(&toks, &breaks, &starts), shouting_lines_simple(&toks, &breaks));
+            proptest::prop_assert_eq!(
+                shouting_lines(&toks, &breaks, &starts),
+                shouting_lines_simple(&toks, &breaks)
+            );
         }
 
         /// `scan_word` folds as `fold_char` does, character by character.

@@ -26,9 +26,8 @@ pub fn find_locations(doc: &Doc, rules: &EntityRules, lexicon_pass: bool) -> Vec
         let i = i as usize;
         // Every rule starts at a place marker, or at a capitalised word before one or (in the
         // lexicon pass) that the toponym lexicon knows (all in `Doc::starts`).
-        let t = &doc.toks[i];
-        let may_start = t.listed.loc.is_some()
-            || t.cap && (doc.listed(i + 1).loc.is_some() || (lexicon_pass && doc.lex(i).toponym.is_some()));
+        let may_start = doc.listed(i).loc.is_some()
+            || doc.cap(i) && (doc.listed(i + 1).loc.is_some() || (lexicon_pass && doc.lex(i).toponym.is_some()));
         if i < next || !may_start {
             continue;
         }
@@ -41,19 +40,19 @@ pub fn find_locations(doc: &Doc, rules: &EntityRules, lexicon_pass: bool) -> Vec
 }
 
 fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Option<LocMatch> {
-    if !doc.free(i) || doc.toks[i].kind != TokenKind::Word {
+    if !doc.free(i) || doc.kind(i) != TokenKind::Word {
         return None;
     }
     // `Алматинская область`: the adjective and the marker after it (the marker first: most
     // words have none after them).
     if let Some(m) = doc.listed(i + 1).loc {
-        if m.position == LocPosition::After && doc.free(i + 1) && !doc.toks[i + 1].cap && adjective(doc, rules, i) {
+        if m.position == LocPosition::After && doc.free(i + 1) && !doc.cap(i + 1) && adjective(doc, rules, i) {
             return Some(LocMatch { from: i, to: i + 2 });
         }
     }
     if let Some(m) = doc.listed(i).loc {
         // Lower case, or capitalised only because it opens a sentence (`Улицу Шевченко …`).
-        if m.position == LocPosition::Before && (!doc.toks[i].cap || doc.toks[i].sent_start) {
+        if m.position == LocPosition::Before && (!doc.cap(i) || doc.sent_start(i)) {
             let mut j = i + 1;
             if m.dotted {
                 if !doc.is_punct(j, ".") {
@@ -64,7 +63,7 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
                 return None;
             }
             let mut end = j;
-            while end < j + 2 && doc.cap_word(end) && doc.not_name(end).is_none() && !doc.toks[end].caps {
+            while end < j + 2 && doc.cap_word(end) && doc.not_name(end).is_none() && !doc.caps(end) {
                 end += 1;
             }
             if end > j {
@@ -87,5 +86,5 @@ fn loc_at(doc: &Doc, rules: &EntityRules, i: usize, lexicon_pass: bool) -> Optio
 /// Whether the free token before `i` is a capitalised adjective that belongs to the place
 /// name starting at `i` (`Северная Корея`, `Южной Каролине`).
 pub fn adjective_before(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
-    i > 0 && adjective(doc, rules, i - 1) && !doc.toks[i - 1].caps
+    i > 0 && adjective(doc, rules, i - 1) && !doc.caps(i - 1)
 }

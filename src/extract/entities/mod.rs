@@ -81,9 +81,9 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         for (mi, m) in mentions.iter().enumerate() {
             // The first token ending after the mention starts (token ends ascend: a binary
             // search finds what a scan from `t` would).
-            t += doc.toks[t..].partition_point(|x| x.span.end <= m.span.start);
+            t += doc.tokens()[t..].partition_point(|x| x.span.end <= m.span.start);
             let mut k = t;
-            while k < doc.len() && doc.toks[k].span.start < m.span.end {
+            while k < doc.len() && doc.tokens()[k].span.start < m.span.end {
                 doc.taken[k] = true;
                 first_tok_of[mi].get_or_insert(k);
                 k += 1;
@@ -95,7 +95,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         if let Some(k) = first_tok_of[mi] {
             if m.entity_type == EntityType::Loc && locations::adjective_before(&doc, rules, k) {
                 let adj = doc.w(k - 1);
-                m.span = Span::new(doc.toks[k - 1].span.start, m.span.end);
+                m.span = Span::new(doc.tokens()[k - 1].span.start, m.span.end);
                 m.canonical = format!("{} {}", canonical::title_case(adj), m.canonical);
                 m.entity_id = canonical::entity_id_cached(EntityType::Loc, &m.canonical, rules);
                 m.source = MentionSource::Rule;
@@ -104,7 +104,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
                 // `японского МИДа`: a nation adjective joins a dictionary organisation too.
                 let from = orgs::modifiers_before(&doc, rules, k);
                 if from < k {
-                    m.span = Span::new(doc.toks[from].span.start, m.span.end);
+                    m.span = Span::new(doc.tokens()[from].span.start, m.span.end);
                     doc.take(from, k);
                 }
             }
@@ -235,10 +235,10 @@ fn org_canonical(doc: &Doc, o: &orgs::OrgMatch) -> String {
     let surface = doc.span(o.from, o.to).slice(doc.text);
     match &o.head {
         Some(lemma) if o.to > o.from => {
-            let rest = &doc.text[doc.toks[o.from].span.end..doc.span(o.from, o.to).end];
+            let rest = &doc.text[doc.tokens()[o.from].span.end..doc.span(o.from, o.to).end];
             let mut head = String::new();
             for (i, c) in lemma.chars().enumerate() {
-                if i == 0 && doc.toks[o.from].cap {
+                if i == 0 && doc.cap(o.from) {
                     head.extend(c.to_uppercase());
                 } else {
                     head.push(c);
@@ -288,7 +288,7 @@ fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
     // Each line in turn: from its first token to the next line's.
     for k in 0..doc.lines.len() {
         let i = doc.lines[k] as usize;
-        let line_start = i == 0 || doc.toks[i].sent_start && line_begins(doc, i);
+        let line_start = i == 0 || doc.sent_start(i) && line_begins(doc, i);
         let end = doc.lines.get(k + 1).map_or(doc.len(), |&e| e as usize);
         if line_start {
             if let Some(phrases) = rules.widgets.get(doc.fw(i)) {
@@ -303,5 +303,5 @@ fn block_widget_lines(doc: &mut Doc, rules: &EntityRules) -> Vec<Span> {
 }
 
 fn line_begins(doc: &Doc, i: usize) -> bool {
-    doc.toks[i].line_start
+    doc.line_start(i)
 }

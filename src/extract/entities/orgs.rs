@@ -30,17 +30,17 @@ fn is_close_quote(s: &str) -> bool {
 /// The tokens of a quoted name starting at the opening quote `i`: (first inner, end of inner,
 /// after the closing quote). The name starts with a capital or a digit and is short.
 fn quoted(doc: &Doc, i: usize) -> Option<(usize, usize, usize)> {
-    if !doc.free(i) || doc.toks[i].kind != TokenKind::Punct || !is_open_quote(doc.w(i)) {
+    if !doc.free(i) || doc.kind(i) != TokenKind::Punct || !is_open_quote(doc.w(i)) {
         return None;
     }
     let first = i + 1;
-    if !doc.free(first) || !(doc.toks[first].cap || doc.toks[first].kind == TokenKind::Number) {
+    if !doc.free(first) || !(doc.cap(first) || doc.kind(first) == TokenKind::Number) {
         return None;
     }
     let mut j = first;
     while j < doc.len() && j < first + 10 {
         // Only punctuation is compared as text (words are most tokens).
-        let punct = doc.toks[j].kind == TokenKind::Punct;
+        let punct = doc.kind(j) == TokenKind::Punct;
         if punct && is_close_quote(doc.w(j)) && j > first {
             return Some((first, j, j + 1));
         }
@@ -55,7 +55,7 @@ fn quoted(doc: &Doc, i: usize) -> Option<(usize, usize, usize)> {
 /// Capitalised (or Latin) words from `i`: up to three.
 fn capitalised_run(doc: &Doc, i: usize, latin_only: bool) -> usize {
     let mut j = i;
-    while j < i + 3 && doc.cap_word(j) && doc.not_name(j).is_none() && (!latin_only || doc.toks[j].latin) {
+    while j < i + 3 && doc.cap_word(j) && doc.not_name(j).is_none() && (!latin_only || doc.latin(j)) {
         j += 1;
     }
     j
@@ -112,14 +112,14 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
             continue;
         }
         let lower = doc.is_word(j)
-            && !doc.toks[j].cap
+            && !doc.cap(j)
             && doc.not_name(j) != Some(NotName::Function)
             && doc.ending(rules, j) != Some(Ending::Verb);
         // `при Президенте РФ`, `по Санкт-Петербургу`: capitals after a link; `комитетом ООН
         // против пыток`: an acronym between the head and a link.
         let capital = doc.is_word(j)
-            && doc.toks[j].cap
-            && (after_link || (doc.toks[j].caps && doc.listed(j + 1).org == Some(OrgRole::Link)));
+            && doc.cap(j)
+            && (after_link || (doc.caps(j) && doc.listed(j + 1).org == Some(OrgRole::Link)));
         if !lower && !capital {
             break;
         }
@@ -135,7 +135,7 @@ fn chain_end(doc: &Doc, rules: &EntityRules, i: usize) -> usize {
 
 /// The start of a match that may take modifiers: not a quoted name (the quote is before it).
 fn i_start(m: &OrgMatch, doc: &Doc) -> usize {
-    if m.from > 0 && doc.toks[m.from - 1].kind == TokenKind::Punct && is_open_quote(doc.w(m.from - 1)) {
+    if m.from > 0 && doc.kind(m.from - 1) == TokenKind::Punct && is_open_quote(doc.w(m.from - 1)) {
         usize::MAX
     } else {
         m.from
@@ -152,7 +152,7 @@ pub fn modifiers_before(doc: &Doc, rules: &EntityRules, from: usize) -> usize {
         let p = k - 1;
         if !doc.free(p)
             || !doc.is_word(p)
-            || doc.toks[p].cap
+            || doc.cap(p)
             || !matches!(doc.ending(rules, p), Some(Ending::Adjective | Ending::SurnameAdj))
         {
             break;
@@ -191,21 +191,20 @@ pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
 /// organisation word, a capital or an opening quote (a cheap test; `Doc::starts` holds
 /// every such token).
 fn may_start(doc: &Doc, i: usize) -> bool {
-    let t = &doc.toks[i];
-    t.cap
-        || t.caps
-        || t.listed.legal
-        || t.listed.org.is_some()
-        || (t.kind == TokenKind::Punct && is_open_quote(doc.w(i)))
+    doc.cap(i)
+        || doc.caps(i)
+        || doc.listed(i).legal
+        || doc.listed(i).org.is_some()
+        || (doc.kind(i) == TokenKind::Punct && is_open_quote(doc.w(i)))
 }
 
 fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
-    if !doc.free(i) || doc.toks[i].shout {
+    if !doc.free(i) || doc.shout(i) {
         return None;
     }
     // Quotes are punctuation tokens: the kind first, without slicing the text.
     if i > 1
-        && doc.toks[i - 1].kind == TokenKind::Punct
+        && doc.kind(i - 1) == TokenKind::Punct
         && is_open_quote(doc.w(i - 1))
         && rules.title_nouns.contains_key(doc.fw(i - 2))
     {
@@ -223,9 +222,7 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
         }
     }
     match org_role(doc, i) {
-        Some(OrgRole::Descriptor | OrgRole::Both)
-            if !doc.toks[i].cap || !doc.toks[i].sent_start || doc.is_punct(i + 1, "«") =>
-        {
+        Some(OrgRole::Descriptor | OrgRole::Both) if !doc.cap(i) || !doc.sent_start(i) || doc.is_punct(i + 1, "«") => {
             let mut j = i + 1;
             while matches!(org_role(doc, j), Some(OrgRole::Descriptor | OrgRole::Both)) && j < i + 3 {
                 j += 1;
@@ -237,15 +234,15 @@ fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
             if end > j {
                 return Some(OrgMatch { from: j, to: end, head: None });
             }
-            if org_role(doc, i) == Some(OrgRole::Both) && doc.toks[i].cap {
+            if org_role(doc, i) == Some(OrgRole::Both) && doc.cap(i) {
                 return head_chain(doc, rules, i);
             }
             None
         }
-        Some(OrgRole::Head) if doc.toks[i].cap => head_chain(doc, rules, i),
+        Some(OrgRole::Head) if doc.cap(i) => head_chain(doc, rules, i),
         Some(OrgRole::Head) => lower_head(doc, rules, i),
         // Each of these starts at a capitalised word, at capitals or at a quote.
-        _ if !(doc.toks[i].cap || doc.toks[i].caps || doc.toks[i].kind == TokenKind::Punct) => None,
+        _ if !(doc.cap(i) || doc.caps(i) || doc.kind(i) == TokenKind::Punct) => None,
         _ => adjective_head(doc, rules, i)
             .or_else(|| prefix_org(doc, rules, i))
             .or_else(|| bare_quoted(doc, rules, i))
@@ -268,8 +265,8 @@ fn lower_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 fn prefix_org(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     let lex = &doc.lex(i);
     if !doc.cap_word(i)
-        || doc.toks[i].caps
-        || doc.toks[i].latin
+        || doc.caps(i)
+        || doc.latin(i)
         || lex.first.is_some()
         || lex.surname.is_some()
         || lex.toponym.is_some()
@@ -287,14 +284,14 @@ fn prefix_org(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// a verb or a sentence.
 fn bare_quoted(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     // Most starts are words: no call for them.
-    if doc.toks[i].kind != TokenKind::Punct {
+    if doc.kind(i) != TokenKind::Punct {
         return None;
     }
     let (first, end, _) = quoted(doc, i)?;
     if end - first > 4 || (i > 0 && rules.title_nouns.contains_key(doc.fw(i - 1))) {
         return None;
     }
-    if doc.not_name(first).is_some() || doc.toks[first].kind != TokenKind::Word {
+    if doc.not_name(first).is_some() || doc.kind(first) != TokenKind::Word {
         return None;
     }
     // One word that is not an adjective (`«Росбалт»`), or capitalised words (`«Голоса
@@ -303,16 +300,13 @@ fn bare_quoted(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     if words == 1 && matches!(doc.ending(rules, first), Some(Ending::Adjective | Ending::SurnameAdj)) {
         return None;
     }
-    if (first..end).any(|k| doc.is_word(k) && !doc.toks[k].cap) {
+    if (first..end).any(|k| doc.is_word(k) && !doc.cap(k)) {
         return None;
     }
-    let clean = (first..end).all(|k| {
-        let t = &doc.toks[k];
-        match t.kind {
-            TokenKind::Word => doc.ending(rules, k) != Some(Ending::Verb) && doc.not_name(k) != Some(NotName::Function),
-            TokenKind::Punct => matches!(doc.w(k), "-" | "." | "–" | "—"),
-            _ => false,
-        }
+    let clean = (first..end).all(|k| match doc.kind(k) {
+        TokenKind::Word => doc.ending(rules, k) != Some(Ending::Verb) && doc.not_name(k) != Some(NotName::Function),
+        TokenKind::Punct => matches!(doc.w(k), "-" | "." | "–" | "—"),
+        _ => false,
     });
     clean.then_some(OrgMatch { from: first, to: end, head: None })
 }
@@ -325,21 +319,16 @@ fn adjective_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> 
     let head_after = (i + 1..=i + 3).any(|k| matches!(doc.listed(k).org, Some(OrgRole::Head | OrgRole::Both)));
     if !head_after
         || !doc.cap_word(i)
-        || doc.toks[i].caps
+        || doc.caps(i)
         || !matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj))
     {
         return None;
     }
     let mut j = i + 1;
-    while j < i + 3
-        && doc.free(j)
-        && doc.is_word(j)
-        && !doc.toks[j].cap
-        && doc.ending(rules, j) == Some(Ending::Adjective)
-    {
+    while j < i + 3 && doc.free(j) && doc.is_word(j) && !doc.cap(j) && doc.ending(rules, j) == Some(Ending::Adjective) {
         j += 1;
     }
-    if !matches!(org_role(doc, j), Some(OrgRole::Head | OrgRole::Both)) || doc.toks[j].cap {
+    if !matches!(org_role(doc, j), Some(OrgRole::Head | OrgRole::Both)) || doc.cap(j) {
         return None;
     }
     let end = chain_end(doc, rules, j);
@@ -348,7 +337,7 @@ fn adjective_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> 
 
 fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     let end = chain_end(doc, rules, i);
-    if end == i + 1 && doc.toks[i].sent_start {
+    if end == i + 1 && doc.sent_start(i) {
         return None;
     }
     let head = rules.org_words.get(doc.fw(i)).map(|w| w.lemma.clone());
@@ -358,17 +347,16 @@ fn head_chain(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// `МЧС`, `ФАС`, `HP` (capitals, two to six letters, not on a headline line, not a Roman
 /// numeral) and Latin names (`Google`, `Piedmont Airlines`).
 fn acronym_or_brand(doc: &Doc, i: usize) -> Option<OrgMatch> {
-    let t = &doc.toks[i];
     // Both answers below need capitals or a capitalised Latin word: skip the lookups otherwise.
-    if !(t.caps || (t.latin && t.cap)) {
+    if !(doc.caps(i) || (doc.latin(i) && doc.cap(i))) {
         return None;
     }
-    if t.kind != TokenKind::Word || t.shout || doc.not_name(i).is_some() || doc.listed(i).legal {
+    if doc.kind(i) != TokenKind::Word || doc.shout(i) || doc.not_name(i).is_some() || doc.listed(i).legal {
         return None;
     }
     let w = doc.w(i);
-    let letters = usize::from(t.letters);
-    let next_to_number = |k: usize| doc.toks.get(k).is_some_and(|t| t.kind == TokenKind::Number);
+    let letters = usize::from(doc.letters(i));
+    let next_to_number = |k: usize| doc.tokens().get(k).is_some_and(|t| t.kind == TokenKind::Number);
     let lex = &doc.lex(i);
     if lex.first.is_some() || lex.surname.is_some() {
         // `БАГДАТ МУСИН`: a name in capitals, for the person rules.
@@ -380,14 +368,14 @@ fn acronym_or_brand(doc: &Doc, i: usize) -> Option<OrgMatch> {
         // numerals. Names with digits (`G7`) come from the dictionaries.
         return None;
     }
-    if t.caps && (2..=6).contains(&letters) && !w.chars().all(|c| "IVXLCDM".contains(c)) {
+    if doc.caps(i) && (2..=6).contains(&letters) && !w.chars().all(|c| "IVXLCDM".contains(c)) {
         return Some(OrgMatch { from: i, to: i + 1, head: None });
     }
     // `IT-специалисты`, `IT-рынка`: a Latin abbreviation glued to a common noun.
     if w.rsplit('-').next().is_some_and(|last| last.chars().next().is_some_and(char::is_lowercase)) && w.contains('-') {
         return None;
     }
-    if t.latin && t.cap && !t.caps && !is_camel_run(w) {
+    if doc.latin(i) && doc.cap(i) && !doc.caps(i) && !is_camel_run(w) {
         let end = capitalised_run(doc, i, true);
         return Some(OrgMatch { from: i, to: end.max(i + 1), head: None });
     }

@@ -87,8 +87,8 @@ impl Finder<'_, '_, '_, '_> {
     fn compute_namey(doc: &Doc, i: usize) -> bool {
         let d = doc;
         d.cap_word(i)
-            && !d.toks[i].latin
-            && (!d.toks[i].caps || d.toks[i].shout || d.lex(i).first.is_some() || d.lex(i).surname.is_some())
+            && !d.latin(i)
+            && (!d.caps(i) || d.shout(i) || d.lex(i).first.is_some() || d.lex(i).surname.is_some())
             && d.not_name(i).is_none()
             && d.listed(i).loc.is_none()
             && d.listed(i).org.is_none()
@@ -117,7 +117,7 @@ impl Finder<'_, '_, '_, '_> {
             !matches!(ending, Some(Ending::Adjective | Ending::Patronymic))
         };
         let known_surname = lex.surname.is_some_and(|s| !s.common_word) || ending == Some(Ending::Surname);
-        let plain = surname_like && lex.toponym.is_none() && !doc.toks[i].caps && ending.is_none();
+        let plain = surname_like && lex.toponym.is_none() && !doc.caps(i) && ending.is_none();
         Self::NAMEY
             | if first { Self::FIRST } else { 0 }
             | if clean_first { Self::CLEAN_FIRST } else { 0 }
@@ -195,11 +195,7 @@ impl Finder<'_, '_, '_, '_> {
             return None;
         }
         // Surname first, official style: `Мусин Багдат Батырбекович`.
-        if self.surname_like(i)
-            && !self.first(i)
-            && self.first(i + 1)
-            && (!d.toks[i].sent_start || self.known_surname(i))
-        {
+        if self.surname_like(i) && !self.first(i) && self.first(i + 1) && (!d.sent_start(i) || self.known_surname(i)) {
             if self.patronymic(i + 2) {
                 let parts = vec![
                     part(PartRole::Surname, i, i + 1),
@@ -242,7 +238,7 @@ impl Finder<'_, '_, '_, '_> {
                 j = self.foreign_tail(j, &mut parts);
             }
             let common = d.lex(i).first.is_some_and(|f| f.common_word);
-            if parts.len() > 1 || (!common && !d.toks[i].sent_start) || (!common && d.lex(i).surname.is_none()) {
+            if parts.len() > 1 || (!common && !d.sent_start(i)) || (!common && d.lex(i).surname.is_none()) {
                 return Some(PersonMatch { from: i, to: j, parts });
             }
             return None;
@@ -251,7 +247,7 @@ impl Finder<'_, '_, '_, '_> {
         // unknown capitalised words inside a sentence (`Зденко Кожул`): a first name and a surname.
         if self.plain(i) && d.lex(i).surname.is_none() {
             let next_surname = self.known_surname(i + 1) && d.lex(i + 1).toponym.is_none() && !self.first(i + 2);
-            if next_surname || (!d.toks[i].sent_start && self.plain(i + 1)) {
+            if next_surname || (!d.sent_start(i) && self.plain(i + 1)) {
                 let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
                 let j = self.foreign_tail(i + 2, &mut parts);
                 return Some(PersonMatch { from: i, to: j, parts });
@@ -263,7 +259,7 @@ impl Finder<'_, '_, '_, '_> {
             return None;
         }
         let after_role = self.after_role(i);
-        if after_role || (self.known_surname(i) && !d.toks[i].sent_start) {
+        if after_role || (self.known_surname(i) && !d.sent_start(i)) {
             let mut parts = vec![part(PartRole::Surname, i, i + 1)];
             let mut j = i + 1;
             if after_role && self.surname_like(j) && !self.first(j) {
@@ -280,11 +276,11 @@ impl Finder<'_, '_, '_, '_> {
     /// organisation or place it heads in between (`глава Сбербанка Греф`).
     fn after_role(&self, i: usize) -> bool {
         let d = self.doc;
-        let is_role = |k: usize| d.is_word(k) && !d.toks[k].cap && d.role(self.roles, k) == Some(EntityType::Per);
+        let is_role = |k: usize| d.is_word(k) && !d.cap(k) && d.role(self.roles, k) == Some(EntityType::Per);
         if i >= 1 && is_role(i - 1) {
             return true;
         }
-        if i >= 2 && (d.taken[i - 1] || d.toks[i - 1].caps) && is_role(i - 2) {
+        if i >= 2 && (d.taken[i - 1] || d.caps(i - 1)) && is_role(i - 2) {
             return true;
         }
         // The mention in between may be several tokens long.
@@ -302,7 +298,7 @@ pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<Pe
     let mut flags = vec![0u8; doc.len()];
     for &i in &doc.starts {
         let i = i as usize;
-        if doc.toks[i].cap {
+        if doc.cap(i) {
             flags[i] = Finder::compute_flags(doc, rules, roles, i);
         }
     }
@@ -314,7 +310,7 @@ pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<Pe
     for &i in &doc.starts {
         let i = i as usize;
         // Every rule starts at a capitalised word (an initial included).
-        if i < next || !doc.toks[i].cap {
+        if i < next || !doc.cap(i) {
             continue;
         }
         match f.at(i) {

@@ -1,4 +1,4 @@
-//! Entry ids of the tokens of at most [`MAX_LEN`] bytes (all but one token in several
+//! Values (entry ids, ready-made tokens) of the tokens of at most [`MAX_LEN`] bytes (all but one token in several
 //! hundred: punctuation, numbers, Russian words of up to sixteen letters), found by the
 //! token's bytes themselves.
 //!
@@ -111,34 +111,41 @@ impl ShortKey {
     }
 }
 
-/// One slot of the table: a key and its entry id (an empty slot has a zero key).
+/// One slot of the table: a key and its value (an empty slot has a zero key).
 #[derive(Clone, Copy, Debug, Default)]
-struct Slot {
+struct Slot<V> {
     key: ShortKey,
-    id: u32,
+    value: V,
 }
 
 /// Open addressing with linear probing over a power-of-two table, at most half full;
-/// entries are never removed (the whole index is cleared at once).
-#[derive(Debug, Default)]
-pub struct ShortIndex {
-    slots: Vec<Slot>,
+/// entries are never removed (the whole index is cleared at once). The value sits in the
+/// slot beside its key: a lookup reads one slot.
+#[derive(Debug)]
+pub struct ShortIndex<V> {
+    slots: Vec<Slot<V>>,
     len: usize,
+}
+
+impl<V> Default for ShortIndex<V> {
+    fn default() -> Self {
+        ShortIndex { slots: Vec::new(), len: 0 }
+    }
 }
 
 /// The smallest table, and the size a cleared index starts from.
 const MIN_SLOTS: usize = 1 << 12;
 
-impl ShortIndex {
-    /// The id of `key`, if the index holds it.
+impl<V: Copy + Default> ShortIndex<V> {
+    /// The value of `key`, if the index holds it.
     #[inline]
-    pub fn find(&self, key: &ShortKey) -> Option<u32> {
+    pub fn find(&self, key: &ShortKey) -> Option<V> {
         let mask = self.slots.len().wrapping_sub(1);
         let mut i = key.hash() as usize & mask;
         loop {
             let slot = self.slots.get(i)?;
             if slot.key.same(key) {
-                return Some(slot.id);
+                return Some(slot.value);
             }
             if slot.key.meta == 0 {
                 return None;
@@ -147,8 +154,8 @@ impl ShortIndex {
         }
     }
 
-    /// Adds `key` (not in the index yet) with `id`, growing when half full.
-    pub fn insert(&mut self, key: ShortKey, id: u32) {
+    /// Adds `key` (not in the index yet) with `value`, growing when half full.
+    pub fn insert(&mut self, key: ShortKey, value: V) {
         self.len += 1;
         if self.len * 2 > self.slots.len() {
             let size = (self.len * 2).next_power_of_two().max(MIN_SLOTS);
@@ -157,10 +164,10 @@ impl ShortIndex {
                 self.put(slot);
             }
         }
-        self.put(Slot { key, id });
+        self.put(Slot { key, value });
     }
 
-    fn put(&mut self, slot: Slot) {
+    fn put(&mut self, slot: Slot<V>) {
         let mask = self.slots.len() - 1;
         let mut i = slot.key.hash() as usize & mask;
         while self.slots[i].key.meta != 0 {

@@ -223,8 +223,59 @@ fn doc_starts_are_the_tokens_flagged_as_rule_starts() {
     ] {
         let tokens = tokenize(text);
         let doc = Doc::new(text, &tokens, &f.names, &f.rules);
-        let want: Vec<u32> =
-            (0..doc.len() as u32).filter(|&i| doc.toks[i as usize].pass & doc::Tok::STARTS_RULE != 0).collect();
+        let want: Vec<u32> = (0..doc.len() as u32).filter(|&i| doc.starts_rule(i as usize)).collect();
         assert_eq!(doc.starts, want, "{text}");
+    }
+}
+
+proptest::proptest! {
+    /// `Doc::sent_start`, `Doc::line_start` and `Doc::shout`, answered when asked (looking
+    /// back over punctuation, at one gap, in the shouting lines), agree with the token pass
+    /// of their definition run from the start of the text: any mix of words, capitals,
+    /// sentence ends, opening quotes (chains of them too), line breaks and other gaps.
+    #[test]
+    fn doc_answers_place_questions_as_the_token_pass(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "слово", "Слово", "МИД", "ООН", "Google", "12", ".", "!", "…", "«", "»", "(", "—", "-", ",", ":",
+                " ", " ", "\n", " \n ", "\r", "\u{2028}", "\n\n",
+            ]),
+            0..40,
+        ),
+    ) {
+        let f = fixture();
+        let text: String = parts.concat();
+        let tokens = tokenize(&text);
+        let doc = Doc::new(&text, &tokens, &f.names, &f.rules);
+        let mut sentence_start = true;
+        let mut prev_end = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            let punct = t.kind == crate::text::tokens::TokenKind::Punct;
+            let w = t.span.slice(&text);
+            let starts = sentence_start | t.after_newline;
+            let line_start = i == 0 || t.after_newline && text[prev_end..t.span.start].contains('\n');
+            prev_end = t.span.end;
+            proptest::prop_assert_eq!(doc.sent_start(i), starts & !punct, "{:?} {}", text, i);
+            proptest::prop_assert_eq!(doc.line_start(i), line_start, "{:?} {}", text, i);
+            let ends = doc::is_sentence_end(w.as_bytes());
+            let opens = doc::is_open_quote(w.as_bytes());
+            sentence_start = punct & (ends | (starts & opens));
+        }
+        // Shouting: every word of a line (after a `after_newline` token) counted.
+        let mut line_of = Vec::new();
+        let mut line = 0;
+        for (i, t) in tokens.iter().enumerate() {
+            if i > 0 && t.after_newline {
+                line += 1;
+            }
+            line_of.push(line);
+        }
+        for (i, _) in tokens.iter().enumerate() {
+            let same_line = (0..tokens.len()).filter(|&k| line_of[k] == line_of[i]);
+            let words: Vec<usize> = same_line.filter(|&k| doc.is_word(k) && !doc.latin(k)).collect();
+            let caps = words.iter().filter(|&&k| doc.caps(k)).count();
+            let shouts = words.len() >= 3 && caps * 4 >= words.len() * 3;
+            proptest::prop_assert_eq!(doc.shout(i), shouts, "{:?} {}", text, i);
+        }
     }
 }

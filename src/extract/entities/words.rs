@@ -9,8 +9,8 @@
 
 use std::cell::{Cell, RefCell};
 
-use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings, Tok};
-use super::rules::{Ending, EntityRules, LocMarker, NotName, OrgRole, PrefixKind};
+use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings};
+use super::rules::{Ending, EntityRules, LocMarker, LocPosition, NotName, OrgRole, PrefixKind};
 use super::short_index::{self, ShortIndex, ShortKey};
 use crate::text::tokens::{Token, TokenKind};
 use crate::text::Span;
@@ -38,6 +38,89 @@ impl Listed {
     pub fn of(rules: &EntityRules, written: &str, folded: &str) -> Listed {
         rules.listed(written, folded)
     }
+
+    /// The listing in eleven bits (for [`Tok`]): the role (3 bits, 0 for none), the lower
+    /// flag, the marker (3 bits), the not-a-name kind (3 bits) and the legal flag.
+    fn pack(self) -> u16 {
+        let org = match self.org {
+            None => 0,
+            Some(OrgRole::Head) => 1,
+            Some(OrgRole::Descriptor) => 2,
+            Some(OrgRole::Both) => 3,
+            Some(OrgRole::Link) => 4,
+        };
+        let loc = match self.loc {
+            None => 0,
+            Some(LocMarker { position: LocPosition::Before, dotted }) => 1 + u16::from(dotted),
+            Some(LocMarker { position: LocPosition::After, dotted }) => 3 + u16::from(dotted),
+        };
+        let not_name = match self.not_name {
+            None => 0,
+            Some(NotName::Month) => 1,
+            Some(NotName::Weekday) => 2,
+            Some(NotName::Function) => 3,
+            Some(NotName::Common) => 4,
+        };
+        org | u16::from(self.org_lower) << 3 | loc << 4 | not_name << 7 | u16::from(self.legal) << 10
+    }
+
+    /// [`Listed::pack`] undone.
+    #[inline]
+    fn unpack(bits: u16) -> Listed {
+        let org = match bits & 7 {
+            0 => None,
+            1 => Some(OrgRole::Head),
+            2 => Some(OrgRole::Descriptor),
+            3 => Some(OrgRole::Both),
+            _ => Some(OrgRole::Link),
+        };
+        let loc = match bits >> 4 & 7 {
+            0 => None,
+            code => Some(LocMarker {
+                position: if code <= 2 { LocPosition::Before } else { LocPosition::After },
+                dotted: code % 2 == 0,
+            }),
+        };
+        let not_name = match bits >> 7 & 7 {
+            0 => None,
+            1 => Some(NotName::Month),
+            2 => Some(NotName::Weekday),
+            3 => Some(NotName::Function),
+            _ => Some(NotName::Common),
+        };
+        Listed { org, org_lower: bits & 8 != 0, loc, not_name, legal: bits & 1 << 10 != 0 }
+    }
+}
+
+/// Every listing survives [`Listed::pack`] and [`Listed::unpack`], and a [`Tok`] keeps its
+/// parts apart.
+#[cfg(test)]
+#[test]
+fn listed_packs_and_unpacks_every_listing() {
+    let roles = [None, Some(OrgRole::Head), Some(OrgRole::Descriptor), Some(OrgRole::Both), Some(OrgRole::Link)];
+    let markers = [LocPosition::Before, LocPosition::After]
+        .into_iter()
+        .flat_map(|position| [false, true].map(|dotted| Some(LocMarker { position, dotted })))
+        .chain([None]);
+    let kinds = [None, Some(NotName::Month), Some(NotName::Weekday), Some(NotName::Function), Some(NotName::Common)];
+    let mut seen = std::collections::HashSet::new();
+    for loc in markers {
+        for org in roles {
+            for not_name in kinds {
+                for (org_lower, legal) in [(false, false), (false, true), (true, false), (true, true)] {
+                    let listed = Listed { org, org_lower, loc, not_name, legal };
+                    assert_eq!(Listed::unpack(listed.pack()), listed);
+                    assert!(listed.pack() < 1 << 11);
+                    assert!(seen.insert(listed.pack()));
+                    for kind in [TokenKind::Word, TokenKind::Number, TokenKind::Punct] {
+                        let tok = Tok::new(u32::MAX, kind, 0x3f, listed);
+                        assert_eq!((tok.listed(), tok.word(), tok.kind()), (listed, u32::MAX, kind));
+                        assert!(tok.has(0x3f));
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -57,6 +140,80 @@ fn listed_agrees_with_the_tables() {
         };
         assert_eq!(Listed::of(&rules, folded, folded), want, "{folded}");
     }
+}
+
+/// A token as the rule passes read it most, eight bytes: its entry in the table (the low
+/// half), the flags of its written form, kind among them (the next byte), and what the
+/// rule tables list for it ([`Listed::pack`], the top sixteen bits). Made once per
+/// distinct token ([`WordTable::add`]), kept ready in the short index's slot and copied
+/// from there for each occurrence; one word, so that copying it is one load and one store.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tok(u64);
+
+impl Tok {
+    /// Some rule may start at the token (see `Doc::starts`): a capitalised or all-caps word,
+    /// a word the rule tables list, or a quote that may open a name.
+    pub const STARTS_RULE: u8 = 1;
+    /// Punctuation that ends a sentence (`.`, `!`, `…`).
+    pub const ENDS_SENTENCE: u8 = 2;
+    /// Punctuation after which a sentence start carries over (`«`, `(`, `—`).
+    pub const OPENS_QUOTE: u8 = 4;
+    /// Starts with an upper-case letter.
+    pub const CAP: u8 = 8;
+    /// Two or more letters, all upper case.
+    pub const CAPS: u8 = 16;
+    /// Has a Latin letter.
+    pub const LATIN: u8 = 32;
+    /// A word ([`TokenKind::Word`]).
+    pub const WORD: u8 = 64;
+    /// Punctuation ([`TokenKind::Punct`]); a number has neither kind bit.
+    pub const PUNCT: u8 = 128;
+
+    pub fn new(word: u32, kind: TokenKind, flags: u8, listed: Listed) -> Tok {
+        let kind = match kind {
+            TokenKind::Word => Tok::WORD,
+            TokenKind::Punct => Tok::PUNCT,
+            TokenKind::Number => 0,
+        };
+        Tok(u64::from(word) | u64::from(flags | kind) << 32 | u64::from(listed.pack()) << 48)
+    }
+
+    /// The token's entry id.
+    #[inline]
+    pub fn word(self) -> u32 {
+        self.0 as u32
+    }
+
+    #[inline]
+    pub fn kind(self) -> TokenKind {
+        if self.has(Tok::WORD) {
+            TokenKind::Word
+        } else if self.has(Tok::PUNCT) {
+            TokenKind::Punct
+        } else {
+            TokenKind::Number
+        }
+    }
+
+    /// Whether all of `bits` are set.
+    #[inline]
+    pub fn has(self, bits: u8) -> bool {
+        (self.0 >> 32) as u8 & bits == bits
+    }
+
+    /// What the rule tables list for the token.
+    #[inline]
+    pub fn listed(self) -> Listed {
+        Listed::unpack((self.0 >> 48) as u16)
+    }
+}
+
+/// What the rules ask about a written token: the ready-made token and the rest, by entry id.
+#[derive(Clone, Copy, Debug)]
+pub struct WordInfo {
+    pub tok: Tok,
+    /// How many letters (`char::is_alphabetic`) a word has, saturating; 0 for other tokens.
+    pub letters: u16,
 }
 
 /// The rest of a distinct token's entry: its text and the answers filled on first use.
@@ -157,16 +314,15 @@ pub struct WordTable {
     owner: u64,
     /// Counts the documents the table was taken for (never 0 once taken).
     doc: u32,
-    /// Entry ids of tokens up to [`short_index::MAX_LEN`] bytes, by written token.
-    short: ShortIndex,
+    /// The ready-made tokens of tokens up to [`short_index::MAX_LEN`] bytes, by written
+    /// token.
+    short: ShortIndex<Tok>,
     /// Entry ids of longer tokens, by written token.
     index: IdIndex,
     /// Written tokens and folded words, concatenated.
     text: String,
-    /// The hot and the cold part of each entry, by id: the ready-made token (with the
-    /// fields of one occurrence, span, line and sentence starts, spacing, shouting, lexicon
-    /// readings, still to fill; its `pass` flags are the written token's), and the rest.
-    protos: Vec<Tok>,
+    /// The hot and the cold part of each entry, by id.
+    infos: Vec<WordInfo>,
     entries: Vec<Entry>,
 }
 
@@ -273,12 +429,12 @@ impl WordTable {
             table.index.clear();
             table.short.clear();
             table.text.clear();
-            table.protos.clear();
+            table.infos.clear();
             table.entries.clear();
             table.owner = rules.id();
             // Room for a typical thread's words from the start: regrowing copies every entry.
             table.index.make_room(INITIAL_ENTRIES);
-            table.protos.reserve(INITIAL_ENTRIES);
+            table.infos.reserve(INITIAL_ENTRIES);
             table.entries.reserve(INITIAL_ENTRIES);
             table.text.reserve(INITIAL_ENTRIES * 24);
         }
@@ -303,40 +459,61 @@ impl WordTable {
     pub fn intern(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
         let n = span.end - span.start;
         if let Some(key) = ShortKey::of(text.as_bytes(), span.start, n, kind) {
-            return self.short.find(&key).unwrap_or_else(|| self.add_short(key, kind, text, span, rules));
+            return match self.short.find(&key) {
+                Some(tok) => tok.word(),
+                None => self.add_short(key, kind, text, span, rules).word(),
+            };
         }
         self.intern_long(kind, text, span, rules)
     }
 
-    /// The ready-made token of each of `tokens` (of `text`), in order: [`WordTable::intern`]
-    /// of each, in a loop that holds nothing else (a short token, nearly every one, is a
-    /// masked read, a hash and a slot).
-    pub fn intern_all(&mut self, text: &str, tokens: &[Token], rules: &EntityRules) -> Vec<Tok> {
+    /// The ready-made token of each of `tokens` (of `text`), in order, in `toks`
+    /// ([`WordTable::intern`] of each); and each token that says [`Tok::STARTS_RULE`] written at `starts[count]`,
+    /// `count` (returned too) moving on only past such a token: no branch on whether a
+    /// token starts a rule (one in five or so, not predictable). `starts` needs room for
+    /// every token and one more. A short token (nearly every one) is a masked read, a hash
+    /// and a slot.
+    pub fn intern_all(
+        &mut self,
+        text: &str,
+        tokens: &[Token],
+        rules: &EntityRules,
+        toks: &mut Vec<Tok>,
+        starts: &mut [u32],
+    ) -> usize {
         let bytes = text.as_bytes();
-        tokens
-            .iter()
-            .map(|t| {
-                let n = t.span.end - t.span.start;
-                let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
-                let id = match read.and_then(|read| ShortKey::masked(read, n, t.kind)) {
-                    Some(key) => match self.short.find(&key) {
-                        Some(id) => id,
-                        None => self.add_short(key, t.kind, text, t.span, rules),
-                    },
-                    None => self.intern(t.kind, text, t.span, rules),
-                };
-                self.protos[id as usize]
-            })
-            .collect()
+        let mut count = 0;
+        toks.clear();
+        toks.extend(tokens.iter().enumerate().map(|(index, t)| {
+            let n = t.span.end - t.span.start;
+            let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
+            let tok = match read.and_then(|read| ShortKey::masked(read, n, t.kind)) {
+                Some(key) => match self.short.find(&key) {
+                    Some(tok) => tok,
+                    None => self.add_short(key, t.kind, text, t.span, rules),
+                },
+                None => {
+                    let id = self.intern(t.kind, text, t.span, rules);
+                    self.info(id).tok
+                }
+            };
+            if let Some(slot) = starts.get_mut(count) {
+                *slot = index as u32;
+            }
+            count += usize::from(tok.has(Tok::STARTS_RULE));
+            tok
+        }));
+        count
     }
 
-    /// Adds a short token the index did not find.
+    /// Adds a short token the index did not find; returns its ready-made token.
     #[cold]
     #[inline(never)]
-    fn add_short(&mut self, key: ShortKey, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
+    fn add_short(&mut self, key: ShortKey, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> Tok {
         let id = self.add(kind, span.slice(text), Key::of(&[]), 0, rules);
-        self.short.insert(key, id);
-        id
+        let tok = self.info(id).tok;
+        self.short.insert(key, tok);
+        tok
     }
 
     /// [`WordTable::intern`] of a token longer than [`short_index::MAX_LEN`] bytes.
@@ -345,11 +522,11 @@ impl WordTable {
         let written = &text.as_bytes()[span.start..span.end];
         let key = Key::of(written);
         let hash = hash_token(kind, key);
-        let (table_text, protos, entries) = (self.text.as_bytes(), &self.protos, &self.entries);
+        let (table_text, infos, entries) = (self.text.as_bytes(), &self.infos, &self.entries);
         let found = self.index.find(hash, |id| {
             let e = &entries[id as usize];
             e.key.same(&key)
-                && protos[id as usize].kind == kind
+                && infos[id as usize].tok.kind() == kind
                 && (key.len <= COVERED
                     || table_text
                         .get(e.written.0 as usize..e.written.1 as usize)
@@ -389,26 +566,13 @@ impl WordTable {
         let ends_sentence = punct && is_sentence_end(written.as_bytes());
         let opens_quote = punct && is_open_quote(written.as_bytes());
         let flag = |on: bool, bit: u8| if on { bit } else { 0 };
-        let pass = flag(starts_rule, Tok::STARTS_RULE)
+        let flags = flag(starts_rule, Tok::STARTS_RULE)
             | flag(ends_sentence, Tok::ENDS_SENTENCE)
-            | flag(opens_quote, Tok::OPENS_QUOTE);
-        let tok = Tok {
-            span: Span::default(),
-            kind,
-            cap,
-            caps,
-            latin,
-            letters,
-            listed,
-            word: id,
-            lex: 0,
-            line_start: false,
-            sent_start: false,
-            after_space: false,
-            shout: false,
-            pass,
-        };
-        self.protos.push(tok);
+            | flag(opens_quote, Tok::OPENS_QUOTE)
+            | flag(cap, Tok::CAP)
+            | flag(caps, Tok::CAPS)
+            | flag(latin, Tok::LATIN);
+        self.infos.push(WordInfo { tok: Tok::new(id, kind, flags, listed), letters });
         self.entries.push(Entry {
             key,
             hash,
@@ -421,6 +585,12 @@ impl WordTable {
             role_in_doc: Cell::new((0, 0)),
         });
         id
+    }
+
+    /// What the rules ask about an entry's token.
+    #[inline]
+    pub fn info(&self, id: u32) -> &WordInfo {
+        &self.infos[id as usize]
     }
 
     #[inline]
@@ -538,14 +708,22 @@ mod tests {
             });
             let tokens = crate::text::tokens::tokenize(&text);
             let mut table = WordTable::take(rules);
-            let toks = table.intern_all(&text, &tokens, rules);
+            let (mut starts, mut toks) = (vec![0; tokens.len() + 1], vec![Tok::default(); 3]);
+            let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts);
             proptest::prop_assert_eq!(toks.len(), tokens.len());
-            for (tok, t) in toks.iter().zip(&tokens) {
-                proptest::prop_assert_eq!(tok.word, table.intern(t.kind, &text, t.span, rules));
-                proptest::prop_assert_eq!(tok.kind, t.kind);
-                let written = &table.text[table.entries[tok.word as usize].written.0 as usize..table.entries[tok.word as usize].written.1 as usize];
+            let mut want_starts = Vec::new();
+            for (index, (tok, t)) in toks.iter().zip(&tokens).enumerate() {
+                let id = tok.word();
+                proptest::prop_assert_eq!(id, table.intern(t.kind, &text, t.span, rules));
+                proptest::prop_assert_eq!(*tok, table.info(id).tok);
+                proptest::prop_assert_eq!(tok.kind(), t.kind);
+                let written = &table.text[table.entries[id as usize].written.0 as usize..table.entries[id as usize].written.1 as usize];
                 proptest::prop_assert_eq!(written, t.span.slice(&text));
+                if tok.has(Tok::STARTS_RULE) {
+                    want_starts.push(index as u32);
+                }
             }
+            proptest::prop_assert_eq!(&starts[..count], &want_starts[..]);
             table.give_back();
         }
     }
@@ -589,11 +767,11 @@ mod tests {
         distinct.sort_unstable();
         distinct.dedup();
         assert_eq!(distinct.len(), words.len(), "{ids:?}");
-        let p = &table.protos[ids[3] as usize];
-        assert!(p.cap && p.pass & Tok::STARTS_RULE != 0 && !p.latin);
+        let p = table.info(ids[3]).tok;
+        assert!(p.has(Tok::CAP | Tok::STARTS_RULE) && !p.has(Tok::LATIN));
         assert_eq!(table.folded(ids[3]), "елка");
         assert_eq!(table.folded(ids[4]), "елка");
-        assert_eq!(table.protos[ids[0] as usize].letters, 15);
+        assert_eq!(table.info(ids[0]).letters, 15);
         table.give_back();
     }
 }
