@@ -121,10 +121,17 @@ impl Drop for Doc<'_, '_> {
             lex_of: std::mem::take(&mut self.lex_of),
             endings: std::mem::take(&mut self.endings),
         };
-        // At thread exit the buffers are simply dropped.
-        let _ = BUFFERS.try_with(|b| b.replace(buffers));
+        // A huge document's buffers are not kept for the rest of the run (peak memory is
+        // that document's anyway). At thread exit the buffers are simply dropped.
+        if buffers.toks.capacity() <= MAX_KEPT_TOKENS {
+            let _ = BUFFERS.try_with(|b| b.replace(buffers));
+        }
     }
 }
+
+/// The most tokens whose buffers a thread keeps for the next document (~22 bytes a token):
+/// far more than a news article has.
+const MAX_KEPT_TOKENS: usize = 1 << 20;
 
 /// The per-token vectors of a [`Doc`], kept per thread from one document to the next:
 /// allocating them afresh for each document costs more than filling them.
