@@ -90,8 +90,6 @@ pub struct Doc<'t, 'l> {
     words: WordTable,
     /// What the rule tables list for the empty word: the answer past the last token.
     nothing_listed: Listed,
-    /// Covered by a mention, or ignored (widget lines).
-    pub taken: Vec<bool>,
     /// The tokens where some rule may start, ascending: capitalised or all-caps words, words
     /// the rule tables list (organisation words, place markers, legal forms) and opening
     /// quotes. The rule passes visit these instead of every token.
@@ -114,7 +112,6 @@ impl Drop for Doc<'_, '_> {
         std::mem::take(&mut self.words).give_back();
         let buffers = Buffers {
             toks: std::mem::take(&mut self.toks),
-            taken: std::mem::take(&mut self.taken),
             starts: std::mem::take(&mut self.starts),
             lines: std::mem::take(&mut self.lines),
             breaks: Vec::new(),
@@ -138,7 +135,6 @@ const MAX_KEPT_TOKENS: usize = 1 << 20;
 #[derive(Default)]
 struct Buffers {
     toks: Vec<Tok>,
-    taken: Vec<bool>,
     starts: Vec<u32>,
     lines: Vec<u32>,
     breaks: Vec<u32>,
@@ -269,7 +265,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         rules: &EntityRules,
     ) -> Doc<'t, 'l> {
         let mut words = WordTable::take(rules);
-        let Buffers { mut toks, taken, starts, mut lines, mut breaks, lex_of, endings } = BUFFERS.take();
+        let Buffers { mut toks, starts, mut lines, mut breaks, lex_of, endings } = BUFFERS.take();
         // Sized for every token and one more, then cut to the starts.
         let mut rule_starts = refill(starts, raw.len() + 1, 0);
         let start_count = words.intern_all(text, raw, rules, &mut toks, &mut rule_starts);
@@ -309,7 +305,6 @@ impl<'t, 'l> Doc<'t, 'l> {
         }
         let shouting = shouting_lines(&toks, &breaks, &rule_starts);
         let _ = BUFFERS.try_with(|b| b.borrow_mut().breaks = breaks);
-        let taken = refill(taken, raw.len(), false);
         let endings = refill(endings, raw.len(), Cell::new(0));
         let nothing_listed = Listed::of(rules, "", "");
         Doc {
@@ -318,7 +313,6 @@ impl<'t, 'l> Doc<'t, 'l> {
             toks,
             words,
             nothing_listed,
-            taken,
             starts: rule_starts,
             lines,
             lexes,
@@ -455,13 +449,19 @@ impl<'t, 'l> Doc<'t, 'l> {
 
     #[inline]
     pub fn free(&self, i: usize) -> bool {
-        self.taken.get(i) == Some(&false)
+        self.toks.get(i).is_some_and(|t| !t.taken())
+    }
+
+    /// Whether token `i` is covered by a mention, or ignored (widget lines).
+    #[inline]
+    pub fn taken(&self, i: usize) -> bool {
+        self.toks[i].taken()
     }
 
     /// A free capitalised word, not all-caps noise on a shouting line.
     #[inline]
     pub fn cap_word(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.has(Tok::WORD | Tok::CAP)) && self.free(i)
+        self.toks.get(i).is_some_and(|t| t.free_with(Tok::WORD | Tok::CAP))
     }
 
     #[inline]
@@ -478,8 +478,8 @@ impl<'t, 'l> Doc<'t, 'l> {
     }
 
     pub fn take(&mut self, from: usize, to: usize) {
-        for t in &mut self.taken[from..to.min(self.tokens.len())] {
-            *t = true;
+        for t in &mut self.toks[from..to.min(self.tokens.len())] {
+            t.take();
         }
     }
 
@@ -558,7 +558,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         let t = self.tokens.get(i)?;
         // At most two characters: at most eight bytes (most words are longer). The cheap
         // tests first, here without a call (the order does not matter: all of them must hold).
-        if !self.toks[i].has(Tok::WORD | Tok::CAP) || t.span.len() > 8 || self.taken[i] {
+        if !self.toks[i].free_with(Tok::WORD | Tok::CAP) || t.span.len() > 8 {
             return None;
         }
         self.initial_after(i)

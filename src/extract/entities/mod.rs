@@ -84,7 +84,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
             t += doc.tokens()[t..].partition_point(|x| x.span.end <= m.span.start);
             let mut k = t;
             while k < doc.len() && doc.tokens()[k].span.start < m.span.end {
-                doc.taken[k] = true;
+                doc.take(k, k + 1);
                 first_tok_of[mi].get_or_insert(k);
                 k += 1;
             }
@@ -99,7 +99,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
                 m.canonical = format!("{} {}", canonical::title_case(adj), m.canonical);
                 m.entity_id = canonical::entity_id_cached(EntityType::Loc, &m.canonical, rules);
                 m.source = MentionSource::Rule;
-                doc.taken[k - 1] = true;
+                doc.take(k - 1, k);
             } else if m.entity_type == EntityType::Org {
                 // `японского МИДа`: a nation adjective joins a dictionary organisation too.
                 let from = orgs::modifiers_before(&doc, rules, k);
@@ -164,7 +164,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         if doc.cap_word(i) && doc.not_name(i).is_none() {
             if let Some(p) = people.by_form(doc.fw(i)) {
                 mentions.push(Mention { source: MentionSource::Coref, ..name_mention(&doc, i, i + 1, &p.name) });
-                doc.taken[i] = true;
+                doc.take(i, i + 1);
             }
         }
     }

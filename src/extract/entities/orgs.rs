@@ -44,7 +44,7 @@ fn quoted(doc: &Doc, i: usize) -> Option<(usize, usize, usize)> {
         if punct && is_close_quote(doc.w(j)) && j > first {
             return Some((first, j, j + 1));
         }
-        if doc.taken[j] || (punct && matches!(doc.w(j), "." | "!" | "?" | "«")) {
+        if doc.taken(j) || (punct && matches!(doc.w(j), "." | "!" | "?" | "«")) {
             return None;
         }
         j += 1;

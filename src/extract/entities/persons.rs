@@ -280,12 +280,12 @@ impl Finder<'_, '_, '_, '_> {
         if i >= 1 && is_role(i - 1) {
             return true;
         }
-        if i >= 2 && (d.taken[i - 1] || d.caps(i - 1)) && is_role(i - 2) {
+        if i >= 2 && (d.taken(i - 1) || d.caps(i - 1)) && is_role(i - 2) {
             return true;
         }
         // The mention in between may be several tokens long.
         let mut k = i;
-        while k > 0 && d.taken[k - 1] && i - k < 6 {
+        while k > 0 && d.taken(k - 1) && i - k < 6 {
             k -= 1;
         }
         k < i && k > 0 && is_role(k - 1)

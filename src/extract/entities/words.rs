@@ -116,6 +116,12 @@ fn listed_packs_and_unpacks_every_listing() {
                         let tok = Tok::new(u32::MAX, kind, 0x3f, listed);
                         assert_eq!((tok.listed(), tok.word(), tok.kind()), (listed, u32::MAX, kind));
                         assert!(tok.has(0x3f));
+                        let mut taken = tok;
+                        taken.take();
+                        assert!(tok.free_with(0x3f) && !tok.taken());
+                        assert!(taken.taken() && !taken.free_with(0x3f) && !taken.free_with(0));
+                        assert_eq!((taken.listed(), taken.word(), taken.kind()), (listed, u32::MAX, kind));
+                        assert!(taken.has(0x3f) && !tok.free_with(0x7f | Tok::PUNCT));
                     }
                 }
             }
@@ -143,8 +149,8 @@ fn listed_agrees_with_the_tables() {
 }
 
 /// A token as the rule passes read it most, eight bytes: its entry in the table (the low
-/// half), the flags of its written form, kind among them (the next byte), and what the
-/// rule tables list for it ([`Listed::pack`], the top sixteen bits). Made once per
+/// half), the flags of its written form, kind among them (the next byte), whether a
+/// mention took it ([`Tok::taken`], the byte after), and what the rule tables list for it ([`Listed::pack`], the top sixteen bits). Made once per
 /// distinct token ([`WordTable::add`]), kept ready in the short index's slot and copied
 /// from there for each occurrence; one word, so that copying it is one load and one store.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -199,6 +205,30 @@ impl Tok {
     #[inline]
     pub fn has(self, bits: u8) -> bool {
         (self.0 >> 32) as u8 & bits == bits
+    }
+
+    /// Covered by a mention, or ignored (widget lines): set by the rules on the document's
+    /// tokens, never on a ready-made one. In the byte past the flags, so that the free-word
+    /// checks read the token alone.
+    const TAKEN: u64 = 1 << 40;
+
+    /// Whether the token is taken ([`Tok::take`]).
+    #[inline]
+    pub fn taken(self) -> bool {
+        self.0 & Tok::TAKEN != 0
+    }
+
+    /// Marks the token taken.
+    #[inline]
+    pub fn take(&mut self) {
+        self.0 |= Tok::TAKEN;
+    }
+
+    /// Whether all of `bits` are set and the token is not taken: one test.
+    #[inline]
+    pub fn free_with(self, bits: u8) -> bool {
+        let mask = u64::from(bits) << 32 | Tok::TAKEN;
+        self.0 & mask == u64::from(bits) << 32
     }
 
     /// What the rule tables list for the token.
