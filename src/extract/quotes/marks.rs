@@ -128,7 +128,9 @@ impl MarkSet {
         let mut pairer = Pairer { set: self, text, stack: Vec::new(), out: Vec::new(), carry: None };
         let bytes = text.as_bytes();
         let mut para_start = 0usize;
-        let mut first_content = first_non_space(text, 0);
+        // `first_non_space(text, para_start)`, found at the paragraph's first mark only:
+        // most paragraphs hold no mark at all.
+        let mut first_content: Option<usize> = None;
         let mut i = 0usize;
         for &stop in index.from(0) {
             if stop < i || !self.stops.contains(bytes[stop]) {
@@ -139,13 +141,14 @@ impl MarkSet {
                 pairer.end_paragraph(para_start, i);
                 i += len;
                 para_start = i;
-                first_content = first_non_space(text, i);
+                first_content = None;
                 continue;
             }
             match self.glyph_at(text, i) {
                 Some(g) => {
                     let len = self.glyphs[g].text.len();
-                    pairer.mark(g, Span::new(i, i + len), first_content == i);
+                    let first = *first_content.get_or_insert_with(|| first_non_space(text, para_start));
+                    pairer.mark(g, Span::new(i, i + len), first == i);
                     i += len;
                 }
                 None => i += 1,
@@ -376,7 +379,10 @@ impl Pairer<'_, '_> {
     fn emit(&mut self, entry: Entry, end: usize, close: Option<Span>, warning: Option<String>) {
         let mut parts = entry.parts;
         let last = trim_span(self.text, entry.part_start, end);
-        if !last.is_empty() || parts.is_empty() {
+        if parts.is_empty() {
+            // Most quotes are one part: one exact allocation, not the growth path.
+            parts = vec![last];
+        } else if !last.is_empty() {
             parts.push(last);
         }
         let first = parts.first().copied().unwrap_or(last);
