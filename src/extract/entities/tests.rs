@@ -198,14 +198,22 @@ fn remembered_readings_give_the_same_mentions() {
                 Мамин заявил, что Жан-Мари Ле Пен и Лев Толстой ни при чём. Б.Б. Мусин и \
                 Мусин Б.Б., БАГДАТ МУСИН, Мусин Багдат Батырбекович, К.-Ж. Токаев, Маминой, \
                 F. Smith, Павел Виноградов и Зденко Кожул; глава Сбербанка Греф.";
-    let run = |names: &dyn NameLookup| {
+    // The same written names in other company (a feminine verb, another sentence place,
+    // other neighbours): what is remembered of a name must not carry its context along.
+    let elsewhere = "Вчера Маминой и Аскаром Маминым заявила Вера. Мусин Б.Б. и Б.Б. Мусин, \
+                     потом Греф; Павел Виноградов. Зденко Кожул и БАГДАТ МУСИН в Алматы.";
+    let run = |text: &str, names: &dyn NameLookup| {
         extract_entities(text, &FoldedText::new(text), &f.gazetteer, names, &f.roles, &f.rules)
     };
-    let fresh = run(&f.names);
+    let fresh = run(text, &f.names);
     assert!(fresh.iter().any(|m| m.entity_type == EntityType::Per), "{fresh:?}");
     let remembered = Remembered(&f.names);
-    assert_eq!(run(&remembered), fresh);
-    assert_eq!(run(&remembered), fresh);
+    assert_eq!(run(text, &remembered), fresh);
+    assert_eq!(run(text, &remembered), fresh);
+    let fresh_elsewhere = run(elsewhere, &f.names);
+    assert!(fresh_elsewhere.iter().any(|m| m.entity_type == EntityType::Per), "{fresh_elsewhere:?}");
+    assert_eq!(run(elsewhere, &remembered), fresh_elsewhere);
+    assert_eq!(run(text, &remembered), fresh);
 }
 
 /// `Doc::starts`, written without a branch per token, holds exactly the tokens whose
