@@ -279,8 +279,9 @@ impl Scan {
                     return at + 64;
                 }
                 if end < stop {
-                    // A number when no letter lies in `k..end` (1 to 63 bytes).
-                    let number = (letters >> k) << (64 - (end - k)) == 0;
+                    // A word whose first byte is no digit has a letter there (most words);
+                    // else a number when no letter lies in `k..end` (1 to 63 bytes).
+                    let number = bits.digit >> k & 1 == 1 && (letters >> k) << (64 - (end - k)) == 0;
                     let kind = if number { TokenKind::Number } else { TokenKind::Word };
                     self.push(start, at + end as usize, kind, gap);
                     continue;

@@ -180,13 +180,20 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
     let mut base = 0;
     while base < bytes.len() {
         let n = (bytes.len() - base).min(64);
+        // The chunk's bytes and 8 zeros: the first bytes of a word that ends in the chunk
+        // are one load from here, whatever the text's length (the bytes past the word are
+        // cleared by the lookup).
+        let mut window = [0u8; 72];
         let classes = match bytes.get(base..base + 64) {
-            Some(chunk) => C::classes(chunk.try_into().unwrap_or(&[0; 64]), probe_byte),
+            Some(chunk) => {
+                let chunk = chunk.try_into().unwrap_or(&[0; 64]);
+                window[..64].copy_from_slice(chunk);
+                C::classes(chunk, probe_byte)
+            }
             None => {
                 // The end of the text: the zeros after it are ASCII and outside words.
-                let mut padded = [0u8; 64];
-                padded[..n].copy_from_slice(&bytes[base..]);
-                C::classes(&padded, probe_byte)
+                window[..n].copy_from_slice(&bytes[base..]);
+                C::classes(window[..64].try_into().unwrap_or(&[0; 64]), probe_byte)
             }
         };
         let mut word = classes.word | classes.lead << 1 | carry.lead | carry.continued_word;
@@ -223,7 +230,7 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
             let k = candidates.trailing_zeros() as usize;
             candidates &= candidates - 1;
             let start = base + k;
-            let key_end = if starts >> k & 1 == 1 {
+            let (key_end, read) = if starts >> k & 1 == 1 {
                 let rest = ends >> k;
                 if rest == 0 {
                     // The word runs on into the next chunk (nothing after it here starts
@@ -231,13 +238,15 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
                     open = Some(start);
                     break;
                 }
-                start + rest.trailing_zeros() as usize
+                (start + rest.trailing_zeros() as usize, read_u64(window.get(k..k + 8).unwrap_or(&[0; 8])))
             } else if index.punct_starts_with(bytes[start]) {
-                start + utf8_width(bytes[start])
+                // The character may run past the chunk: read from the text.
+                (start + utf8_width(bytes[start]), read_from(bytes, start))
             } else {
                 continue;
             };
-            if let Some(end) = look_up(index, hay, start, key_end, &mut hits) {
+            let found = index.longest_at_read(bytes, start, key_end, read, |end| ends_word(hay, end));
+            if let Some(end) = report(start, found, &mut hits) {
                 resume = end;
                 candidates &= from(resume - base);
             }
@@ -253,9 +262,29 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
 /// The longest match with the key `hay[start..key_end]`, reported in `hits`: its end.
 #[inline(always)]
 fn look_up(index: &WordIndex, hay: &str, start: usize, key_end: usize, hits: &mut Vec<Hit>) -> Option<usize> {
-    let (end, pattern) = index.longest_at(hay.as_bytes(), start, key_end, |end| ends_word(hay, end))?;
+    report(start, index.longest_at(hay.as_bytes(), start, key_end, |end| ends_word(hay, end)), hits)
+}
+
+/// Reports the match `found` (its end and pattern) from `start` in `hits`: its end.
+#[inline(always)]
+fn report(start: usize, found: Option<(usize, usize)>, hits: &mut Vec<Hit>) -> Option<usize> {
+    let (end, pattern) = found?;
     hits.push(Hit { start, end, pattern });
     Some(end)
+}
+
+/// Eight bytes as a little-endian number.
+#[inline(always)]
+fn read_u64(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]))
+}
+
+/// Up to 8 bytes from `at` as a little-endian number, zeros past the text's end.
+fn read_from(bytes: &[u8], at: usize) -> u64 {
+    let mut word = [0u8; 8];
+    let n = (bytes.len() - at).min(8);
+    word[..n].copy_from_slice(&bytes[at..at + n]);
+    u64::from_le_bytes(word)
 }
 
 /// The bits of a chunk from byte `skip` on (none when `skip` is 64 or more).

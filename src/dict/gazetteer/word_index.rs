@@ -228,7 +228,7 @@ impl WordIndex {
 
     /// The entry of the key `hay[at..key_end]`, if it is one (the prefilter aside).
     /// `head` and `hash` are its [`head_at`] and [`filter_hash`].
-    #[inline]
+    #[inline(always)]
     fn find_key(&self, hay: &[u8], at: usize, key_end: usize, head: u64, hash: u64) -> Option<&Key> {
         let len = key_end - at;
         let last = last_at(hay, key_end, len, head);
@@ -267,7 +267,22 @@ impl WordIndex {
         key_end: usize,
         accept: impl FnMut(usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let head = head_at(hay, at, key_end - at);
+        self.longest_at_read(hay, at, key_end, Tail::of(&hay[at..]).0, accept)
+    }
+
+    /// [`WordIndex::longest_at`] with the 8 bytes from `at` already read, little-endian
+    /// (`read`: only the key's first bytes count, those past `key_end` may be anything): the
+    /// scan reads them from its copy of the chunk, without checking the text's length.
+    #[inline(always)]
+    pub fn longest_at_read(
+        &self,
+        hay: &[u8],
+        at: usize,
+        key_end: usize,
+        read: u64,
+        accept: impl FnMut(usize) -> bool,
+    ) -> Option<(usize, usize)> {
+        let head = read & HEAD_MASKS[(key_end - at).min(8)];
         let hash = filter_hash(head, key_end - at);
         if !filter_has(&self.filter, hash) {
             return None;
