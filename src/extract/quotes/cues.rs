@@ -2,7 +2,7 @@
 //! the folded text (case, `ё`, dashes and non-breaking spaces do not matter), mapped back to
 //! exact spans of the original. The search visits word starts only ([`WordStartScan`]).
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind};
 
@@ -113,6 +113,8 @@ const FILTER_BITS: u32 = 15;
 /// before any later word start, so it changes nothing.
 pub(crate) struct WordStartScan {
     dfa: DFA,
+    /// The anchored start state of `dfa`.
+    start: StateID,
     /// Hashed first `key_len` bytes of every form and of every rest after a first word
     /// that is at least that long.
     filter: Box<[u64; 1 << (FILTER_BITS - 6)]>,
@@ -125,9 +127,12 @@ pub(crate) struct WordStartScan {
     first_words: Vec<(Box<[u8]>, u32)>,
     /// The longest separator after a first word, in bytes.
     max_separator: usize,
-    /// The last letter of every first word with the separator after it: the bytes right
-    /// before the start of a rest (see [`Tail`]).
+    /// Every first word with the separator after it (its last eight bytes): what the bytes
+    /// right before the start of a rest end with (see [`Tail`]).
     tails: Vec<Tail>,
+    /// The [`WordStartScan::tails`] of the forms whose rest is shorter than the filter's key:
+    /// a run start visited for a short rest only is worth visiting only after one of them.
+    short_tails: Vec<Tail>,
     /// The last two bytes of every tail, as [`pair_bit`] hashes them: a run start whose two
     /// bytes before have no bit here ends no tail (every tail is at least three bytes).
     tail_pairs: u64,
@@ -190,6 +195,7 @@ impl WordStartScan {
         let mut first_words: Vec<(Box<[u8]>, u32)> = Vec::new();
         let mut max_separator = 0;
         let mut tails: Vec<Tail> = Vec::new();
+        let mut rest_tails: Vec<(usize, Tail)> = Vec::new();
         for p in patterns {
             let Some(i) = p.find(|c: char| !is_word_char(c)) else {
                 continue;
@@ -201,10 +207,11 @@ impl WordStartScan {
             }
             max_separator = max_separator.max(rest - i);
             rests.push(&p.as_bytes()[rest..]);
-            let tail = Tail::new(&p.as_bytes()[i - 2..rest]);
+            let tail = Tail::new(&p.as_bytes()[..rest]);
             if !tails.contains(&tail) {
                 tails.push(tail);
             }
+            rest_tails.push((p.len() - rest, tail));
             if !first_words.iter().any(|(w, _)| **w == *word.as_bytes()) {
                 first_words.push((word.as_bytes().into(), tail_u32(word.as_bytes(), i)));
             }
@@ -228,17 +235,37 @@ impl WordStartScan {
             }
         }
         let tail_pairs = tails.iter().fold(0, |bits, t| bits | pair_bit(t.value));
-        Some(WordStartScan { dfa, filter, short_rests, key_len, first_words, max_separator, tails, tail_pairs })
+        let mut short_tails: Vec<Tail> = Vec::new();
+        for &(rest_len, tail) in &rest_tails {
+            if rest_len < key_len && !short_tails.contains(&tail) {
+                short_tails.push(tail);
+            }
+        }
+        let start = dfa.start_state(Anchored::Yes).ok()?;
+        Some(WordStartScan {
+            dfa,
+            start,
+            filter,
+            short_rests,
+            key_len,
+            first_words,
+            max_separator,
+            tails,
+            short_tails,
+            tail_pairs,
+        })
     }
 
     /// The longest form starting at `at`, its end and pattern: the anchored search, walked
     /// state by state (what `try_find` does, without setting up a search for a few bytes).
     fn anchored(&self, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
         let dfa = &self.dfa;
-        let mut sid = dfa.start_state(Anchored::Yes).ok()?;
+        let mut sid = self.start;
         let mut found = None;
-        for (i, &b) in bytes[at..].iter().enumerate() {
+        let mut end = at;
+        for &b in &bytes[at..] {
             sid = dfa.next_state(Anchored::Yes, sid, b);
+            end += 1;
             if dfa.is_special(sid) {
                 if dfa.is_dead(sid) {
                     break;
@@ -246,13 +273,37 @@ impl WordStartScan {
                 if dfa.is_match(sid) {
                     // A match state may also carry a match that started later; skip those.
                     let pattern = dfa.match_pattern(sid, 0);
-                    if dfa.pattern_len(pattern) == i + 1 {
-                        found = Some((at + i + 1, pattern.as_usize()));
+                    if dfa.pattern_len(pattern) == end - at {
+                        found = Some((end, pattern.as_usize()));
                     }
                 }
             }
         }
         found
+    }
+
+    /// The run starts of `short` (bit `k` for byte `base + k`, visits for a short rest
+    /// only) right after a tail of a form with a short rest.
+    ///
+    /// Such a visit only looks for a match that starts inside the word before and runs
+    /// past its end ([`WordStartScan::through_word_before`]), and that match is a form
+    /// whose rest starts at the run start: a long rest would have made it a full visit, so
+    /// the rest is short, and the bytes before are the form's first word and separator
+    /// (a run of non-word characters between two letters is the separator whole). After
+    /// any other bytes the visit changes nothing, and most blocks then need no visit.
+    #[inline]
+    fn short_after_tails(&self, bytes: &[u8], base: usize, mut short: u64) -> u64 {
+        let mut kept = 0;
+        while short != 0 {
+            let k = short.trailing_zeros();
+            let s = base + k as usize;
+            let before = Tail::at(bytes, s);
+            if self.short_tails.iter().any(|t| t.ends(before, s)) {
+                kept |= 1 << k;
+            }
+            short &= short - 1;
+        }
+        kept
     }
 
     /// What the filter says of the run start `at`: [`FULL_VISIT`], [`SHORT_REST_VISIT`],
@@ -409,6 +460,7 @@ impl WordStartScan {
                 0 => (starts, 0),
                 _ => self.sort_window(w, starts, u64::MAX >> (64 - 8 * KEY.clamp(1, 8))),
             };
+            let short = self.short_after_tails(bytes, base, short);
             if full | short != 0 {
                 at = self.visit_block(text, base, full, short, at, f);
             }
@@ -420,6 +472,7 @@ impl WordStartScan {
             let starts = run_starts(lead, before);
             before = lead;
             let (full, short) = self.starts_to_visit(bytes, base, starts);
+            let short = self.short_after_tails(bytes, base, short);
             at = self.visit_block(text, base, full, short, at, f);
             base += 64;
         }
@@ -630,7 +683,17 @@ mod tests {
     /// separators of one to three characters, and rests shorter than the filter's key.
     const PATTERN_SETS: [&[&str]; 3] = [
         &["по словам", "словам", "сказал", "сказала", "как отметил", "отметил", "кп", "о с", "ло сл", "а"],
-        &["по словам", "по его словам", "словам", "сказал", "как, отметил", "отметил", "ло — словам", "говорится в"],
+        &[
+            "по словам",
+            "по его словам",
+            "словам",
+            "сказал",
+            "как, отметил",
+            "отметил",
+            "ло — словам",
+            "говорится в",
+            "говорилось во",
+        ],
         &["по словам", "как", "сказал", "о сл", "его", "ло в"],
     ];
 
@@ -641,7 +704,7 @@ mod tests {
             pieces in proptest::collection::vec(
                 proptest::sample::select(vec![
                     "по", "словам", "сказал", "а", "о", "с", "ло", "кп", " ", " ", "-", "x9", "…", "қ", "😀", "\"", "ёж",
-                    "\u{301}", "\u{a0}", "Ӑ", "пособие ", "его", "как", "отметил", "—", ",", "сл", "в", "ится",
+                    "\u{301}", "\u{a0}", "Ӑ", "пособие ", "его", "как", "отметил", "—", ",", "сл", "в", "ится", "говор", "лось", "во",
                 ]),
                 0..60,
             ),
