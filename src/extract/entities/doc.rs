@@ -67,6 +67,11 @@ impl<'l> LexInfo<'l> {
 }
 
 impl LexInfo<'_> {
+    /// Whether there is no reading at all.
+    fn is_empty(&self) -> bool {
+        self.first.is_none() && self.surname.is_none() && self.patronymic.is_none() && self.toponym.is_none()
+    }
+
     /// Whether some reading is also an ordinary word.
     pub fn common(&self) -> bool {
         [self.first, self.surname, self.patronymic, self.toponym].iter().flatten().any(|f| f.common_word)
@@ -299,33 +304,47 @@ impl<'t, 'l> Doc<'t, 'l> {
             lines.push(0);
         }
         lines.extend(breaks.iter().filter(|&&b| b > 0 && line_break_before(text, raw, b as usize)));
-        // Capitalised words are a minority of the tokens, and all of them in `rule_starts`.
+        // Capitalised words are a minority of the tokens, and all of them in `rule_starts`;
+        // so are the words in capitals that `shouting_lines` counts.
         let mut lexes = Vec::with_capacity(rule_starts.len() + 1);
         lexes.push(LexInfo::default());
         if lex_of.len() < raw.len() {
             lex_of.resize(raw.len(), 0);
         }
         lexed.clear();
+        let mut caps_words = Vec::new();
         for &i in &rule_starts {
             let tok = toks[i as usize];
+            if tok.has(Tok::CAPS) && counts_for_shouting(&tok) {
+                caps_words.push(i);
+            }
             if tok.has(Tok::WORD | Tok::CAP) {
                 let id = tok.word();
                 let e = words.entry(id);
-                lexed.push(i);
-                lex_of[i as usize] = match e.lex_in_doc.get() {
+                let k = match e.lex_in_doc.get() {
                     (doc, k) if doc == words.doc() => k,
                     _ => {
-                        let k = lexes.len() as u32;
-                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(id)));
+                        let info = remembered_readings(lexicon, &e.lex_cache, words.folded(id));
+                        // A word without readings reads as the first entry: no entry of its own.
+                        let k = if info.is_empty() {
+                            0
+                        } else {
+                            lexes.push(info);
+                            lexes.len() as u32 - 1
+                        };
                         e.lex_in_doc.set((words.doc(), k));
                         k
                     }
                 };
+                if k != 0 {
+                    lexed.push(i);
+                    lex_of[i as usize] = k;
+                }
             }
         }
-        let shouting = shouting_lines(&toks, &breaks, &rule_starts);
+        let shouting = shouting_lines(&toks, &breaks, &caps_words);
         let endings = refill(endings, raw.len(), Cell::new(0));
-        let nothing_listed = Listed::of(rules, "", "");
+        let nothing_listed = words.nothing_listed();
         Doc {
             text,
             tokens: raw,
@@ -667,8 +686,8 @@ fn shouts(words: usize, caps: usize) -> bool {
 /// The token ranges of the lines that shout. The lines start at token 0 and at each of
 /// `breaks` (ascending; the tokens after a line break). A shouting line has at least three
 /// words in capitals (`caps * 4 >= words * 3 >= 9`), all of them in `starts` (a word in
-/// capitals may start a rule): only such lines have their words counted, so the token pass
-/// counts nothing.
+/// capitals may start a rule; `Doc::new` passes just those words): only such lines have
+/// their words counted, so the token pass counts nothing.
 fn shouting_lines(toks: &[Tok], breaks: &[u32], starts: &[u32]) -> Vec<Range<usize>> {
     let mut shouting = Vec::new();
     let mut caps_words = starts

@@ -354,6 +354,8 @@ pub struct WordTable {
     /// The hot and the cold part of each entry, by id.
     infos: Vec<WordInfo>,
     entries: Vec<Entry>,
+    /// What the rules list for the empty word.
+    nothing_listed: Listed,
 }
 
 thread_local! {
@@ -462,6 +464,7 @@ impl WordTable {
             table.infos.clear();
             table.entries.clear();
             table.owner = rules.id();
+            table.nothing_listed = Listed::of(rules, "", "");
             // Room for a typical thread's words from the start: regrowing copies every entry.
             table.index.make_room(INITIAL_ENTRIES);
             table.infos.reserve(INITIAL_ENTRIES);
@@ -470,6 +473,11 @@ impl WordTable {
         }
         table.doc = table.doc.wrapping_add(1).max(1);
         table
+    }
+
+    /// What the table's rules list for the empty word.
+    pub fn nothing_listed(&self) -> Listed {
+        self.nothing_listed
     }
 
     /// The number of the document the table was last taken for.
