@@ -67,6 +67,11 @@ impl<'l> LexInfo<'l> {
 }
 
 impl LexInfo<'_> {
+    /// Whether there is no reading at all.
+    fn is_empty(&self) -> bool {
+        self.first.is_none() && self.surname.is_none() && self.patronymic.is_none() && self.toponym.is_none()
+    }
+
     /// Whether some reading is also an ordinary word.
     pub fn common(&self) -> bool {
         [self.first, self.surname, self.patronymic, self.toponym].iter().flatten().any(|f| f.common_word)
@@ -96,10 +101,17 @@ pub struct Doc<'t, 'l> {
     pub starts: Vec<u32>,
     /// The first token of each line ([`Doc::line_start`]), ascending.
     pub lines: Vec<u32>,
+    /// The tokens after a line break ([`Token::after_newline`]), ascending; kept only for
+    /// its buffer.
+    breaks: Vec<u32>,
     /// Lexicon readings of the document's capitalised words; the first reads nothing.
     lexes: Vec<LexInfo<'l>>,
-    /// Each token's readings in `lexes` (0: none).
+    /// Each token's readings in `lexes` (0: none); at least as long as the tokens, and all
+    /// zeros again when the document is done (see `lexed`): kept from one document to the
+    /// next without clearing every slot.
     lex_of: Vec<u32>,
+    /// The tokens whose `lex_of` slot is set.
+    lexed: Vec<u32>,
     /// The token ranges of the lines written in capitals (headlines), ascending: capitals
     /// say nothing there.
     shouting: Vec<Range<usize>>,
@@ -110,12 +122,18 @@ pub struct Doc<'t, 'l> {
 impl Drop for Doc<'_, '_> {
     fn drop(&mut self) {
         std::mem::take(&mut self.words).give_back();
+        for &i in &self.lexed {
+            if let Some(k) = self.lex_of.get_mut(i as usize) {
+                *k = 0;
+            }
+        }
         let buffers = Buffers {
             toks: std::mem::take(&mut self.toks),
             starts: std::mem::take(&mut self.starts),
             lines: std::mem::take(&mut self.lines),
-            breaks: Vec::new(),
+            breaks: std::mem::take(&mut self.breaks),
             lex_of: std::mem::take(&mut self.lex_of),
+            lexed: std::mem::take(&mut self.lexed),
             endings: std::mem::take(&mut self.endings),
         };
         // A huge document's buffers are not kept for the rest of the run (peak memory is
@@ -138,12 +156,21 @@ struct Buffers {
     starts: Vec<u32>,
     lines: Vec<u32>,
     breaks: Vec<u32>,
+    /// All zeros.
     lex_of: Vec<u32>,
+    lexed: Vec<u32>,
     endings: Vec<Cell<u8>>,
 }
 
 thread_local! {
     static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+/// `v` with `len` slots, whatever they hold (only the added ones are written: the token
+/// pass overwrites the slots it keeps).
+fn room(mut v: Vec<u32>, len: usize) -> Vec<u32> {
+    v.resize(len, 0);
+    v
 }
 
 /// `v` emptied and filled with `len` copies of `value`.
@@ -265,48 +292,59 @@ impl<'t, 'l> Doc<'t, 'l> {
         rules: &EntityRules,
     ) -> Doc<'t, 'l> {
         let mut words = WordTable::take(rules);
-        let Buffers { mut toks, starts, mut lines, mut breaks, lex_of, endings } = BUFFERS.take();
-        // Sized for every token and one more, then cut to the starts.
-        let mut rule_starts = refill(starts, raw.len() + 1, 0);
-        let start_count = words.intern_all(text, raw, rules, &mut toks, &mut rule_starts);
+        let Buffers { mut toks, starts, mut lines, mut breaks, mut lex_of, mut lexed, endings } = BUFFERS.take();
+        // Sized for every token and one more, then cut to the picks.
+        let mut rule_starts = room(starts, raw.len() + 1);
+        let start_count = words.intern_all(text, raw, rules, &mut toks, &mut rule_starts, &mut breaks);
         rule_starts.truncate(start_count);
         // The first token of each of the tokenizer's lines (for `shouting_lines`), and of
-        // each line (a `\n` before it).
-        breaks.clear();
+        // each line (a `\n` before it); the first token starts one either way.
         lines.clear();
         if !raw.is_empty() {
             lines.push(0);
         }
-        for (index, _) in raw.iter().enumerate().skip(1).filter(|(_, t)| t.after_newline) {
-            breaks.push(index as u32);
-            if line_break_before(text, raw, index) {
-                lines.push(index as u32);
-            }
-        }
-        // Capitalised words are a minority of the tokens, and all of them in `rule_starts`.
+        lines.extend(breaks.iter().filter(|&&b| b > 0 && line_break_before(text, raw, b as usize)));
+        // Capitalised words are a minority of the tokens, and all of them in `rule_starts`;
+        // so are the words in capitals that `shouting_lines` counts.
         let mut lexes = Vec::with_capacity(rule_starts.len() + 1);
         lexes.push(LexInfo::default());
-        let mut lex_of = refill(lex_of, raw.len(), 0);
+        if lex_of.len() < raw.len() {
+            lex_of.resize(raw.len(), 0);
+        }
+        lexed.clear();
+        let mut caps_words = Vec::new();
         for &i in &rule_starts {
             let tok = toks[i as usize];
+            if tok.has(Tok::CAPS) && counts_for_shouting(&tok) {
+                caps_words.push(i);
+            }
             if tok.has(Tok::WORD | Tok::CAP) {
                 let id = tok.word();
                 let e = words.entry(id);
-                lex_of[i as usize] = match e.lex_in_doc.get() {
+                let k = match e.lex_in_doc.get() {
                     (doc, k) if doc == words.doc() => k,
                     _ => {
-                        let k = lexes.len() as u32;
-                        lexes.push(remembered_readings(lexicon, &e.lex_cache, words.folded(id)));
+                        let info = remembered_readings(lexicon, &e.lex_cache, words.folded(id));
+                        // A word without readings reads as the first entry: no entry of its own.
+                        let k = if info.is_empty() {
+                            0
+                        } else {
+                            lexes.push(info);
+                            lexes.len() as u32 - 1
+                        };
                         e.lex_in_doc.set((words.doc(), k));
                         k
                     }
                 };
+                if k != 0 {
+                    lexed.push(i);
+                    lex_of[i as usize] = k;
+                }
             }
         }
-        let shouting = shouting_lines(&toks, &breaks, &rule_starts);
-        let _ = BUFFERS.try_with(|b| b.borrow_mut().breaks = breaks);
+        let shouting = shouting_lines(&toks, &breaks, &caps_words);
         let endings = refill(endings, raw.len(), Cell::new(0));
-        let nothing_listed = Listed::of(rules, "", "");
+        let nothing_listed = words.nothing_listed();
         Doc {
             text,
             tokens: raw,
@@ -315,8 +353,10 @@ impl<'t, 'l> Doc<'t, 'l> {
             nothing_listed,
             starts: rule_starts,
             lines,
+            breaks,
             lexes,
             lex_of,
+            lexed,
             shouting,
             endings,
         }
@@ -646,8 +686,8 @@ fn shouts(words: usize, caps: usize) -> bool {
 /// The token ranges of the lines that shout. The lines start at token 0 and at each of
 /// `breaks` (ascending; the tokens after a line break). A shouting line has at least three
 /// words in capitals (`caps * 4 >= words * 3 >= 9`), all of them in `starts` (a word in
-/// capitals may start a rule): only such lines have their words counted, so the token pass
-/// counts nothing.
+/// capitals may start a rule; `Doc::new` passes just those words): only such lines have
+/// their words counted, so the token pass counts nothing.
 fn shouting_lines(toks: &[Tok], breaks: &[u32], starts: &[u32]) -> Vec<Range<usize>> {
     let mut shouting = Vec::new();
     let mut caps_words = starts

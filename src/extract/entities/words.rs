@@ -354,6 +354,8 @@ pub struct WordTable {
     /// The hot and the cold part of each entry, by id.
     infos: Vec<WordInfo>,
     entries: Vec<Entry>,
+    /// What the rules list for the empty word.
+    nothing_listed: Listed,
 }
 
 thread_local! {
@@ -462,6 +464,7 @@ impl WordTable {
             table.infos.clear();
             table.entries.clear();
             table.owner = rules.id();
+            table.nothing_listed = Listed::of(rules, "", "");
             // Room for a typical thread's words from the start: regrowing copies every entry.
             table.index.make_room(INITIAL_ENTRIES);
             table.infos.reserve(INITIAL_ENTRIES);
@@ -470,6 +473,11 @@ impl WordTable {
         }
         table.doc = table.doc.wrapping_add(1).max(1);
         table
+    }
+
+    /// What the table's rules list for the empty word.
+    pub fn nothing_listed(&self) -> Listed {
+        self.nothing_listed
     }
 
     /// The number of the document the table was last taken for.
@@ -498,11 +506,14 @@ impl WordTable {
     }
 
     /// The ready-made token of each of `tokens` (of `text`), in order, in `toks`
-    /// ([`WordTable::intern`] of each); and each token that says [`Tok::STARTS_RULE`] written at `starts[count]`,
-    /// `count` (returned too) moving on only past such a token: no branch on whether a
-    /// token starts a rule (one in five or so, not predictable). `starts` needs room for
-    /// every token and one more. A short token (nearly every one) is a masked read, a hash
-    /// and a slot.
+    /// ([`WordTable::intern`] of each). Also picks out the rule starts and the tokens after
+    /// a line break, as [`pick_positions`] (`breaks` is emptied first); returns the number
+    /// of rule starts.
+    ///
+    /// A token up to [`short_index::MAX_LEN`] bytes with that many bytes of text from its
+    /// start (nearly every one) is a masked read, a hash and a slot, in a loop that changes
+    /// nothing but the outputs (so its table and counters stay in registers); the loop
+    /// leaves for any other token ([`WordTable::other_token`]) and comes back.
     pub fn intern_all(
         &mut self,
         text: &str,
@@ -510,30 +521,28 @@ impl WordTable {
         rules: &EntityRules,
         toks: &mut Vec<Tok>,
         starts: &mut [u32],
+        breaks: &mut Vec<u32>,
     ) -> usize {
-        let bytes = text.as_bytes();
-        let mut count = 0;
-        toks.clear();
-        toks.extend(tokens.iter().enumerate().map(|(index, t)| {
-            let n = t.span.end - t.span.start;
-            let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
-            let tok = match read.and_then(|read| ShortKey::masked(read, n, t.kind)) {
-                Some(key) => match self.short.find(&key) {
-                    Some(tok) => tok,
-                    None => self.add_short(key, t.kind, text, t.span, rules),
-                },
-                None => {
-                    let id = self.intern(t.kind, text, t.span, rules);
-                    self.info(id).tok
-                }
-            };
-            if let Some(slot) = starts.get_mut(count) {
-                *slot = index as u32;
+        // Every slot is written below: only added ones are cleared first.
+        toks.resize(tokens.len(), Tok::default());
+        let mut index = 0;
+        while index < tokens.len() {
+            index = found_run(&self.short, text.as_bytes(), tokens, index, toks);
+            if let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
+                *out = self.other_token(text, t, rules);
+                index += 1;
             }
-            count += usize::from(tok.has(Tok::STARTS_RULE));
-            tok
-        }));
-        count
+        }
+        breaks.clear();
+        pick_positions(toks, tokens, starts, breaks)
+    }
+
+    /// The ready-made token of a token [`WordTable::intern_all`]'s loop does not find: a
+    /// new one, a long one, or one near the end of the text.
+    #[inline(never)]
+    fn other_token(&mut self, text: &str, t: &Token, rules: &EntityRules) -> Tok {
+        let id = self.intern(t.kind, text, t.span, rules);
+        self.info(id).tok
     }
 
     /// Adds a short token the index did not find; returns its ready-made token.
@@ -636,6 +645,41 @@ impl WordTable {
     }
 }
 
+/// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is found
+/// in `short` by a masked read of the text: writes the tokens' ready-made tokens in `toks`
+/// and returns the index of the first token it leaves. A function of its own that calls
+/// nothing and writes only `toks`, so that the table and the text stay in registers.
+#[inline(never)]
+fn found_run(short: &ShortIndex<Tok>, bytes: &[u8], tokens: &[Token], mut index: usize, toks: &mut [Tok]) -> usize {
+    while let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
+        let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
+        let key = read.and_then(|read| ShortKey::masked(read, t.span.end - t.span.start, t.kind));
+        let Some(tok) = key.and_then(|key| short.find(&key)) else { break };
+        *out = tok;
+        index += 1;
+    }
+    index
+}
+
+/// Writes the index of each of `toks` that says [`Tok::STARTS_RULE`] at `starts[count]`,
+/// `count` moving on only past such a token: no branch on it (one token in five or so, not
+/// predictable); `starts` needs room for every token and one more. Appends each of
+/// `tokens` after a line break to `breaks` (one token in dozens: a branch that rarely
+/// misses). Returns `count`.
+fn pick_positions(toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &mut Vec<u32>) -> usize {
+    let mut count = 0;
+    for (index, (tok, t)) in toks.iter().zip(tokens).enumerate() {
+        if let Some(slot) = starts.get_mut(count) {
+            *slot = index as u32;
+        }
+        count += usize::from(tok.has(Tok::STARTS_RULE));
+        if t.after_newline {
+            breaks.push(index as u32);
+        }
+    }
+    count
+}
+
 /// A cached answer: 0 = not computed, 1 = none, 2 + k = `options[k]`.
 pub fn cached<T: Copy + PartialEq>(slot: &Cell<u8>, options: &[T], compute: impl FnOnce() -> Option<T>) -> Option<T> {
     match slot.get() {
@@ -726,10 +770,11 @@ mod tests {
 
     proptest::proptest! {
         /// `intern_all` (sixteen-byte reads and masks, the short index, tokens near the end
-        /// of the text) gives each token the entry `intern` gives it, one token at a time.
+        /// of the text) gives each token the entry `intern` gives it, one token at a time,
+        /// and picks out the rule starts and the tokens after a line break.
         #[test]
         fn intern_all_agrees_with_intern(
-            text in "[ а-яА-ЯёЁa-z0-9.,«»—\\-]{0,80}|(Межрегиональный|аэрокосмической|[а-я]{1,20}|[.,«»] ){0,12}",
+            text in "[ \nа-яА-ЯёЁa-z0-9.,«»—\\-]{0,80}|((Межрегиональный|аэрокосмической|[а-я]{1,20}|[.,«»])[ \n]){0,12}",
         ) {
             static RULES: std::sync::OnceLock<EntityRules> = std::sync::OnceLock::new();
             let rules = RULES.get_or_init(|| {
@@ -739,10 +784,14 @@ mod tests {
             let tokens = crate::text::tokens::tokenize(&text);
             let mut table = WordTable::take(rules);
             let (mut starts, mut toks) = (vec![0; tokens.len() + 1], vec![Tok::default(); 3]);
-            let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts);
+            let mut breaks = vec![7; 2];
+            let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts, &mut breaks);
             proptest::prop_assert_eq!(toks.len(), tokens.len());
-            let mut want_starts = Vec::new();
+            let (mut want_starts, mut want_breaks) = (Vec::new(), Vec::new());
             for (index, (tok, t)) in toks.iter().zip(&tokens).enumerate() {
+                if t.after_newline {
+                    want_breaks.push(index as u32);
+                }
                 let id = tok.word();
                 proptest::prop_assert_eq!(id, table.intern(t.kind, &text, t.span, rules));
                 proptest::prop_assert_eq!(*tok, table.info(id).tok);
@@ -754,6 +803,7 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(&starts[..count], &want_starts[..]);
+            proptest::prop_assert_eq!(&breaks[..], &want_breaks[..]);
             table.give_back();
         }
     }
