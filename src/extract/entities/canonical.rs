@@ -8,6 +8,7 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::coref;
 use super::doc::Doc;
@@ -83,14 +84,18 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
 }
 
 thread_local! {
-    /// [`entity_id`]'s answers, by type and canonical.
-    static IDS: RefCell<Memo<String>> = RefCell::default();
+    /// [`shared_name`]'s answers, by type and canonical.
+    static NAMES: RefCell<Memo<(Arc<str>, Arc<str>)>> = RefCell::default();
 }
 
-/// [`entity_id`], remembered across documents (see `memo.rs`): the same names come back
-/// mention after mention, and a long organisation name costs more to fold than to look up.
-pub(super) fn entity_id_cached(ty: EntityType, canonical: &str, rules: &EntityRules) -> String {
-    IDS.with_borrow_mut(|memo| memo.get_or(rules, ty as u8, canonical, || entity_id(ty, canonical)))
+/// The canonical and its [`entity_id`] as mentions share them (`Mention::canonical`),
+/// remembered across documents (see `memo.rs`): the same names come back mention after
+/// mention, and a long organisation name costs more to fold than to look up. A name met
+/// before is neither folded nor copied again.
+pub(super) fn shared_name(ty: EntityType, canonical: &str, rules: &EntityRules) -> (Arc<str>, Arc<str>) {
+    NAMES.with_borrow_mut(|memo| {
+        memo.get_or(rules, ty as u8, canonical, || (canonical.into(), entity_id(ty, canonical).into()))
+    })
 }
 
 /// [`entity_id`] of any canonical, through [`fold_str`]; `id` holds the type prefix.
@@ -317,10 +322,10 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> Stri
 /// per distinct written name (see [`person_name`]) and shared by every mention of it.
 #[derive(Debug)]
 pub struct PersonName {
-    pub canonical: String,
+    pub canonical: Arc<str>,
     /// The entity id: [`entity_id`] of the canonical for a rule person, the gazetteer's id
     /// for a dictionary one.
-    pub id: String,
+    pub id: Arc<str>,
     /// [`coref::split`] of the canonical.
     pub names: Rc<(String, String)>,
     /// The folded forms of the surname, asked only of established people.
@@ -328,7 +333,7 @@ pub struct PersonName {
 }
 
 impl PersonName {
-    pub fn new(canonical: String, id: String, rules: &EntityRules) -> PersonName {
+    pub fn new(canonical: Arc<str>, id: Arc<str>, rules: &EntityRules) -> PersonName {
         let names = coref::split(&canonical, rules);
         PersonName { canonical, id, names, forms: OnceCell::new() }
     }
@@ -354,8 +359,7 @@ thread_local! {
 /// [`NameLookup::cache_id`]: super::names::NameLookup::cache_id
 pub fn person_name(doc: &Doc, m: &PersonMatch, rules: &EntityRules, lexicon_id: u64) -> Rc<PersonName> {
     let fresh = || {
-        let canonical = person_canonical(doc, m, rules);
-        let id = entity_id_cached(EntityType::Per, &canonical, rules);
+        let (canonical, id) = shared_name(EntityType::Per, &person_canonical(doc, m, rules), rules);
         Rc::new(PersonName::new(canonical, id, rules))
     };
     if lexicon_id == 0 {
