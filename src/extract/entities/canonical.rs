@@ -6,6 +6,7 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
+use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -120,6 +121,16 @@ pub fn title_case(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     push_title_case(&mut out, word);
     out
+}
+
+/// [`title_case`], borrowing `word` when it stays as it is (most names): a name met before
+/// is then looked up in [`shared_name`] without a copy.
+pub fn title_cased(word: &str) -> Cow<'_, str> {
+    if needs_title_case(word) {
+        Cow::Owned(title_case(word))
+    } else {
+        Cow::Borrowed(word)
+    }
 }
 
 /// [`title_case`] of `word`, appended to `out`.
@@ -426,6 +437,15 @@ mod tests {
         #[test]
         fn entity_id_fast_path_agrees(s in "\\PC{0,20}|[ \\-.,()«»\"'&;A-Za-zА-Яа-яЁё0-9]{0,30}") {
             proptest::prop_assert_eq!(entity_id(EntityType::Per, &s), entity_id_folded("per:".to_string(), &s));
+        }
+    }
+
+    proptest::proptest! {
+        /// `title_cased` gives what `title_case` gives (borrowing the words it leaves as they are).
+        #[test]
+        fn title_cased_agrees_with_title_case(s in "\\PC{0,12}|[ \\-A-Za-zА-Яа-яЁё]{0,16}") {
+            let cased = title_cased(&s);
+            proptest::prop_assert_eq!(&*cased, title_case(&s));
         }
     }
 

@@ -117,7 +117,7 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
         doc.take(o.from, o.to);
     }
     for l in locations::find_locations(&doc, rules, false) {
-        let canonical = canonical::title_case(doc.span(l.from, l.to).slice(text));
+        let canonical = canonical::title_cased(doc.span(l.from, l.to).slice(text));
         mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, &canonical));
         doc.take(l.from, l.to);
     }
@@ -174,8 +174,8 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     for l in locations::find_locations(&doc, rules, true) {
         let canonical = match doc.lex(l.to - 1).toponym {
-            Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma),
-            _ => canonical::title_case(doc.span(l.from, l.to).slice(text)),
+            Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma).into(),
+            _ => canonical::title_cased(doc.span(l.from, l.to).slice(text)),
         };
         mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, &canonical));
         doc.take(l.from, l.to);
@@ -231,8 +231,8 @@ fn mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: Arc<str
 }
 
 /// `Министерства цифрового развития` → `Министерство цифрового развития`; other names as
-/// written.
-fn org_canonical(doc: &Doc, o: &orgs::OrgMatch) -> String {
+/// written (borrowed: no copy).
+fn org_canonical<'t>(doc: &Doc<'t, '_>, o: &orgs::OrgMatch) -> Cow<'t, str> {
     let surface = doc.span(o.from, o.to).slice(doc.text);
     match &o.head {
         Some(lemma) if o.to > o.from => {
@@ -245,9 +245,9 @@ fn org_canonical(doc: &Doc, o: &orgs::OrgMatch) -> String {
                     head.push(c);
                 }
             }
-            format!("{head}{rest}")
+            format!("{head}{rest}").into()
         }
-        _ => surface.to_string(),
+        _ => surface.into(),
     }
 }
 
