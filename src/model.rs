@@ -1,6 +1,8 @@
 //! The items gazetka extracts. Spans are byte ranges of the original text; the sinks turn
 //! them into character offsets.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::text::Span;
@@ -62,9 +64,12 @@ pub struct Mention {
     pub span: Span,
     pub entity_type: EntityType,
     /// The name to report, nominative (the dictionary's canonical for dictionary entities).
-    pub canonical: String,
+    /// Shared (`Arc`), as is the id: the mentions of one entity, in this document and the
+    /// next, carry the same name, so a mention copies a pointer instead of the text, and
+    /// dropping a document's mentions frees little.
+    pub canonical: Arc<str>,
     /// Stable id: the dictionary id (`per:bagdat-musin`) or one made from the canonical name.
-    pub entity_id: String,
+    pub entity_id: Arc<str>,
     pub source: MentionSource,
     /// Something the reader should know (e.g. an ambiguous alias and its other candidates).
     pub warning: Option<String>,

@@ -15,6 +15,7 @@
 //! dictionary order) is reported with a warning naming the others.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use daachorse::{
@@ -93,6 +94,8 @@ impl PatternTable {
 #[derive(Debug)]
 pub struct Gazetteer {
     entries: Vec<Entry>,
+    /// Each entry's canonical and id as its mentions share them (see [`Mention::canonical`]).
+    shared: Vec<(Arc<str>, Arc<str>)>,
     by_id: HashMap<String, usize>,
     /// `None` when there are no patterns.
     matcher: Option<Matcher>,
@@ -126,7 +129,8 @@ impl Gazetteer {
         let matcher = if table.patterns.is_empty() { None } else { Matcher::build(engine, &table.patterns) };
         let candidates = table.sources.iter().map(|s| s.iter().map(|s| s.entry).collect()).collect();
         let by_id = entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-        Gazetteer { entries, by_id, matcher, candidates }
+        let shared = entries.iter().map(|e| (e.canonical.as_str().into(), e.id.as_str().into())).collect();
+        Gazetteer { entries, shared, by_id, matcher, candidates }
     }
 
     pub fn entry_count(&self) -> usize {
@@ -161,12 +165,13 @@ impl Gazetteer {
         hits.iter()
             .map(|hit| {
                 let (entry, warning) = self.resolve(&self.candidates[hit.pattern], &unambiguous, folded, hit);
+                let (canonical, id) = &self.shared[entry as usize];
                 let entry = &self.entries[entry as usize];
                 Mention {
                     span: folded.to_original(hit.start, hit.end, text),
                     entity_type: entry.entity_type,
-                    canonical: entry.canonical.clone(),
-                    entity_id: entry.id.clone(),
+                    canonical: canonical.clone(),
+                    entity_id: id.clone(),
                     source: MentionSource::Gazetteer,
                     warning,
                 }

@@ -826,8 +826,8 @@ mod tests {
         let mention = |piece: &str, canonical: &str, id: &str, warning: Option<&str>| Mention {
             span: span_of(text, piece),
             entity_type: EntityType::Org,
-            canonical: canonical.to_string(),
-            entity_id: id.to_string(),
+            canonical: canonical.into(),
+            entity_id: id.into(),
             source: MentionSource::Rule,
             warning: warning.map(str::to_string),
         };
@@ -931,7 +931,7 @@ mod tests {
         let vary = |doc: &mut ProcessedDocument, k: usize| {
             for (i, m) in doc.extraction.mentions.iter_mut().enumerate() {
                 match (k + i) % 6 {
-                    1 => m.canonical.push_str(", x"),
+                    1 => m.canonical = format!("{}, x", m.canonical).into(),
                     2 => m.warning = Some("w;\"".to_string()),
                     3 => m.warning = None,
                     4 => m.entity_type = EntityType::Loc,

@@ -97,7 +97,7 @@ impl KnownEntities {
     /// The index of the pieces of `m`'s entity, if known with the same fields.
     #[inline]
     pub fn find(&self, m: &Mention) -> Option<u32> {
-        let &index = self.by_id.get(m.entity_id.as_str())?;
+        let &index = self.by_id.get(&*m.entity_id)?;
         self.entities[index as usize].fits(m).then_some(index)
     }
 
@@ -107,21 +107,21 @@ impl KnownEntities {
         let known = KnownEntity {
             entity_type: m.entity_type,
             source: m.source,
-            canonical: m.canonical.as_str().into(),
+            canonical: (&*m.canonical).into(),
             warning: m.warning.as_deref().map(Into::into),
             mention_json: pieces.mention_json.into(),
             mention_csv: pieces.mention_csv.into(),
             entity_json: pieces.entity_json.into(),
             entity_csv: pieces.entity_csv.into(),
         };
-        match self.by_id.get(m.entity_id.as_str()) {
+        match self.by_id.get(&*m.entity_id) {
             Some(&index) => {
                 self.entities[index as usize] = known;
                 index
             }
             None => {
                 let index = u32::try_from(self.entities.len()).expect("at most MAX_KNOWN");
-                self.by_id.insert(m.entity_id.as_str().into(), index);
+                self.by_id.insert((&*m.entity_id).into(), index);
                 self.entities.push(known);
                 index
             }

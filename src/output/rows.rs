@@ -174,7 +174,7 @@ pub fn entity_groups_and_members(mentions: &[Mention]) -> (Vec<(usize, usize)>, 
     // Sorted by (first eight bytes, id, index): most ids differ in their first eight bytes,
     // so most comparisons are of integers; each group starts at its first mention.
     let mut by_id: Vec<(u64, &str, usize)> =
-        mentions.iter().enumerate().map(|(i, m)| (sort_prefix(&m.entity_id), m.entity_id.as_str(), i)).collect();
+        mentions.iter().enumerate().map(|(i, m)| (sort_prefix(&m.entity_id), &*m.entity_id, i)).collect();
     by_id.sort_unstable();
     // At most one group per mention: allocated once.
     let mut groups: Vec<(usize, usize)> = Vec::with_capacity(mentions.len());
@@ -262,8 +262,8 @@ mod tests {
         let mention = |id: &str, canonical: &str| Mention {
             span: Span::new(0, 0),
             entity_type: EntityType::Org,
-            canonical: canonical.to_string(),
-            entity_id: id.to_string(),
+            canonical: canonical.into(),
+            entity_id: id.into(),
             source: MentionSource::Rule,
             warning: None,
         };

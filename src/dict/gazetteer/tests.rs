@@ -38,7 +38,7 @@ fn found(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
         .map(|m| {
             let s = text.get(m.span.start..m.span.end).expect("span on char boundaries");
             assert_eq!(m.source, MentionSource::Gazetteer);
-            (s.to_string(), m.entity_id.clone())
+            (s.to_string(), m.entity_id.to_string())
         })
         .collect()
 }
@@ -124,7 +124,7 @@ fn shared_alias_resolved_by_the_document() {
     );
     let text = "Мусин сказал";
     let m = g.find(text, &FoldedText::new(text));
-    assert_eq!(m[0].entity_id, "per:bagdat-musin", "undecided: the first candidate");
+    assert_eq!(&*m[0].entity_id, "per:bagdat-musin", "undecided: the first candidate");
     let w = m[0].warning.as_deref().unwrap_or("");
     assert!(w.contains("per:erlan-musin"), "{w}");
     let text = "Ерлан Мусин и Багдат Мусин: Мусин";

@@ -6,8 +6,10 @@
 //! trying candidate lemmas and keeping the one whose generated forms (the gazetteer's own
 //! inflection tables) include the word as written.
 
+use std::borrow::Cow;
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::coref;
 use super::doc::Doc;
@@ -83,14 +85,18 @@ pub fn entity_id(ty: EntityType, canonical: &str) -> String {
 }
 
 thread_local! {
-    /// [`entity_id`]'s answers, by type and canonical.
-    static IDS: RefCell<Memo<String>> = RefCell::default();
+    /// [`shared_name`]'s answers, by type and canonical.
+    static NAMES: RefCell<Memo<(Arc<str>, Arc<str>)>> = RefCell::default();
 }
 
-/// [`entity_id`], remembered across documents (see `memo.rs`): the same names come back
-/// mention after mention, and a long organisation name costs more to fold than to look up.
-pub(super) fn entity_id_cached(ty: EntityType, canonical: &str, rules: &EntityRules) -> String {
-    IDS.with_borrow_mut(|memo| memo.get_or(rules, ty as u8, canonical, || entity_id(ty, canonical)))
+/// The canonical and its [`entity_id`] as mentions share them (`Mention::canonical`),
+/// remembered across documents (see `memo.rs`): the same names come back mention after
+/// mention, and a long organisation name costs more to fold than to look up. A name met
+/// before is neither folded nor copied again.
+pub(super) fn shared_name(ty: EntityType, canonical: &str, rules: &EntityRules) -> (Arc<str>, Arc<str>) {
+    NAMES.with_borrow_mut(|memo| {
+        memo.get_or(rules, ty as u8, canonical, || (canonical.into(), entity_id(ty, canonical).into()))
+    })
 }
 
 /// [`entity_id`] of any canonical, through [`fold_str`]; `id` holds the type prefix.
@@ -115,6 +121,16 @@ pub fn title_case(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     push_title_case(&mut out, word);
     out
+}
+
+/// [`title_case`], borrowing `word` when it stays as it is (most names): a name met before
+/// is then looked up in [`shared_name`] without a copy.
+pub fn title_cased(word: &str) -> Cow<'_, str> {
+    if needs_title_case(word) {
+        Cow::Owned(title_case(word))
+    } else {
+        Cow::Borrowed(word)
+    }
 }
 
 /// [`title_case`] of `word`, appended to `out`.
@@ -317,10 +333,10 @@ pub fn person_canonical(doc: &Doc, m: &PersonMatch, rules: &EntityRules) -> Stri
 /// per distinct written name (see [`person_name`]) and shared by every mention of it.
 #[derive(Debug)]
 pub struct PersonName {
-    pub canonical: String,
+    pub canonical: Arc<str>,
     /// The entity id: [`entity_id`] of the canonical for a rule person, the gazetteer's id
     /// for a dictionary one.
-    pub id: String,
+    pub id: Arc<str>,
     /// [`coref::split`] of the canonical.
     pub names: Rc<(String, String)>,
     /// The folded forms of the surname, asked only of established people.
@@ -328,7 +344,7 @@ pub struct PersonName {
 }
 
 impl PersonName {
-    pub fn new(canonical: String, id: String, rules: &EntityRules) -> PersonName {
+    pub fn new(canonical: Arc<str>, id: Arc<str>, rules: &EntityRules) -> PersonName {
         let names = coref::split(&canonical, rules);
         PersonName { canonical, id, names, forms: OnceCell::new() }
     }
@@ -354,8 +370,7 @@ thread_local! {
 /// [`NameLookup::cache_id`]: super::names::NameLookup::cache_id
 pub fn person_name(doc: &Doc, m: &PersonMatch, rules: &EntityRules, lexicon_id: u64) -> Rc<PersonName> {
     let fresh = || {
-        let canonical = person_canonical(doc, m, rules);
-        let id = entity_id_cached(EntityType::Per, &canonical, rules);
+        let (canonical, id) = shared_name(EntityType::Per, &person_canonical(doc, m, rules), rules);
         Rc::new(PersonName::new(canonical, id, rules))
     };
     if lexicon_id == 0 {
@@ -422,6 +437,15 @@ mod tests {
         #[test]
         fn entity_id_fast_path_agrees(s in "\\PC{0,20}|[ \\-.,()«»\"'&;A-Za-zА-Яа-яЁё0-9]{0,30}") {
             proptest::prop_assert_eq!(entity_id(EntityType::Per, &s), entity_id_folded("per:".to_string(), &s));
+        }
+    }
+
+    proptest::proptest! {
+        /// `title_cased` gives what `title_case` gives (borrowing the words it leaves as they are).
+        #[test]
+        fn title_cased_agrees_with_title_case(s in "\\PC{0,12}|[ \\-A-Za-zА-Яа-яЁё]{0,16}") {
+            let cased = title_cased(&s);
+            proptest::prop_assert_eq!(&*cased, title_case(&s));
         }
     }
 

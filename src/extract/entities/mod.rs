@@ -23,6 +23,7 @@ mod tests;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 pub use canonical::entity_id;
 use canonical::PersonName;
@@ -96,8 +97,8 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
             if m.entity_type == EntityType::Loc && locations::adjective_before(&doc, rules, k) {
                 let adj = doc.w(k - 1);
                 m.span = Span::new(doc.tokens()[k - 1].span.start, m.span.end);
-                m.canonical = format!("{} {}", canonical::title_case(adj), m.canonical);
-                m.entity_id = canonical::entity_id_cached(EntityType::Loc, &m.canonical, rules);
+                let joined = format!("{} {}", canonical::title_case(adj), m.canonical);
+                (m.canonical, m.entity_id) = canonical::shared_name(EntityType::Loc, &joined, rules);
                 m.source = MentionSource::Rule;
                 doc.take(k - 1, k);
             } else if m.entity_type == EntityType::Org {
@@ -112,12 +113,12 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     for o in orgs::find_orgs(&doc, rules) {
         let canonical = org_canonical(&doc, &o);
-        mentions.push(rule_mention(&doc, rules, o.from, o.to, EntityType::Org, canonical));
+        mentions.push(rule_mention(&doc, rules, o.from, o.to, EntityType::Org, &canonical));
         doc.take(o.from, o.to);
     }
     for l in locations::find_locations(&doc, rules, false) {
-        let canonical = canonical::title_case(doc.span(l.from, l.to).slice(text));
-        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, canonical));
+        let canonical = canonical::title_cased(doc.span(l.from, l.to).slice(text));
+        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, &canonical));
         doc.take(l.from, l.to);
     }
     let persons = persons::find_persons(&doc, rules, roles);
@@ -173,10 +174,10 @@ pub fn resolve_entities<L: NameLookup + ?Sized>(
     }
     for l in locations::find_locations(&doc, rules, true) {
         let canonical = match doc.lex(l.to - 1).toponym {
-            Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma),
-            _ => canonical::title_case(doc.span(l.from, l.to).slice(text)),
+            Some(t) if l.to == l.from + 1 => canonical::capitalise(t.lemma).into(),
+            _ => canonical::title_cased(doc.span(l.from, l.to).slice(text)),
         };
-        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, canonical));
+        mentions.push(rule_mention(&doc, rules, l.from, l.to, EntityType::Loc, &canonical));
         doc.take(l.from, l.to);
     }
     mentions.sort_by_key(|m| (m.span.start, m.span.end));
@@ -207,8 +208,8 @@ fn latin_spelling_of_person(text: &str, mentions: &mut [Mention]) {
     }
 }
 
-fn rule_mention(doc: &Doc, rules: &EntityRules, from: usize, to: usize, ty: EntityType, canonical: String) -> Mention {
-    let id = canonical::entity_id_cached(ty, &canonical, rules);
+fn rule_mention(doc: &Doc, rules: &EntityRules, from: usize, to: usize, ty: EntityType, canonical: &str) -> Mention {
+    let (canonical, id) = canonical::shared_name(ty, canonical, rules);
     mention(doc, from, to, ty, canonical, id)
 }
 
@@ -218,7 +219,7 @@ fn name_mention(doc: &Doc, from: usize, to: usize, name: &PersonName) -> Mention
 }
 
 /// A rule mention of tokens `from..to` with its canonical and id.
-fn mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String, entity_id: String) -> Mention {
+fn mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: Arc<str>, entity_id: Arc<str>) -> Mention {
     Mention {
         span: doc.span(from, to),
         entity_type: ty,
@@ -230,8 +231,8 @@ fn mention(doc: &Doc, from: usize, to: usize, ty: EntityType, canonical: String,
 }
 
 /// `Министерства цифрового развития` → `Министерство цифрового развития`; other names as
-/// written.
-fn org_canonical(doc: &Doc, o: &orgs::OrgMatch) -> String {
+/// written (borrowed: no copy).
+fn org_canonical<'t>(doc: &Doc<'t, '_>, o: &orgs::OrgMatch) -> Cow<'t, str> {
     let surface = doc.span(o.from, o.to).slice(doc.text);
     match &o.head {
         Some(lemma) if o.to > o.from => {
@@ -244,16 +245,16 @@ fn org_canonical(doc: &Doc, o: &orgs::OrgMatch) -> String {
                     head.push(c);
                 }
             }
-            format!("{head}{rest}")
+            format!("{head}{rest}").into()
         }
-        _ => surface.to_string(),
+        _ => surface.into(),
     }
 }
 
 /// An acronym in brackets right after an organisation (`… промышленности (МЦРИАП)`) names the
 /// same entity, there and wherever else it occurs as a rule mention.
 fn join_acronyms(text: &str, mentions: &mut [Mention]) {
-    let mut defined: HashMap<String, (String, String)> = HashMap::new();
+    let mut defined: HashMap<String, (Arc<str>, Arc<str>)> = HashMap::new();
     for i in 1..mentions.len() {
         let (prev, cur) = (&mentions[i - 1], &mentions[i]);
         // The types first: most pairs end there, without slicing the text.

@@ -833,8 +833,8 @@ mod tests {
                     Mention {
                         span: Span::new(1000 - i, 1001 - i),
                         entity_type: EntityType::Per,
-                        canonical: format!("Имя {}", k % 9),
-                        entity_id: if k % 3 == 0 { String::new() } else { format!("per:{k}") },
+                        canonical: format!("Имя {}", k % 9).into(),
+                        entity_id: if k % 3 == 0 { "".into() } else { format!("per:{k}").into() },
                         source: crate::model::MentionSource::Gazetteer,
                         warning: None,
                     }

@@ -86,12 +86,13 @@ pub(crate) fn stand_in_mentions(text: &str) -> Vec<Mention> {
             out.push(Mention {
                 span,
                 entity_type,
-                canonical: canonical.to_string(),
+                canonical: canonical.into(),
                 entity_id: format!(
                     "{}:{}",
                     entity_type.as_str().to_lowercase(),
                     canonical.to_lowercase().replace(' ', "-")
-                ),
+                )
+                .into(),
                 source: MentionSource::Gazetteer,
                 warning: None,
             });
