@@ -114,6 +114,24 @@ impl<'t> CharIndex<'t> {
         self.span_plain(span)
     }
 
+    /// [`CharIndex::span`] of every span of `spans`, appended to `out`: the processor is
+    /// asked once and each lookup is inlined (a call per span cost more than its lookup).
+    pub fn spans_into(&self, spans: impl Iterator<Item = crate::text::Span>, out: &mut Vec<(usize, usize)>) {
+        #[cfg(target_arch = "x86_64")]
+        if self.popcnt {
+            // SAFETY: the processor has POPCNT (asked when the index was made).
+            return unsafe { self.spans_into_popcnt(spans, out) };
+        }
+        out.extend(spans.map(|span| self.span_plain(span)));
+    }
+
+    /// [`CharIndex::spans_into`] compiled with `POPCNT`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    unsafe fn spans_into_popcnt(&self, spans: impl Iterator<Item = crate::text::Span>, out: &mut Vec<(usize, usize)>) {
+        out.extend(spans.map(|span| self.span_plain(span)));
+    }
+
     #[inline(always)]
     fn span_plain(&self, span: crate::text::Span) -> (usize, usize) {
         (self.char_offset(span.start), self.char_offset(span.end))
@@ -283,10 +301,16 @@ mod tests {
                 }
                 assert_eq!(table.len_chars(), text.chars().count());
                 for (i, &from) in boundaries.iter().enumerate() {
-                    for &to in boundaries[..=i].iter().rev().take(24) {
+                    let spans: Vec<Span> =
+                        boundaries[..=i].iter().rev().take(24).map(|&to| Span::new(from, to)).collect();
+                    let (mut batch, mut plain_batch) = (Vec::new(), Vec::new());
+                    table.spans_into(spans.iter().copied(), &mut batch);
+                    plain.spans_into(spans.iter().copied(), &mut plain_batch);
+                    for (k, &Span { start: from, end: to }) in spans.iter().enumerate() {
                         let expected = (text[..from].chars().count(), text[..to].chars().count());
                         assert_eq!(table.span(Span::new(from, to)), expected, "{from}..{to} of {text:?}");
                         assert_eq!(plain.span(Span::new(from, to)), expected, "{from}..{to} of {text:?}");
+                        assert_eq!((batch[k], plain_batch[k]), (expected, expected), "{from}..{to} of {text:?}");
                     }
                 }
             }
