@@ -11,6 +11,8 @@
 use std::borrow::Cow;
 
 use super::block16::Block16;
+#[cfg(target_arch = "x86_64")]
+use super::block16::{Avx2, Block32};
 
 /// The number of characters of the UTF-8 bytes `bytes` (bytes that start a character).
 ///
@@ -65,6 +67,12 @@ impl<'t> CharIndex<'t> {
         let popcnt = has_popcnt();
         let text = text.as_bytes();
         assert!(u32::try_from(text.len()).is_ok(), "a document of 4 GiB or more");
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect().filter(|_| popcnt) {
+            // SAFETY: `avx2` and `popcnt` prove the processor has the features.
+            let words = unsafe { char_words_avx2(avx2, text) };
+            return CharIndex { len: text.len(), words: Cow::Owned(words), popcnt };
+        }
         #[cfg(target_arch = "x86_64")]
         if popcnt {
             // SAFETY: the processor has POPCNT.
@@ -171,20 +179,29 @@ fn has_popcnt() -> bool {
     return false;
 }
 
-/// The [`CharWord`]s of `text` (the `words` of [`CharIndex`]).
+/// The [`CharWord`]s of `text` (the `words` of [`CharIndex`]); the last word (0 to 63
+/// bytes) is read from a copy padded with zeros, whose bits are then cleared.
 #[inline(always)]
 fn char_words(text: &[u8]) -> Vec<CharWord> {
-    let mut words = Vec::with_capacity(text.len() / WORD + 1);
+    char_words_with(text, word_starts)
+}
+
+/// [`char_words`] with `word_starts` telling the char starts of 64 bytes.
+#[inline(always)]
+fn char_words_with(text: &[u8], word_starts: impl Fn(&[u8; WORD]) -> u64) -> Vec<CharWord> {
+    let mut words = vec![CharWord::default(); text.len() / WORD + 1];
     let mut chars = 0u32;
-    let mut chunks = text.chunks_exact(WORD);
-    for chunk in &mut chunks {
+    let chunks = text.chunks_exact(WORD);
+    let rest = chunks.remainder();
+    for (chunk, word) in chunks.zip(&mut words) {
         let starts = word_starts(chunk.try_into().expect("a word"));
-        words.push(CharWord { starts, before: chars });
+        *word = CharWord { starts, before: chars };
         chars += starts.count_ones();
     }
-    let starts =
-        chunks.remainder().iter().enumerate().fold(0u64, |starts, (i, &b)| starts | u64::from(is_char_start(b)) << i);
-    words.push(CharWord { starts, before: chars });
+    let mut last = [0u8; WORD];
+    last[..rest.len()].copy_from_slice(rest);
+    let starts = word_starts(&last) & ((1u64 << rest.len()) - 1);
+    *words.last_mut().expect("one word at least") = CharWord { starts, before: chars };
     words
 }
 
@@ -193,6 +210,19 @@ fn char_words(text: &[u8]) -> Vec<CharWord> {
 #[target_feature(enable = "popcnt")]
 unsafe fn char_words_popcnt(text: &[u8]) -> Vec<CharWord> {
     char_words(text)
+}
+
+/// [`char_words`] 32 bytes a compare (AVX2), with `POPCNT`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn char_words_avx2(_: Avx2, text: &[u8]) -> Vec<CharWord> {
+    char_words_with(text, |chunk| {
+        let continuations = |at| {
+            let Some(block) = Block32::load(chunk, at) else { unreachable!("two blocks of 32") };
+            u64::from(block.in_range(0x80, 0xbf).bits())
+        };
+        !(continuations(0) | continuations(32) << 32)
+    })
 }
 
 /// Bit `i` set when byte `i` of `chunk` starts a character (is not a continuation byte).
