@@ -10,7 +10,8 @@
 use super::decimal::Digits;
 use super::escape::json_object;
 use super::escape::{
-    clean_in_both, json_fields, json_list, json_str, json_str_clean, CleanStr, Code, CsvRecord, JsonValue, Raw,
+    clean_in_both, json_fields, json_list, json_str, json_str_clean, window_clean_in_both, CleanStr, Code, CsvRecord,
+    JsonValue, Raw,
 };
 use super::known::{KnownEntities, KnownEntity, Pieces};
 use super::rows::QuoteId;
@@ -517,11 +518,11 @@ impl MentionHead {
         };
         let text = m.span.slice(src.text);
         // The text's bytes and those after it, when the document holds enough after it.
-        let window = src.text.as_bytes().get(m.span.start..m.span.start + STAGED_TEXT);
-        let Some(window) = window.filter(|_| text.len() <= STAGED_TEXT && clean_in_both(text, style)) else {
-            return false;
-        };
+        let Some(window) = src.text.as_bytes().get(m.span.start..m.span.start + STAGED_TEXT) else { return false };
         let window: &[u8; STAGED_TEXT] = window.try_into().expect("STAGED_TEXT bytes");
+        if text.len() > STAGED_TEXT || !window_clean_in_both(window, text.len(), style) {
+            return false;
+        }
         let json = &mut self.json;
         json.clear();
         json.put_padded(id_json);
