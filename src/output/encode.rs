@@ -10,7 +10,8 @@
 use super::decimal::Digits;
 use super::escape::json_object;
 use super::escape::{
-    clean_in_both, json_fields, json_list, json_str, json_str_clean, CleanStr, Code, CsvRecord, JsonValue, Raw,
+    clean_in_both, json_fields, json_list, json_str, json_str_clean, window_clean_in_both, CleanStr, Code, CsvRecord,
+    JsonValue, Raw,
 };
 use super::known::{KnownEntities, KnownEntity, Pieces};
 use super::rows::QuoteId;
@@ -462,9 +463,10 @@ struct EntityTail {
 
 /// A mention row's own fields, up to its text (opening the JSON object; the form of
 /// [`super::rows::MentionRow`]).
-fn write_mention_head(out: &mut RowWriter<'_>, src: &DocumentSource<'_>, m: &Mention) {
+/// `chars` is the mention's span in characters.
+fn write_mention_head(out: &mut RowWriter<'_>, src: &DocumentSource<'_>, m: &Mention, chars: (usize, usize)) {
     out.id_to_start(&src.id);
-    out.start_end(src.chars(m.span));
+    out.start_end(chars);
     out.key(",\"text\":");
     out.text(m.span.slice(src.text));
 }
@@ -505,22 +507,22 @@ impl MentionHead {
         MentionHead { json: Staged::new(), csv: Staged::new() }
     }
 
-    /// Stages the head of the row of `m`, if it can be (else [`write_mention_head`] writes it).
+    /// Stages the head of the row of `m` (whose span is `(start, end)` in characters), if it
+    /// can be (else [`write_mention_head`] writes it).
     #[inline]
-    fn stage(&mut self, src: &DocumentSource<'_>, m: &Mention, style: CsvStyle) -> bool {
+    fn stage(&mut self, src: &DocumentSource<'_>, m: &Mention, (start, end): (usize, usize), style: CsvStyle) -> bool {
         let Some((id_csv, id_json)) = &src.id.padded else { return false };
-        let (start, end) = src.chars(m.span);
         let (Digits::Short(start, start_len), Digits::Short(end, end_len)) = (Digits::new(start), Digits::new(end))
         else {
             return false;
         };
         let text = m.span.slice(src.text);
         // The text's bytes and those after it, when the document holds enough after it.
-        let window = src.text.as_bytes().get(m.span.start..m.span.start + STAGED_TEXT);
-        let Some(window) = window.filter(|_| text.len() <= STAGED_TEXT && clean_in_both(text, style)) else {
-            return false;
-        };
+        let Some(window) = src.text.as_bytes().get(m.span.start..m.span.start + STAGED_TEXT) else { return false };
         let window: &[u8; STAGED_TEXT] = window.try_into().expect("STAGED_TEXT bytes");
+        if text.len() > STAGED_TEXT || !window_clean_in_both(window, text.len(), style) {
+            return false;
+        }
         let json = &mut self.json;
         json.clear();
         json.put_padded(id_json);
@@ -565,32 +567,33 @@ impl Outputs<'_> {
         let entities = &src.entities;
         let mut tails: Vec<Option<EntityTail>> = (0..entities.groups.len()).map(|_| None).collect();
         let (mut head, style, with_csv) = (MentionHead::new(), self.style(), self.csv.is_some());
+        let mut chars = Vec::with_capacity(mentions.len());
+        src.chars.spans_into(mentions.iter().map(|m| m.span), &mut chars);
         self.json.extend_from_slice(b",\"mentions\":[");
-        for (i, m) in mentions.iter().enumerate() {
+        for (i, (m, &chars)) in mentions.iter().zip(&chars).enumerate() {
             if i > 0 {
                 self.json.push(b',');
             }
             let tail = &mut tails[entities.members[i] as usize];
-            let mut row = if head.stage(src, m, style) {
+            let mut row = if head.stage(src, m, chars, style) {
                 self.row_after_head(&head)
             } else {
                 let mut row = self.row(|csv| &mut csv.mentions);
-                write_mention_head(&mut row, src, m);
+                write_mention_head(&mut row, src, m, chars);
                 row
             };
             match tail {
                 // The entity's first mention (the groups start at their first).
                 None => {
-                    let index = match known.find(m) {
-                        Some(index) => index,
-                        None => known.learn(m, entity_pieces(m, style, with_csv)),
-                    };
+                    let index = known.index_of(m, || entity_pieces(m, style, with_csv));
                     row.copy_known(known.get(index));
                     *tail = Some(EntityTail { first: i, known: index });
                 }
                 Some(tail) if same_tail(m, &mentions[tail.first]) => row.copy_known(known.get(tail.known)),
+                // Another variant of the entity's fields: its own known pieces.
                 Some(_) => {
-                    write_mention_tail(&mut row, m);
+                    let index = known.index_of(m, || entity_pieces(m, style, with_csv));
+                    row.copy_known(known.get(index));
                 }
             }
         }
@@ -975,7 +978,8 @@ mod tests {
                 let src = DocumentSource::new(&doc, &tally, style);
                 for m in &doc.extraction.mentions {
                     let mut head = MentionHead::new();
-                    if !head.stage(&src, m, style) {
+                    let chars = src.chars(m.span);
+                    if !head.stage(&src, m, chars, style) {
                         continue;
                     }
                     staged += 1;
@@ -984,6 +988,7 @@ mod tests {
                         &mut RowWriter { json: &mut json, csv: Some(CsvRecord::new(&mut csv, style)) },
                         &src,
                         m,
+                        chars,
                     );
                     assert_eq!(head.json.as_bytes(), &json[..], "{id:?} {m:?}");
                     assert_eq!(head.csv.as_bytes(), &csv[..], "{id:?} {m:?}");

@@ -24,6 +24,8 @@ pub(super) struct KnownEntity {
     source: MentionSource,
     canonical: Box<str>,
     warning: Option<Box<str>>,
+    /// The pieces learnt before these for the same id from other fields, if any.
+    older: Option<u32>,
     /// `,"type":…,"warning":""}`: the end of a mention row in JSON.
     pub mention_json: Box<[u8]>,
     /// `,TYPE,…,warning\n`: the end of a mention row in CSV (empty in stream mode).
@@ -56,12 +58,20 @@ pub(super) struct Pieces {
 
 /// The entities a worker thread wrote lately, by id: pieces in a list, the id's place in it
 /// in a map.
+///
+/// An id can come with other fields (another canonical form or type in some documents, or
+/// some mentions of one document): each such variant is kept, the newest first in a short
+/// chain from the map, so no piece is replaced and an index given out stays valid.
 pub(super) struct KnownEntities {
     /// The CSV style the pieces were written in (`None`: stream mode, JSON only).
     style: Option<CsvStyle>,
     by_id: FxHashMap<Box<str>, u32>,
     entities: Vec<KnownEntity>,
 }
+
+/// At most this many variants of an id are looked at (the newest ones); an id with more
+/// variants is mostly written afresh.
+const MAX_VARIANTS: usize = 4;
 
 /// At most this many entities are kept; past it the cache starts again empty (a document's
 /// pieces are never dropped while it is written, see [`KnownEntities::start_document`]).
@@ -94,38 +104,55 @@ impl KnownEntities {
         }
     }
 
-    /// The index of the pieces of `m`'s entity, if known with the same fields.
+    /// The index of the pieces of `m`'s entity: known ones with the same fields, else those
+    /// `make` writes, learnt.
     #[inline]
-    pub fn find(&self, m: &Mention) -> Option<u32> {
-        let &index = self.by_id.get(&*m.entity_id)?;
-        self.entities[index as usize].fits(m).then_some(index)
+    pub fn index_of(&mut self, m: &Mention, make: impl FnOnce() -> Pieces) -> u32 {
+        match self.find(m) {
+            Some(index) => index,
+            None => self.learn(m, make()),
+        }
     }
 
-    /// Keeps the pieces of `m`'s entity (replacing those of the same id made from other
-    /// fields); their index.
-    pub fn learn(&mut self, m: &Mention, pieces: Pieces) -> u32 {
+    /// The index of the pieces of `m`'s entity, if known with the same fields.
+    #[inline]
+    fn find(&self, m: &Mention) -> Option<u32> {
+        let mut index = *self.by_id.get(&*m.entity_id)?;
+        for _ in 0..MAX_VARIANTS {
+            let known = &self.entities[index as usize];
+            if known.fits(m) {
+                return Some(index);
+            }
+            index = known.older?;
+        }
+        None
+    }
+
+    /// Keeps the pieces of `m`'s entity (as the newest variant of its id); their index.
+    fn learn(&mut self, m: &Mention, pieces: Pieces) -> u32 {
+        let index = u32::try_from(self.entities.len()).expect("at most MAX_KNOWN and a document's mentions");
         let known = KnownEntity {
             entity_type: m.entity_type,
             source: m.source,
             canonical: (&*m.canonical).into(),
             warning: m.warning.as_deref().map(Into::into),
+            older: None,
             mention_json: pieces.mention_json.into(),
             mention_csv: pieces.mention_csv.into(),
             entity_json: pieces.entity_json.into(),
             entity_csv: pieces.entity_csv.into(),
         };
-        match self.by_id.get(&*m.entity_id) {
-            Some(&index) => {
-                self.entities[index as usize] = known;
-                index
+        match self.by_id.get_mut(&*m.entity_id) {
+            Some(newest) => {
+                let older = std::mem::replace(newest, index);
+                self.entities.push(KnownEntity { older: Some(older), ..known });
             }
             None => {
-                let index = u32::try_from(self.entities.len()).expect("at most MAX_KNOWN");
                 self.by_id.insert((&*m.entity_id).into(), index);
                 self.entities.push(known);
-                index
             }
         }
+        index
     }
 
     #[inline]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::Skipped;
 use crate::model::{Extraction, MoneyKind};
-use crate::text::CharIndex;
+use crate::text::{CharIndex, CharWord};
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ItemCounts {
@@ -28,9 +28,9 @@ pub struct DocumentTally {
     pub entity_groups: Vec<(usize, usize)>,
     /// The group (index in `entity_groups`) of each mention.
     pub mention_groups: Vec<u32>,
-    /// The block counts of the text's [`CharIndex`], made once for the character count and
-    /// the rows' offsets ([`CharIndex::with_blocks`]).
-    pub char_blocks: Vec<u32>,
+    /// The words of the text's [`CharIndex`], made once for the character count and the
+    /// rows' offsets ([`CharIndex::with_blocks`]).
+    pub char_blocks: Vec<CharWord>,
 }
 
 impl DocumentTally {

@@ -11,6 +11,8 @@
 use std::borrow::Cow;
 
 use super::block16::Block16;
+#[cfg(target_arch = "x86_64")]
+use super::block16::{Avx2, Block32};
 
 /// The number of characters of the UTF-8 bytes `bytes` (bytes that start a character).
 ///
@@ -31,22 +33,34 @@ pub fn count_chars(bytes: &[u8]) -> usize {
     count + words.remainder().iter().filter(|&&b| is_char_start(b)).count()
 }
 
-/// Character offsets of byte offsets of one text, from the character count before every
-/// 32-byte block: building it is one vectorised pass over the text, and each lookup counts
-/// at most 31 bytes, a word at a time, whatever the order of the lookups. (Counting from
-/// the previous lookup walked the text once per row kind, eight bytes a step, as the gaps
-/// between items are mostly shorter than a vector block.)
+/// Character offsets of byte offsets of one text, from one word per 64 bytes of text: a bit
+/// for each of its bytes that starts a character, and the characters before it. Building
+/// it is one vectorised pass over the text; a lookup is that word's count plus the bits
+/// below the byte (one bit count), whatever the order of the lookups. (Counting from the
+/// previous lookup walked the text once per row kind, eight bytes a step, as the gaps
+/// between items are mostly shorter than a vector block; counting the bytes of a 32-byte
+/// block prefix at each lookup cost about fifty instructions.)
 pub struct CharIndex<'t> {
-    text: &'t [u8],
-    /// `before[k]` = characters in `text[..BLOCK * k]`, for every block start up to the end.
-    before: Cow<'t, [u32]>,
+    /// The text's length in bytes.
+    len: usize,
+    /// `words[k]` for `text[64 * k..64 * (k + 1)]`, for every word start up to the end.
+    words: Cow<'t, [CharWord]>,
     /// Whether the processor counts the bits of a word in one instruction (`POPCNT`); a
     /// plain x86-64 build counts them in about fifteen (see [`CharIndex::span`]).
     popcnt: bool,
 }
 
-/// Bytes per counted block: two [`Block16`]s.
-const BLOCK: usize = 32;
+/// 64 bytes of a text (fewer at its end) in a [`CharIndex`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CharWord {
+    /// Bit `i` set when byte `i` of the word starts a character (clear past the text's end).
+    starts: u64,
+    /// Characters of the text before the word.
+    before: u32,
+}
+
+/// Bytes per [`CharWord`]: four [`Block16`]s.
+const WORD: usize = 64;
 
 impl<'t> CharIndex<'t> {
     pub fn new(text: &'t str) -> CharIndex<'t> {
@@ -54,27 +68,33 @@ impl<'t> CharIndex<'t> {
         let text = text.as_bytes();
         assert!(u32::try_from(text.len()).is_ok(), "a document of 4 GiB or more");
         #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect().filter(|_| popcnt) {
+            // SAFETY: `avx2` and `popcnt` prove the processor has the features.
+            let words = unsafe { char_words_avx2(avx2, text) };
+            return CharIndex { len: text.len(), words: Cow::Owned(words), popcnt };
+        }
+        #[cfg(target_arch = "x86_64")]
         if popcnt {
             // SAFETY: the processor has POPCNT.
-            let before = unsafe { block_counts_popcnt(text) };
-            return CharIndex { text, before: Cow::Owned(before), popcnt };
+            let words = unsafe { char_words_popcnt(text) };
+            return CharIndex { len: text.len(), words: Cow::Owned(words), popcnt };
         }
-        CharIndex { text, before: Cow::Owned(block_counts(text)), popcnt }
+        CharIndex { len: text.len(), words: Cow::Owned(char_words(text)), popcnt }
     }
 
-    /// The block counts, to be kept apart from the text (a document's tally keeps them, so
-    /// its rows are written without counting the text again: [`CharIndex::with_blocks`]).
-    pub fn into_blocks(self) -> Vec<u32> {
-        self.before.into_owned()
+    /// The words, to be kept apart from the text (a document's tally keeps them, so its rows
+    /// are written without reading the text again: [`CharIndex::with_blocks`]).
+    pub fn into_blocks(self) -> Vec<CharWord> {
+        self.words.into_owned()
     }
 
-    /// The index of `text` from the block counts of an index of that same text.
+    /// The index of `text` from the words of an index of that same text.
     ///
     /// # Panics
-    /// If `blocks` cannot be those of `text` (not one count per block).
-    pub fn with_blocks(text: &'t str, blocks: &'t [u32]) -> CharIndex<'t> {
-        assert_eq!(blocks.len(), text.len() / BLOCK + 1, "block counts of another text");
-        CharIndex { text: text.as_bytes(), before: Cow::Borrowed(blocks), popcnt: has_popcnt() }
+    /// If `blocks` cannot be those of `text` (not one word per 64 bytes).
+    pub fn with_blocks(text: &'t str, blocks: &'t [CharWord]) -> CharIndex<'t> {
+        assert_eq!(blocks.len(), text.len() / WORD + 1, "block counts of another text");
+        CharIndex { len: text.len(), words: Cow::Borrowed(blocks), popcnt: has_popcnt() }
     }
 
     /// The same index answering without `POPCNT`, as on a processor that lacks it (for the
@@ -86,7 +106,7 @@ impl<'t> CharIndex<'t> {
 
     /// Characters in the whole text.
     pub fn len_chars(&self) -> usize {
-        self.char_offset_unchecked(self.text.len())
+        self.char_offset(self.len)
     }
 
     /// The character offset of byte offset `byte`.
@@ -96,15 +116,20 @@ impl<'t> CharIndex<'t> {
     /// extractor); the message names the offset.
     #[inline(always)]
     pub fn char_offset(&self, byte: usize) -> usize {
-        assert!(self.is_boundary(byte), "byte offset {byte} is not a char boundary");
-        self.char_offset_unchecked(byte)
+        let word = self.words.get(byte / WORD).copied().unwrap_or_default();
+        let bit = byte % WORD;
+        // A byte of the text starts a character when its bit is set; past the end (in the
+        // last word or after it) no bit is.
+        let boundary = byte == self.len || (word.starts >> bit) & 1 == 1;
+        assert!(boundary, "byte offset {byte} is not a char boundary");
+        word.before as usize + (word.starts & ((1u64 << bit) - 1)).count_ones() as usize
     }
 
     /// The character offsets of a span's ends.
     ///
-    /// Each offset counts the continuation bytes of a block prefix with a bit count
-    /// (`count_ones`): compiled for `POPCNT` when the processor has it (one instruction),
-    /// else in plain x86-64 code (a software bit count); both give the same numbers.
+    /// Each offset counts the set bits of a word prefix (`count_ones`): compiled for
+    /// `POPCNT` when the processor has it (one instruction), else in plain x86-64 code (a
+    /// software bit count); both give the same numbers.
     pub fn span(&self, span: crate::text::Span) -> (usize, usize) {
         #[cfg(target_arch = "x86_64")]
         if self.popcnt {
@@ -112,6 +137,24 @@ impl<'t> CharIndex<'t> {
             return unsafe { self.span_popcnt(span) };
         }
         self.span_plain(span)
+    }
+
+    /// [`CharIndex::span`] of every span of `spans`, appended to `out`: the processor is
+    /// asked once and each lookup is inlined (a call per span cost more than its lookup).
+    pub fn spans_into(&self, spans: impl Iterator<Item = crate::text::Span>, out: &mut Vec<(usize, usize)>) {
+        #[cfg(target_arch = "x86_64")]
+        if self.popcnt {
+            // SAFETY: the processor has POPCNT (asked when the index was made).
+            return unsafe { self.spans_into_popcnt(spans, out) };
+        }
+        out.extend(spans.map(|span| self.span_plain(span)));
+    }
+
+    /// [`CharIndex::spans_into`] compiled with `POPCNT`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    unsafe fn spans_into_popcnt(&self, spans: impl Iterator<Item = crate::text::Span>, out: &mut Vec<(usize, usize)>) {
+        out.extend(spans.map(|span| self.span_plain(span)));
     }
 
     #[inline(always)]
@@ -125,50 +168,6 @@ impl<'t> CharIndex<'t> {
     unsafe fn span_popcnt(&self, span: crate::text::Span) -> (usize, usize) {
         self.span_plain(span)
     }
-
-    /// Whether `byte` is a char boundary of the text (or its end).
-    #[inline(always)]
-    fn is_boundary(&self, byte: usize) -> bool {
-        byte == self.text.len() || self.text.get(byte).is_some_and(|&b| is_char_start(b))
-    }
-
-    /// The block's count, plus the characters between the block start and `byte`; the last
-    /// (shorter) block is counted from the text.
-    #[inline(always)]
-    fn char_offset_unchecked(&self, byte: usize) -> usize {
-        let k = byte / BLOCK;
-        let start = k * BLOCK;
-        let before = self.before[k] as usize;
-        match (Block16::load(self.text, start), Block16::load(self.text, start + 16)) {
-            (Some(low), Some(high)) => before + prefix_starts(low, high, byte - start),
-            _ => before + last_block_chars(&self.text[start..byte]),
-        }
-    }
-}
-
-/// [`count_chars`] of a prefix of the text's last (short) block, kept out of the lookups
-/// code: few lookups land there.
-#[cold]
-#[inline(never)]
-fn last_block_chars(bytes: &[u8]) -> usize {
-    count_chars(bytes)
-}
-
-/// How many of the first `n < 32` bytes of the 32 bytes `low`, `high` start a character:
-/// `n` less the continuation bytes among them, from one bit per byte (two compares and a
-/// bit count instead of a word loop).
-#[inline(always)]
-fn prefix_starts(low: Block16, high: Block16, n: usize) -> usize {
-    n - prefix_continuations(low, high, (1u32 << n) - 1) as usize
-}
-
-/// How many of the 32 bytes `low`, `high` that `keep` selects (bit `k` for byte `k`) are
-/// continuation bytes.
-#[inline(always)]
-fn prefix_continuations(low: Block16, high: Block16, keep: u32) -> u32 {
-    let continuation = |block: Block16| block.in_range(0x80, 0xbf).bits();
-    let bits = continuation(low) | continuation(high) << 16;
-    (bits & keep).count_ones()
 }
 
 /// Whether the processor has `POPCNT` (the standard library asks it once and caches the
@@ -180,34 +179,61 @@ fn has_popcnt() -> bool {
     return false;
 }
 
-/// The characters before every [`BLOCK`] of `text` and in the whole text (the `before` of
-/// [`CharIndex`]).
+/// The [`CharWord`]s of `text` (the `words` of [`CharIndex`]); the last word (0 to 63
+/// bytes) is read from a copy padded with zeros, whose bits are then cleared.
 #[inline(always)]
-fn block_counts(text: &[u8]) -> Vec<u32> {
-    let mut before = vec![0u32; text.len() / BLOCK + 1];
-    let mut chars = 0u32;
-    for (block, slot) in text.chunks_exact(BLOCK).zip(&mut before) {
-        *slot = chars;
-        chars += block_starts(block.try_into().expect("a block"));
-    }
-    *before.last_mut().expect("one slot at least") = chars;
-    before
+fn char_words(text: &[u8]) -> Vec<CharWord> {
+    char_words_with(text, word_starts)
 }
 
-/// [`block_counts`] compiled with `POPCNT`: a block is two compares and one bit count.
+/// [`char_words`] with `word_starts` telling the char starts of 64 bytes.
+#[inline(always)]
+fn char_words_with(text: &[u8], word_starts: impl Fn(&[u8; WORD]) -> u64) -> Vec<CharWord> {
+    let mut words = vec![CharWord::default(); text.len() / WORD + 1];
+    let mut chars = 0u32;
+    let chunks = text.chunks_exact(WORD);
+    let rest = chunks.remainder();
+    for (chunk, word) in chunks.zip(&mut words) {
+        let starts = word_starts(chunk.try_into().expect("a word"));
+        *word = CharWord { starts, before: chars };
+        chars += starts.count_ones();
+    }
+    let mut last = [0u8; WORD];
+    last[..rest.len()].copy_from_slice(rest);
+    let starts = word_starts(&last) & ((1u64 << rest.len()) - 1);
+    *words.last_mut().expect("one word at least") = CharWord { starts, before: chars };
+    words
+}
+
+/// [`char_words`] compiled with `POPCNT`: a word is four compares and one bit count.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "popcnt")]
-unsafe fn block_counts_popcnt(text: &[u8]) -> Vec<u32> {
-    block_counts(text)
+unsafe fn char_words_popcnt(text: &[u8]) -> Vec<CharWord> {
+    char_words(text)
 }
 
-/// How many of the 32 bytes of `block` start a character.
+/// [`char_words`] 32 bytes a compare (AVX2), with `POPCNT`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn char_words_avx2(_: Avx2, text: &[u8]) -> Vec<CharWord> {
+    char_words_with(text, |chunk| {
+        let continuations = |at| {
+            let Some(block) = Block32::load(chunk, at) else { unreachable!("two blocks of 32") };
+            u64::from(block.in_range(0x80, 0xbf).bits())
+        };
+        !(continuations(0) | continuations(32) << 32)
+    })
+}
+
+/// Bit `i` set when byte `i` of `chunk` starts a character (is not a continuation byte).
 #[inline(always)]
-fn block_starts(block: &[u8; BLOCK]) -> u32 {
-    let (Some(low), Some(high)) = (Block16::load(block, 0), Block16::load(block, 16)) else {
-        unreachable!("two halves of sixteen")
-    };
-    32 - prefix_continuations(low, high, u32::MAX)
+fn word_starts(chunk: &[u8; WORD]) -> u64 {
+    let mut continuations = 0u64;
+    for k in 0..WORD / 16 {
+        let Some(block) = Block16::load(chunk, 16 * k) else { unreachable!("four blocks of sixteen") };
+        continuations |= u64::from(block.in_range(0x80, 0xbf).bits()) << (16 * k);
+    }
+    !continuations
 }
 
 /// Whether `b` starts a character (is not `10xxxxxx`); as a signed byte, continuation bytes
@@ -274,7 +300,7 @@ mod tests {
                 let text = format!("{}{tail}", "Ёж ёлка e\u{301} 🏗️👩‍💻 €5 «Сбер» x".repeat(repeat));
                 let table = CharIndex::new(&text);
                 // The plain build's blocks and lookups, whatever this processor has.
-                assert_eq!(block_counts(text.as_bytes()), CharIndex::new(&text).into_blocks());
+                assert_eq!(char_words(text.as_bytes()), CharIndex::new(&text).into_blocks());
                 let plain = CharIndex::new(&text).plain();
                 let mut boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).chain([text.len()]).collect();
                 boundaries.reverse();
@@ -283,10 +309,16 @@ mod tests {
                 }
                 assert_eq!(table.len_chars(), text.chars().count());
                 for (i, &from) in boundaries.iter().enumerate() {
-                    for &to in boundaries[..=i].iter().rev().take(24) {
+                    let spans: Vec<Span> =
+                        boundaries[..=i].iter().rev().take(24).map(|&to| Span::new(from, to)).collect();
+                    let (mut batch, mut plain_batch) = (Vec::new(), Vec::new());
+                    table.spans_into(spans.iter().copied(), &mut batch);
+                    plain.spans_into(spans.iter().copied(), &mut plain_batch);
+                    for (k, &Span { start: from, end: to }) in spans.iter().enumerate() {
                         let expected = (text[..from].chars().count(), text[..to].chars().count());
                         assert_eq!(table.span(Span::new(from, to)), expected, "{from}..{to} of {text:?}");
                         assert_eq!(plain.span(Span::new(from, to)), expected, "{from}..{to} of {text:?}");
+                        assert_eq!((batch[k], plain_batch[k]), (expected, expected), "{from}..{to} of {text:?}");
                     }
                 }
             }

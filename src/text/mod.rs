@@ -11,6 +11,6 @@ mod fold;
 mod span;
 pub mod tokens;
 
-pub use charindex::{count_chars, CharIndex};
+pub use charindex::{count_chars, CharIndex, CharWord};
 pub use fold::{fold_char, fold_str, Folded, FoldedText};
 pub use span::Span;
