@@ -117,6 +117,8 @@ pub struct Doc<'t, 'l> {
     shouting: Vec<Range<usize>>,
     /// `ending` of each token as first answered (0 = not asked yet), see [`Doc::ending`].
     endings: Vec<Cell<u8>>,
+    /// The lexicon's [`NameLookup::cache_id`] (0: its answers are not to be remembered).
+    lexicon_id: u64,
 }
 
 impl Drop for Doc<'_, '_> {
@@ -182,6 +184,9 @@ fn refill<T: Clone>(mut v: Vec<T>, len: usize, value: T) -> Vec<T> {
 
 /// The endings a token remembers (not `Noun`: see [`Doc::ending`]).
 const ENDINGS: [Ending; 5] = [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb];
+
+/// A word's `ending` code for `Noun` (see [`words::cached`]), which a token answers once.
+const NOUN_CODE: u8 = 2 + ENDINGS.len() as u8;
 
 /// What the token pass learns about one word.
 #[derive(Default)]
@@ -359,6 +364,7 @@ impl<'t, 'l> Doc<'t, 'l> {
             lexed,
             shouting,
             endings,
+            lexicon_id: lexicon.cache_id(),
         }
     }
 
@@ -545,6 +551,22 @@ impl<'t, 'l> Doc<'t, 'l> {
         }
     }
 
+    /// Marks token `i` asked for its ending, as [`Doc::ending`] does, without the answer:
+    /// a word asked before (in any document) is a copy of its code, without a call.
+    #[inline]
+    pub fn mark_ending_asked(&self, rules: &EntityRules, i: usize) {
+        let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return };
+        if slot.get() != 0 {
+            return;
+        }
+        match self.words.entry(t.word()).ending.get() {
+            0 => {
+                let _ = self.first_ending(rules, i);
+            }
+            code => slot.set(if code == NOUN_CODE { 1 } else { code }),
+        }
+    }
+
     /// [`Doc::ending`] of a token not asked before (or past the last token).
     #[inline(never)]
     fn first_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
@@ -559,6 +581,32 @@ impl<'t, 'l> Doc<'t, 'l> {
             return ending;
         }
         words::cached(slot, &ENDINGS, || words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i))))
+    }
+
+    /// The ending of token `i`'s folded word as the rule tables give it (`Noun` too), without
+    /// marking the token asked (unlike [`Doc::ending`]): an answer about the word alone.
+    pub fn word_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
+        let Some(t) = self.toks.get(i) else { return rules.ending("") };
+        let e = self.words.entry(t.word());
+        words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i)))
+    }
+
+    /// `compute()`, an answer about token `i`'s word alone (its written form, folded word,
+    /// listings, lexicon readings and ending: the same for every token of the word while the
+    /// rules and the lexicon stay), remembered in the word's entry across documents when the
+    /// lexicon says its answers may be (see [`remembered_readings`]).
+    #[inline]
+    pub fn remembered_person(&self, i: usize, compute: impl FnOnce() -> u8) -> u8 {
+        let (Some(t), id @ 1..) = (self.toks.get(i), self.lexicon_id) else { return compute() };
+        let e = self.words.entry(t.word());
+        match e.person.get() {
+            (cached, flags) if cached == id => flags,
+            _ => {
+                let flags = compute();
+                e.person.set((id, flags));
+                flags
+            }
+        }
     }
 
     /// Whom the role noun at token `i` names (`министр`: a person), remembered per distinct
@@ -719,6 +767,7 @@ mod tests {
     fn token_ending_codes_are_the_word_codes_but_noun() {
         assert_eq!(ENDINGS[..], words::ENDINGS[..ENDINGS.len()]);
         assert_eq!(words::ENDINGS[ENDINGS.len()..], [Ending::Noun]);
+        assert_eq!(words::ENDINGS.get(usize::from(NOUN_CODE - 2)), Some(&Ending::Noun));
     }
 
     /// The shouting lines by their definition: every token of every line counted.

@@ -7,7 +7,7 @@
 //! `canonical.rs` turns into the nominative name. Words that are both names and ordinary words
 //! (`Вера`, `Роза`, `Лев`) count only next to another name part.
 
-use super::doc::Doc;
+use super::doc::{Doc, LexInfo};
 use super::names::NameGender;
 use super::rules::{Ending, EntityRules};
 use crate::dict::roles::RoleNouns;
@@ -57,7 +57,7 @@ struct Finder<'a, 'd, 't, 'l> {
 }
 
 impl Finder<'_, '_, '_, '_> {
-    /// [`Finder::compute_namey`].
+    /// [`Finder::namey`].
     const NAMEY: u8 = 1;
     /// [`Finder::first`].
     const FIRST: u8 = 2;
@@ -84,29 +84,61 @@ impl Finder<'_, '_, '_, '_> {
         self.is(i, Self::NAMEY)
     }
 
-    fn compute_namey(doc: &Doc, i: usize) -> bool {
+    /// [`Finder::word_flags`]' mark of a word in capitals with neither a first-name nor a
+    /// surname reading: `namey` only on a shouting line. Never in [`Finder::compute_flags`]'
+    /// answer.
+    const SHOUT_ONLY: u8 = 128;
+
+    /// The flags of token `i`, by the definitions of [`Finder::first`] and the others: the
+    /// word's own ([`Finder::word_flags`], remembered per word across documents) combined
+    /// with what depends on the token's place (taken, on a shouting line) and on the role
+    /// nouns (asked per document, as the definition asks them).
+    fn compute_flags(doc: &Doc, rules: &EntityRules, roles: &RoleNouns, i: usize) -> u8 {
+        let word = doc.remembered_person(i, || Self::word_flags(doc, rules, i));
+        if word & Self::NAMEY == 0 || !doc.free(i) || (word & Self::SHOUT_ONLY != 0 && !doc.shout(i)) {
+            return 0;
+        }
+        // The definition asked `Doc::ending` of every `namey` token, which marks it asked.
+        doc.mark_ending_asked(rules, i);
+        let not_first = word & Self::FIRST != 0 && doc.role(roles, i).is_some();
+        word & !Self::SHOUT_ONLY & if not_first { !(Self::FIRST | Self::CLEAN_FIRST) } else { !0 }
+    }
+
+    /// What [`Finder::compute_flags`] says of token `i` from its word alone: the token taken
+    /// as free and, for a word in capitals, on a shouting line unless [`Finder::SHOUT_ONLY`]
+    /// says it must be; `FIRST` and `CLEAN_FIRST` before the role-noun test.
+    ///
+    /// `Doc::ending` answers `Noun` only the first time a token is asked, `None` after. The
+    /// rules were tuned with every `namey` word asked before this pass (by the place rules),
+    /// so `Noun` reads as none here: said so, the answer does not depend on who asked first.
+    fn word_flags(doc: &Doc, rules: &EntityRules, i: usize) -> u8 {
         let d = doc;
-        d.cap_word(i)
+        if !Self::namey_word(d, i) {
+            return 0;
+        }
+        let lex = d.lex(i);
+        let shout_only = d.caps(i) && lex.first.is_none() && lex.surname.is_none();
+        let ending = d.word_ending(rules, i).filter(|&e| e != Ending::Noun);
+        let reading = Self::reading_flags(lex, ending, lex.first.is_some(), d.caps(i));
+        Self::NAMEY | if shout_only { Self::SHOUT_ONLY } else { 0 } | reading
+    }
+
+    /// The part of [`Finder::namey`] that holds of token `i`'s word alone: a capitalised
+    /// word of two or more characters, not Latin, not listed as not-a-name, place marker or
+    /// organisation word.
+    fn namey_word(d: &Doc, i: usize) -> bool {
+        d.is_word(i)
+            && d.cap(i)
             && !d.latin(i)
-            && (!d.caps(i) || d.shout(i) || d.lex(i).first.is_some() || d.lex(i).surname.is_some())
             && d.not_name(i).is_none()
             && d.listed(i).loc.is_none()
             && d.listed(i).org.is_none()
             && d.w(i).chars().nth(1).is_some()
     }
 
-    /// The flags of token `i`, by the definitions of [`Finder::first`] and the others.
-    ///
-    /// `Doc::ending` answers `Noun` only the first time a token is asked, `None` after. The
-    /// rules were tuned with every `namey` word asked before this pass (by the place rules),
-    /// so `Noun` reads as none here: said so, the answer does not depend on who asked first.
-    fn compute_flags(doc: &Doc, rules: &EntityRules, roles: &RoleNouns, i: usize) -> u8 {
-        if !Self::compute_namey(doc, i) {
-            return 0;
-        }
-        let lex = doc.lex(i);
-        let ending = doc.ending(rules, i).filter(|&e| e != Ending::Noun);
-        let first = lex.first.is_some() && doc.role(roles, i).is_none();
+    /// The flags after `NAMEY` of a `namey` word with readings `lex` and `ending` (`Noun`
+    /// read as none), `first` saying whether it counts as a first name.
+    fn reading_flags(lex: &LexInfo, ending: Option<Ending>, first: bool, caps: bool) -> u8 {
         let clean_first = first && !lex.first.is_some_and(|f| f.common_word);
         let patronymic = lex.patronymic.is_some() || ending == Some(Ending::Patronymic);
         let surname_like = if lex.surname.is_some() {
@@ -117,14 +149,29 @@ impl Finder<'_, '_, '_, '_> {
             !matches!(ending, Some(Ending::Adjective | Ending::Patronymic))
         };
         let known_surname = lex.surname.is_some_and(|s| !s.common_word) || ending == Some(Ending::Surname);
-        let plain = surname_like && lex.toponym.is_none() && !doc.caps(i) && ending.is_none();
-        Self::NAMEY
-            | if first { Self::FIRST } else { 0 }
+        let plain = surname_like && lex.toponym.is_none() && !caps && ending.is_none();
+        (if first { Self::FIRST } else { 0 })
             | if clean_first { Self::CLEAN_FIRST } else { 0 }
             | if patronymic { Self::PATRONYMIC } else { 0 }
             | if surname_like { Self::SURNAME_LIKE } else { 0 }
             | if known_surname { Self::KNOWN_SURNAME } else { 0 }
             | if plain { Self::PLAIN } else { 0 }
+    }
+
+    /// [`Finder::compute_flags`] by its definition, token by token.
+    #[cfg(test)]
+    fn flags_simple(doc: &Doc, rules: &EntityRules, roles: &RoleNouns, i: usize) -> u8 {
+        let d = doc;
+        let namey = d.free(i)
+            && Self::namey_word(d, i)
+            && (!d.caps(i) || d.shout(i) || d.lex(i).first.is_some() || d.lex(i).surname.is_some());
+        if !namey {
+            return 0;
+        }
+        let lex = d.lex(i);
+        let ending = d.ending(rules, i).filter(|&e| e != Ending::Noun);
+        let first = lex.first.is_some() && d.role(roles, i).is_none();
+        Self::NAMEY | Self::reading_flags(lex, ending, first, d.caps(i))
     }
 
     /// A first name, unless the word is also a role noun (`Аким Алматы`).
@@ -322,6 +369,14 @@ pub fn find_persons(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<Pe
         }
     }
     out
+}
+
+/// Each capitalised rule start's flags in `doc`: as `find_persons` computes them, and by
+/// their definition (tests).
+#[cfg(test)]
+pub(super) fn flags_both_ways(doc: &Doc, rules: &EntityRules, roles: &RoleNouns) -> Vec<(usize, u8, u8)> {
+    let caps = doc.starts.iter().map(|&i| i as usize).filter(|&i| doc.cap(i));
+    caps.map(|i| (i, Finder::compute_flags(doc, rules, roles, i), Finder::flags_simple(doc, rules, roles, i))).collect()
 }
 
 /// The gender a person match implies: first name, patronymic, then surname ending.

@@ -176,22 +176,26 @@ t!(street_marker_opens_a_line, "Улицу Шевченко перекроют."
 t!(latin_abbreviation_with_noun, "Эти IT-специалисты и IT-сообщество недовольны.", "");
 t!(currency_widget_is_no_organisation, "USD443.85 EUR474.3", "");
 
+/// The fixture's names as a lookup whose answers may be remembered under the cache id
+/// given.
+struct Remembered<'a>(&'a NameList, u64);
+
+impl NameLookup for Remembered<'_> {
+    fn for_each_form<'s>(&'s self, folded: &str, f: &mut dyn FnMut(NameForm<'s>)) {
+        self.0.for_each_form(folded, f)
+    }
+    fn cache_id(&self) -> u64 {
+        self.1
+    }
+    fn lemma_text(&self, lemma_id: u32) -> &str {
+        self.0.lemma_text(lemma_id)
+    }
+}
+
 /// Readings remembered across documents (a lookup with a cache id) give the mentions fresh
 /// lookups give, on the first document and on the next (read back from the word table).
 #[test]
 fn remembered_readings_give_the_same_mentions() {
-    struct Remembered<'a>(&'a NameList);
-    impl NameLookup for Remembered<'_> {
-        fn for_each_form<'s>(&'s self, folded: &str, f: &mut dyn FnMut(NameForm<'s>)) {
-            self.0.for_each_form(folded, f)
-        }
-        fn cache_id(&self) -> u64 {
-            u64::MAX
-        }
-        fn lemma_text(&self, lemma_id: u32) -> &str {
-            self.0.lemma_text(lemma_id)
-        }
-    }
     let f = fixture();
     // Every shape of name (the second run reads the names remembered by the first).
     let text = "Министр Аскар Мамин встретился с Верой и Аскаром Маминым в Алматы. \
@@ -207,13 +211,43 @@ fn remembered_readings_give_the_same_mentions() {
     };
     let fresh = run(text, &f.names);
     assert!(fresh.iter().any(|m| m.entity_type == EntityType::Per), "{fresh:?}");
-    let remembered = Remembered(&f.names);
+    let remembered = Remembered(&f.names, u64::MAX);
     assert_eq!(run(text, &remembered), fresh);
     assert_eq!(run(text, &remembered), fresh);
     let fresh_elsewhere = run(elsewhere, &f.names);
     assert!(fresh_elsewhere.iter().any(|m| m.entity_type == EntityType::Per), "{fresh_elsewhere:?}");
     assert_eq!(run(elsewhere, &remembered), fresh_elsewhere);
     assert_eq!(run(text, &remembered), fresh);
+}
+
+/// The person flags, the word's part remembered across documents, agree with their
+/// definition token by token: fresh and remembered readings, the first document and the
+/// next, words in capitals on a shouting line and elsewhere, taken tokens, role nouns.
+#[test]
+fn remembered_person_flags_agree_with_their_definition() {
+    let f = fixture();
+    let texts = [
+        "БАГДАТ МУСИН ЗАЯВИЛ СЕГОДНЯ ВСЁ\nМинистр Аскар Мамин и БАГДАТ МУСИН, Вера, Лев Толстой, Мусин.",
+        "Вчера БАГДАТ МУСИН и Аскар Мамин.\nАСКАР МАМИН ВЕРА ЛЕВ ТОЛСТОЙ\nМусин Багдат Батырбекович; аким Аскар.",
+    ];
+    let remembered = Remembered(&f.names, 7);
+    for names in [&f.names as &dyn NameLookup, &remembered] {
+        for round in 0..2 {
+            for text in texts {
+                let tokens = tokenize(text);
+                let mut doc = Doc::new(text, &tokens, names, &f.rules);
+                // Some tokens taken, as by the rules before the person pass.
+                if round == 1 {
+                    doc.take(1, 3);
+                }
+                let flags = persons::flags_both_ways(&doc, &f.rules, &f.roles);
+                assert!(flags.iter().any(|&(_, got, _)| got != 0), "{text}");
+                for (i, got, want) in flags {
+                    assert_eq!(got, want, "{text} {i} {}", doc.w(i));
+                }
+            }
+        }
+    }
 }
 
 /// `Doc::starts`, written without a branch per token, holds exactly the tokens whose

@@ -269,6 +269,9 @@ pub struct Entry {
     /// (document number, whom `RoleNouns::lookup` says the written word names: 0 = not a
     /// role noun, 1 = a person, 2 = an organisation, 3 = a place), as `lex_in_doc`.
     pub role_in_doc: Cell<(u32, u8)>,
+    /// (lexicon `cache_id`, the person rules' flags of the word, as `persons.rs` computes
+    /// them from the word alone), remembered across documents (see `Doc::remembered_person`).
+    pub person: Cell<(u64, u8)>,
 }
 
 /// Entry ids by hash: open addressing with linear probing over a power-of-two table of
@@ -525,9 +528,12 @@ impl WordTable {
     ) -> usize {
         // Every slot is written below: only added ones are cleared first.
         toks.resize(tokens.len(), Tok::default());
+        let (tail, tail_start) = padded_tail(text.as_bytes());
         let mut index = 0;
         while index < tokens.len() {
-            index = found_run(&self.short, text.as_bytes(), tokens, index, toks);
+            index = found_run::<false>(&self.short, text.as_bytes(), 0, tokens, index, toks);
+            // Tokens within `MAX_LEN` bytes of the end: read from the padded tail.
+            index = found_run::<true>(&self.short, &tail, tail_start, tokens, index, toks);
             if let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
                 *out = self.other_token(text, t, rules);
                 index += 1;
@@ -622,6 +628,7 @@ impl WordTable {
             lex_in_doc: Cell::new((0, 0)),
             lex_cache: Cell::new(None),
             role_in_doc: Cell::new((0, 0)),
+            person: Cell::new((0, 0)),
         });
         id
     }
@@ -645,14 +652,39 @@ impl WordTable {
     }
 }
 
+/// The last [`short_index::MAX_LEN`] bytes of `bytes` (all of them if fewer), zero-padded
+/// to twice that, and where they start in `bytes`: every token starting there has
+/// [`short_index::MAX_LEN`] bytes to read in the copy, so the tokens near the end of the
+/// text stay on [`found_run`]'s path (the masks drop the padding).
+fn padded_tail(bytes: &[u8]) -> ([u8; 2 * short_index::MAX_LEN], usize) {
+    let start = bytes.len().saturating_sub(short_index::MAX_LEN);
+    let mut tail = [0; 2 * short_index::MAX_LEN];
+    let rest = bytes.get(start..).unwrap_or(&[]);
+    if let Some(copy) = tail.get_mut(..rest.len()) {
+        copy.copy_from_slice(rest);
+    }
+    (tail, start)
+}
+
 /// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is found
-/// in `short` by a masked read of the text: writes the tokens' ready-made tokens in `toks`
-/// and returns the index of the first token it leaves. A function of its own that calls
-/// nothing and writes only `toks`, so that the table and the text stay in registers.
+/// in `short` by a masked read of `bytes`: the whole text, or with `FROM_BASE` the text
+/// from byte `base` on ([`padded_tail`]'s copy; a token starting before `base` is left).
+/// Writes the tokens' ready-made tokens in `toks` and returns the index of the first token
+/// it leaves. A function of its own that calls nothing and writes only `toks`, so that the
+/// table and the text stay in registers; the whole text's loop has no offset to subtract.
 #[inline(never)]
-fn found_run(short: &ShortIndex<Tok>, bytes: &[u8], tokens: &[Token], mut index: usize, toks: &mut [Tok]) -> usize {
+fn found_run<const FROM_BASE: bool>(
+    short: &ShortIndex<Tok>,
+    bytes: &[u8],
+    base: usize,
+    tokens: &[Token],
+    mut index: usize,
+    toks: &mut [Tok],
+) -> usize {
     while let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
-        let read = bytes.get(t.span.start..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
+        // Before `base` the offset wraps past the end of `bytes`: no read.
+        let from = if FROM_BASE { t.span.start.wrapping_sub(base) } else { t.span.start };
+        let read = bytes.get(from..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
         let key = read.and_then(|read| ShortKey::masked(read, t.span.end - t.span.start, t.kind));
         let Some(tok) = key.and_then(|key| short.find(&key)) else { break };
         *out = tok;
