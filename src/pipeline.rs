@@ -215,7 +215,9 @@ fn write_results<S: Sink>(
     let mut stages = StageTimes::default();
     // Ids already written, as 128-bit hashes: 16 bytes a document instead of the id and its
     // origin, so memory stays small on corpora of millions of documents.
-    let mut seen: HashSet<u128> = HashSet::new();
+    // The hashes are made on the workers ([`Outcome::Processed`]), and are hashes already, so
+    // the set hashes them with Fx rather than SipHash again.
+    let mut seen: HashSet<u128, rustc_hash::FxBuildHasher> = HashSet::default();
     for batch in results {
         let write_started = Instant::now();
         let mut written = Vec::with_capacity(batch.len());
@@ -223,9 +225,9 @@ fn write_results<S: Sink>(
             stages.add(&times);
             let outcome = match outcome {
                 Outcome::OutOfShard => continue,
-                Outcome::Processed(doc, tally, prepared, origin) => {
-                    if seen.insert(id_hash(&doc.id)) {
-                        Outcome::Processed(doc, tally, prepared, origin)
+                Outcome::Processed(doc, tally, prepared, origin, id_hash) => {
+                    if seen.insert(id_hash) {
+                        Outcome::Processed(doc, tally, prepared, origin, id_hash)
                     } else {
                         Outcome::Skipped(Skipped {
                             reason: format!(
@@ -240,7 +242,7 @@ fn write_results<S: Sink>(
             };
             summary.documents += 1;
             match outcome {
-                Outcome::Processed(doc, tally, prepared, _) => {
+                Outcome::Processed(doc, tally, prepared, _, _) => {
                     bar.inc(doc.text.len() as u64);
                     summary.processed += 1;
                     summary.characters += tally.characters;
@@ -302,8 +304,9 @@ type Spent<P> = (ProcessedDocument, DocumentTally, P);
 #[allow(clippy::large_enum_variant)]
 enum Outcome<P> {
     /// The document, its tally and prepared output (both made on the worker), and where it
-    /// came from (for duplicate messages).
-    Processed(ProcessedDocument, DocumentTally, P, String),
+    /// came from (for duplicate messages), and the [`id_hash`] of its id (made here, off the
+    /// serial writer thread, which only looks it up).
+    Processed(ProcessedDocument, DocumentTally, P, String, u128),
     Skipped(Skipped),
     /// A JSONL document of another shard (its id was known only after parsing).
     OutOfShard,
@@ -381,7 +384,10 @@ fn analyse_item<S: Sink>(
         (doc, tally, prepared)
     }));
     match analysed {
-        Ok((doc, tally, prepared)) => Outcome::Processed(doc, tally, prepared, origin),
+        Ok((doc, tally, prepared)) => {
+            let id_hash = id_hash(&doc.id);
+            Outcome::Processed(doc, tally, prepared, origin, id_hash)
+        }
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()
