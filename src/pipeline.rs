@@ -215,17 +215,21 @@ fn write_results<S: Sink>(
     let mut stages = StageTimes::default();
     // Ids already written, as 128-bit hashes: 16 bytes a document instead of the id and its
     // origin, so memory stays small on corpora of millions of documents.
-    let mut seen: HashSet<u128> = HashSet::new();
+    // The hashes are made on the workers ([`Outcome::Processed`]), and are hashes already, so
+    // the set hashes them with Fx rather than SipHash again.
+    let mut seen: HashSet<u128, rustc_hash::FxBuildHasher> = HashSet::default();
     for batch in results {
         let write_started = Instant::now();
         let mut written = Vec::with_capacity(batch.len());
+        // Advanced once a batch: `ProgressBar::inc` costs a few hundred instructions a call.
+        let mut batch_bytes = 0u64;
         for Processed { outcome, times } in batch {
             stages.add(&times);
             let outcome = match outcome {
                 Outcome::OutOfShard => continue,
-                Outcome::Processed(doc, tally, prepared, origin) => {
-                    if seen.insert(id_hash(&doc.id)) {
-                        Outcome::Processed(doc, tally, prepared, origin)
+                Outcome::Processed(doc, tally, prepared, origin, id_hash) => {
+                    if seen.insert(id_hash) {
+                        Outcome::Processed(doc, tally, prepared, origin, id_hash)
                     } else {
                         Outcome::Skipped(Skipped {
                             reason: format!(
@@ -240,8 +244,8 @@ fn write_results<S: Sink>(
             };
             summary.documents += 1;
             match outcome {
-                Outcome::Processed(doc, tally, prepared, _) => {
-                    bar.inc(doc.text.len() as u64);
+                Outcome::Processed(doc, tally, prepared, _, _) => {
+                    batch_bytes += doc.text.len() as u64;
                     summary.processed += 1;
                     summary.characters += tally.characters;
                     summary.bytes += doc.text.len() as u64;
@@ -260,6 +264,7 @@ fn write_results<S: Sink>(
                 Outcome::OutOfShard => {}
             }
         }
+        bar.inc(batch_bytes);
         let prepared: Vec<&S::Prepared> = written.iter().map(|(_, _, prepared)| prepared).collect();
         sink.write_batch(&prepared)?;
         let _ = spent.send(written); // after the last batch the caller drops them
@@ -302,8 +307,9 @@ type Spent<P> = (ProcessedDocument, DocumentTally, P);
 #[allow(clippy::large_enum_variant)]
 enum Outcome<P> {
     /// The document, its tally and prepared output (both made on the worker), and where it
-    /// came from (for duplicate messages).
-    Processed(ProcessedDocument, DocumentTally, P, String),
+    /// came from (for duplicate messages), and the [`id_hash`] of its id (made here, off the
+    /// serial writer thread, which only looks it up).
+    Processed(ProcessedDocument, DocumentTally, P, String, u128),
     Skipped(Skipped),
     /// A JSONL document of another shard (its id was known only after parsing).
     OutOfShard,
@@ -381,7 +387,10 @@ fn analyse_item<S: Sink>(
         (doc, tally, prepared)
     }));
     match analysed {
-        Ok((doc, tally, prepared)) => Outcome::Processed(doc, tally, prepared, origin),
+        Ok((doc, tally, prepared)) => {
+            let id_hash = id_hash(&doc.id);
+            Outcome::Processed(doc, tally, prepared, origin, id_hash)
+        }
         Err(panic) => {
             let message = panic
                 .downcast_ref::<&str>()
