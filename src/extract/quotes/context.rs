@@ -65,36 +65,46 @@ impl<'a> Entities<'a> {
     /// allocating and filling a hash table per document. Past [`LINEAR_ENTITIES`] entities
     /// a table takes the rest, so a document naming hundreds stays linear. Keys are unique
     /// per entity, so either way a key finds the one entity made for it.
+    ///
+    /// Before that, a small cache by the key's address ([`SeenKeys`]) answers the mentions
+    /// whose key text is the very allocation seen before: mentions of one entity share their
+    /// id as one `Arc<str>`, so most repeats skip hashing and the pass.
     fn group(mentions: &'a [Mention]) -> Entities<'a> {
         // At most one entity per mention: one allocation instead of a growing vector.
         let mut entities: Vec<Entity> = Vec::with_capacity(mentions.len());
-        let mut hashes: Vec<u64> = Vec::with_capacity(mentions.len().min(LINEAR_ENTITIES));
+        let mut hashes = [0u64; LINEAR_ENTITIES];
         // Allocates only when a document has more than `LINEAR_ENTITIES` entities.
         let mut more: FastMap<&str, usize> = FastMap::default();
+        let mut seen = SeenKeys::default();
         let mut mention_entity = Vec::with_capacity(mentions.len());
         for m in mentions {
             let key = entity_key(&m.entity_id, &m.canonical);
-            let hash = rustc_hash::FxBuildHasher.hash_one(key);
-            let found = hashes
-                .iter()
-                .zip(&entities)
-                .position(|(&h, e)| h == hash && entity_key(e.id, e.canonical) == key)
-                .or_else(|| more.get(key).copied());
-            let idx = found.unwrap_or_else(|| {
-                entities.push(Entity {
-                    canonical: &m.canonical,
-                    id: &m.entity_id,
-                    entity_type: m.entity_type,
-                    count: 0,
-                    first: m.span.start,
-                    gender: OnceCell::new(),
+            let idx = seen.get(key).unwrap_or_else(|| {
+                let hash = rustc_hash::FxBuildHasher.hash_one(key);
+                let listed = entities.len().min(LINEAR_ENTITIES);
+                let found = hashes[..listed]
+                    .iter()
+                    .zip(&entities)
+                    .position(|(&h, e)| h == hash && entity_key(e.id, e.canonical) == key)
+                    .or_else(|| more.get(key).copied());
+                let idx = found.unwrap_or_else(|| {
+                    entities.push(Entity {
+                        canonical: &m.canonical,
+                        id: &m.entity_id,
+                        entity_type: m.entity_type,
+                        count: 0,
+                        first: m.span.start,
+                        gender: OnceCell::new(),
+                    });
+                    let idx = entities.len() - 1;
+                    if idx < LINEAR_ENTITIES {
+                        hashes[idx] = hash;
+                    } else {
+                        more.insert(key, idx);
+                    }
+                    idx
                 });
-                let idx = entities.len() - 1;
-                if idx < LINEAR_ENTITIES {
-                    hashes.push(hash);
-                } else {
-                    more.insert(key, idx);
-                }
+                seen.put(key, idx);
                 idx
             });
             let e = &mut entities[idx];
@@ -108,6 +118,41 @@ impl<'a> Entities<'a> {
 
 /// How many entities [`Entities::group`] finds by a pass over their hashes.
 const LINEAR_ENTITIES: usize = 64;
+
+/// A direct-mapped cache from a key's address and length to its entity, for
+/// [`Entities::group`]. The same address and length are the same bytes, so a hit is the
+/// entity of an equal key; equal keys at different addresses just miss and take the hash
+/// pass. A slot holds the last key put there, so a collision costs a miss, never a wrong answer.
+struct SeenKeys {
+    slots: [(*const u8, usize, usize); SEEN_SLOTS],
+}
+
+/// Slots of [`SeenKeys`]: more than a document's usual entities.
+const SEEN_SLOTS: usize = 32;
+
+impl Default for SeenKeys {
+    fn default() -> SeenKeys {
+        SeenKeys { slots: [(std::ptr::null(), 0, 0); SEEN_SLOTS] }
+    }
+}
+
+impl SeenKeys {
+    /// The slot of an address: `Arc<str>` text sits 16 bytes into a 16-byte aligned block,
+    /// so the low bits say nothing.
+    fn slot(key: &str) -> usize {
+        let addr = key.as_ptr() as usize;
+        ((addr >> 4) ^ (addr >> 10)) % SEEN_SLOTS
+    }
+
+    fn get(&self, key: &str) -> Option<usize> {
+        let (ptr, len, idx) = self.slots[Self::slot(key)];
+        (ptr == key.as_ptr() && len == key.len()).then_some(idx)
+    }
+
+    fn put(&mut self, key: &str, idx: usize) {
+        self.slots[Self::slot(key)] = (key.as_ptr(), key.len(), idx);
+    }
+}
 
 /// What makes mentions one entity: the id, or the canonical name when there is no id.
 fn entity_key<'k>(id: &'k str, canonical: &'k str) -> &'k str {
@@ -635,6 +680,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use std::sync::Arc;
 
     fn reference_sentence_start(text: &str, pos: usize, floor: usize) -> usize {
         let limit = floor.max(pos.saturating_sub(MAX_SCAN));
@@ -827,14 +873,27 @@ mod tests {
     #[test]
     fn groups_like_a_map_of_keys() {
         for n in [0usize, 1, 5, 63, 64, 65, 200] {
+            // Half the mentions share their key's allocation (as mentions of one entity do),
+            // the rest carry a copy of equal text at another address.
+            let shared: Vec<(Arc<str>, Arc<str>)> = (0..n.max(1))
+                .map(|k| {
+                    let id: Arc<str> = if k % 3 == 0 { "".into() } else { format!("per:{k}").into() };
+                    (format!("Имя {}", k % 9).into(), id)
+                })
+                .collect();
             let mentions: Vec<Mention> = (0..3 * n)
                 .map(|i| {
                     let k = (i * 7) % n.max(1);
+                    let (canonical, entity_id) = if i % 2 == 0 {
+                        shared[k].clone()
+                    } else {
+                        (Arc::from(&*shared[k].0), Arc::from(&*shared[k].1))
+                    };
                     Mention {
                         span: Span::new(1000 - i, 1001 - i),
                         entity_type: EntityType::Per,
-                        canonical: format!("Имя {}", k % 9).into(),
-                        entity_id: if k % 3 == 0 { "".into() } else { format!("per:{k}").into() },
+                        canonical,
+                        entity_id,
                         source: crate::model::MentionSource::Gazetteer,
                         warning: None,
                     }

@@ -15,7 +15,7 @@
 //! - two cues joined by `и`/`а` share the subject (`рассказал глава … и пояснил, что …`).
 
 use super::context::{is_scan_stop, Doc};
-use super::rules::{Construction, FastMap, Gender, WordKind};
+use super::rules::{Construction, Gender, WordKind};
 use crate::model::{Attribution, EntityType};
 use crate::text::tokens::TokenKind;
 use crate::text::Span;
@@ -124,7 +124,9 @@ pub(crate) struct Resolver<'d, 'a> {
     establishments: Option<Vec<Establishment>>,
     /// (position, entity) of every resolved speaker so far.
     speakers: Vec<(usize, usize)>,
-    by_cue: FastMap<usize, Speaker>,
+    /// The speaker of each cue attributed so far, by cue index: empty until the first, then
+    /// one slot per cue of the document (a cue index is dense, so no hashing).
+    by_cue: Vec<Option<Speaker>>,
 }
 
 const MAX_SUBJECT_WORDS: usize = 8;
@@ -135,7 +137,7 @@ const WINDOW: usize = 240;
 
 impl<'d, 'a> Resolver<'d, 'a> {
     pub fn new(doc: &'d Doc<'a>) -> Self {
-        Resolver { doc, establishments: None, speakers: Vec::new(), by_cue: FastMap::default() }
+        Resolver { doc, establishments: None, speakers: Vec::new(), by_cue: Vec::new() }
     }
 
     /// Attributes one request; remembers the speaker for pronouns and coordinated cues.
@@ -165,7 +167,7 @@ impl<'d, 'a> Resolver<'d, 'a> {
     }
 
     fn attribute_cue(&mut self, ci: usize, region: (usize, usize), order: Order, depth: usize) -> Speaker {
-        if let Some(s) = self.by_cue.get(&ci) {
+        if let Some(Some(s)) = self.by_cue.get(ci) {
             return s.clone();
         }
         let doc = self.doc;
@@ -216,7 +218,10 @@ impl<'d, 'a> Resolver<'d, 'a> {
             }
             _ => Speaker::none(),
         };
-        self.by_cue.insert(ci, speaker.clone());
+        if self.by_cue.is_empty() {
+            self.by_cue.resize(doc.cues.len(), None);
+        }
+        self.by_cue[ci] = Some(speaker.clone());
         speaker
     }
 
