@@ -245,7 +245,7 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
             } else {
                 continue;
             };
-            let found = index.longest_at_read(bytes, start, key_end, read, |end| ends_word(hay, end));
+            let found = index.longest_at_read(hay, start, key_end, read, ends_word);
             if let Some(end) = report(start, found, &mut hits) {
                 resume = end;
                 candidates &= from(resume - base);
@@ -262,7 +262,7 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
 /// The longest match with the key `hay[start..key_end]`, reported in `hits`: its end.
 #[inline(always)]
 fn look_up(index: &WordIndex, hay: &str, start: usize, key_end: usize, hits: &mut Vec<Hit>) -> Option<usize> {
-    report(start, index.longest_at(hay.as_bytes(), start, key_end, |end| ends_word(hay, end)), hits)
+    report(start, index.longest_at(hay, start, key_end, ends_word), hits)
 }
 
 /// Reports the match `found` (its end and pattern) from `start` in `hits`: its end.

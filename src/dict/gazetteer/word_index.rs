@@ -257,17 +257,18 @@ impl WordIndex {
 
     /// The longest pattern that begins at `at` with the key `hay[at..key_end]` (the whole
     /// word there, or the one character outside a word), lies in `hay` and whose end
-    /// `accept`s, as (end, pattern). The prefilter is inlined into the caller's loop (it
-    /// runs once per word of the text); the rest is not (it runs for a fifth of them).
+    /// `accept`s (asked with `hay` and the end), as (end, pattern). The prefilter is inlined
+    /// into the caller's loop (it runs once per word of the text); the rest is not (it runs
+    /// for a fifth of them).
     #[inline(always)]
     pub fn longest_at(
         &self,
-        hay: &[u8],
+        hay: &str,
         at: usize,
         key_end: usize,
-        accept: impl FnMut(usize) -> bool,
+        accept: impl FnMut(&str, usize) -> bool,
     ) -> Option<(usize, usize)> {
-        self.longest_at_read(hay, at, key_end, Tail::of(&hay[at..]).0, accept)
+        self.longest_at_read(hay, at, key_end, Tail::of(&hay.as_bytes()[at..]).0, accept)
     }
 
     /// [`WordIndex::longest_at`] with the 8 bytes from `at` already read, little-endian
@@ -276,37 +277,40 @@ impl WordIndex {
     #[inline(always)]
     pub fn longest_at_read(
         &self,
-        hay: &[u8],
+        hay: &str,
         at: usize,
         key_end: usize,
         read: u64,
-        accept: impl FnMut(usize) -> bool,
+        accept: impl FnMut(&str, usize) -> bool,
     ) -> Option<(usize, usize)> {
         let head = read & HEAD_MASKS[(key_end - at).min(8)];
-        let hash = filter_hash(head, key_end - at);
-        if !filter_has(&self.filter, hash) {
+        if !filter_has(&self.filter, filter_hash(head, key_end - at)) {
             return None;
         }
-        self.longest_at_key(hay, at, key_end, head, hash, accept)
+        self.longest_at_key(hay, at, key_end, head, accept)
     }
 
+    /// The rest of [`WordIndex::longest_at_read`], for the words the prefilter lets through.
+    /// It takes six words of arguments, all passed in registers: `accept` is handed `hay`
+    /// rather than capturing it (the scan's closure has no data), and the prefilter hash is
+    /// computed again (one multiplication) rather than passed on the stack.
     #[inline(never)]
     fn longest_at_key(
         &self,
-        hay: &[u8],
+        hay: &str,
         at: usize,
         key_end: usize,
         head: u64,
-        hash: u64,
-        mut accept: impl FnMut(usize) -> bool,
+        mut accept: impl FnMut(&str, usize) -> bool,
     ) -> Option<(usize, usize)> {
-        let key = self.find_key(hay, at, key_end, head, hash)?;
-        let (next, available) = Tail::of(&hay[key_end..]);
+        let bytes = hay.as_bytes();
+        let key = self.find_key(bytes, at, key_end, head, filter_hash(head, key_end - at))?;
+        let (next, available) = Tail::of(&bytes[key_end..]);
         if key.next_filter != u64::MAX && (available < NEXT_LEN || key.next_filter & 1 << next_hash(next) == 0) {
             return None;
         }
         let candidates = self.candidates(key);
-        let rest = &hay[at..];
+        let rest = &bytes[at..];
         candidates.iter().find_map(|&Candidate { tail, mask, pattern: p, len }| {
             if len > available || next & mask != tail {
                 return None;
@@ -315,7 +319,7 @@ impl WordIndex {
             let end = at + pattern.len();
             // Key and tail equal: only a pattern longer than both needs the full comparison.
             let equal = pattern.len() <= key_end - at + len as usize || rest.starts_with(pattern);
-            (equal && accept(end)).then_some((end, p as usize))
+            (equal && accept(hay, end)).then_some((end, p as usize))
         })
     }
 
@@ -411,30 +415,30 @@ mod tests {
     fn next_bytes_filter() {
         let ix = index(&["в казахстане", "в россии", "в астане"]);
         let v = "в".len();
-        assert_eq!(ix.longest_at("в россии и".as_bytes(), 0, v, |_| true), Some(("в россии".len(), 1)));
-        assert_eq!(ix.longest_at("в казахстане".as_bytes(), 0, v, |_| true), Some(("в казахстане".len(), 0)));
+        assert_eq!(ix.longest_at("в россии и", 0, v, |_, _| true), Some(("в россии".len(), 1)));
+        assert_eq!(ix.longest_at("в казахстане", 0, v, |_, _| true), Some(("в казахстане".len(), 0)));
         for hay in ["в кино", "в каз", "в", "в ", "в р", "в россиИ"] {
-            assert_eq!(ix.longest_at(hay.as_bytes(), 0, v, |_| true), None, "{hay:?}");
+            assert_eq!(ix.longest_at(hay, 0, v, |_, _| true), None, "{hay:?}");
         }
         let ix = index(&["в казахстане", "в р"]);
-        assert_eq!(ix.longest_at("в р".as_bytes(), 0, v, |_| true), Some(("в р".len(), 1)));
-        assert_eq!(ix.longest_at("в казахстане".as_bytes(), 0, v, |_| true), Some(("в казахстане".len(), 0)));
+        assert_eq!(ix.longest_at("в р", 0, v, |_, _| true), Some(("в р".len(), 1)));
+        assert_eq!(ix.longest_at("в казахстане", 0, v, |_, _| true), Some(("в казахстане".len(), 0)));
     }
 
     #[test]
     fn longest_accepted_pattern_with_that_first_word() {
         let ix = index(&["сбер", "сбер банк", "\"нит\"", "рк", ""]);
-        let hay = "сбер банк и сбер".as_bytes();
+        let hay = "сбер банк и сбер";
         let word = "сбер".len();
-        assert_eq!(ix.longest_at(hay, 0, word, |_| true), Some(("сбер банк".len(), 1)));
-        assert_eq!(ix.longest_at(hay, 0, word, |end| end == word), Some((word, 0)));
+        assert_eq!(ix.longest_at(hay, 0, word, |_, _| true), Some(("сбер банк".len(), 1)));
+        assert_eq!(ix.longest_at(hay, 0, word, |_, end| end == word), Some((word, 0)));
         let at = "сбер банк и ".len();
-        assert_eq!(ix.longest_at(hay, at, at + word, |_| true), Some((at + word, 0)));
+        assert_eq!(ix.longest_at(hay, at, at + word, |_, _| true), Some((at + word, 0)));
         // The pattern would run past the text.
-        assert_eq!(ix.longest_at("сбер бан".as_bytes(), 0, word, |_| true), Some((word, 0)));
-        assert_eq!(ix.longest_at(b"x", 0, 1, |_| true), None);
-        let hay = "ао \"нит\"".as_bytes();
-        assert_eq!(ix.longest_at(hay, 5, 6, |_| true), Some((hay.len(), 2)));
+        assert_eq!(ix.longest_at("сбер бан", 0, word, |_, _| true), Some((word, 0)));
+        assert_eq!(ix.longest_at("x", 0, 1, |_, _| true), None);
+        let hay = "ао \"нит\"";
+        assert_eq!(ix.longest_at(hay, 5, 6, |_, _| true), Some((hay.len(), 2)));
         assert!(ix.punct_starts_with(b'"'));
         assert!(!ix.punct_starts_with(b' '));
     }
