@@ -167,7 +167,8 @@ impl Tail {
     fn at(bytes: &[u8], pos: usize) -> u64 {
         match pos.checked_sub(8).and_then(|from| bytes.get(from..pos)).and_then(|b| b.first_chunk::<8>()) {
             Some(b) => u64::from_le_bytes(*b),
-            None => key_number(&bytes[..pos]) << (8 * (8 - pos)),
+            // At the text start there is no byte before: a shift by 64 would overflow.
+            None => key_number(&bytes[..pos]).checked_shl(8 * (8 - pos) as u32).unwrap_or(0),
         }
     }
 
@@ -629,6 +630,31 @@ mod tests {
     fn rules() -> QuoteRules {
         let dirs = DictDirs::new(vec![concat!(env!("CARGO_MANIFEST_DIR"), "/dictionaries").into()]);
         QuoteRules::load(&dirs, &mut Diagnostics::default())
+    }
+
+    /// The bytes before a position, zeros before the text start: at the start itself
+    /// (found by fuzzing: a shift by 64 there overflowed), near it and further on.
+    #[test]
+    fn tail_reads_the_bytes_before_a_position() {
+        let text = b"abcdefghij";
+        assert_eq!(Tail::at(text, 0), 0);
+        assert_eq!(Tail::at(b"", 0), 0);
+        assert_eq!(Tail::at(text, 2), u64::from(b'a') << 48 | u64::from(b'b') << 56);
+        assert_eq!(Tail::at(text, 10), u64::from_le_bytes(*b"cdefghij"));
+        assert!(Tail::new(b"ab").ends(Tail::at(text, 2), 2));
+        assert!(!Tail::new(b"ab").ends(Tail::at(text, 0), 0));
+    }
+
+    /// A cue form whose short rest starts the text (run start 0) is found, not a panic.
+    #[test]
+    fn a_text_starting_with_a_short_rest() {
+        let r = rules();
+        for (text, want) in [("в ответе, говорится в ответе", &["говорится"][..]), ("во", &[]), ("в", &[])]
+        {
+            let hits = find_cues(text, &FoldedText::new(text), &r);
+            let found: Vec<&str> = hits.iter().map(|h| h.span.slice(text)).collect();
+            assert_eq!(found, want, "{text}");
+        }
     }
 
     #[test]
