@@ -187,6 +187,18 @@ const ENDINGS: [Ending; 5] = [Ending::Surname, Ending::SurnameAdj, Ending::Patro
 
 /// A word's `ending` code for `Noun` (see [`words::cached`]), which a token answers once.
 const NOUN_CODE: u8 = 2 + ENDINGS.len() as u8;
+const _: () = assert!(matches!(words::ENDINGS[ENDINGS.len()], Ending::Noun), "Noun comes after the token endings");
+
+/// A token's ending slot for its word's ending code (not 0): the same code, but for `Noun`,
+/// which the token then answers as none (1).
+#[inline]
+fn token_code(word_code: u8) -> u8 {
+    if word_code == NOUN_CODE {
+        1
+    } else {
+        word_code
+    }
+}
 
 /// What the token pass learns about one word.
 #[derive(Default)]
@@ -563,7 +575,7 @@ impl<'t, 'l> Doc<'t, 'l> {
             0 => {
                 let _ = self.first_ending(rules, i);
             }
-            code => slot.set(if code == NOUN_CODE { 1 } else { code }),
+            code => slot.set(token_code(code)),
         }
     }
 
@@ -576,9 +588,8 @@ impl<'t, 'l> Doc<'t, 'l> {
         // without searching the options. The codes agree but for `Noun` (see `ENDINGS`).
         let code = e.ending.get();
         if code != 0 {
-            let ending = words::ENDINGS.get(usize::from(code).wrapping_sub(2)).copied();
-            slot.set(if ending == Some(Ending::Noun) { 1 } else { code });
-            return ending;
+            slot.set(token_code(code));
+            return words::ENDINGS.get(usize::from(code).wrapping_sub(2)).copied();
         }
         words::cached(slot, &ENDINGS, || words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i))))
     }
