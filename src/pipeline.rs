@@ -117,7 +117,11 @@ pub struct RunOptions {
     pub batch_documents: usize,
 }
 
-const BATCH_BYTES: usize = 16 << 20;
+/// Input bytes per batch at most. A batch's output (about 3.6 times its input) is written
+/// while it is still in the caches: with 16 MB batches the kernel's copy into the page cache
+/// took a fifth of a run's CPU time (0.62 s of system time per 100 MB, one thread), with
+/// 256 KB batches 0.09 s, at the same user time and 50 MB less peak memory.
+const BATCH_BYTES: usize = 256 << 10;
 
 /// Batches in flight between two stages (bounds memory).
 const QUEUE: usize = 2;
