@@ -414,7 +414,10 @@ impl FoldedText {
         assert!(original.len() < u32::MAX as usize, "documents over 4 GB are not supported");
         let bytes = original.as_bytes();
         let n = bytes.len();
-        let mut out: Vec<u8> = Vec::with_capacity(n);
+        // Folding never lengthens ASCII or Russian text, and a block writes 32 bytes past the
+        // end before keeping some (`write_past_end`): room for both from the start, so the
+        // last blocks do not reallocate and copy the whole text.
+        let mut out: Vec<u8> = Vec::with_capacity(n + 32);
         let mut checkpoints: Vec<(u32, u32)> = vec![(0, 0)];
         // Set when folded and original offsets stopped advancing together: the next
         // character written records a checkpoint.
