@@ -559,18 +559,40 @@ impl FoldedText {
     /// The end extends over combining marks that follow the last character, so an accented
     /// name keeps its accent.
     pub fn to_original(&self, start: usize, end: usize, original: &str) -> Span {
-        debug_assert_eq!(original.len(), self.original_len);
         if start >= end || start >= self.folded.len() {
             let at = self.origin_of(start);
             return Span::new(at, at);
         }
+        // One binary search for the start.
+        self.span_from(self.checkpoint_of(start), start, end, original)
+    }
+
+    /// [`FoldedText::to_original`] for ranges asked in increasing order of their starts (a
+    /// gazetteer's matches): `cursor` (0 before the first) keeps the last start's checkpoint,
+    /// and the next start's is walked to from there instead of searched for (matches lie a
+    /// few checkpoints apart).
+    pub fn to_original_in_order(&self, cursor: &mut usize, start: usize, end: usize, original: &str) -> Span {
+        if start >= end || start >= self.folded.len() {
+            let at = self.origin_of(start);
+            return Span::new(at, at);
+        }
+        while self.checkpoints.get(*cursor + 1).is_some_and(|&(f, _)| f as usize <= start) {
+            *cursor += 1;
+        }
+        self.span_from(*cursor, start, end, original)
+    }
+
+    /// The span of the folded range `start..end` (not empty, `start` in the folded text)
+    /// whose start's checkpoint is `first`.
+    #[inline]
+    fn span_from(&self, first: usize, start: usize, end: usize, original: &str) -> Span {
+        debug_assert_eq!(original.len(), self.original_len);
         let mut last = end.min(self.folded.len()) - 1;
         while !self.folded.is_char_boundary(last) {
             last -= 1;
         }
-        // One binary search for the start; the end's checkpoint lies at or after it, and a
-        // match spans few checkpoints: walked to.
-        let first = self.checkpoint_of(start);
+        // The end's checkpoint lies at or after the start's, and a match spans few
+        // checkpoints: walked to.
         let mut k = first;
         if last < start {
             k = self.checkpoint_of(last);
@@ -850,7 +872,8 @@ mod tests {
 
     /// `to_original` walks from the start's checkpoint to the end's: the spans are those of
     /// a binary search for each (`origin_of`), for every range of texts with many
-    /// checkpoints, including empty, reversed and past-the-end ranges.
+    /// checkpoints, including empty, reversed and past-the-end ranges; and
+    /// `to_original_in_order` gives the same spans.
     #[test]
     fn to_original_matches_origin_of() {
         for original in [
@@ -873,6 +896,14 @@ mod tests {
                         Span::new(f.origin_of(start), end_of_char_at(original, f.origin_of(last)))
                     };
                     assert_eq!(f.to_original(start, end, original), expected, "{original:?} {start}..{end}");
+                }
+            }
+            // In increasing order of starts, from a cursor: the same spans.
+            let mut cursor = 0;
+            for start in 0..=n + 1 {
+                for end in 0..=n + 2 {
+                    let walked = f.to_original_in_order(&mut cursor, start, end, original);
+                    assert_eq!(walked, f.to_original(start, end, original), "{original:?} {start}..{end}");
                 }
             }
         }
