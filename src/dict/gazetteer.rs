@@ -162,13 +162,15 @@ impl Gazetteer {
                 }
             }
         }
+        // Hits come in order of their starts: their spans are walked to.
+        let mut cursor = 0;
         hits.iter()
             .map(|hit| {
                 let (entry, warning) = self.resolve(&self.candidates[hit.pattern], &unambiguous, folded, hit);
                 let (canonical, id) = &self.shared[entry as usize];
                 let entry = &self.entries[entry as usize];
                 Mention {
-                    span: folded.to_original(hit.start, hit.end, text),
+                    span: folded.to_original_in_order(&mut cursor, hit.start, hit.end, text),
                     entity_type: entry.entity_type,
                     canonical: canonical.clone(),
                     entity_id: id.clone(),

@@ -347,36 +347,36 @@ fn fold32_padded(bytes: &[u8], i: usize) -> (Block32, u32, usize) {
 /// bit fold, byte for byte, to the bytes before it in the result), and whether the last
 /// byte is a D0/D1 lead byte.
 ///
-/// Each byte is looked at with the byte before and after it (three loads), so a two-byte
-/// letter split by the block's end folds as well as any other:
-/// - ASCII capitals and the backquote change in place; `А`-`П` (d0 90..9f) gain 0x20 in
-///   the second byte; `Р`-`Я` (d0 a0..af) become d1 80..8f; `Ё` (d0 81) and `ё` (d1 91)
-///   become `е` (d0 b5); every other byte stays.
+/// Each byte is looked at with the byte before and after it (three loads from one bounds
+/// check), so a two-byte letter split by the block's end folds as well as any other:
+/// - ASCII capitals and the second bytes of `А`-`Я` (d0 90..af) flip bit 5, and the lead
+///   bytes of `Р`-`Я` (d0 before a0..af) and of `ё` (d1 before 91) flip bit 0: `А`-`П`
+///   become d0 b0..bf, `Р`-`Я` d1 80..8f; `Ё` (d0 81) and `ё` (d1 91) become `е` (d0 b5);
+///   the backquote becomes `'`; every other byte stays.
 /// - Folding stops at what changes length or needs a look further on: `&`, ASCII
 ///   whitespace but the space and line break, a space or line break followed by a byte
 ///   that may start whitespace (`STARTS_WHITESPACE`: a run to collapse), and every lead
-///   byte but those of the letters above and of `а`-`я`, `ѐ`-`џ` (d0 b0..bf, d1 80..9f),
-///   which fold to themselves. (A space needs no look back: folding stopped before the
-///   space or the byte before it if that one began whitespace.)
+///   byte (c0..ff: one signed compare) but those of the letters above and of `а`-`я`,
+///   `ѐ`-`џ` (d0 b0..bf, d1 80..9f), which fold to themselves. (A space needs no look back:
+///   folding stopped before the space or the byte before it if that one began whitespace.)
 ///
 /// `fold32_agrees_with_the_byte_loop` checks it against [`fold_plain_run`] on the same text.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
 fn fold32(bytes: &[u8], i: usize) -> Option<(Block32, u32, bool)> {
-    let prev = Block32::load(bytes, i.checked_sub(1)?)?;
-    let next = Block32::load(bytes, i + 1)?;
-    let cur = Block32::load(bytes, i)?;
+    let window: &[u8; 34] = bytes.get(i.checked_sub(1)?..i + 33)?.try_into().ok()?;
+    let prev = Block32::load(window, 0)?;
+    let cur = Block32::load(window, 1)?;
+    let next = Block32::load(window, 2)?;
     let (lead_d0, lead_d1) = (cur.eq(0xd0), cur.eq(0xd1));
     let (after_d0, after_d1) = (prev.eq(0xd0), prev.eq(0xd1));
-    let second_of_r_ya = after_d0 & cur.in_range(0xa0, 0xaf);
-    let capitals = cur.in_range(b'A', b'Z') | (after_d0 & cur.in_range(0x90, 0x9f));
+    let flip_case = cur.in_range(b'A', b'Z') | (after_d0 & cur.in_range(0x90, 0xaf));
+    let flip_lead = (lead_d0 & next.in_range(0xa0, 0xaf)) | (lead_d1 & next.eq(0x91));
     let yo = (after_d0 & cur.eq(0x81)) | (after_d1 & cur.eq(0x91));
     let folded = cur
-        .add_where(capitals, 0x20)
-        .add_where(second_of_r_ya, 0xe0)
-        .add_where(lead_d0 & next.in_range(0xa0, 0xaf), 1)
-        .add_where(lead_d1 & next.eq(0x91), 0xff)
+        .xor_where(flip_case, 0x20)
+        .xor_where(flip_lead, 1)
         .replace_where(yo, 0xb5)
         .replace_where(cur.eq(b'`'), b'\'');
     let next_starts_whitespace =
@@ -386,8 +386,8 @@ fn fold32(bytes: &[u8], i: usize) -> Option<(Block32, u32, bool)> {
     let stops = cur.in_range(b'\t', b'\r').and_not(cur.eq(b'\n'))
         | cur.eq(b'&')
         | (lone_candidates & next_starts_whitespace)
-        | cur.in_range(0xc0, 0xff).and_not(folding_leads);
-    Some((folded, stops.bits(), (lead_d0 | lead_d1).bits() >> 31 == 1))
+        | cur.lead_bytes().and_not(folding_leads);
+    Some((folded, stops.bits(), matches!(window[32], 0xd0 | 0xd1)))
 }
 
 impl FoldedText {
@@ -414,8 +414,14 @@ impl FoldedText {
         assert!(original.len() < u32::MAX as usize, "documents over 4 GB are not supported");
         let bytes = original.as_bytes();
         let n = bytes.len();
-        let mut out: Vec<u8> = Vec::with_capacity(n);
-        let mut checkpoints: Vec<(u32, u32)> = vec![(0, 0)];
+        // Folding never lengthens ASCII or Russian text, and a block writes 32 bytes past the
+        // end before keeping some (`write_past_end`): room for both from the start, so the
+        // last blocks do not reallocate and copy the whole text.
+        let mut out: Vec<u8> = Vec::with_capacity(n + 32);
+        // News text needs a checkpoint every hundred bytes or so (quotes, dashes, NBSP):
+        // room for one in 64 bytes up front instead of growing the vector step by step.
+        let mut checkpoints: Vec<(u32, u32)> = Vec::with_capacity(n / 64 + 8);
+        checkpoints.push((0, 0));
         // Set when folded and original offsets stopped advancing together: the next
         // character written records a checkpoint.
         let mut need_checkpoint = false;
@@ -553,18 +559,40 @@ impl FoldedText {
     /// The end extends over combining marks that follow the last character, so an accented
     /// name keeps its accent.
     pub fn to_original(&self, start: usize, end: usize, original: &str) -> Span {
-        debug_assert_eq!(original.len(), self.original_len);
         if start >= end || start >= self.folded.len() {
             let at = self.origin_of(start);
             return Span::new(at, at);
         }
+        // One binary search for the start.
+        self.span_from(self.checkpoint_of(start), start, end, original)
+    }
+
+    /// [`FoldedText::to_original`] for ranges asked in increasing order of their starts (a
+    /// gazetteer's matches): `cursor` (0 before the first) keeps the last start's checkpoint,
+    /// and the next start's is walked to from there instead of searched for (matches lie a
+    /// few checkpoints apart).
+    pub fn to_original_in_order(&self, cursor: &mut usize, start: usize, end: usize, original: &str) -> Span {
+        if start >= end || start >= self.folded.len() {
+            let at = self.origin_of(start);
+            return Span::new(at, at);
+        }
+        while self.checkpoints.get(*cursor + 1).is_some_and(|&(f, _)| f as usize <= start) {
+            *cursor += 1;
+        }
+        self.span_from(*cursor, start, end, original)
+    }
+
+    /// The span of the folded range `start..end` (not empty, `start` in the folded text)
+    /// whose start's checkpoint is `first`.
+    #[inline]
+    fn span_from(&self, first: usize, start: usize, end: usize, original: &str) -> Span {
+        debug_assert_eq!(original.len(), self.original_len);
         let mut last = end.min(self.folded.len()) - 1;
         while !self.folded.is_char_boundary(last) {
             last -= 1;
         }
-        // One binary search for the start; the end's checkpoint lies at or after it, and a
-        // match spans few checkpoints: walked to.
-        let first = self.checkpoint_of(start);
+        // The end's checkpoint lies at or after the start's, and a match spans few
+        // checkpoints: walked to.
         let mut k = first;
         if last < start {
             k = self.checkpoint_of(last);
@@ -836,7 +864,7 @@ mod tests {
         /// character-by-character definition ([`fold32`] against the byte loop).
         #[test]
         fn fold32_agrees_with_the_byte_loop(
-            s in "(мама|МАМА|Ёж|ёж|РЯ|ря|ПА|Ѐ|ѐ|Ђ|џ|Ѡ|\u{400}|a|Z|`|&|&quot;| |  |\n|\n\n| \n|\r\n|\t|\u{b}|\u{a0}|\u{2009}|\u{3000}|\u{ad}|\u{301}|«|—|é|🏗|\\.|7){0,80}"
+            s in "(мама|МАМА|Ёж|ёж|РЯ|ря|ПА|Ѐ|ѐ|Ђ|џ|Ѡ|Ґ|ґ|ß|\u{400}|a|Z|`|&|&quot;| |  |\n|\n\n| \n|\r\n|\t|\u{b}|\u{a0}|\u{2009}|\u{3000}|\u{ad}|\u{301}|«|—|é|🏗|\\.|7){0,80}"
         ) {
             assert_folds_as_defined(&s);
         }
@@ -844,7 +872,8 @@ mod tests {
 
     /// `to_original` walks from the start's checkpoint to the end's: the spans are those of
     /// a binary search for each (`origin_of`), for every range of texts with many
-    /// checkpoints, including empty, reversed and past-the-end ranges.
+    /// checkpoints, including empty, reversed and past-the-end ranges; and
+    /// `to_original_in_order` gives the same spans.
     #[test]
     fn to_original_matches_origin_of() {
         for original in [
@@ -867,6 +896,14 @@ mod tests {
                         Span::new(f.origin_of(start), end_of_char_at(original, f.origin_of(last)))
                     };
                     assert_eq!(f.to_original(start, end, original), expected, "{original:?} {start}..{end}");
+                }
+            }
+            // In increasing order of starts, from a cursor: the same spans.
+            let mut cursor = 0;
+            for start in 0..=n + 1 {
+                for end in 0..=n + 2 {
+                    let walked = f.to_original_in_order(&mut cursor, start, end, original);
+                    assert_eq!(walked, f.to_original(start, end, original), "{original:?} {start}..{end}");
                 }
             }
         }

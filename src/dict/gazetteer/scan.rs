@@ -180,14 +180,18 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
     let mut base = 0;
     while base < bytes.len() {
         let n = (bytes.len() - base).min(64);
-        // The chunk's bytes and 8 zeros: the first bytes of a word that ends in the chunk
-        // are one load from here, whatever the text's length (the bytes past the word are
-        // cleared by the lookup).
+        // The chunk's bytes and the 8 after it (zeros past the text's end): the first bytes
+        // of a word that ends in the chunk, and the bytes after it, are one load each from
+        // here, whatever the text's length (the bytes past the word are cleared by the lookup).
         let mut window = [0u8; 72];
         let classes = match bytes.get(base..base + 64) {
             Some(chunk) => {
                 let chunk = chunk.try_into().unwrap_or(&[0; 64]);
                 window[..64].copy_from_slice(chunk);
+                match bytes.get(base + 64..base + 72) {
+                    Some(after) => window[64..].copy_from_slice(after),
+                    None => window[64..bytes.len() - base].copy_from_slice(&bytes[base + 64..]),
+                }
                 C::classes(chunk, probe_byte)
             }
             None => {
@@ -238,14 +242,24 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
                     open = Some(start);
                     break;
                 }
-                (start + rest.trailing_zeros() as usize, read_u64(window.get(k..k + 8).unwrap_or(&[0; 8])))
+                // `k` and the word's end are below 64: the loads need no bounds checks.
+                let end = (k + rest.trailing_zeros() as usize) & 63;
+                let found = index.longest_at_read(hay, start, base + end, window_u64(&window, k), ends_word, || {
+                    window_u64(&window, end)
+                });
+                if let Some(end) = report(start, found, &mut hits) {
+                    resume = end;
+                    candidates &= from(resume - base);
+                }
+                continue;
             } else if index.punct_starts_with(bytes[start]) {
                 // The character may run past the chunk: read from the text.
-                (start + utf8_width(bytes[start]), read_from(bytes, start))
+                let key_end = start + utf8_width(bytes[start]);
+                (key_end, read_from(bytes, start))
             } else {
                 continue;
             };
-            let found = index.longest_at_read(hay, start, key_end, read, ends_word);
+            let found = index.longest_at_read(hay, start, key_end, read, ends_word, || read_from(bytes, key_end));
             if let Some(end) = report(start, found, &mut hits) {
                 resume = end;
                 candidates &= from(resume - base);
@@ -277,6 +291,13 @@ fn report(start: usize, found: Option<(usize, usize)>, hits: &mut Vec<Hit>) -> O
 #[inline(always)]
 fn read_u64(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]))
+}
+
+/// The 8 bytes of a chunk's window from `at` (below 64), little-endian.
+#[inline(always)]
+fn window_u64(window: &[u8; 72], at: usize) -> u64 {
+    let at = at & 63;
+    read_u64(&window[at..at + 8])
 }
 
 /// Up to 8 bytes from `at` as a little-endian number, zeros past the text's end.

@@ -31,6 +31,16 @@ pub struct WordIndex {
     /// keys: most words of a text are no key, and this table (16 KB) turns them away without
     /// reading their last bytes or probing `slots`.
     filter: Box<[u64; FILTER_WORDS]>,
+    /// One bit per value of the top [`OPEN_BITS`] bits of [`filter_hash`], set for the keys
+    /// with a pattern of fewer than [`NEXT_LEN`] bytes after the key (the key alone, most
+    /// often): the bytes after such a word cannot rule it out.
+    open: Box<[u64; OPEN_WORDS]>,
+    /// One bit per value of [`pair_hash`] of a key's prefilter hash and the first
+    /// [`NEXT_LEN`] bytes after the key of one of its other patterns. A key such as `в` or
+    /// `с` heads dozens of patterns (`в казахстане`, ...) and no pattern alone: the bytes
+    /// after the word in the text usually rule them all out, in the scan's loop, before the
+    /// slots and the patterns are read.
+    pairs: Box<[u64; PAIR_WORDS]>,
     /// The first bytes of the patterns that start with a non-word character.
     punct_first: [bool; 256],
     /// Which of them the scan looks for (see [`PunctProbe`]).
@@ -57,22 +67,25 @@ struct Key {
     last: u64,
     bytes: (u32, u32),
     patterns: (u32, u32),
-    /// One bit per value of [`next_hash`] of the first [`NEXT_LEN`] tail bytes of the
-    /// patterns (all bits when a tail is shorter): a key such as `в` or `с` heads dozens of
-    /// patterns (`в казахстане`, ...), and the bytes after it in the text usually rule
-    /// them all out at once.
-    next_filter: u64,
 }
 
-/// How many tail bytes [`Key::next_filter`] hashes: the space and the first letter of the
-/// next word, and the lead byte of its second letter.
+/// How many bytes after a key [`WordIndex::pairs`] hashes: the space and the first letter
+/// of the next word, and the lead byte of its second letter.
 const NEXT_LEN: u8 = 5;
 
-/// A bit number (0..64) for the first [`NEXT_LEN`] bytes of a tail (`tail` read as by
-/// [`Tail::of`], other bytes cleared).
-#[inline]
-fn next_hash(tail: u64) -> u32 {
-    ((tail & Tail::mask(NEXT_LEN)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32
+/// log2 of the number of bits of [`WordIndex::open`]: 2^14 bits = 2 KB.
+const OPEN_BITS: u32 = 14;
+const OPEN_WORDS: usize = (1 << OPEN_BITS) / 64;
+
+/// log2 of the number of bits of [`WordIndex::pairs`]: 2^16 bits = 8 KB.
+const PAIR_BITS: u32 = 16;
+const PAIR_WORDS: usize = (1 << PAIR_BITS) / 64;
+
+/// A bit number of [`WordIndex::pairs`] for a key's [`filter_hash`] and the bytes after the
+/// key (`next`, little-endian: only the first [`NEXT_LEN`] count).
+#[inline(always)]
+fn pair_hash(filter_hash: u64, next: u64) -> u64 {
+    (filter_hash ^ next & Tail::mask(NEXT_LEN)).wrapping_mul(0xff51_afd7_ed55_8ccd) >> (64 - PAIR_BITS)
 }
 
 /// log2 of the number of bits of the prefilter: 2^17 bits = 16 KB.
@@ -177,6 +190,8 @@ impl WordIndex {
             key_bytes: Vec::new(),
             candidates: Vec::with_capacity(patterns.len()),
             filter: Box::new([0u64; FILTER_WORDS]),
+            open: Box::new([0u64; OPEN_WORDS]),
+            pairs: Box::new([0u64; PAIR_WORDS]),
             punct_first,
             punct_probe: PunctProbe::of(&punct_first),
         };
@@ -201,23 +216,21 @@ impl WordIndex {
         self.key_bytes.extend_from_slice(key);
         let patterns = (self.candidates.len() as u32, (self.candidates.len() + list.len()) as u32);
         self.candidates.extend_from_slice(list);
-        let next_filter =
-            list.iter().fold(
-                0u64,
-                |filter, c| {
-                    if c.len < NEXT_LEN {
-                        u64::MAX
-                    } else {
-                        filter | 1 << next_hash(c.tail)
-                    }
-                },
-            );
         let head = head_at(key, 0, key.len());
         let last = last_at(key, key.len(), key.len(), head);
-        self.keys.push(Key { head, last, bytes, patterns, next_filter });
+        self.keys.push(Key { head, last, bytes, patterns });
         let hash = filter_hash(head, key.len());
         let bit = hash >> (64 - FILTER_BITS);
         self.filter[(bit / 64) as usize] |= 1 << (bit % 64);
+        for c in list {
+            if c.len < NEXT_LEN {
+                let open = hash >> (64 - OPEN_BITS);
+                self.open[(open / 64) as usize] |= 1 << (open % 64);
+            } else {
+                let pair = pair_hash(hash, c.tail);
+                self.pairs[(pair / 64) as usize] |= 1 << (pair % 64);
+            }
+        }
         let mask = self.slots.len() - 1;
         let mut slot = slot_hash(hash, last, self.slots.len().trailing_zeros());
         while self.slots[slot] != 0 {
@@ -248,6 +261,20 @@ impl WordIndex {
         }
     }
 
+    /// Whether a key with the prefilter hash `hash` may begin a pattern when `next` (the 8
+    /// bytes after it, little-endian, zeros past the text) follows it: a key with a short
+    /// pattern always may; otherwise the first [`NEXT_LEN`] bytes must be those of one of its
+    /// patterns (or collide with them in [`WordIndex::pairs`]).
+    #[inline(always)]
+    fn may_continue(&self, hash: u64, next: u64) -> bool {
+        let open = hash >> (64 - OPEN_BITS);
+        if self.open[(open / 64) as usize] & 1 << (open % 64) != 0 {
+            return true;
+        }
+        let pair = pair_hash(hash, next);
+        self.pairs[(pair / 64) as usize] & 1 << (pair % 64) != 0
+    }
+
     /// The patterns of a key, longest first.
     #[inline]
     fn candidates(&self, key: &Key) -> &[Candidate] {
@@ -268,12 +295,15 @@ impl WordIndex {
         key_end: usize,
         accept: impl FnMut(&str, usize) -> bool,
     ) -> Option<(usize, usize)> {
-        self.longest_at_read(hay, at, key_end, Tail::of(&hay.as_bytes()[at..]).0, accept)
+        let bytes = hay.as_bytes();
+        self.longest_at_read(hay, at, key_end, Tail::of(&bytes[at..]).0, accept, || Tail::of(&bytes[key_end..]).0)
     }
 
-    /// [`WordIndex::longest_at`] with the 8 bytes from `at` already read, little-endian
-    /// (`read`: only the key's first bytes count, those past `key_end` may be anything): the
-    /// scan reads them from its copy of the chunk, without checking the text's length.
+    /// [`WordIndex::longest_at`] with the 8 bytes from `at` already read and the 8 from
+    /// `key_end` to read when the prefilter lets the word through, little-endian (`read`:
+    /// only the key's first bytes count, those past `key_end` may be anything; `next`: zeros
+    /// past the text): the scan reads them from its copy of the chunk, without checking the
+    /// text's length.
     #[inline(always)]
     pub fn longest_at_read(
         &self,
@@ -282,9 +312,11 @@ impl WordIndex {
         key_end: usize,
         read: u64,
         accept: impl FnMut(&str, usize) -> bool,
+        next: impl FnOnce() -> u64,
     ) -> Option<(usize, usize)> {
         let head = read & HEAD_MASKS[(key_end - at).min(8)];
-        if !filter_has(&self.filter, filter_hash(head, key_end - at)) {
+        let hash = filter_hash(head, key_end - at);
+        if !filter_has(&self.filter, hash) || !self.may_continue(hash, next()) {
             return None;
         }
         self.longest_at_key(hay, at, key_end, head, accept)
@@ -306,9 +338,6 @@ impl WordIndex {
         let bytes = hay.as_bytes();
         let key = self.find_key(bytes, at, key_end, head, filter_hash(head, key_end - at))?;
         let (next, available) = Tail::of(&bytes[key_end..]);
-        if key.next_filter != u64::MAX && (available < NEXT_LEN || key.next_filter & 1 << next_hash(next) == 0) {
-            return None;
-        }
         let candidates = self.candidates(key);
         let rest = &bytes[at..];
         candidates.iter().find_map(|&Candidate { tail, mask, pattern: p, len }| {
@@ -423,6 +452,45 @@ mod tests {
         let ix = index(&["в казахстане", "в р"]);
         assert_eq!(ix.longest_at("в р", 0, v, |_, _| true), Some(("в р".len(), 1)));
         assert_eq!(ix.longest_at("в казахстане", 0, v, |_, _| true), Some(("в казахстане".len(), 0)));
+    }
+
+    /// The bytes after a word never turn away a pattern that follows: each pattern, alone
+    /// and inside a longer text, passes [`WordIndex::may_continue`] after its key, and a key
+    /// with a short pattern passes whatever follows it.
+    #[test]
+    fn next_bytes_never_turn_away_a_pattern() {
+        let patterns = [
+            "в казахстане",
+            "в россии",
+            "в астане",
+            "сбер",
+            "сбер банк",
+            "с",
+            "с днем",
+            "ао \"нит\"",
+            "\"нит\"",
+            "минцифры рк",
+            "министерство цифрового развития",
+            "q",
+            "ж ж ж",
+            "жж жжжжж",
+            "рк",
+        ];
+        let ix = index(&patterns);
+        for p in patterns {
+            let key = if p.starts_with('"') { 1 } else { p.find(' ').unwrap_or(p.len()) };
+            for text in [p.to_string(), format!("{p} и так далее"), format!("{p}, ж")] {
+                let bytes = text.as_bytes();
+                let hash = filter_hash(head_at(bytes, 0, key), key);
+                assert!(ix.may_continue(hash, Tail::of(&bytes[key..]).0), "{p:?} in {text:?}");
+            }
+        }
+        let short = filter_hash(head_at(b"\xd1\x81", 0, 2), 2);
+        for next in ["", " ", " ж", " кино и", "x"] {
+            assert!(ix.may_continue(short, Tail::of(next.as_bytes()).0), "с{next:?}");
+        }
+        let v = filter_hash(head_at("в".as_bytes(), 0, 2), 2);
+        assert!(!ix.may_continue(v, Tail::of(" кино и".as_bytes()).0));
     }
 
     #[test]
