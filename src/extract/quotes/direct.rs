@@ -41,29 +41,25 @@ impl Candidate {
 /// How many words may stand between the author's dash and the cue (`— Мусин заявил`).
 const MAX_WORDS_BEFORE_CUE: usize = 3;
 
-pub(crate) fn from_marks(doc: &Doc, spans: &[QuotedSpan]) -> Vec<Candidate> {
+pub(crate) fn from_marks(doc: &Doc, spans: Vec<QuotedSpan>) -> Vec<Candidate> {
     let mut out = Vec::new();
+    // Each span becomes at most one candidate: its parts and warning move there.
     for q in spans {
-        if !doc.words_at_least(q.content, 1) || is_name(doc, q) {
+        if !doc.words_at_least(q.content, 1) || is_name(doc, &q) {
             continue;
         }
         if let Some((parts, cue)) = split_by_author(doc, q.content) {
-            out.push(Candidate { parts, cue: Some(cue), kind: QuoteKind::Direct, warning: q.warning.clone() });
+            out.push(Candidate { parts, cue: Some(cue), kind: QuoteKind::Direct, warning: q.warning });
             continue;
         }
-        let cue = q.close.and_then(|c| cue_after(doc, c.end)).or_else(|| cue_before(doc, q));
+        let cue = q.close.and_then(|c| cue_after(doc, c.end)).or_else(|| cue_before(doc, &q));
         if let Some(cue) = cue {
-            out.push(Candidate {
-                parts: q.parts.clone(),
-                cue: Some(cue),
-                kind: QuoteKind::Direct,
-                warning: q.warning.clone(),
-            });
+            out.push(Candidate { parts: q.parts, cue: Some(cue), kind: QuoteKind::Direct, warning: q.warning });
             continue;
         }
-        if looks_like_speech(doc, q) {
+        if looks_like_speech(doc, &q) {
             let cue = cue_earlier_in_sentence(doc, q.open.start);
-            out.push(Candidate { parts: q.parts.clone(), cue, kind: QuoteKind::Direct, warning: q.warning.clone() });
+            out.push(Candidate { parts: q.parts, cue, kind: QuoteKind::Direct, warning: q.warning });
         }
     }
     out
@@ -282,11 +278,12 @@ fn cue_before(doc: &Doc, q: &QuotedSpan) -> Option<CueRef> {
 /// Whether `[from, to)` names someone who can speak (a person or organisation mention, a role
 /// noun or a pronoun).
 pub(crate) fn has_speaker_words(doc: &Doc, from: usize, to: usize) -> bool {
-    doc.tokens(from, to).iter().any(|t| {
+    let tokens = doc.tokens(from, to);
+    // Mentions first: a search in a short sorted list, where a role or a pronoun asks the
+    // word cache.
+    tokens.iter().any(|t| {
         doc.mention_containing(t.span.start).is_some_and(|mi| doc.entity_of(mi).entity_type != EntityType::Loc)
-            || doc.role(t).is_some()
-            || doc.pronoun(t).is_some()
-    })
+    }) || tokens.iter().any(|t| doc.role(t).is_some() || doc.pronoun(t).is_some())
 }
 
 /// Rule 5: no cue at hand — does the span read like someone's words rather than a name?
