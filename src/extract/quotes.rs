@@ -74,7 +74,7 @@ pub fn extract_quotes_folded(
     let doc = Doc::new(text, tokens, mentions, roles, rules, cues);
 
     let spans = rules.mark_set.find_indexed(text, doc.stop_index());
-    let mut direct = direct::from_marks(&doc, &spans);
+    let mut direct = direct::from_marks(&doc, spans);
     let dash = direct::from_dash_lines(&doc);
     for d in dash {
         if !direct.iter().any(|q| q.span().overlaps(&d.span())) {

@@ -643,13 +643,13 @@ pub(crate) fn is_dash(c: char) -> bool {
     matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−')
 }
 
-/// Whether `s` holds a character of the dash family: `-`, or `E2 80 90..=95` (U+2010 to
-/// U+2015) or `E2 88 92` (U+2212) in UTF-8. A byte search for `-` and the `E2` lead bytes
-/// instead of decoding every character.
-pub(crate) fn contains_dash(s: &str) -> bool {
+/// Where the characters of the dash family start in `s`, in order: `-`, or `E2 80 90..=95`
+/// (U+2010 to U+2015) or `E2 88 92` (U+2212) in UTF-8. A byte search for `-` and the `E2`
+/// lead bytes instead of decoding every character.
+pub(crate) fn dash_starts(s: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = s.as_bytes();
     memchr::memchr2_iter(b'-', 0xE2, bytes)
-        .any(|i| bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x90..=0x95] | [0x88, 0x92])))
+        .filter(|&i| bytes[i] == b'-' || matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x90..=0x95] | [0x88, 0x92])))
 }
 
 /// Whether a punctuation token stops a speaker scan: quotation marks, brackets, colons, dashes.
@@ -760,7 +760,8 @@ mod tests {
             assert_eq!(is_word_char_fast(c), c.is_alphanumeric(), "{c:?}");
             assert_eq!(is_letter_fast(c), c.is_alphabetic(), "{c:?}");
             for s in [c.to_string(), format!("a{c}b"), format!("{c}\u{2010}"), format!("\u{e2}{c}")] {
-                assert_eq!(contains_dash(&s), s.chars().any(is_dash), "{s:?}");
+                let dashes: Vec<usize> = s.char_indices().filter(|&(_, c)| is_dash(c)).map(|(i, _)| i).collect();
+                assert_eq!(dash_starts(&s).collect::<Vec<_>>(), dashes, "{s:?}");
             }
         }
     }

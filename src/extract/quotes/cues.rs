@@ -120,6 +120,17 @@ pub(crate) struct WordStartScan {
     filter: Box<[u64; 1 << (FILTER_BITS - 6)]>,
     /// The first letters of the shorter rests, as [`letter_bit`] numbers them.
     short_rests: [u64; 2],
+    /// The two bytes (little-endian) of the first letter of the shorter rests when there is
+    /// just one (`в` of the shipped `говорится в`, `говорилось во`): one compare per start
+    /// instead of a look-up in [`WordStartScan::short_rests`].
+    short_letter: Option<u64>,
+    /// Hashed first twelve bytes of every form (the first eight of a form shorter than
+    /// twelve), or `None` when a form is shorter than eight: the first filter lets through
+    /// the starts of rests and of words that begin like a form, and most of those begin no
+    /// form here, so [`WordStartScan::anchored`] need not walk them.
+    form_prefixes: Option<Box<[u64; 1 << (FILTER_BITS - 6)]>>,
+    /// Some form is shorter than twelve bytes: its first eight are in the prefixes.
+    short_forms: bool,
     /// 8 or 4 (every form is at least that long), or 0: no filter.
     key_len: usize,
     /// The leading word of every form that holds a non-word character (`по`, `как`), with
@@ -235,6 +246,8 @@ impl WordStartScan {
                 short_rests[word] |= bit;
             }
         }
+        let mut letters = rests.iter().filter(|r| r.len() < key_len).map(|r| key_number(&r[..2]));
+        let short_letter = letters.next().filter(|&first| letters.all(|l| l == first));
         let tail_pairs = tails.iter().fold(0, |bits, t| bits | pair_bit(t.value));
         let mut short_tails: Vec<Tail> = Vec::new();
         for &(rest_len, tail) in &rest_tails {
@@ -242,12 +255,26 @@ impl WordStartScan {
                 short_tails.push(tail);
             }
         }
+        let form_prefixes = patterns.iter().all(|p| p.len() >= 8).then(|| {
+            let mut bits = Box::new([0u64; 1 << (FILTER_BITS - 6)]);
+            for p in patterns.iter().map(|p| p.as_bytes()) {
+                let h = match p.first_chunk::<12>() {
+                    Some(key) => prefix_hash(key).1,
+                    None => hash_key(key_number(&p[..8])),
+                };
+                bits[h >> 6] |= 1 << (h & 63);
+            }
+            bits
+        });
         let start = dfa.start_state(Anchored::Yes).ok()?;
         Some(WordStartScan {
             dfa,
             start,
             filter,
             short_rests,
+            short_letter,
+            form_prefixes,
+            short_forms: patterns.iter().any(|p| p.len() < 12),
             key_len,
             first_words,
             max_separator,
@@ -281,6 +308,19 @@ impl WordStartScan {
             }
         }
         found
+    }
+
+    /// Whether a form may start at `at`, by [`WordStartScan::form_prefixes`]: when not,
+    /// [`WordStartScan::anchored`] finds nothing there.
+    #[inline]
+    fn may_start_form(&self, bytes: &[u8], at: usize) -> bool {
+        let (Some(prefixes), Some(key)) = (&self.form_prefixes, bytes.get(at..).and_then(|b| b.first_chunk::<12>()))
+        else {
+            return true;
+        };
+        let has = |h: usize| prefixes[h >> 6] >> (h & 63) & 1 != 0;
+        let (head, h) = prefix_hash(key);
+        has(h) || (self.short_forms && has(hash_key(head)))
     }
 
     /// The run starts of `short` (bit `k` for byte `base + k`, visits for a short rest
@@ -400,14 +440,26 @@ impl WordStartScan {
     /// the filter bit and the short-rest bit of each start moved straight into place, with
     /// no branch and no bounds to check (a start is below 64 and the window 72 bytes long).
     #[inline]
-    fn sort_window(&self, w: &[u8; 72], mut mask: u64, key_mask: u64) -> (u64, u64) {
+    fn sort_window(&self, w: &[u8; 72], mask: u64, key_mask: u64) -> (u64, u64) {
+        match self.short_letter {
+            Some(letter) => self.sort_window_by(w, mask, key_mask, |key| u64::from(key & 0xFFFF == letter)),
+            None => self.sort_window_by(w, mask, key_mask, |key| {
+                self.short_rests[(key & 1) as usize] >> ((key >> 8) & 0x3F) & 1
+            }),
+        }
+    }
+
+    /// [`WordStartScan::sort_window`] with `short_bit(key)` the short-rest bit (0 or 1) of a
+    /// start's key.
+    #[inline]
+    fn sort_window_by(&self, w: &[u8; 72], mut mask: u64, key_mask: u64, short_bit: impl Fn(u64) -> u64) -> (u64, u64) {
         let (mut full, mut short) = (0, 0);
         while mask != 0 {
             let k = mask.trailing_zeros() as usize & 63;
             let key = w[k..k + 8].try_into().map_or(0, u64::from_le_bytes) & key_mask;
             let h = hash_key(key);
             full |= (self.filter[h >> 6] >> (h & 63) & 1) << k;
-            short |= (self.short_rests[(key & 1) as usize] >> ((key >> 8) & 0x3F) & 1) << k;
+            short |= short_bit(key) << k;
             mask &= mask - 1;
         }
         (full, short & !full)
@@ -502,7 +554,7 @@ impl WordStartScan {
             if crossings && at < s {
                 at = self.through_word_before(text, s, at);
             }
-            if full & bit != 0 && s >= at && !word_char_before(text, s) {
+            if full & bit != 0 && s >= at && !word_char_before(text, s) && self.may_start_form(bytes, s) {
                 if let Some((end, pattern)) = self.anchored(bytes, s) {
                     f(s, end, pattern);
                     at = end;
@@ -547,6 +599,15 @@ fn key_number(key: &[u8]) -> u64 {
 #[inline]
 fn hash_key(word: u64) -> usize {
     (word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - FILTER_BITS)) as usize
+}
+
+/// The first eight of twelve bytes as a little-endian number, and the
+/// [`WordStartScan::form_prefixes`] slot of all twelve.
+#[inline]
+fn prefix_hash(key: &[u8; 12]) -> (u64, usize) {
+    let head = key.first_chunk::<8>().map_or(0, |h| u64::from_le_bytes(*h));
+    let tail = key.last_chunk::<4>().map_or(0, |t| u32::from_le_bytes(*t));
+    (head, hash_key(head ^ u64::from(tail).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)))
 }
 
 /// The last (up to) four bytes before `end` as a number.
@@ -769,25 +830,78 @@ mod tests {
         #[test]
         fn block_filters_agree_with_the_position_filters(
             pieces in proptest::collection::vec(
-                proptest::sample::select(vec!["по", "как", "словам", "сказал", "заявил", " ", "-", "x9", "ёж", "😀", "\u{a0}", "в", "вот"]),
+                proptest::sample::select(vec!["по", "как", "словам", "сказал", "заявил", " ", "-", "x9", "ёж", "😀", "\u{a0}", "в", "вот", "о"]),
                 0..120,
             ),
             key_len in proptest::sample::select(vec![4usize, 8]),
+            two_letters in proptest::bool::ANY,
         ) {
             let forms = if key_len == 8 {
                 ["по словам", "сказал", "как отметил", "говорится в"]
             } else {
                 ["по словам", "как", "сказал", "ло в"]
             };
-            let patterns: Vec<String> = forms.map(String::from).to_vec();
+            let mut patterns: Vec<String> = forms.map(String::from).to_vec();
+            // A second short rest's first letter: the look-up, not the one compare.
+            if two_letters {
+                patterns.push("как о".into());
+            }
             let CueMatcher::WordStarts(scan) = CueMatcher::new(&patterns).unwrap() else { panic!("word starts") };
             proptest::prop_assert_eq!(scan.key_len, key_len);
+            proptest::prop_assert_eq!(scan.short_letter.is_some(), !two_letters);
             let t: String = pieces.concat();
             let bytes = t.as_bytes();
             for base in (0..bytes.len()).step_by(64) {
                 let all = (0..64).filter(|k| base + k < bytes.len()).fold(0u64, |m, k| m | 1 << k);
                 let want = scan.sort(all, |k| scan.visit_at(bytes, base + k));
                 proptest::prop_assert_eq!(scan.starts_to_visit(bytes, base, all), want, "starts {} of {}", base, t);
+            }
+        }
+    }
+
+    /// Pieces of the texts for the prefix filter's test: words that begin like forms and
+    /// the forms themselves.
+    const PREFIX_PIECES: &[&str] = &[
+        "по",
+        "словам",
+        "сказал",
+        "сказа",
+        "слов",
+        "а",
+        " ",
+        "-",
+        "ёж",
+        "😀",
+        "\u{a0}",
+        "говорится",
+        "в",
+        "отметил",
+        "как",
+        ",",
+    ];
+
+    proptest::proptest! {
+        /// The prefix filter lets the anchored walk through wherever it finds a form: the
+        /// filter and the walk find what the walk alone finds, with forms of twelve bytes and
+        /// more, of eight to eleven, and shorter ones (no filter).
+        #[test]
+        fn prefix_filter_keeps_every_anchored_match(
+            pieces in proptest::collection::vec(proptest::sample::select(PREFIX_PIECES), 0..40),
+            set in 0..4usize,
+        ) {
+            let forms: &[&str] = match set {
+                3 => &["сказа", "по словам", "слов", "отметил", "говорится в", "как, отметил"],
+                _ => PATTERN_SETS[set],
+            };
+            let patterns: Vec<String> = forms.iter().map(|p| p.to_string()).collect();
+            let CueMatcher::WordStarts(scan) = CueMatcher::new(&patterns).unwrap() else { panic!("word starts") };
+            proptest::prop_assert_eq!(scan.form_prefixes.is_some(), set == 1 || set == 3);
+            let t: String = pieces.concat();
+            let bytes = t.as_bytes();
+            for at in (0..bytes.len()).filter(|&p| t.is_char_boundary(p)) {
+                let walk = scan.anchored(bytes, at);
+                let filtered = if scan.may_start_form(bytes, at) { scan.anchored(bytes, at) } else { None };
+                proptest::prop_assert_eq!(filtered, walk, "at {} of {}", at, t);
             }
         }
     }

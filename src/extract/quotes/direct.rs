@@ -14,7 +14,7 @@
 //!    sentence punctuation) is a quote, attributed to a cue earlier in its sentence if any;
 //!    anything shorter is a name or a scare quote (`"побочку"`, `«Семей Сити»`).
 
-use super::context::{contains_dash, is_dash, is_letter_fast, is_word_char_fast, Doc};
+use super::context::{dash_starts, is_dash, is_letter_fast, is_word_char_fast, Doc};
 use super::marks::{is_line_break, trim_span, QuotedSpan};
 use super::speaker::{CueKind, CueRef, Order};
 use crate::model::{EntityType, QuoteKind};
@@ -41,29 +41,25 @@ impl Candidate {
 /// How many words may stand between the author's dash and the cue (`— Мусин заявил`).
 const MAX_WORDS_BEFORE_CUE: usize = 3;
 
-pub(crate) fn from_marks(doc: &Doc, spans: &[QuotedSpan]) -> Vec<Candidate> {
+pub(crate) fn from_marks(doc: &Doc, spans: Vec<QuotedSpan>) -> Vec<Candidate> {
     let mut out = Vec::new();
+    // Each span becomes at most one candidate: its parts and warning move there.
     for q in spans {
-        if !doc.words_at_least(q.content, 1) || is_name(doc, q) {
+        if !doc.words_at_least(q.content, 1) || is_name(doc, &q) {
             continue;
         }
         if let Some((parts, cue)) = split_by_author(doc, q.content) {
-            out.push(Candidate { parts, cue: Some(cue), kind: QuoteKind::Direct, warning: q.warning.clone() });
+            out.push(Candidate { parts, cue: Some(cue), kind: QuoteKind::Direct, warning: q.warning });
             continue;
         }
-        let cue = q.close.and_then(|c| cue_after(doc, c.end)).or_else(|| cue_before(doc, q));
+        let cue = q.close.and_then(|c| cue_after(doc, c.end)).or_else(|| cue_before(doc, &q));
         if let Some(cue) = cue {
-            out.push(Candidate {
-                parts: q.parts.clone(),
-                cue: Some(cue),
-                kind: QuoteKind::Direct,
-                warning: q.warning.clone(),
-            });
+            out.push(Candidate { parts: q.parts, cue: Some(cue), kind: QuoteKind::Direct, warning: q.warning });
             continue;
         }
-        if looks_like_speech(doc, q) {
+        if looks_like_speech(doc, &q) {
             let cue = cue_earlier_in_sentence(doc, q.open.start);
-            out.push(Candidate { parts: q.parts.clone(), cue, kind: QuoteKind::Direct, warning: q.warning.clone() });
+            out.push(Candidate { parts: q.parts, cue, kind: QuoteKind::Direct, warning: q.warning });
         }
     }
     out
@@ -98,12 +94,30 @@ fn is_name(doc: &Doc, q: &QuotedSpan) -> bool {
 /// Rule 2: `П, — заявил он, — п` / `П, — заявил он. — П` inside one pair of marks (or on a
 /// dash-led line). Returns the parts of the quoted words and the cue.
 pub(crate) fn split_by_author(doc: &Doc, content: Span) -> Option<(Vec<Span>, CueRef)> {
-    let text = doc.text;
-    // Cheap test first: the author's words need a spaced dash.
-    let s = content.slice(text);
-    if !(s.as_bytes().contains(&b' ') || s.contains('\u{a0}')) || !contains_dash(s) {
+    // Cheap tests first: most quotes hold no dash after whitespace (a hyphen inside a word
+    // is no author's dash), and then no token needs to be looked at.
+    let s = content.slice(doc.text);
+    if !has_space(s) || !has_dash_after_space(s) {
         return None;
     }
+    split_at_author_dash(doc, content)
+}
+
+/// The author's words need a space (or a no-break space) somewhere in the content.
+fn has_space(s: &str) -> bool {
+    s.as_bytes().contains(&b' ') || s.contains('\u{a0}')
+}
+
+/// Whether a dash character follows a whitespace character in `s`: what an author's dash
+/// needs (it is never the first token), so without one [`split_at_author_dash`] finds
+/// nothing.
+fn has_dash_after_space(s: &str) -> bool {
+    dash_starts(s).any(|i| s[..i].chars().next_back().is_some_and(char::is_whitespace))
+}
+
+/// [`split_by_author`] without the cheap tests: the token walk.
+fn split_at_author_dash(doc: &Doc, content: Span) -> Option<(Vec<Span>, CueRef)> {
+    let text = doc.text;
     let tokens = doc.tokens(content.start, content.end);
     for (i, t) in tokens.iter().enumerate() {
         if !is_author_dash(doc, &tokens, i) {
@@ -264,11 +278,12 @@ fn cue_before(doc: &Doc, q: &QuotedSpan) -> Option<CueRef> {
 /// Whether `[from, to)` names someone who can speak (a person or organisation mention, a role
 /// noun or a pronoun).
 pub(crate) fn has_speaker_words(doc: &Doc, from: usize, to: usize) -> bool {
-    doc.tokens(from, to).iter().any(|t| {
+    let tokens = doc.tokens(from, to);
+    // Mentions first: a search in a short sorted list, where a role or a pronoun asks the
+    // word cache.
+    tokens.iter().any(|t| {
         doc.mention_containing(t.span.start).is_some_and(|mi| doc.entity_of(mi).entity_type != EntityType::Loc)
-            || doc.role(t).is_some()
-            || doc.pronoun(t).is_some()
-    })
+    }) || tokens.iter().any(|t| doc.role(t).is_some() || doc.pronoun(t).is_some())
 }
 
 /// Rule 5: no cue at hand — does the span read like someone's words rather than a name?
@@ -401,8 +416,11 @@ fn interview_header(doc: &Doc, line: Span) -> Option<((usize, usize), Span)> {
 mod tests {
     use super::*;
     use crate::dict::roles::RoleNouns;
+    use crate::extract::quotes::cues::find_cues;
     use crate::extract::quotes::rules::QuoteRules;
+    use crate::extract::quotes::test_support::{kit, Kit};
     use crate::text::tokens::tokenize;
+    use crate::text::FoldedText;
 
     /// A plain line is a non-empty line that is no dash line and no interview header.
     fn check_plain_lines(text: &str) {
@@ -426,7 +444,47 @@ mod tests {
         check_plain_lines("- Да: — нет –\u{a0}Ёж:\tя\u{2003}x\u{b}:z-ӐЯ 😀:");
     }
 
+    /// [`split_by_author`] finds what the token walk alone finds (after the space test it
+    /// keeps): the cheap dash test rules out only contents with no author's dash. Returns
+    /// how many contents were split.
+    fn check_split(text: &str) -> usize {
+        static KIT: std::sync::LazyLock<Kit> = std::sync::LazyLock::new(kit);
+        let tokens = tokenize(text);
+        let cues = find_cues(text, &FoldedText::new(text), &KIT.rules);
+        let doc = Doc::new(text, &tokens, &[], &KIT.roles, &KIT.rules, cues);
+        let bounds: Vec<usize> = (0..=text.len()).filter(|&p| text.is_char_boundary(p)).collect();
+        let mut split = 0;
+        for &start in &bounds {
+            for &end in bounds.iter().filter(|&&e| e > start) {
+                let content = Span::new(start, end);
+                let walked = if has_space(content.slice(text)) { split_at_author_dash(&doc, content) } else { None };
+                split += usize::from(walked.is_some());
+                assert_eq!(split_by_author(&doc, content), walked, "{start}..{end} of {text:?}");
+            }
+        }
+        split
+    }
+
+    #[test]
+    fn split_by_author_agrees_with_the_token_walk() {
+        assert!(check_split("Да, — заявил он, — нет. «П, — сказал он. — П» из-за\u{a0}–\u{2009}— сказала —") > 0);
+        assert!(check_split("Нет! —\u{a0}заявил министр -- так\n- сказал он") > 0);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn split_by_author_on_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "Да", "нет", "заявил", "сказала", "он", "министр", ",", "!", ".", "…", " ", " ", "\u{a0}",
+                    "\u{2009}", "\n", "-", "—", "–", "−", "из-за", "«", "»",
+                ]),
+                0..14,
+            ),
+        ) {
+            check_split(&pieces.concat());
+        }
+
         #[test]
         fn plain_lines_on_any_text(text in "[-:—a ЯёӐ\t\u{b}\u{a0}\u{2003}😀.]{0,10}") {
             check_plain_lines(&text);
