@@ -12,6 +12,8 @@ use std::cell::{Cell, RefCell};
 use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings};
 use super::rules::{Ending, EntityRules, LocMarker, LocPosition, NotName, OrgRole, PrefixKind};
 use super::short_index::{self, ShortIndex, ShortKey};
+#[cfg(target_arch = "x86_64")]
+use crate::text::block16::Avx2;
 use crate::text::tokens::{Token, TokenKind};
 use crate::text::Span;
 
@@ -359,6 +361,8 @@ pub struct WordTable {
     entries: Vec<Entry>,
     /// What the rules list for the empty word.
     nothing_listed: Listed,
+    /// How [`WordTable::intern_all`] looks the short tokens up.
+    way: Way,
 }
 
 thread_local! {
@@ -475,6 +479,7 @@ impl WordTable {
             table.text.reserve(INITIAL_ENTRIES * 24);
         }
         table.doc = table.doc.wrapping_add(1).max(1);
+        table.way = Way::detect();
         table
     }
 
@@ -531,9 +536,11 @@ impl WordTable {
         let (tail, tail_start) = padded_tail(text.as_bytes());
         let mut index = 0;
         while index < tokens.len() {
-            index = found_run::<false>(&self.short, text.as_bytes(), 0, tokens, index, toks);
+            let whole = Run { bytes: text.as_bytes(), base: 0, tokens };
+            index = self.way.found_run::<false>(&self.short, whole, index, toks);
             // Tokens within `MAX_LEN` bytes of the end: read from the padded tail.
-            index = found_run::<true>(&self.short, &tail, tail_start, tokens, index, toks);
+            let near_end = Run { bytes: &tail, base: tail_start, tokens };
+            index = self.way.found_run::<true>(&self.short, near_end, index, toks);
             if let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
                 *out = self.other_token(text, t, rules);
                 index += 1;
@@ -666,27 +673,123 @@ fn padded_tail(bytes: &[u8]) -> ([u8; 2 * short_index::MAX_LEN], usize) {
     (tail, start)
 }
 
-/// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is found
-/// in `short` by a masked read of `bytes`: the whole text, or with `FROM_BASE` the text
-/// from byte `base` on ([`padded_tail`]'s copy; a token starting before `base` is left).
-/// Writes the tokens' ready-made tokens in `toks` and returns the index of the first token
-/// it leaves. A function of its own that calls nothing and writes only `toks`, so that the
-/// table and the text stay in registers; the whole text's loop has no offset to subtract.
-#[inline(never)]
-fn found_run<const FROM_BASE: bool>(
-    short: &ShortIndex<Tok>,
-    bytes: &[u8],
+/// A token's bytes as [`found_run`] reads them: from its start, past its end.
+type Read = [u8; short_index::MAX_LEN];
+
+/// How [`found_run`] looks a token up in the short index: by [`ShortKey::masked`] and
+/// [`ShortIndex::find`] on every target, in AVX2 registers where the processor has them.
+trait FindShort: Copy {
+    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok>;
+}
+
+/// The lookup of every target.
+#[derive(Clone, Copy, Debug)]
+struct Plain;
+
+impl FindShort for Plain {
+    #[inline(always)]
+    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok> {
+        ShortKey::masked(read, t.span.end - t.span.start, t.kind).and_then(|key| short.find(&key))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl FindShort for Avx2 {
+    #[inline(always)]
+    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok> {
+        // SAFETY: an `Avx2` exists only when the processor has AVX2.
+        unsafe { short.find_masked_avx2(self, read, t.span.end - t.span.start, t.kind) }
+    }
+}
+
+/// How the table looks its short tokens up: [`Way::detect`]ed when it is taken.
+#[derive(Clone, Copy, Debug, Default)]
+enum Way {
+    #[default]
+    Plain,
+    #[cfg(target_arch = "x86_64")]
+    Avx2(Avx2),
+}
+
+impl Way {
+    fn detect() -> Way {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            return Way::Avx2(avx2);
+        }
+        Way::Plain
+    }
+
+    /// [`found_run`] this way.
+    #[inline]
+    fn found_run<const FROM_BASE: bool>(
+        self,
+        short: &ShortIndex<Tok>,
+        run: Run,
+        index: usize,
+        toks: &mut [Tok],
+    ) -> usize {
+        match self {
+            Way::Plain => found_run_plain::<FROM_BASE>(short, run, index, toks),
+            // SAFETY: an `Avx2` exists only when the processor has AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Way::Avx2(avx2) => unsafe { found_run_avx2::<FROM_BASE>(avx2, short, run, index, toks) },
+        }
+    }
+}
+
+/// What [`found_run`] reads besides the short index (a parameter of its own, so that the
+/// compiler knows nothing writes it and keeps it in registers): the text's `bytes` (from
+/// byte `base` of the text on, see `FROM_BASE`) and its tokens.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    bytes: &'a [u8],
     base: usize,
-    tokens: &[Token],
+    tokens: &'a [Token],
+}
+
+/// [`found_run`] with the lookup of every target.
+#[inline(never)]
+fn found_run_plain<const FROM_BASE: bool>(short: &ShortIndex<Tok>, run: Run, index: usize, toks: &mut [Tok]) -> usize {
+    found_run::<FROM_BASE>(Plain, short, run, index, toks)
+}
+
+/// [`found_run`] compiled for AVX2, with its lookup.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn found_run_avx2<const FROM_BASE: bool>(
+    avx2: Avx2,
+    short: &ShortIndex<Tok>,
+    run: Run,
+    index: usize,
+    toks: &mut [Tok],
+) -> usize {
+    found_run::<FROM_BASE>(avx2, short, run, index, toks)
+}
+
+/// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is found
+/// in the short index by a masked read of the bytes: the whole text, or with `FROM_BASE`
+/// the text from byte `base` on ([`padded_tail`]'s copy; a token starting before `base` is
+/// left). Writes the tokens' ready-made tokens in `toks` and returns the index of the
+/// first token it leaves. Inlined into entry points that call nothing and write only
+/// `toks`, so that the table and the text stay in registers; the whole text's loop has no
+/// offset to subtract.
+#[inline(always)]
+fn found_run<const FROM_BASE: bool>(
+    way: impl FindShort,
+    short: &ShortIndex<Tok>,
+    run: Run,
     mut index: usize,
     toks: &mut [Tok],
 ) -> usize {
-    while let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
+    let Run { bytes, base, tokens } = run;
+    let (Some(tokens), Some(toks)) = (tokens.get(index..), toks.get_mut(index..)) else { return index };
+    for (t, out) in tokens.iter().zip(toks) {
         // Before `base` the offset wraps past the end of `bytes`: no read.
         let from = if FROM_BASE { t.span.start.wrapping_sub(base) } else { t.span.start };
         let read = bytes.get(from..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
-        let key = read.and_then(|read| ShortKey::masked(read, t.span.end - t.span.start, t.kind));
-        let Some(tok) = key.and_then(|key| short.find(&key)) else { break };
+        let Some(tok) = read.and_then(|read| way.find(short, read, t)) else { break };
         *out = tok;
         index += 1;
     }
@@ -801,12 +904,15 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// `intern_all` (sixteen-byte reads and masks, the short index, tokens near the end
-        /// of the text) gives each token the entry `intern` gives it, one token at a time,
-        /// and picks out the rule starts and the tokens after a line break.
+        /// `intern_all` (masked reads, the short index, tokens near the end of the text),
+        /// each [`Way`] of it, gives each token the entry `intern` gives it, one token at a
+        /// time, and picks out the rule starts and the tokens after a line break. The two
+        /// ways run in turn on one table, so that the second finds every token the first
+        /// added.
         #[test]
         fn intern_all_agrees_with_intern(
             text in "[ \nа-яА-ЯёЁa-z0-9.,«»—\\-]{0,80}|((Межрегиональный|аэрокосмической|[а-я]{1,20}|[.,«»])[ \n]){0,12}",
+            avx2_first in proptest::prelude::any::<bool>(),
         ) {
             static RULES: std::sync::OnceLock<EntityRules> = std::sync::OnceLock::new();
             let rules = RULES.get_or_init(|| {
@@ -815,27 +921,31 @@ mod tests {
             });
             let tokens = crate::text::tokens::tokenize(&text);
             let mut table = WordTable::take(rules);
-            let (mut starts, mut toks) = (vec![0; tokens.len() + 1], vec![Tok::default(); 3]);
-            let mut breaks = vec![7; 2];
-            let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts, &mut breaks);
-            proptest::prop_assert_eq!(toks.len(), tokens.len());
-            let (mut want_starts, mut want_breaks) = (Vec::new(), Vec::new());
-            for (index, (tok, t)) in toks.iter().zip(&tokens).enumerate() {
-                if t.after_newline {
-                    want_breaks.push(index as u32);
+            let ways = if avx2_first { [Way::detect(), Way::Plain] } else { [Way::Plain, Way::detect()] };
+            for way in ways {
+                table.way = way;
+                let (mut starts, mut toks) = (vec![0; tokens.len() + 1], vec![Tok::default(); 3]);
+                let mut breaks = vec![7; 2];
+                let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts, &mut breaks);
+                proptest::prop_assert_eq!(toks.len(), tokens.len());
+                let (mut want_starts, mut want_breaks) = (Vec::new(), Vec::new());
+                for (index, (tok, t)) in toks.iter().zip(&tokens).enumerate() {
+                    if t.after_newline {
+                        want_breaks.push(index as u32);
+                    }
+                    let id = tok.word();
+                    proptest::prop_assert_eq!(id, table.intern(t.kind, &text, t.span, rules));
+                    proptest::prop_assert_eq!(*tok, table.info(id).tok);
+                    proptest::prop_assert_eq!(tok.kind(), t.kind);
+                    let (ws, we) = table.entries[id as usize].written;
+                    proptest::prop_assert_eq!(&table.text[ws as usize..we as usize], t.span.slice(&text));
+                    if tok.has(Tok::STARTS_RULE) {
+                        want_starts.push(index as u32);
+                    }
                 }
-                let id = tok.word();
-                proptest::prop_assert_eq!(id, table.intern(t.kind, &text, t.span, rules));
-                proptest::prop_assert_eq!(*tok, table.info(id).tok);
-                proptest::prop_assert_eq!(tok.kind(), t.kind);
-                let written = &table.text[table.entries[id as usize].written.0 as usize..table.entries[id as usize].written.1 as usize];
-                proptest::prop_assert_eq!(written, t.span.slice(&text));
-                if tok.has(Tok::STARTS_RULE) {
-                    want_starts.push(index as u32);
-                }
+                proptest::prop_assert_eq!(&starts[..count], &want_starts[..]);
+                proptest::prop_assert_eq!(&breaks[..], &want_breaks[..]);
             }
-            proptest::prop_assert_eq!(&starts[..count], &want_starts[..]);
-            proptest::prop_assert_eq!(&breaks[..], &want_breaks[..]);
             table.give_back();
         }
     }
