@@ -499,9 +499,10 @@ impl WordTable {
         let _ = TABLE.try_with(|t| t.replace(self));
     }
 
-    /// The entry id of the token of `text` at `span`, added if new. Works on the bytes
-    /// (a token's span lies on character boundaries; only a new token needs its `str`).
-    #[inline]
+    /// The entry id of the token of `text` at `span`, added if new, one token at a time:
+    /// what [`WordTable::intern_all`] gives each token. Works on the bytes (a token's span
+    /// lies on character boundaries; only a new token needs its `str`).
+    #[cfg(test)]
     pub fn intern(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
         let n = span.end - span.start;
         if let Some(key) = ShortKey::of(text.as_bytes(), span.start, n, kind) {
@@ -513,8 +514,8 @@ impl WordTable {
         self.intern_long(kind, text, span, rules)
     }
 
-    /// The ready-made token of each of `tokens` (of `text`), in order, in `toks`
-    /// ([`WordTable::intern`] of each). Also picks out the rule starts and the tokens after
+    /// The ready-made token of each of `tokens` (of `text`), in order, in `toks` (the
+    /// token's entry added if new). Also picks out the rule starts and the tokens after
     /// a line break, as [`pick_positions`] (`breaks` is emptied first); returns the number
     /// of rule starts.
     ///
@@ -551,11 +552,18 @@ impl WordTable {
     }
 
     /// The ready-made token of a token [`WordTable::intern_all`]'s loop does not find: a
-    /// new one, a long one, or one near the end of the text.
+    /// long one, or a new short one. The loop looked every short token up (those near the
+    /// end of the text in the padded tail), so a short one goes straight to
+    /// [`WordTable::add_short`], without a second lookup.
     #[inline(never)]
     fn other_token(&mut self, text: &str, t: &Token, rules: &EntityRules) -> Tok {
-        let id = self.intern(t.kind, text, t.span, rules);
-        self.info(id).tok
+        match ShortKey::of(text.as_bytes(), t.span.start, t.span.end - t.span.start, t.kind) {
+            Some(key) => self.add_short(key, t.kind, text, t.span, rules),
+            None => {
+                let id = self.intern_long(t.kind, text, t.span, rules);
+                self.info(id).tok
+            }
+        }
     }
 
     /// Adds a short token the index did not find; returns its ready-made token.
@@ -568,7 +576,8 @@ impl WordTable {
         tok
     }
 
-    /// [`WordTable::intern`] of a token longer than [`short_index::MAX_LEN`] bytes.
+    /// The entry id of the token of `text` at `span`, longer than [`short_index::MAX_LEN`]
+    /// bytes, added if new.
     #[inline(never)]
     fn intern_long(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
         let written = &text.as_bytes()[span.start..span.end];
@@ -595,7 +604,7 @@ impl WordTable {
         }
     }
 
-    /// Adds a token [`WordTable::intern`] did not find (out of line: most tokens are found);
+    /// Adds a token the table does not hold (out of line: most tokens are found);
     /// the caller puts it in its index.
     #[cold]
     #[inline(never)]
