@@ -98,19 +98,14 @@ impl Finder<'_, '_, '_, '_> {
         if word & Self::NAMEY == 0 || !doc.free(i) || (word & Self::SHOUT_ONLY != 0 && !doc.shout(i)) {
             return 0;
         }
-        // The definition asked `Doc::ending` of every `namey` token, which marks it asked.
-        doc.mark_ending_asked(rules, i);
         let not_first = word & Self::FIRST != 0 && doc.role(roles, i).is_some();
         word & !Self::SHOUT_ONLY & if not_first { !(Self::FIRST | Self::CLEAN_FIRST) } else { !0 }
     }
 
     /// What [`Finder::compute_flags`] says of token `i` from its word alone: the token taken
     /// as free and, for a word in capitals, on a shouting line unless [`Finder::SHOUT_ONLY`]
-    /// says it must be; `FIRST` and `CLEAN_FIRST` before the role-noun test.
-    ///
-    /// `Doc::ending` answers `Noun` only the first time a token is asked, `None` after. The
-    /// rules were tuned with every `namey` word asked before this pass (by the place rules),
-    /// so `Noun` reads as none here: said so, the answer does not depend on who asked first.
+    /// says it must be; `FIRST` and `CLEAN_FIRST` before the role-noun test. `Noun` reads
+    /// as none, as in [`Doc::ending`].
     fn word_flags(doc: &Doc, rules: &EntityRules, i: usize) -> u8 {
         let d = doc;
         if !Self::namey_word(d, i) {
@@ -169,7 +164,7 @@ impl Finder<'_, '_, '_, '_> {
             return 0;
         }
         let lex = d.lex(i);
-        let ending = d.ending(rules, i).filter(|&e| e != Ending::Noun);
+        let ending = d.ending(rules, i);
         let first = lex.first.is_some() && d.role(roles, i).is_none();
         Self::NAMEY | Self::reading_flags(lex, ending, first, d.caps(i))
     }
