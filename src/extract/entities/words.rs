@@ -156,6 +156,7 @@ fn listed_agrees_with_the_tables() {
 /// distinct token ([`WordTable::add`]), kept ready in the short index's slot and copied
 /// from there for each occurrence; one word, so that copying it is one load and one store.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(transparent)]
 pub struct Tok(u64);
 
 impl Tok {
@@ -548,7 +549,7 @@ impl WordTable {
             }
         }
         breaks.clear();
-        pick_positions(toks, tokens, starts, breaks)
+        self.way.pick_positions(toks, tokens, starts, breaks)
     }
 
     /// The ready-made token of a token [`WordTable::intern_all`]'s loop does not find: a
@@ -729,6 +730,17 @@ impl Way {
         Way::Plain
     }
 
+    /// [`pick_positions`] this way.
+    #[inline]
+    fn pick_positions(self, toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &mut Vec<u32>) -> usize {
+        match self {
+            Way::Plain => pick_positions(toks, tokens, starts, breaks, 0, 0),
+            // SAFETY: an `Avx2` exists only when the processor has AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Way::Avx2(avx2) => unsafe { pick_positions_avx2(avx2, toks, tokens, starts, breaks) },
+        }
+    }
+
     /// [`found_run`] this way.
     #[inline]
     fn found_run<const FROM_BASE: bool>(
@@ -809,10 +821,19 @@ fn found_run<const FROM_BASE: bool>(
 /// `count` moving on only past such a token: no branch on it (one token in five or so, not
 /// predictable); `starts` needs room for every token and one more. Appends each of
 /// `tokens` after a line break to `breaks` (one token in dozens: a branch that rarely
-/// misses). Returns `count`.
-fn pick_positions(toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &mut Vec<u32>) -> usize {
-    let mut count = 0;
+/// misses). Returns `count`. Starts at token `from` with `count` starts picked before it.
+#[inline(never)]
+fn pick_positions(
+    toks: &[Tok],
+    tokens: &[Token],
+    starts: &mut [u32],
+    breaks: &mut Vec<u32>,
+    from: usize,
+    mut count: usize,
+) -> usize {
+    let (Some(toks), Some(tokens)) = (toks.get(from..), tokens.get(from..)) else { return count };
     for (index, (tok, t)) in toks.iter().zip(tokens).enumerate() {
+        let index = from + index;
         if let Some(slot) = starts.get_mut(count) {
             *slot = index as u32;
         }
@@ -822,6 +843,68 @@ fn pick_positions(toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &m
         }
     }
     count
+}
+
+/// For each set of four tokens' [`Tok::STARTS_RULE`] bits (bit `k` for token `k`): the
+/// positions of the set bits, in order (padded with zeros), and how many there are.
+const PICKS: [([u32; 4], usize); 16] = picks();
+
+const fn picks() -> [([u32; 4], usize); 16] {
+    let mut out = [([0; 4], 0); 16];
+    let mut bits = 0;
+    while bits < 16 {
+        let mut k = 0;
+        while k < 4 {
+            if bits >> k & 1 == 1 {
+                out[bits].0[out[bits].1] = k as u32;
+                out[bits].1 += 1;
+            }
+            k += 1;
+        }
+        bits += 1;
+    }
+    out
+}
+
+/// [`pick_positions`] four tokens at a time: their start bits in one mask (one load, a
+/// shift and a `movemask`), their indexes written together from [`PICKS`] (the ones past
+/// the picks are overwritten by the next, or lie past the count), and the four line-break
+/// flags tested together. The last tokens go one by one.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn pick_positions_avx2(_: Avx2, toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &mut Vec<u32>) -> usize {
+    use std::arch::x86_64::{
+        _mm256_castsi256_pd, _mm256_loadu_si256, _mm256_movemask_pd, _mm256_slli_epi64, _mm_add_epi32, _mm_loadu_si128,
+        _mm_set1_epi32, _mm_storeu_si128,
+    };
+    let mut count = 0;
+    let mut index = 0;
+    for (four, four_tokens) in toks.chunks_exact(4).zip(tokens.chunks_exact(4)) {
+        // SAFETY: reads the 32 bytes of `four`, four `Tok`s of one `u64` each.
+        let words = unsafe { _mm256_loadu_si256(four.as_ptr().cast()) };
+        // `STARTS_RULE` (bit 32) to bit 63, the one `movemask` reads.
+        let bits = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_slli_epi64::<31>(words))) as usize;
+        let (picks, picked) = PICKS[bits & 15];
+        // `count` is at most `index`: room for four while four tokens are left.
+        if let Some(out) = starts.get_mut(count..count + 4) {
+            // SAFETY: reads the 16 bytes of `picks`, writes the 16 bytes of `out`.
+            unsafe {
+                let indexes = _mm_add_epi32(_mm_loadu_si128(picks.as_ptr().cast()), _mm_set1_epi32(index as i32));
+                _mm_storeu_si128(out.as_mut_ptr().cast(), indexes);
+            }
+        }
+        count += picked;
+        if four_tokens.iter().fold(false, |any, t| any | t.after_newline) {
+            for (k, t) in four_tokens.iter().enumerate() {
+                if t.after_newline {
+                    breaks.push((index + k) as u32);
+                }
+            }
+        }
+        index += 4;
+    }
+    pick_positions(toks, tokens, starts, breaks, index, count)
 }
 
 /// A cached answer: 0 = not computed, 1 = none, 2 + k = `options[k]`.
@@ -956,6 +1039,30 @@ mod tests {
                 proptest::prop_assert_eq!(&breaks[..], &want_breaks[..]);
             }
             table.give_back();
+        }
+    }
+
+    proptest::proptest! {
+        /// [`pick_positions_avx2`] picks what [`pick_positions`] picks, four tokens at a time.
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn avx2_picks_agree_with_the_plain_ones(
+            flags in proptest::collection::vec((0u8..=255, proptest::prelude::any::<bool>()), 0..40),
+        ) {
+            let Some(avx2) = Avx2::detect() else { return Ok(()) };
+            let toks: Vec<Tok> = flags.iter().map(|&(f, _)| Tok::new(7, TokenKind::Word, f, Listed::default())).collect();
+            let tokens: Vec<Token> = flags
+                .iter()
+                .map(|&(_, after_newline)| Token { span: Span::new(0, 1), kind: TokenKind::Word, after_newline, after_space: true })
+                .collect();
+            let (mut starts, mut breaks) = (vec![0; toks.len() + 1], Vec::new());
+            let count = pick_positions(&toks, &tokens, &mut starts, &mut breaks, 0, 0);
+            let (mut fast_starts, mut fast_breaks) = (vec![0; toks.len() + 1], Vec::new());
+            // SAFETY: `avx2` proves the processor has AVX2.
+            let fast_count = unsafe { pick_positions_avx2(avx2, &toks, &tokens, &mut fast_starts, &mut fast_breaks) };
+            proptest::prop_assert_eq!(fast_count, count);
+            proptest::prop_assert_eq!(&fast_starts[..count], &starts[..count]);
+            proptest::prop_assert_eq!(fast_breaks, breaks);
         }
     }
 
