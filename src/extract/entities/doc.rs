@@ -115,8 +115,6 @@ pub struct Doc<'t, 'l> {
     /// The token ranges of the lines written in capitals (headlines), ascending: capitals
     /// say nothing there.
     shouting: Vec<Range<usize>>,
-    /// `ending` of each token as first answered (0 = not asked yet), see [`Doc::ending`].
-    endings: Vec<Cell<u8>>,
     /// The lexicon's [`NameLookup::cache_id`] (0: its answers are not to be remembered).
     lexicon_id: u64,
 }
@@ -136,7 +134,6 @@ impl Drop for Doc<'_, '_> {
             breaks: std::mem::take(&mut self.breaks),
             lex_of: std::mem::take(&mut self.lex_of),
             lexed: std::mem::take(&mut self.lexed),
-            endings: std::mem::take(&mut self.endings),
         };
         // A huge document's buffers are not kept for the rest of the run (peak memory is
         // that document's anyway). At thread exit the buffers are simply dropped.
@@ -161,7 +158,6 @@ struct Buffers {
     /// All zeros.
     lex_of: Vec<u32>,
     lexed: Vec<u32>,
-    endings: Vec<Cell<u8>>,
 }
 
 thread_local! {
@@ -173,31 +169,6 @@ thread_local! {
 fn room(mut v: Vec<u32>, len: usize) -> Vec<u32> {
     v.resize(len, 0);
     v
-}
-
-/// `v` emptied and filled with `len` copies of `value`.
-fn refill<T: Clone>(mut v: Vec<T>, len: usize, value: T) -> Vec<T> {
-    v.clear();
-    v.resize(len, value);
-    v
-}
-
-/// The endings a token remembers (not `Noun`: see [`Doc::ending`]).
-const ENDINGS: [Ending; 5] = [Ending::Surname, Ending::SurnameAdj, Ending::Patronymic, Ending::Adjective, Ending::Verb];
-
-/// A word's `ending` code for `Noun` (see [`words::cached`]), which a token answers once.
-const NOUN_CODE: u8 = 2 + ENDINGS.len() as u8;
-const _: () = assert!(matches!(words::ENDINGS[ENDINGS.len()], Ending::Noun), "Noun comes after the token endings");
-
-/// A token's ending slot for its word's ending code (not 0): the same code, but for `Noun`,
-/// which the token then answers as none (1).
-#[inline]
-fn token_code(word_code: u8) -> u8 {
-    if word_code == NOUN_CODE {
-        1
-    } else {
-        word_code
-    }
 }
 
 /// What the token pass learns about one word.
@@ -309,7 +280,7 @@ impl<'t, 'l> Doc<'t, 'l> {
         rules: &EntityRules,
     ) -> Doc<'t, 'l> {
         let mut words = WordTable::take(rules);
-        let Buffers { mut toks, starts, mut lines, mut breaks, mut lex_of, mut lexed, endings } = BUFFERS.take();
+        let Buffers { mut toks, starts, mut lines, mut breaks, mut lex_of, mut lexed } = BUFFERS.take();
         // Sized for every token and one more, then cut to the picks.
         let mut rule_starts = room(starts, raw.len() + 1);
         let start_count = words.intern_all(text, raw, rules, &mut toks, &mut rule_starts, &mut breaks);
@@ -360,7 +331,6 @@ impl<'t, 'l> Doc<'t, 'l> {
             }
         }
         let shouting = shouting_lines(&toks, &breaks, &caps_words);
-        let endings = refill(endings, raw.len(), Cell::new(0));
         let nothing_listed = words.nothing_listed();
         Doc {
             text,
@@ -375,7 +345,6 @@ impl<'t, 'l> Doc<'t, 'l> {
             lex_of,
             lexed,
             shouting,
-            endings,
             lexicon_id: lexicon.cache_id(),
         }
     }
@@ -551,51 +520,22 @@ impl<'t, 'l> Doc<'t, 'l> {
         self.listed(i).not_name
     }
 
-    /// The ending of token `i`'s folded word, remembered per distinct word. A token answers
-    /// `Noun` only the first time it is asked, `None` after (as the rules were tuned with).
+    /// The ending of token `i`'s folded word, remembered per distinct word, `Noun` read as
+    /// none: the rules tell no noun from a word without an ending ([`Doc::word_ending`]
+    /// has the noun).
     #[inline]
     pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
-        // A token asked before answers from its slot, without a call.
-        match self.endings.get(i).map(Cell::get) {
-            Some(1) => None,
-            Some(code @ 2..) => ENDINGS.get(usize::from(code - 2)).copied(),
-            _ => self.first_ending(rules, i),
-        }
+        let answer = match self.toks.get(i).map(|t| self.words.entry(t.word()).ending.get()) {
+            // Asked before (in any document): 1 is none, 2 + k the k-th of `words::ENDINGS`.
+            Some(code @ 1..) => words::ENDINGS.get(usize::from(code).wrapping_sub(2)).copied(),
+            _ => self.word_ending(rules, i),
+        };
+        answer.filter(|&e| e != Ending::Noun)
     }
 
-    /// Marks token `i` asked for its ending, as [`Doc::ending`] does, without the answer:
-    /// a word asked before (in any document) is a copy of its code, without a call.
-    #[inline]
-    pub fn mark_ending_asked(&self, rules: &EntityRules, i: usize) {
-        let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return };
-        if slot.get() != 0 {
-            return;
-        }
-        match self.words.entry(t.word()).ending.get() {
-            0 => {
-                let _ = self.first_ending(rules, i);
-            }
-            code => slot.set(token_code(code)),
-        }
-    }
-
-    /// [`Doc::ending`] of a token not asked before (or past the last token).
+    /// The ending of token `i`'s folded word as the rule tables give it (`Noun` too),
+    /// remembered per distinct word.
     #[inline(never)]
-    fn first_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
-        let (Some(slot), Some(t)) = (self.endings.get(i), self.toks.get(i)) else { return rules.ending("") };
-        let e = self.words.entry(t.word());
-        // The word asked before (in any document): its code straight into the token's slot,
-        // without searching the options. The codes agree but for `Noun` (see `ENDINGS`).
-        let code = e.ending.get();
-        if code != 0 {
-            slot.set(token_code(code));
-            return words::ENDINGS.get(usize::from(code).wrapping_sub(2)).copied();
-        }
-        words::cached(slot, &ENDINGS, || words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i))))
-    }
-
-    /// The ending of token `i`'s folded word as the rule tables give it (`Noun` too), without
-    /// marking the token asked (unlike [`Doc::ending`]): an answer about the word alone.
     pub fn word_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
         let Some(t) = self.toks.get(i) else { return rules.ending("") };
         let e = self.words.entry(t.word());
@@ -771,15 +711,6 @@ fn shouting_lines(toks: &[Tok], breaks: &[u32], starts: &[u32]) -> Vec<Range<usi
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `Doc::first_ending` copies a word's ending code into a token's slot as it is: the
-    /// token's codes must be the word's, `Noun` (last) aside.
-    #[test]
-    fn token_ending_codes_are_the_word_codes_but_noun() {
-        assert_eq!(ENDINGS[..], words::ENDINGS[..ENDINGS.len()]);
-        assert_eq!(words::ENDINGS[ENDINGS.len()..], [Ending::Noun]);
-        assert_eq!(words::ENDINGS.get(usize::from(NOUN_CODE - 2)), Some(&Ending::Noun));
-    }
 
     /// The shouting lines by their definition: every token of every line counted.
     fn shouting_lines_simple(toks: &[Tok], breaks: &[u32]) -> Vec<Range<usize>> {

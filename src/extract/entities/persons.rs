@@ -47,6 +47,18 @@ fn part(role: PartRole, from: usize, to: usize) -> Part {
     Part { role, from, to }
 }
 
+/// The most parts a match has: a first name, a patronymic, a particle, a surname and a
+/// foreign tail of two particles and two surnames.
+const MAX_PARTS: usize = 8;
+
+/// The parts of a match that may grow, `first` first: room for [`MAX_PARTS`] up front, so
+/// that adding parts never moves them (from one part the vector would regrow once or twice).
+fn growing_parts(first: Part) -> Vec<Part> {
+    let mut parts = Vec::with_capacity(MAX_PARTS);
+    parts.push(first);
+    parts
+}
+
 struct Finder<'a, 'd, 't, 'l> {
     doc: &'d Doc<'t, 'l>,
     roles: &'a RoleNouns,
@@ -98,19 +110,14 @@ impl Finder<'_, '_, '_, '_> {
         if word & Self::NAMEY == 0 || !doc.free(i) || (word & Self::SHOUT_ONLY != 0 && !doc.shout(i)) {
             return 0;
         }
-        // The definition asked `Doc::ending` of every `namey` token, which marks it asked.
-        doc.mark_ending_asked(rules, i);
         let not_first = word & Self::FIRST != 0 && doc.role(roles, i).is_some();
         word & !Self::SHOUT_ONLY & if not_first { !(Self::FIRST | Self::CLEAN_FIRST) } else { !0 }
     }
 
     /// What [`Finder::compute_flags`] says of token `i` from its word alone: the token taken
     /// as free and, for a word in capitals, on a shouting line unless [`Finder::SHOUT_ONLY`]
-    /// says it must be; `FIRST` and `CLEAN_FIRST` before the role-noun test.
-    ///
-    /// `Doc::ending` answers `Noun` only the first time a token is asked, `None` after. The
-    /// rules were tuned with every `namey` word asked before this pass (by the place rules),
-    /// so `Noun` reads as none here: said so, the answer does not depend on who asked first.
+    /// says it must be; `FIRST` and `CLEAN_FIRST` before the role-noun test. `Noun` reads
+    /// as none, as in [`Doc::ending`].
     fn word_flags(doc: &Doc, rules: &EntityRules, i: usize) -> u8 {
         let d = doc;
         if !Self::namey_word(d, i) {
@@ -169,7 +176,7 @@ impl Finder<'_, '_, '_, '_> {
             return 0;
         }
         let lex = d.lex(i);
-        let ending = d.ending(rules, i).filter(|&e| e != Ending::Noun);
+        let ending = d.ending(rules, i);
         let first = lex.first.is_some() && d.role(roles, i).is_none();
         Self::NAMEY | Self::reading_flags(lex, ending, first, d.caps(i))
     }
@@ -266,7 +273,7 @@ impl Finder<'_, '_, '_, '_> {
         }
         // First name, patronymic, surname.
         if self.first(i) {
-            let mut parts = vec![part(PartRole::First, i, i + 1)];
+            let mut parts = growing_parts(part(PartRole::First, i, i + 1));
             let mut j = i + 1;
             if self.patronymic(j) {
                 parts.push(part(PartRole::Patronymic, j, j + 1));
@@ -295,7 +302,8 @@ impl Finder<'_, '_, '_, '_> {
         if self.plain(i) && d.lex(i).surname.is_none() {
             let next_surname = self.known_surname(i + 1) && d.lex(i + 1).toponym.is_none() && !self.first(i + 2);
             if next_surname || (!d.sent_start(i) && self.plain(i + 1)) {
-                let mut parts = vec![part(PartRole::First, i, i + 1), part(PartRole::Surname, i + 1, i + 2)];
+                let mut parts = growing_parts(part(PartRole::First, i, i + 1));
+                parts.push(part(PartRole::Surname, i + 1, i + 2));
                 let j = self.foreign_tail(i + 2, &mut parts);
                 return Some(PersonMatch { from: i, to: j, parts });
             }
@@ -307,7 +315,7 @@ impl Finder<'_, '_, '_, '_> {
         }
         let after_role = self.after_role(i);
         if after_role || (self.known_surname(i) && !d.sent_start(i)) {
-            let mut parts = vec![part(PartRole::Surname, i, i + 1)];
+            let mut parts = growing_parts(part(PartRole::Surname, i, i + 1));
             let mut j = i + 1;
             if after_role && self.surname_like(j) && !self.first(j) {
                 parts[0].role = PartRole::First;

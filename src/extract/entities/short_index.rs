@@ -8,6 +8,8 @@
 //! index reads a slot, then the entry's key). Longer tokens go to `words::IdIndex`; one
 //! token is in exactly one of the two (by its length).
 
+#[cfg(target_arch = "x86_64")]
+use crate::text::block16::Avx2;
 use crate::text::tokens::TokenKind;
 
 /// The longest token the index holds.
@@ -57,6 +59,12 @@ fn mix(a: u64, b: u64) -> u64 {
     (p as u64) ^ (p >> 64) as u64
 }
 
+/// [`ShortKey::hash`] of the key words `[a, b, c, d]` from `a ^ c` and `b ^ d`.
+#[inline(always)]
+fn hash_halves(ac: u64, bd: u64) -> u64 {
+    mix(ac ^ 0x243f_6a88_85a3_08d3, bd ^ 0x1319_8a2e_0370_7344)
+}
+
 fn word(b: &[u8]) -> u64 {
     b.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w))
 }
@@ -99,7 +107,7 @@ impl ShortKey {
     #[inline]
     fn hash(&self) -> u64 {
         let [a, b, c, d] = self.words;
-        mix(a ^ c ^ 0x243f_6a88_85a3_08d3, b ^ d ^ 0x1319_8a2e_0370_7344)
+        hash_halves(a ^ c, b ^ d)
     }
 
     /// Equality without a branch per field.
@@ -180,6 +188,49 @@ impl<V: Copy + Default> ShortIndex<V> {
         self.slots.clear();
         self.len = 0;
     }
+
+    /// [`ShortIndex::find`] of [`ShortKey::masked`]`(read, n, kind)` with the key's bytes in
+    /// one AVX2 register: masked by one compare, hashed from its two halves folded, and
+    /// compared with a slot's bytes in one compare (four words each way otherwise).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub fn find_masked_avx2(&self, _: Avx2, read: &[u8; MAX_LEN], n: usize, kind: TokenKind) -> Option<V> {
+        use std::arch::x86_64::{
+            _mm256_and_si256, _mm256_castsi256_si128, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_extracti128_si256,
+            _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8, _mm256_setr_epi8, _mm_cvtsi128_si64,
+            _mm_extract_epi64, _mm_xor_si128,
+        };
+        if n > MAX_LEN {
+            return None;
+        }
+        let meta = n as u32 | (kind as u32) << 8 | OCCUPIED;
+        // SAFETY: reads the 32 bytes `read` borrows.
+        let bytes = unsafe { _mm256_loadu_si256(read.as_ptr().cast()) };
+        #[rustfmt::skip]
+        let index = _mm256_setr_epi8(
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+            16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+        );
+        // The bytes before byte `n` (`n` is at most 32, a positive `i8`).
+        let key = _mm256_and_si256(bytes, _mm256_cmpgt_epi8(_mm256_set1_epi8(n as i8), index));
+        let halves = _mm_xor_si128(_mm256_castsi256_si128(key), _mm256_extracti128_si256::<1>(key));
+        let hash = hash_halves(_mm_cvtsi128_si64(halves) as u64, _mm_extract_epi64::<1>(halves) as u64);
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = self.slots.get(i)?;
+            // SAFETY: reads the 32 bytes of the slot's key words.
+            let words = unsafe { _mm256_loadu_si256(slot.key.words.as_ptr().cast()) };
+            if _mm256_movemask_epi8(_mm256_cmpeq_epi8(words, key)) == -1 && slot.key.meta == meta {
+                return Some(slot.value);
+            }
+            if slot.key.meta == 0 {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -230,6 +281,34 @@ mod tests {
             }
             proptest::prop_assert!(!key.same(&ShortKey::of(&a, 0, a.len(), TokenKind::Punct).unwrap()));
             proptest::prop_assert!(key.same(&ShortKey::of(&a, 0, a.len(), TokenKind::Word).unwrap()));
+        }
+    }
+
+    proptest::proptest! {
+        /// The AVX2 lookup finds what the plain one finds, for any bytes after the token.
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn avx2_lookup_agrees_with_the_plain_one(
+            stored in proptest::collection::vec(proptest::collection::vec(0u8..4, 0..=MAX_LEN + 2), 0..40),
+            read in proptest::collection::vec(0u8..4, MAX_LEN),
+            n in 0usize..=MAX_LEN + 2,
+            punct in proptest::prelude::any::<bool>(),
+        ) {
+            let Some(avx2) = Avx2::detect() else { return Ok(()) };
+            let kind = if punct { TokenKind::Punct } else { TokenKind::Word };
+            let mut index = ShortIndex::default();
+            for (value, token) in stored.iter().enumerate() {
+                if let Some(key) = ShortKey::of(token, 0, token.len(), TokenKind::Word) {
+                    if index.find(&key).is_none() {
+                        index.insert(key, value);
+                    }
+                }
+            }
+            let read: [u8; MAX_LEN] = read.try_into().unwrap();
+            let plain = ShortKey::masked(&read, n, kind).and_then(|key| index.find(&key));
+            // SAFETY: `avx2` proves the processor has AVX2.
+            let fast = unsafe { index.find_masked_avx2(avx2, &read, n, kind) };
+            proptest::prop_assert_eq!(fast, plain);
         }
     }
 

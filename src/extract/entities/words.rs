@@ -12,6 +12,8 @@ use std::cell::{Cell, RefCell};
 use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings};
 use super::rules::{Ending, EntityRules, LocMarker, LocPosition, NotName, OrgRole, PrefixKind};
 use super::short_index::{self, ShortIndex, ShortKey};
+#[cfg(target_arch = "x86_64")]
+use crate::text::block16::Avx2;
 use crate::text::tokens::{Token, TokenKind};
 use crate::text::Span;
 
@@ -154,6 +156,7 @@ fn listed_agrees_with_the_tables() {
 /// distinct token ([`WordTable::add`]), kept ready in the short index's slot and copied
 /// from there for each occurrence; one word, so that copying it is one load and one store.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(transparent)]
 pub struct Tok(u64);
 
 impl Tok {
@@ -359,6 +362,8 @@ pub struct WordTable {
     entries: Vec<Entry>,
     /// What the rules list for the empty word.
     nothing_listed: Listed,
+    /// How [`WordTable::intern_all`] looks the short tokens up.
+    way: Way,
 }
 
 thread_local! {
@@ -475,6 +480,7 @@ impl WordTable {
             table.text.reserve(INITIAL_ENTRIES * 24);
         }
         table.doc = table.doc.wrapping_add(1).max(1);
+        table.way = Way::detect();
         table
     }
 
@@ -494,9 +500,10 @@ impl WordTable {
         let _ = TABLE.try_with(|t| t.replace(self));
     }
 
-    /// The entry id of the token of `text` at `span`, added if new. Works on the bytes
-    /// (a token's span lies on character boundaries; only a new token needs its `str`).
-    #[inline]
+    /// The entry id of the token of `text` at `span`, added if new, one token at a time:
+    /// what [`WordTable::intern_all`] gives each token. Works on the bytes (a token's span
+    /// lies on character boundaries; only a new token needs its `str`).
+    #[cfg(test)]
     pub fn intern(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
         let n = span.end - span.start;
         if let Some(key) = ShortKey::of(text.as_bytes(), span.start, n, kind) {
@@ -508,8 +515,8 @@ impl WordTable {
         self.intern_long(kind, text, span, rules)
     }
 
-    /// The ready-made token of each of `tokens` (of `text`), in order, in `toks`
-    /// ([`WordTable::intern`] of each). Also picks out the rule starts and the tokens after
+    /// The ready-made token of each of `tokens` (of `text`), in order, in `toks` (the
+    /// token's entry added if new). Also picks out the rule starts and the tokens after
     /// a line break, as [`pick_positions`] (`breaks` is emptied first); returns the number
     /// of rule starts.
     ///
@@ -531,24 +538,33 @@ impl WordTable {
         let (tail, tail_start) = padded_tail(text.as_bytes());
         let mut index = 0;
         while index < tokens.len() {
-            index = found_run::<false>(&self.short, text.as_bytes(), 0, tokens, index, toks);
+            let whole = Run { bytes: text.as_bytes(), base: 0, tokens };
+            index = self.way.found_run::<false>(&self.short, whole, index, toks);
             // Tokens within `MAX_LEN` bytes of the end: read from the padded tail.
-            index = found_run::<true>(&self.short, &tail, tail_start, tokens, index, toks);
+            let near_end = Run { bytes: &tail, base: tail_start, tokens };
+            index = self.way.found_run::<true>(&self.short, near_end, index, toks);
             if let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
                 *out = self.other_token(text, t, rules);
                 index += 1;
             }
         }
         breaks.clear();
-        pick_positions(toks, tokens, starts, breaks)
+        self.way.pick_positions(toks, tokens, starts, breaks)
     }
 
     /// The ready-made token of a token [`WordTable::intern_all`]'s loop does not find: a
-    /// new one, a long one, or one near the end of the text.
+    /// long one, or a new short one. The loop looked every short token up (those near the
+    /// end of the text in the padded tail), so a short one goes straight to
+    /// [`WordTable::add_short`], without a second lookup.
     #[inline(never)]
     fn other_token(&mut self, text: &str, t: &Token, rules: &EntityRules) -> Tok {
-        let id = self.intern(t.kind, text, t.span, rules);
-        self.info(id).tok
+        match ShortKey::of(text.as_bytes(), t.span.start, t.span.end - t.span.start, t.kind) {
+            Some(key) => self.add_short(key, t.kind, text, t.span, rules),
+            None => {
+                let id = self.intern_long(t.kind, text, t.span, rules);
+                self.info(id).tok
+            }
+        }
     }
 
     /// Adds a short token the index did not find; returns its ready-made token.
@@ -561,7 +577,8 @@ impl WordTable {
         tok
     }
 
-    /// [`WordTable::intern`] of a token longer than [`short_index::MAX_LEN`] bytes.
+    /// The entry id of the token of `text` at `span`, longer than [`short_index::MAX_LEN`]
+    /// bytes, added if new.
     #[inline(never)]
     fn intern_long(&mut self, kind: TokenKind, text: &str, span: Span, rules: &EntityRules) -> u32 {
         let written = &text.as_bytes()[span.start..span.end];
@@ -588,7 +605,7 @@ impl WordTable {
         }
     }
 
-    /// Adds a token [`WordTable::intern`] did not find (out of line: most tokens are found);
+    /// Adds a token the table does not hold (out of line: most tokens are found);
     /// the caller puts it in its index.
     #[cold]
     #[inline(never)]
@@ -666,27 +683,134 @@ fn padded_tail(bytes: &[u8]) -> ([u8; 2 * short_index::MAX_LEN], usize) {
     (tail, start)
 }
 
-/// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is found
-/// in `short` by a masked read of `bytes`: the whole text, or with `FROM_BASE` the text
-/// from byte `base` on ([`padded_tail`]'s copy; a token starting before `base` is left).
-/// Writes the tokens' ready-made tokens in `toks` and returns the index of the first token
-/// it leaves. A function of its own that calls nothing and writes only `toks`, so that the
-/// table and the text stay in registers; the whole text's loop has no offset to subtract.
-#[inline(never)]
-fn found_run<const FROM_BASE: bool>(
-    short: &ShortIndex<Tok>,
-    bytes: &[u8],
+/// A token's bytes as [`found_run`] reads them: from its start, past its end.
+type Read = [u8; short_index::MAX_LEN];
+
+/// How [`found_run`] looks a token up in the short index: by [`ShortKey::masked`] and
+/// [`ShortIndex::find`] on every target, in AVX2 registers where the processor has them.
+trait FindShort: Copy {
+    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok>;
+}
+
+/// The lookup of every target.
+#[derive(Clone, Copy, Debug)]
+struct Plain;
+
+impl FindShort for Plain {
+    #[inline(always)]
+    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok> {
+        ShortKey::masked(read, t.span.end - t.span.start, t.kind).and_then(|key| short.find(&key))
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+impl FindShort for Avx2 {
+    #[inline(always)]
+    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok> {
+        // SAFETY: an `Avx2` exists only when the processor has AVX2.
+        unsafe { short.find_masked_avx2(self, read, t.span.end - t.span.start, t.kind) }
+    }
+}
+
+/// How the table looks its short tokens up: [`Way::detect`]ed when it is taken.
+#[derive(Clone, Copy, Debug, Default)]
+enum Way {
+    #[default]
+    Plain,
+    #[cfg(target_arch = "x86_64")]
+    Avx2(Avx2),
+}
+
+impl Way {
+    fn detect() -> Way {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            return Way::Avx2(avx2);
+        }
+        Way::Plain
+    }
+
+    /// [`pick_positions`] this way.
+    #[inline]
+    fn pick_positions(self, toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &mut Vec<u32>) -> usize {
+        match self {
+            Way::Plain => pick_positions(toks, tokens, starts, breaks, 0, 0),
+            // SAFETY: an `Avx2` exists only when the processor has AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Way::Avx2(avx2) => unsafe { pick_positions_avx2(avx2, toks, tokens, starts, breaks) },
+        }
+    }
+
+    /// [`found_run`] this way.
+    #[inline]
+    fn found_run<const FROM_BASE: bool>(
+        self,
+        short: &ShortIndex<Tok>,
+        run: Run,
+        index: usize,
+        toks: &mut [Tok],
+    ) -> usize {
+        match self {
+            Way::Plain => found_run_plain::<FROM_BASE>(short, run, index, toks),
+            // SAFETY: an `Avx2` exists only when the processor has AVX2.
+            #[cfg(target_arch = "x86_64")]
+            Way::Avx2(avx2) => unsafe { found_run_avx2::<FROM_BASE>(avx2, short, run, index, toks) },
+        }
+    }
+}
+
+/// What [`found_run`] reads besides the short index (a parameter of its own, so that the
+/// compiler knows nothing writes it and keeps it in registers): the text's `bytes` (from
+/// byte `base` of the text on, see `FROM_BASE`) and its tokens.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    bytes: &'a [u8],
     base: usize,
-    tokens: &[Token],
+    tokens: &'a [Token],
+}
+
+/// [`found_run`] with the lookup of every target.
+#[inline(never)]
+fn found_run_plain<const FROM_BASE: bool>(short: &ShortIndex<Tok>, run: Run, index: usize, toks: &mut [Tok]) -> usize {
+    found_run::<FROM_BASE>(Plain, short, run, index, toks)
+}
+
+/// [`found_run`] compiled for AVX2, with its lookup.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn found_run_avx2<const FROM_BASE: bool>(
+    avx2: Avx2,
+    short: &ShortIndex<Tok>,
+    run: Run,
+    index: usize,
+    toks: &mut [Tok],
+) -> usize {
+    found_run::<FROM_BASE>(avx2, short, run, index, toks)
+}
+
+/// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is found
+/// in the short index by a masked read of the bytes: the whole text, or with `FROM_BASE`
+/// the text from byte `base` on ([`padded_tail`]'s copy; a token starting before `base` is
+/// left). Writes the tokens' ready-made tokens in `toks` and returns the index of the
+/// first token it leaves. Inlined into entry points that call nothing and write only
+/// `toks`, so that the table and the text stay in registers; the whole text's loop has no
+/// offset to subtract.
+#[inline(always)]
+fn found_run<const FROM_BASE: bool>(
+    way: impl FindShort,
+    short: &ShortIndex<Tok>,
+    run: Run,
     mut index: usize,
     toks: &mut [Tok],
 ) -> usize {
-    while let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
+    let Run { bytes, base, tokens } = run;
+    let (Some(tokens), Some(toks)) = (tokens.get(index..), toks.get_mut(index..)) else { return index };
+    for (t, out) in tokens.iter().zip(toks) {
         // Before `base` the offset wraps past the end of `bytes`: no read.
         let from = if FROM_BASE { t.span.start.wrapping_sub(base) } else { t.span.start };
         let read = bytes.get(from..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>);
-        let key = read.and_then(|read| ShortKey::masked(read, t.span.end - t.span.start, t.kind));
-        let Some(tok) = key.and_then(|key| short.find(&key)) else { break };
+        let Some(tok) = read.and_then(|read| way.find(short, read, t)) else { break };
         *out = tok;
         index += 1;
     }
@@ -697,10 +821,19 @@ fn found_run<const FROM_BASE: bool>(
 /// `count` moving on only past such a token: no branch on it (one token in five or so, not
 /// predictable); `starts` needs room for every token and one more. Appends each of
 /// `tokens` after a line break to `breaks` (one token in dozens: a branch that rarely
-/// misses). Returns `count`.
-fn pick_positions(toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &mut Vec<u32>) -> usize {
-    let mut count = 0;
+/// misses). Returns `count`. Starts at token `from` with `count` starts picked before it.
+#[inline(never)]
+fn pick_positions(
+    toks: &[Tok],
+    tokens: &[Token],
+    starts: &mut [u32],
+    breaks: &mut Vec<u32>,
+    from: usize,
+    mut count: usize,
+) -> usize {
+    let (Some(toks), Some(tokens)) = (toks.get(from..), tokens.get(from..)) else { return count };
     for (index, (tok, t)) in toks.iter().zip(tokens).enumerate() {
+        let index = from + index;
         if let Some(slot) = starts.get_mut(count) {
             *slot = index as u32;
         }
@@ -710,6 +843,68 @@ fn pick_positions(toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &m
         }
     }
     count
+}
+
+/// For each set of four tokens' [`Tok::STARTS_RULE`] bits (bit `k` for token `k`): the
+/// positions of the set bits, in order (padded with zeros), and how many there are.
+const PICKS: [([u32; 4], usize); 16] = picks();
+
+const fn picks() -> [([u32; 4], usize); 16] {
+    let mut out = [([0; 4], 0); 16];
+    let mut bits = 0;
+    while bits < 16 {
+        let mut k = 0;
+        while k < 4 {
+            if bits >> k & 1 == 1 {
+                out[bits].0[out[bits].1] = k as u32;
+                out[bits].1 += 1;
+            }
+            k += 1;
+        }
+        bits += 1;
+    }
+    out
+}
+
+/// [`pick_positions`] four tokens at a time: their start bits in one mask (one load, a
+/// shift and a `movemask`), their indexes written together from [`PICKS`] (the ones past
+/// the picks are overwritten by the next, or lie past the count), and the four line-break
+/// flags tested together. The last tokens go one by one.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline(never)]
+fn pick_positions_avx2(_: Avx2, toks: &[Tok], tokens: &[Token], starts: &mut [u32], breaks: &mut Vec<u32>) -> usize {
+    use std::arch::x86_64::{
+        _mm256_castsi256_pd, _mm256_loadu_si256, _mm256_movemask_pd, _mm256_slli_epi64, _mm_add_epi32, _mm_loadu_si128,
+        _mm_set1_epi32, _mm_storeu_si128,
+    };
+    let mut count = 0;
+    let mut index = 0;
+    for (four, four_tokens) in toks.chunks_exact(4).zip(tokens.chunks_exact(4)) {
+        // SAFETY: reads the 32 bytes of `four`, four `Tok`s of one `u64` each.
+        let words = unsafe { _mm256_loadu_si256(four.as_ptr().cast()) };
+        // `STARTS_RULE` (bit 32) to bit 63, the one `movemask` reads.
+        let bits = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_slli_epi64::<31>(words))) as usize;
+        let (picks, picked) = PICKS[bits & 15];
+        // `count` is at most `index`: room for four while four tokens are left.
+        if let Some(out) = starts.get_mut(count..count + 4) {
+            // SAFETY: reads the 16 bytes of `picks`, writes the 16 bytes of `out`.
+            unsafe {
+                let indexes = _mm_add_epi32(_mm_loadu_si128(picks.as_ptr().cast()), _mm_set1_epi32(index as i32));
+                _mm_storeu_si128(out.as_mut_ptr().cast(), indexes);
+            }
+        }
+        count += picked;
+        if four_tokens.iter().fold(false, |any, t| any | t.after_newline) {
+            for (k, t) in four_tokens.iter().enumerate() {
+                if t.after_newline {
+                    breaks.push((index + k) as u32);
+                }
+            }
+        }
+        index += 4;
+    }
+    pick_positions(toks, tokens, starts, breaks, index, count)
 }
 
 /// A cached answer: 0 = not computed, 1 = none, 2 + k = `options[k]`.
@@ -801,12 +996,15 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// `intern_all` (sixteen-byte reads and masks, the short index, tokens near the end
-        /// of the text) gives each token the entry `intern` gives it, one token at a time,
-        /// and picks out the rule starts and the tokens after a line break.
+        /// `intern_all` (masked reads, the short index, tokens near the end of the text),
+        /// each [`Way`] of it, gives each token the entry `intern` gives it, one token at a
+        /// time, and picks out the rule starts and the tokens after a line break. The two
+        /// ways run in turn on one table, so that the second finds every token the first
+        /// added.
         #[test]
         fn intern_all_agrees_with_intern(
             text in "[ \nа-яА-ЯёЁa-z0-9.,«»—\\-]{0,80}|((Межрегиональный|аэрокосмической|[а-я]{1,20}|[.,«»])[ \n]){0,12}",
+            avx2_first in proptest::prelude::any::<bool>(),
         ) {
             static RULES: std::sync::OnceLock<EntityRules> = std::sync::OnceLock::new();
             let rules = RULES.get_or_init(|| {
@@ -815,28 +1013,56 @@ mod tests {
             });
             let tokens = crate::text::tokens::tokenize(&text);
             let mut table = WordTable::take(rules);
-            let (mut starts, mut toks) = (vec![0; tokens.len() + 1], vec![Tok::default(); 3]);
-            let mut breaks = vec![7; 2];
-            let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts, &mut breaks);
-            proptest::prop_assert_eq!(toks.len(), tokens.len());
-            let (mut want_starts, mut want_breaks) = (Vec::new(), Vec::new());
-            for (index, (tok, t)) in toks.iter().zip(&tokens).enumerate() {
-                if t.after_newline {
-                    want_breaks.push(index as u32);
+            let ways = if avx2_first { [Way::detect(), Way::Plain] } else { [Way::Plain, Way::detect()] };
+            for way in ways {
+                table.way = way;
+                let (mut starts, mut toks) = (vec![0; tokens.len() + 1], vec![Tok::default(); 3]);
+                let mut breaks = vec![7; 2];
+                let count = table.intern_all(&text, &tokens, rules, &mut toks, &mut starts, &mut breaks);
+                proptest::prop_assert_eq!(toks.len(), tokens.len());
+                let (mut want_starts, mut want_breaks) = (Vec::new(), Vec::new());
+                for (index, (tok, t)) in toks.iter().zip(&tokens).enumerate() {
+                    if t.after_newline {
+                        want_breaks.push(index as u32);
+                    }
+                    let id = tok.word();
+                    proptest::prop_assert_eq!(id, table.intern(t.kind, &text, t.span, rules));
+                    proptest::prop_assert_eq!(*tok, table.info(id).tok);
+                    proptest::prop_assert_eq!(tok.kind(), t.kind);
+                    let (ws, we) = table.entries[id as usize].written;
+                    proptest::prop_assert_eq!(&table.text[ws as usize..we as usize], t.span.slice(&text));
+                    if tok.has(Tok::STARTS_RULE) {
+                        want_starts.push(index as u32);
+                    }
                 }
-                let id = tok.word();
-                proptest::prop_assert_eq!(id, table.intern(t.kind, &text, t.span, rules));
-                proptest::prop_assert_eq!(*tok, table.info(id).tok);
-                proptest::prop_assert_eq!(tok.kind(), t.kind);
-                let written = &table.text[table.entries[id as usize].written.0 as usize..table.entries[id as usize].written.1 as usize];
-                proptest::prop_assert_eq!(written, t.span.slice(&text));
-                if tok.has(Tok::STARTS_RULE) {
-                    want_starts.push(index as u32);
-                }
+                proptest::prop_assert_eq!(&starts[..count], &want_starts[..]);
+                proptest::prop_assert_eq!(&breaks[..], &want_breaks[..]);
             }
-            proptest::prop_assert_eq!(&starts[..count], &want_starts[..]);
-            proptest::prop_assert_eq!(&breaks[..], &want_breaks[..]);
             table.give_back();
+        }
+    }
+
+    proptest::proptest! {
+        /// [`pick_positions_avx2`] picks what [`pick_positions`] picks, four tokens at a time.
+        #[cfg(target_arch = "x86_64")]
+        #[test]
+        fn avx2_picks_agree_with_the_plain_ones(
+            flags in proptest::collection::vec((0u8..=255, proptest::prelude::any::<bool>()), 0..40),
+        ) {
+            let Some(avx2) = Avx2::detect() else { return Ok(()) };
+            let toks: Vec<Tok> = flags.iter().map(|&(f, _)| Tok::new(7, TokenKind::Word, f, Listed::default())).collect();
+            let tokens: Vec<Token> = flags
+                .iter()
+                .map(|&(_, after_newline)| Token { span: Span::new(0, 1), kind: TokenKind::Word, after_newline, after_space: true })
+                .collect();
+            let (mut starts, mut breaks) = (vec![0; toks.len() + 1], Vec::new());
+            let count = pick_positions(&toks, &tokens, &mut starts, &mut breaks, 0, 0);
+            let (mut fast_starts, mut fast_breaks) = (vec![0; toks.len() + 1], Vec::new());
+            // SAFETY: `avx2` proves the processor has AVX2.
+            let fast_count = unsafe { pick_positions_avx2(avx2, &toks, &tokens, &mut fast_starts, &mut fast_breaks) };
+            proptest::prop_assert_eq!(fast_count, count);
+            proptest::prop_assert_eq!(&fast_starts[..count], &starts[..count]);
+            proptest::prop_assert_eq!(fast_breaks, breaks);
         }
     }
 
