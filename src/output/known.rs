@@ -7,11 +7,17 @@
 //! style, not on the document. Escaping and formatting them cost about 700 instructions an
 //! entity a document; a known entity's pieces are one lookup and two copies.
 //!
-//! A piece is used only when every field it was made from is equal (the id is the key; type,
-//! source, canonical form and warning are compared), so the bytes are those the writers
+//! A piece is used only when every field it was made from is equal (the canonical form is
+//! the key; type, source, id and warning are compared), so the bytes are those the writers
 //! give; the cache only saves their work.
+//!
+//! The key is the address of the canonical form's `Arc`, not its text: the extractors share
+//! one `Arc` per entity across the documents of a thread, so a lookup hashes a word instead
+//! of a string. Each known entity keeps a clone of that `Arc`, so no other text can come to
+//! live at a known address while the address is a key.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -22,7 +28,9 @@ use crate::model::{EntityType, Mention, MentionSource};
 pub(super) struct KnownEntity {
     entity_type: EntityType,
     source: MentionSource,
-    canonical: Box<str>,
+    /// Kept alive so its address, the key, stays this text's.
+    canonical: Arc<str>,
+    entity_id: Arc<str>,
     warning: Option<Box<str>>,
     /// The pieces learnt before these for the same id from other fields, if any.
     older: Option<u32>,
@@ -38,11 +46,13 @@ pub(super) struct KnownEntity {
 }
 
 impl KnownEntity {
-    /// Whether the pieces are those of `m`'s rows (its id being the key they were found by).
+    /// Whether the pieces are those of `m`'s rows (found by the address of its canonical
+    /// form, which is thus this one's).
     fn fits(&self, m: &Mention) -> bool {
+        debug_assert!(Arc::ptr_eq(&self.canonical, &m.canonical));
         self.entity_type == m.entity_type
             && self.source == m.source
-            && *self.canonical == *m.canonical
+            && self.entity_id == m.entity_id
             && self.warning.as_deref() == m.warning.as_deref()
     }
 }
@@ -56,21 +66,21 @@ pub(super) struct Pieces {
     pub entity_csv: Vec<u8>,
 }
 
-/// The entities a worker thread wrote lately, by id: pieces in a list, the id's place in it
-/// in a map.
+/// The entities a worker thread wrote lately, by the address of their canonical form:
+/// pieces in a list, their place in it in a map.
 ///
-/// An id can come with other fields (another canonical form or type in some documents, or
+/// A canonical form can come with other fields (another id or type in some documents, or
 /// some mentions of one document): each such variant is kept, the newest first in a short
 /// chain from the map, so no piece is replaced and an index given out stays valid.
 pub(super) struct KnownEntities {
     /// The CSV style the pieces were written in (`None`: stream mode, JSON only).
     style: Option<CsvStyle>,
-    by_id: FxHashMap<Box<str>, u32>,
+    by_canonical: FxHashMap<usize, u32>,
     entities: Vec<KnownEntity>,
 }
 
-/// At most this many variants of an id are looked at (the newest ones); an id with more
-/// variants is mostly written afresh.
+/// At most this many variants of a canonical form are looked at (the newest ones); one with
+/// more variants is mostly written afresh.
 const MAX_VARIANTS: usize = 4;
 
 /// At most this many entities are kept; past it the cache starts again empty (a document's
@@ -83,7 +93,7 @@ thread_local! {
 
 impl KnownEntities {
     fn new() -> KnownEntities {
-        KnownEntities { style: None, by_id: FxHashMap::default(), entities: Vec::new() }
+        KnownEntities { style: None, by_canonical: FxHashMap::default(), entities: Vec::new() }
     }
 
     /// Runs `write` with this thread's known entities, ready for a document written in `style`.
@@ -99,7 +109,7 @@ impl KnownEntities {
     fn start_document(&mut self, style: Option<CsvStyle>) {
         if self.style != style || self.entities.len() >= MAX_KNOWN {
             self.style = style;
-            self.by_id.clear();
+            self.by_canonical.clear();
             self.entities.clear();
         }
     }
@@ -117,7 +127,7 @@ impl KnownEntities {
     /// The index of the pieces of `m`'s entity, if known with the same fields.
     #[inline]
     fn find(&self, m: &Mention) -> Option<u32> {
-        let mut index = *self.by_id.get(&*m.entity_id)?;
+        let mut index = *self.by_canonical.get(&address(&m.canonical))?;
         for _ in 0..MAX_VARIANTS {
             let known = &self.entities[index as usize];
             if known.fits(m) {
@@ -128,13 +138,15 @@ impl KnownEntities {
         None
     }
 
-    /// Keeps the pieces of `m`'s entity (as the newest variant of its id); their index.
+    /// Keeps the pieces of `m`'s entity (as the newest variant of its canonical form); their
+    /// index.
     fn learn(&mut self, m: &Mention, pieces: Pieces) -> u32 {
         let index = u32::try_from(self.entities.len()).expect("at most MAX_KNOWN and a document's mentions");
         let known = KnownEntity {
             entity_type: m.entity_type,
             source: m.source,
-            canonical: (&*m.canonical).into(),
+            canonical: Arc::clone(&m.canonical),
+            entity_id: Arc::clone(&m.entity_id),
             warning: m.warning.as_deref().map(Into::into),
             older: None,
             mention_json: pieces.mention_json.into(),
@@ -142,13 +154,13 @@ impl KnownEntities {
             entity_json: pieces.entity_json.into(),
             entity_csv: pieces.entity_csv.into(),
         };
-        match self.by_id.get_mut(&*m.entity_id) {
+        match self.by_canonical.get_mut(&address(&m.canonical)) {
             Some(newest) => {
                 let older = std::mem::replace(newest, index);
                 self.entities.push(KnownEntity { older: Some(older), ..known });
             }
             None => {
-                self.by_id.insert((&*m.entity_id).into(), index);
+                self.by_canonical.insert(address(&m.canonical), index);
                 self.entities.push(known);
             }
         }
@@ -158,5 +170,49 @@ impl KnownEntities {
     #[inline]
     pub fn get(&self, index: u32) -> &KnownEntity {
         &self.entities[index as usize]
+    }
+}
+
+/// The address of a shared text, the key of its entity's pieces.
+#[inline]
+fn address(text: &Arc<str>) -> usize {
+    Arc::as_ptr(text).cast::<u8>() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Span;
+
+    fn pieces(tag: &str) -> Pieces {
+        let bytes = || tag.as_bytes().to_vec();
+        Pieces { mention_json: bytes(), mention_csv: bytes(), entity_json: bytes(), entity_csv: bytes() }
+    }
+
+    /// Mentions sharing a canonical `Arc` find the pieces made for the first whose fields
+    /// (the id among them) are theirs; an equal text in another `Arc` gets pieces of its own.
+    #[test]
+    fn pieces_are_found_by_the_shared_canonical_and_equal_fields() {
+        let canonical: Arc<str> = "Сбер".into();
+        let mention = |canonical: &Arc<str>, id: &str, warning: Option<&str>| Mention {
+            span: Span::new(0, 0),
+            entity_type: EntityType::Org,
+            canonical: Arc::clone(canonical),
+            entity_id: id.into(),
+            source: MentionSource::Rule,
+            warning: warning.map(str::to_string),
+        };
+        let mut known = KnownEntities::new();
+        known.start_document(None);
+        let mut index = |m: &Mention, tag: &str| known.index_of(m, || pieces(tag));
+        let first = index(&mention(&canonical, "org:сбер", None), "a");
+        assert_eq!(index(&mention(&canonical, "org:сбер", None), "unused"), first);
+        let other_id = index(&mention(&canonical, "org:сбербанк", None), "b");
+        let warned = index(&mention(&canonical, "org:сбер", Some("w")), "c");
+        let copy = index(&mention(&"Сбер".into(), "org:сбер", None), "d");
+        assert_eq!([first, other_id, warned, copy], [0, 1, 2, 3]);
+        assert_eq!(index(&mention(&canonical, "org:сбербанк", None), "unused"), other_id);
+        assert_eq!(index(&mention(&canonical, "org:сбер", None), "unused"), first);
+        assert_eq!(&*known.get(other_id).mention_json, b"b");
     }
 }
