@@ -13,7 +13,7 @@ use super::escape::{
     clean_in_both, json_fields, json_list, json_str, json_str_clean, window_clean_in_both, CleanStr, Code, CsvRecord,
     JsonValue, Raw,
 };
-use super::known::{KnownEntities, KnownEntity, Pieces};
+use super::known::{KnownEntities, KnownEntity, Pieces, Scratch};
 use super::rows::QuoteId;
 use super::staged::{Padded, Staged};
 use super::{CsvStyle, DocumentTally, EncodedDocument, ProcessedDocument};
@@ -178,9 +178,9 @@ impl RowWriter<'_> {
     /// The end of a mention row of a known entity, copied; it ends this row.
     #[inline]
     fn copy_known(&mut self, known: &KnownEntity) {
-        self.json.extend_from_slice(&known.mention_json);
+        self.json.extend_from_slice(known.mention_json());
         if let Some(record) = &mut self.csv {
-            record.out().extend_from_slice(&known.mention_csv);
+            record.out().extend_from_slice(known.mention_csv());
         }
     }
 
@@ -585,14 +585,14 @@ impl Outputs<'_> {
             match tail {
                 // The entity's first mention (the groups start at their first).
                 None => {
-                    let index = known.index_of(m, || entity_pieces(m, style, with_csv));
+                    let index = known.index_of(m, |scratch| entity_pieces(m, style, with_csv, scratch));
                     row.copy_known(known.get(index));
                     *tail = Some(EntityTail { first: i, known: index });
                 }
                 Some(tail) if same_tail(m, &mentions[tail.first]) => row.copy_known(known.get(tail.known)),
                 // Another variant of the entity's fields: its own known pieces.
                 Some(_) => {
-                    let index = known.index_of(m, || entity_pieces(m, style, with_csv));
+                    let index = known.index_of(m, |scratch| entity_pieces(m, style, with_csv, scratch));
                     row.copy_known(known.get(index));
                 }
             }
@@ -617,13 +617,13 @@ impl Outputs<'_> {
             let pieces = known.get(tail.known);
             let json = &mut *self.json;
             json.extend_from_slice(&id.json_entity);
-            json.extend_from_slice(&pieces.entity_json);
+            json.extend_from_slice(pieces.entity_json());
             count.write(json);
             json.push(b'}');
             if let Some((csv, _)) = &mut self.csv {
                 let out = &mut csv.entities;
                 out.extend_from_slice(&id.csv);
-                out.extend_from_slice(&pieces.entity_csv);
+                out.extend_from_slice(pieces.entity_csv());
                 count.write(out);
                 out.push(b'\n');
             }
@@ -632,34 +632,35 @@ impl Outputs<'_> {
     }
 }
 
-/// The row pieces of `m`'s entity, written by the row writers: the end of its mention row
-/// ([`write_mention_tail`]) and the middle of its entity row (the entity id, type and
-/// canonical form as the mention row wrote them). CSV pieces only when `with_csv`.
-fn entity_pieces(m: &Mention, style: CsvStyle, with_csv: bool) -> Pieces {
-    let (mut json, mut csv) = (Vec::new(), Vec::new());
-    let mut row = RowWriter { json: &mut json, csv: with_csv.then(|| CsvRecord::after_first_fields(&mut csv, style)) };
+/// The row pieces of `m`'s entity, written by the row writers into the empty `scratch`: the
+/// end of its mention row ([`write_mention_tail`]) and then the middle of its entity row (the
+/// entity id, type and canonical form as the mention row wrote them). CSV pieces only when
+/// `with_csv`.
+fn entity_pieces(m: &Mention, style: CsvStyle, with_csv: bool, scratch: &mut Scratch) -> Pieces {
+    let Scratch { json, csv } = scratch;
+    let mut row = RowWriter { json, csv: with_csv.then(|| CsvRecord::after_first_fields(csv, style)) };
     let (canonical, entity_id) = write_mention_tail(&mut row, m);
     let entity_type = m.entity_type.as_str();
-    let mut entity_json = Vec::with_capacity(entity_id.json.len() + canonical.json.len() + 64);
-    entity_json.extend_from_slice(b",\"entity_id\":");
-    entity_json.extend_from_slice(&json[entity_id.json]);
-    entity_json.extend_from_slice(b",\"type\":");
-    Code(entity_type).write_json(&mut entity_json);
-    entity_json.extend_from_slice(b",\"canonical\":");
-    entity_json.extend_from_slice(&json[canonical.json]);
-    entity_json.extend_from_slice(b",\"mentions\":");
-    let mut entity_csv = Vec::new();
+    let entity_json_start = json.len();
+    json.extend_from_slice(b",\"entity_id\":");
+    json.extend_from_within(entity_id.json);
+    json.extend_from_slice(b",\"type\":");
+    Code(entity_type).write_json(json);
+    json.extend_from_slice(b",\"canonical\":");
+    json.extend_from_within(canonical.json);
+    json.extend_from_slice(b",\"mentions\":");
+    let entity_csv_start = csv.len();
     if with_csv {
         let delimiter = style.delimiter();
-        entity_csv.push(delimiter);
-        entity_csv.extend_from_slice(&csv[entity_id.csv]);
-        entity_csv.push(delimiter);
-        entity_csv.extend_from_slice(entity_type.as_bytes());
-        entity_csv.push(delimiter);
-        entity_csv.extend_from_slice(&csv[canonical.csv]);
-        entity_csv.push(delimiter);
+        csv.push(delimiter);
+        csv.extend_from_within(entity_id.csv);
+        csv.push(delimiter);
+        csv.extend_from_slice(entity_type.as_bytes());
+        csv.push(delimiter);
+        csv.extend_from_within(canonical.csv);
+        csv.push(delimiter);
     }
-    Pieces { mention_json: json, mention_csv: csv, entity_json, entity_csv }
+    Pieces { entity_json_start, entity_csv_start }
 }
 
 impl EncodedDocument {

@@ -32,17 +32,12 @@ pub(super) struct KnownEntity {
     canonical: Arc<str>,
     entity_id: Arc<str>,
     warning: Option<Box<str>>,
-    /// The pieces learnt before these for the same id from other fields, if any.
+    /// The pieces learnt before these for the same canonical form from other fields, if any.
     older: Option<u32>,
-    /// `,"type":…,"warning":""}`: the end of a mention row in JSON.
-    pub mention_json: Box<[u8]>,
-    /// `,TYPE,…,warning\n`: the end of a mention row in CSV (empty in stream mode).
-    pub mention_csv: Box<[u8]>,
-    /// `,"entity_id":…,"canonical":…,"mentions":`: an entity row in JSON between the
-    /// document id and the count.
-    pub entity_json: Box<[u8]>,
-    /// `,ENTITY_ID,TYPE,CANONICAL,`: the same in CSV (empty in stream mode).
-    pub entity_csv: Box<[u8]>,
+    /// The four pieces one after the other, in one allocation (see [`Pieces`]).
+    bytes: Box<[u8]>,
+    /// Where the second, third and fourth piece start in `bytes`.
+    starts: [u32; 3],
 }
 
 impl KnownEntity {
@@ -55,15 +50,48 @@ impl KnownEntity {
             && self.entity_id == m.entity_id
             && self.warning.as_deref() == m.warning.as_deref()
     }
+
+    /// `,"type":…,"warning":""}`: the end of a mention row in JSON.
+    #[inline]
+    pub fn mention_json(&self) -> &[u8] {
+        &self.bytes[..self.starts[0] as usize]
+    }
+
+    /// `,TYPE,…,warning\n`: the end of a mention row in CSV (empty in stream mode).
+    #[inline]
+    pub fn mention_csv(&self) -> &[u8] {
+        &self.bytes[self.starts[0] as usize..self.starts[1] as usize]
+    }
+
+    /// `,"entity_id":…,"canonical":…,"mentions":`: an entity row in JSON between the
+    /// document id and the count.
+    #[inline]
+    pub fn entity_json(&self) -> &[u8] {
+        &self.bytes[self.starts[1] as usize..self.starts[2] as usize]
+    }
+
+    /// `,ENTITY_ID,TYPE,CANONICAL,`: the same in CSV (empty in stream mode).
+    #[inline]
+    pub fn entity_csv(&self) -> &[u8] {
+        &self.bytes[self.starts[2] as usize..]
+    }
 }
 
 /// The pieces of one entity, made by the writers from one of its mentions (see
-/// [`KnownEntities::learn`]).
+/// [`KnownEntities::learn`]) in the buffers of a [`Scratch`]: the JSON buffer holds the end
+/// of the mention row and then the middle of the entity row, the CSV buffer the same in CSV.
 pub(super) struct Pieces {
-    pub mention_json: Vec<u8>,
-    pub mention_csv: Vec<u8>,
-    pub entity_json: Vec<u8>,
-    pub entity_csv: Vec<u8>,
+    /// Where the entity row's piece starts in each buffer.
+    pub entity_json_start: usize,
+    pub entity_csv_start: usize,
+}
+
+/// Buffers the pieces are written in, kept by the thread so that learning an entity
+/// allocates only the bytes it keeps.
+#[derive(Default)]
+pub(super) struct Scratch {
+    pub json: Vec<u8>,
+    pub csv: Vec<u8>,
 }
 
 /// The entities a worker thread wrote lately, by the address of their canonical form:
@@ -77,6 +105,7 @@ pub(super) struct KnownEntities {
     style: Option<CsvStyle>,
     by_canonical: FxHashMap<usize, u32>,
     entities: Vec<KnownEntity>,
+    scratch: Scratch,
 }
 
 /// At most this many variants of a canonical form are looked at (the newest ones); one with
@@ -93,7 +122,12 @@ thread_local! {
 
 impl KnownEntities {
     fn new() -> KnownEntities {
-        KnownEntities { style: None, by_canonical: FxHashMap::default(), entities: Vec::new() }
+        KnownEntities {
+            style: None,
+            by_canonical: FxHashMap::default(),
+            entities: Vec::new(),
+            scratch: Scratch::default(),
+        }
     }
 
     /// Runs `write` with this thread's known entities, ready for a document written in `style`.
@@ -115,12 +149,17 @@ impl KnownEntities {
     }
 
     /// The index of the pieces of `m`'s entity: known ones with the same fields, else those
-    /// `make` writes, learnt.
+    /// `make` writes (in the emptied scratch buffers), learnt.
     #[inline]
-    pub fn index_of(&mut self, m: &Mention, make: impl FnOnce() -> Pieces) -> u32 {
+    pub fn index_of(&mut self, m: &Mention, make: impl FnOnce(&mut Scratch) -> Pieces) -> u32 {
         match self.find(m) {
             Some(index) => index,
-            None => self.learn(m, make()),
+            None => {
+                self.scratch.json.clear();
+                self.scratch.csv.clear();
+                let pieces = make(&mut self.scratch);
+                self.learn(m, pieces)
+            }
         }
     }
 
@@ -138,10 +177,22 @@ impl KnownEntities {
         None
     }
 
-    /// Keeps the pieces of `m`'s entity (as the newest variant of its canonical form); their
-    /// index.
+    /// Keeps the pieces of `m`'s entity, written in the scratch buffers (as the newest variant
+    /// of its canonical form); their index.
     fn learn(&mut self, m: &Mention, pieces: Pieces) -> u32 {
         let index = u32::try_from(self.entities.len()).expect("at most MAX_KNOWN and a document's mentions");
+        let Scratch { json, csv } = &self.scratch;
+        let (json_split, csv_split) = (pieces.entity_json_start, pieces.entity_csv_start);
+        let mut bytes = Vec::with_capacity(json.len() + csv.len());
+        bytes.extend_from_slice(&json[..json_split]);
+        let mention_csv_start = bytes.len();
+        bytes.extend_from_slice(&csv[..csv_split]);
+        let entity_json_start = bytes.len();
+        bytes.extend_from_slice(&json[json_split..]);
+        let entity_csv_start = bytes.len();
+        bytes.extend_from_slice(&csv[csv_split..]);
+        let start = |at: usize| u32::try_from(at).expect("pieces under 4 GB");
+        let starts = [start(mention_csv_start), start(entity_json_start), start(entity_csv_start)];
         let known = KnownEntity {
             entity_type: m.entity_type,
             source: m.source,
@@ -149,10 +200,8 @@ impl KnownEntities {
             entity_id: Arc::clone(&m.entity_id),
             warning: m.warning.as_deref().map(Into::into),
             older: None,
-            mention_json: pieces.mention_json.into(),
-            mention_csv: pieces.mention_csv.into(),
-            entity_json: pieces.entity_json.into(),
-            entity_csv: pieces.entity_csv.into(),
+            bytes: bytes.into_boxed_slice(),
+            starts,
         };
         match self.by_canonical.get_mut(&address(&m.canonical)) {
             Some(newest) => {
@@ -184,9 +233,17 @@ mod tests {
     use super::*;
     use crate::text::Span;
 
-    fn pieces(tag: &str) -> Pieces {
-        let bytes = || tag.as_bytes().to_vec();
-        Pieces { mention_json: bytes(), mention_csv: bytes(), entity_json: bytes(), entity_csv: bytes() }
+    /// Pieces `tag`+`j`, `tag`+`c`, `tag`+`J`, `tag`+`C` written in the scratch buffers.
+    fn pieces(tag: &str, scratch: &mut Scratch) -> Pieces {
+        let piece = |out: &mut Vec<u8>, kind: u8| {
+            out.extend_from_slice(tag.as_bytes());
+            out.push(kind);
+            out.len()
+        };
+        let (entity_json_start, entity_csv_start) = (piece(&mut scratch.json, b'j'), piece(&mut scratch.csv, b'c'));
+        piece(&mut scratch.json, b'J');
+        piece(&mut scratch.csv, b'C');
+        Pieces { entity_json_start, entity_csv_start }
     }
 
     /// Mentions sharing a canonical `Arc` find the pieces made for the first whose fields
@@ -204,7 +261,7 @@ mod tests {
         };
         let mut known = KnownEntities::new();
         known.start_document(None);
-        let mut index = |m: &Mention, tag: &str| known.index_of(m, || pieces(tag));
+        let mut index = |m: &Mention, tag: &str| known.index_of(m, |scratch| pieces(tag, scratch));
         let first = index(&mention(&canonical, "org:сбер", None), "a");
         assert_eq!(index(&mention(&canonical, "org:сбер", None), "unused"), first);
         let other_id = index(&mention(&canonical, "org:сбербанк", None), "b");
@@ -213,6 +270,8 @@ mod tests {
         assert_eq!([first, other_id, warned, copy], [0, 1, 2, 3]);
         assert_eq!(index(&mention(&canonical, "org:сбербанк", None), "unused"), other_id);
         assert_eq!(index(&mention(&canonical, "org:сбер", None), "unused"), first);
-        assert_eq!(&*known.get(other_id).mention_json, b"b");
+        let got = known.get(other_id);
+        let got = [got.mention_json(), got.mention_csv(), got.entity_json(), got.entity_csv()];
+        assert_eq!(got, [&b"bj"[..], b"bc", b"bJ", b"bC"]);
     }
 }
