@@ -249,25 +249,23 @@ macro_rules! row {
 }
 
 /// The output of one document being written: the JSON line and, unless in stream mode, the
-/// CSV files.
+/// rows of the CSV files, one file's after the other's in one buffer (mentions, entities,
+/// quotes, money: the order they are written in).
 struct Outputs<'o> {
     json: &'o mut Vec<u8>,
-    csv: Option<(&'o mut EncodedCsv, CsvStyle)>,
-}
-
-/// The CSV buffers of [`EncodedDocument`], split from its JSON line.
-struct EncodedCsv {
-    mentions: Vec<u8>,
-    entities: Vec<u8>,
-    quotes: Vec<u8>,
-    money: Vec<u8>,
+    csv: Option<(&'o mut Vec<u8>, CsvStyle)>,
 }
 
 impl Outputs<'_> {
-    /// A writer for one row, to the CSV buffer `file` picks.
-    fn row(&mut self, file: fn(&mut EncodedCsv) -> &mut Vec<u8>) -> RowWriter<'_> {
-        let csv = self.csv.as_mut().map(|(csv, style)| CsvRecord::new(file(csv), *style));
+    /// A writer for one row, to the CSV buffer.
+    fn row(&mut self) -> RowWriter<'_> {
+        let csv = self.csv.as_mut().map(|(csv, style)| CsvRecord::new(csv, *style));
         RowWriter { json: self.json, csv }
+    }
+
+    /// How many CSV bytes are written (0 in stream mode): where the next file's rows start.
+    fn csv_written(&self) -> usize {
+        self.csv.as_ref().map_or(0, |(csv, _)| csv.len())
     }
 
     /// The style of the CSV files (the default one in stream mode, which has none).
@@ -280,8 +278,8 @@ impl Outputs<'_> {
     fn row_after_head(&mut self, head: &MentionHead) -> RowWriter<'_> {
         self.json.extend_from_slice(head.json.as_bytes());
         let csv = self.csv.as_mut().map(|(csv, style)| {
-            csv.mentions.extend_from_slice(head.csv.as_bytes());
-            CsvRecord::after_first_fields(&mut csv.mentions, *style)
+            csv.extend_from_slice(head.csv.as_bytes());
+            CsvRecord::after_first_fields(csv, *style)
         });
         RowWriter { json: self.json, csv }
     }
@@ -393,13 +391,13 @@ impl ProcessedDocument {
     pub fn json_line_tallied(&self, tally: &DocumentTally) -> Vec<u8> {
         let src = DocumentSource::new(self, tally, CsvStyle::default());
         let mut line = Vec::with_capacity(RowSizes::new(&self.extraction, &src).json);
-        self.write_rows(&src, tally.characters, Outputs { json: &mut line, csv: None });
+        let _ = self.write_rows(&src, tally.characters, Outputs { json: &mut line, csv: None });
         line
     }
 
     /// Appends this document (of `length` characters) as one JSON line, and its rows to the
-    /// CSV buffers if given.
-    fn write_rows(&self, src: &DocumentSource<'_>, length: usize, mut out: Outputs<'_>) {
+    /// CSV buffer if given; where the entities', quotes' and money rows start in that buffer.
+    fn write_rows(&self, src: &DocumentSource<'_>, length: usize, mut out: Outputs<'_>) -> [usize; 3] {
         let json = &mut *out.json;
         json.push(b'{');
         json_fields!(&mut *json,
@@ -418,25 +416,30 @@ impl ProcessedDocument {
         }
         let x = &self.extraction;
         let style = out.csv.as_ref().map(|(_, style)| *style);
-        KnownEntities::with(style, |known| {
+        let entities_start = KnownEntities::with(style, |known| {
             let tails = out.mentions(&x.mentions, src, known);
+            let entities_start = out.csv_written();
             out.entities(&src.entities, &tails, &src.id, known);
+            entities_start
         });
+        let quotes_start = out.csv_written();
         out.json.extend_from_slice(b",\"quotes\":[");
         for (i, q) in x.quotes.iter().enumerate() {
             if i > 0 {
                 out.json.push(b',');
             }
-            write_quote(&mut out.row(|csv| &mut csv.quotes), src, i + 1, q);
+            write_quote(&mut out.row(), src, i + 1, q);
         }
+        let money_start = out.csv_written();
         out.json.extend_from_slice(b"],\"money\":[");
         for (i, m) in x.money.iter().enumerate() {
             if i > 0 {
                 out.json.push(b',');
             }
-            write_money(&mut out.row(|csv| &mut csv.money), src, m);
+            write_money(&mut out.row(), src, m);
         }
         out.json.extend_from_slice(b"]}\n");
+        [entities_start, quotes_start, money_start]
     }
 }
 
@@ -578,7 +581,7 @@ impl Outputs<'_> {
             let mut row = if head.stage(src, m, chars, style) {
                 self.row_after_head(&head)
             } else {
-                let mut row = self.row(|csv| &mut csv.mentions);
+                let mut row = self.row();
                 write_mention_head(&mut row, src, m, chars);
                 row
             };
@@ -621,7 +624,7 @@ impl Outputs<'_> {
             count.write(json);
             json.push(b'}');
             if let Some((csv, _)) = &mut self.csv {
-                let out = &mut csv.entities;
+                let out = &mut **csv;
                 out.extend_from_slice(&id.csv);
                 out.extend_from_slice(pieces.entity_csv());
                 count.write(out);
@@ -674,16 +677,10 @@ impl EncodedDocument {
     pub fn tallied(doc: &ProcessedDocument, style: CsvStyle, tally: &DocumentTally) -> EncodedDocument {
         let src = DocumentSource::new(doc, tally, style);
         let sizes = RowSizes::new(&doc.extraction, &src);
-        let mut csv = EncodedCsv {
-            mentions: Vec::with_capacity(sizes.mentions),
-            entities: Vec::with_capacity(sizes.entities),
-            quotes: Vec::with_capacity(sizes.quotes),
-            money: Vec::with_capacity(sizes.money),
-        };
+        let mut csv = Vec::with_capacity(sizes.mentions + sizes.entities + sizes.quotes + sizes.money);
         let mut json = Vec::with_capacity(sizes.json);
-        doc.write_rows(&src, tally.characters, Outputs { json: &mut json, csv: Some((&mut csv, style)) });
-        let EncodedCsv { mentions, entities, quotes, money } = csv;
-        EncodedDocument { mentions, entities, quotes, money, json }
+        let starts = doc.write_rows(&src, tally.characters, Outputs { json: &mut json, csv: Some((&mut csv, style)) });
+        EncodedDocument::from_parts(csv, starts, json)
     }
 }
 
@@ -918,7 +915,7 @@ mod tests {
                 let doc = tricky_document(id, true);
                 let encoded = EncodedDocument::new(&doc, style);
                 let expected = csv_crate(&doc, style);
-                let got = [&encoded.mentions, &encoded.entities, &encoded.quotes, &encoded.money];
+                let got = encoded.csv_files();
                 for (got, expected) in got.into_iter().zip(&expected) {
                     assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(expected), "excel={excel}");
                 }
@@ -951,7 +948,7 @@ mod tests {
                     let mut doc = tricky_document("doc", k % 2 == 0);
                     vary(&mut doc, k);
                     let encoded = EncodedDocument::new(&doc, style);
-                    let got = [&encoded.mentions, &encoded.entities, &encoded.quotes, &encoded.money];
+                    let got = encoded.csv_files();
                     for (got, expected) in got.into_iter().zip(&csv_crate(&doc, style)) {
                         assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(expected), "{k} {excel}");
                     }
@@ -1013,7 +1010,7 @@ mod tests {
         let encoded = EncodedDocument::new(&doc, CsvStyle::default());
         let expected = "{\"id\":\"e\",\"seq\":0,\"encoding\":\"windows-1251\",\"length\":5,\
                         \"mentions\":[],\"entities\":[],\"quotes\":[],\"money\":[]}\n";
-        assert_eq!(String::from_utf8(encoded.json).unwrap(), expected);
-        assert!(encoded.mentions.is_empty() && encoded.quotes.is_empty());
+        assert_eq!(String::from_utf8_lossy(&encoded.json), expected);
+        assert!(encoded.csv_files().iter().all(|file| file.is_empty()));
     }
 }
