@@ -13,7 +13,7 @@ use super::escape::{
     clean_in_both, json_fields, json_list, json_str, json_str_clean, window_clean_in_both, CleanStr, Code, CsvRecord,
     JsonValue, Raw,
 };
-use super::known::{KnownEntities, KnownEntity, Pieces};
+use super::known::{KnownEntities, KnownEntity, Pieces, Scratch};
 use super::rows::QuoteId;
 use super::staged::{Padded, Staged};
 use super::{CsvStyle, DocumentTally, EncodedDocument, ProcessedDocument};
@@ -178,9 +178,9 @@ impl RowWriter<'_> {
     /// The end of a mention row of a known entity, copied; it ends this row.
     #[inline]
     fn copy_known(&mut self, known: &KnownEntity) {
-        self.json.extend_from_slice(&known.mention_json);
+        self.json.extend_from_slice(known.mention_json());
         if let Some(record) = &mut self.csv {
-            record.out().extend_from_slice(&known.mention_csv);
+            record.out().extend_from_slice(known.mention_csv());
         }
     }
 
@@ -249,25 +249,23 @@ macro_rules! row {
 }
 
 /// The output of one document being written: the JSON line and, unless in stream mode, the
-/// CSV files.
+/// rows of the CSV files, one file's after the other's in one buffer (mentions, entities,
+/// quotes, money: the order they are written in).
 struct Outputs<'o> {
     json: &'o mut Vec<u8>,
-    csv: Option<(&'o mut EncodedCsv, CsvStyle)>,
-}
-
-/// The CSV buffers of [`EncodedDocument`], split from its JSON line.
-struct EncodedCsv {
-    mentions: Vec<u8>,
-    entities: Vec<u8>,
-    quotes: Vec<u8>,
-    money: Vec<u8>,
+    csv: Option<(&'o mut Vec<u8>, CsvStyle)>,
 }
 
 impl Outputs<'_> {
-    /// A writer for one row, to the CSV buffer `file` picks.
-    fn row(&mut self, file: fn(&mut EncodedCsv) -> &mut Vec<u8>) -> RowWriter<'_> {
-        let csv = self.csv.as_mut().map(|(csv, style)| CsvRecord::new(file(csv), *style));
+    /// A writer for one row, to the CSV buffer.
+    fn row(&mut self) -> RowWriter<'_> {
+        let csv = self.csv.as_mut().map(|(csv, style)| CsvRecord::new(csv, *style));
         RowWriter { json: self.json, csv }
+    }
+
+    /// How many CSV bytes are written (0 in stream mode): where the next file's rows start.
+    fn csv_written(&self) -> usize {
+        self.csv.as_ref().map_or(0, |(csv, _)| csv.len())
     }
 
     /// The style of the CSV files (the default one in stream mode, which has none).
@@ -280,8 +278,8 @@ impl Outputs<'_> {
     fn row_after_head(&mut self, head: &MentionHead) -> RowWriter<'_> {
         self.json.extend_from_slice(head.json.as_bytes());
         let csv = self.csv.as_mut().map(|(csv, style)| {
-            csv.mentions.extend_from_slice(head.csv.as_bytes());
-            CsvRecord::after_first_fields(&mut csv.mentions, *style)
+            csv.extend_from_slice(head.csv.as_bytes());
+            CsvRecord::after_first_fields(csv, *style)
         });
         RowWriter { json: self.json, csv }
     }
@@ -393,13 +391,13 @@ impl ProcessedDocument {
     pub fn json_line_tallied(&self, tally: &DocumentTally) -> Vec<u8> {
         let src = DocumentSource::new(self, tally, CsvStyle::default());
         let mut line = Vec::with_capacity(RowSizes::new(&self.extraction, &src).json);
-        self.write_rows(&src, tally.characters, Outputs { json: &mut line, csv: None });
+        let _ = self.write_rows(&src, tally.characters, Outputs { json: &mut line, csv: None });
         line
     }
 
     /// Appends this document (of `length` characters) as one JSON line, and its rows to the
-    /// CSV buffers if given.
-    fn write_rows(&self, src: &DocumentSource<'_>, length: usize, mut out: Outputs<'_>) {
+    /// CSV buffer if given; where the entities', quotes' and money rows start in that buffer.
+    fn write_rows(&self, src: &DocumentSource<'_>, length: usize, mut out: Outputs<'_>) -> [usize; 3] {
         let json = &mut *out.json;
         json.push(b'{');
         json_fields!(&mut *json,
@@ -418,25 +416,30 @@ impl ProcessedDocument {
         }
         let x = &self.extraction;
         let style = out.csv.as_ref().map(|(_, style)| *style);
-        KnownEntities::with(style, |known| {
+        let entities_start = KnownEntities::with(style, |known| {
             let tails = out.mentions(&x.mentions, src, known);
+            let entities_start = out.csv_written();
             out.entities(&src.entities, &tails, &src.id, known);
+            entities_start
         });
+        let quotes_start = out.csv_written();
         out.json.extend_from_slice(b",\"quotes\":[");
         for (i, q) in x.quotes.iter().enumerate() {
             if i > 0 {
                 out.json.push(b',');
             }
-            write_quote(&mut out.row(|csv| &mut csv.quotes), src, i + 1, q);
+            write_quote(&mut out.row(), src, i + 1, q);
         }
+        let money_start = out.csv_written();
         out.json.extend_from_slice(b"],\"money\":[");
         for (i, m) in x.money.iter().enumerate() {
             if i > 0 {
                 out.json.push(b',');
             }
-            write_money(&mut out.row(|csv| &mut csv.money), src, m);
+            write_money(&mut out.row(), src, m);
         }
         out.json.extend_from_slice(b"]}\n");
+        [entities_start, quotes_start, money_start]
     }
 }
 
@@ -578,21 +581,21 @@ impl Outputs<'_> {
             let mut row = if head.stage(src, m, chars, style) {
                 self.row_after_head(&head)
             } else {
-                let mut row = self.row(|csv| &mut csv.mentions);
+                let mut row = self.row();
                 write_mention_head(&mut row, src, m, chars);
                 row
             };
             match tail {
                 // The entity's first mention (the groups start at their first).
                 None => {
-                    let index = known.index_of(m, || entity_pieces(m, style, with_csv));
+                    let index = known.index_of(m, |scratch| entity_pieces(m, style, with_csv, scratch));
                     row.copy_known(known.get(index));
                     *tail = Some(EntityTail { first: i, known: index });
                 }
                 Some(tail) if same_tail(m, &mentions[tail.first]) => row.copy_known(known.get(tail.known)),
                 // Another variant of the entity's fields: its own known pieces.
                 Some(_) => {
-                    let index = known.index_of(m, || entity_pieces(m, style, with_csv));
+                    let index = known.index_of(m, |scratch| entity_pieces(m, style, with_csv, scratch));
                     row.copy_known(known.get(index));
                 }
             }
@@ -617,13 +620,13 @@ impl Outputs<'_> {
             let pieces = known.get(tail.known);
             let json = &mut *self.json;
             json.extend_from_slice(&id.json_entity);
-            json.extend_from_slice(&pieces.entity_json);
+            json.extend_from_slice(pieces.entity_json());
             count.write(json);
             json.push(b'}');
             if let Some((csv, _)) = &mut self.csv {
-                let out = &mut csv.entities;
+                let out = &mut **csv;
                 out.extend_from_slice(&id.csv);
-                out.extend_from_slice(&pieces.entity_csv);
+                out.extend_from_slice(pieces.entity_csv());
                 count.write(out);
                 out.push(b'\n');
             }
@@ -632,34 +635,35 @@ impl Outputs<'_> {
     }
 }
 
-/// The row pieces of `m`'s entity, written by the row writers: the end of its mention row
-/// ([`write_mention_tail`]) and the middle of its entity row (the entity id, type and
-/// canonical form as the mention row wrote them). CSV pieces only when `with_csv`.
-fn entity_pieces(m: &Mention, style: CsvStyle, with_csv: bool) -> Pieces {
-    let (mut json, mut csv) = (Vec::new(), Vec::new());
-    let mut row = RowWriter { json: &mut json, csv: with_csv.then(|| CsvRecord::after_first_fields(&mut csv, style)) };
+/// The row pieces of `m`'s entity, written by the row writers into the empty `scratch`: the
+/// end of its mention row ([`write_mention_tail`]) and then the middle of its entity row (the
+/// entity id, type and canonical form as the mention row wrote them). CSV pieces only when
+/// `with_csv`.
+fn entity_pieces(m: &Mention, style: CsvStyle, with_csv: bool, scratch: &mut Scratch) -> Pieces {
+    let Scratch { json, csv } = scratch;
+    let mut row = RowWriter { json, csv: with_csv.then(|| CsvRecord::after_first_fields(csv, style)) };
     let (canonical, entity_id) = write_mention_tail(&mut row, m);
     let entity_type = m.entity_type.as_str();
-    let mut entity_json = Vec::with_capacity(entity_id.json.len() + canonical.json.len() + 64);
-    entity_json.extend_from_slice(b",\"entity_id\":");
-    entity_json.extend_from_slice(&json[entity_id.json]);
-    entity_json.extend_from_slice(b",\"type\":");
-    Code(entity_type).write_json(&mut entity_json);
-    entity_json.extend_from_slice(b",\"canonical\":");
-    entity_json.extend_from_slice(&json[canonical.json]);
-    entity_json.extend_from_slice(b",\"mentions\":");
-    let mut entity_csv = Vec::new();
+    let entity_json_start = json.len();
+    json.extend_from_slice(b",\"entity_id\":");
+    json.extend_from_within(entity_id.json);
+    json.extend_from_slice(b",\"type\":");
+    Code(entity_type).write_json(json);
+    json.extend_from_slice(b",\"canonical\":");
+    json.extend_from_within(canonical.json);
+    json.extend_from_slice(b",\"mentions\":");
+    let entity_csv_start = csv.len();
     if with_csv {
         let delimiter = style.delimiter();
-        entity_csv.push(delimiter);
-        entity_csv.extend_from_slice(&csv[entity_id.csv]);
-        entity_csv.push(delimiter);
-        entity_csv.extend_from_slice(entity_type.as_bytes());
-        entity_csv.push(delimiter);
-        entity_csv.extend_from_slice(&csv[canonical.csv]);
-        entity_csv.push(delimiter);
+        csv.push(delimiter);
+        csv.extend_from_within(entity_id.csv);
+        csv.push(delimiter);
+        csv.extend_from_slice(entity_type.as_bytes());
+        csv.push(delimiter);
+        csv.extend_from_within(canonical.csv);
+        csv.push(delimiter);
     }
-    Pieces { mention_json: json, mention_csv: csv, entity_json, entity_csv }
+    Pieces { entity_json_start, entity_csv_start }
 }
 
 impl EncodedDocument {
@@ -673,16 +677,10 @@ impl EncodedDocument {
     pub fn tallied(doc: &ProcessedDocument, style: CsvStyle, tally: &DocumentTally) -> EncodedDocument {
         let src = DocumentSource::new(doc, tally, style);
         let sizes = RowSizes::new(&doc.extraction, &src);
-        let mut csv = EncodedCsv {
-            mentions: Vec::with_capacity(sizes.mentions),
-            entities: Vec::with_capacity(sizes.entities),
-            quotes: Vec::with_capacity(sizes.quotes),
-            money: Vec::with_capacity(sizes.money),
-        };
+        let mut csv = Vec::with_capacity(sizes.mentions + sizes.entities + sizes.quotes + sizes.money);
         let mut json = Vec::with_capacity(sizes.json);
-        doc.write_rows(&src, tally.characters, Outputs { json: &mut json, csv: Some((&mut csv, style)) });
-        let EncodedCsv { mentions, entities, quotes, money } = csv;
-        EncodedDocument { mentions, entities, quotes, money, json }
+        let starts = doc.write_rows(&src, tally.characters, Outputs { json: &mut json, csv: Some((&mut csv, style)) });
+        EncodedDocument::from_parts(csv, starts, json)
     }
 }
 
@@ -917,7 +915,7 @@ mod tests {
                 let doc = tricky_document(id, true);
                 let encoded = EncodedDocument::new(&doc, style);
                 let expected = csv_crate(&doc, style);
-                let got = [&encoded.mentions, &encoded.entities, &encoded.quotes, &encoded.money];
+                let got = encoded.csv_files();
                 for (got, expected) in got.into_iter().zip(&expected) {
                     assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(expected), "excel={excel}");
                 }
@@ -950,7 +948,7 @@ mod tests {
                     let mut doc = tricky_document("doc", k % 2 == 0);
                     vary(&mut doc, k);
                     let encoded = EncodedDocument::new(&doc, style);
-                    let got = [&encoded.mentions, &encoded.entities, &encoded.quotes, &encoded.money];
+                    let got = encoded.csv_files();
                     for (got, expected) in got.into_iter().zip(&csv_crate(&doc, style)) {
                         assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(expected), "{k} {excel}");
                     }
@@ -1012,7 +1010,7 @@ mod tests {
         let encoded = EncodedDocument::new(&doc, CsvStyle::default());
         let expected = "{\"id\":\"e\",\"seq\":0,\"encoding\":\"windows-1251\",\"length\":5,\
                         \"mentions\":[],\"entities\":[],\"quotes\":[],\"money\":[]}\n";
-        assert_eq!(String::from_utf8(encoded.json).unwrap(), expected);
-        assert!(encoded.mentions.is_empty() && encoded.quotes.is_empty());
+        assert_eq!(String::from_utf8_lossy(&encoded.json), expected);
+        assert!(encoded.csv_files().iter().all(|file| file.is_empty()));
     }
 }

@@ -116,11 +116,28 @@ pub struct OutputFiles {
 /// writer only copies bytes.
 #[derive(Default)]
 pub struct EncodedDocument {
-    pub mentions: Vec<u8>,
-    pub entities: Vec<u8>,
-    pub quotes: Vec<u8>,
-    pub money: Vec<u8>,
+    /// The rows of the four CSV files, one file's after the other's (one allocation a
+    /// document instead of four).
+    csv: Vec<u8>,
+    /// Where the rows of `entities.csv`, `quotes.csv` and `money.csv` start in `csv`.
+    csv_starts: [usize; 3],
     pub json: Vec<u8>,
+}
+
+impl EncodedDocument {
+    /// A document's encoding from its CSV rows (with the starts of the second to fourth
+    /// file's rows) and its JSON line.
+    fn from_parts(csv: Vec<u8>, csv_starts: [usize; 3], json: Vec<u8>) -> EncodedDocument {
+        debug_assert!(csv_starts.is_sorted() && csv_starts[2] <= csv.len());
+        EncodedDocument { csv, csv_starts, json }
+    }
+
+    /// The rows of `mentions.csv`, `entities.csv`, `quotes.csv` and `money.csv`.
+    pub fn csv_files(&self) -> [&[u8]; 4] {
+        let [entities, quotes, money] = self.csv_starts;
+        let csv = &self.csv[..];
+        [&csv[..entities], &csv[entities..quotes], &csv[quotes..money], &csv[money..]]
+    }
 }
 
 impl OutputFiles {
@@ -155,10 +172,11 @@ impl OutputFiles {
     /// # Errors
     /// When writing fails.
     pub fn write_encoded(&mut self, documents: &[&EncodedDocument]) -> anyhow::Result<()> {
-        write_all_of(&mut self.mentions, documents.iter().map(|d| &d.mentions[..]))?;
-        write_all_of(&mut self.entities, documents.iter().map(|d| &d.entities[..]))?;
-        write_all_of(&mut self.quotes, documents.iter().map(|d| &d.quotes[..]))?;
-        write_all_of(&mut self.money, documents.iter().map(|d| &d.money[..]))?;
+        let files: Vec<[&[u8]; 4]> = documents.iter().map(|d| d.csv_files()).collect();
+        write_all_of(&mut self.mentions, files.iter().map(|f| f[0]))?;
+        write_all_of(&mut self.entities, files.iter().map(|f| f[1]))?;
+        write_all_of(&mut self.quotes, files.iter().map(|f| f[2]))?;
+        write_all_of(&mut self.money, files.iter().map(|f| f[3]))?;
         write_all_of(&mut self.documents, documents.iter().map(|d| &d.json[..]))?;
         Ok(())
     }

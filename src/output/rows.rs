@@ -4,6 +4,8 @@
 //! build these rows: `encode` writes the same bytes straight from the extraction. The rows,
 //! serialized with serde, are the definition the encoder's tests compare it with.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::report::sort_prefix;
@@ -171,20 +173,39 @@ pub fn entity_groups(mentions: &[Mention]) -> Vec<(usize, usize)> {
 /// [`entity_groups`], and the group (its index in the groups) of every mention, so each
 /// entity's cells are escaped once for all its rows (see `encode`).
 pub fn entity_groups_and_members(mentions: &[Mention]) -> (Vec<(usize, usize)>, Vec<u32>) {
-    // Sorted by (first eight bytes, id, index): most ids differ in their first eight bytes,
-    // so most comparisons are of integers; each group starts at its first mention.
-    let mut by_id: Vec<(u64, &str, usize)> =
-        mentions.iter().enumerate().map(|(i, m)| (sort_prefix(&m.entity_id), &*m.entity_id, i)).collect();
-    by_id.sort_unstable();
+    // Sorted by (first eight bytes of the id, index), one integer each, so the sort compares
+    // integers only; the runs of one prefix that hold several ids are then sorted by (id,
+    // index). Each group starts at its first mention.
+    let mut keys: Vec<u128> =
+        mentions.iter().enumerate().map(|(i, m)| u128::from(sort_prefix(&m.entity_id)) << 64 | i as u128).collect();
+    keys.sort_unstable();
+    let id = |key: u128| &mentions[key as u64 as usize].entity_id;
+    // Mentions of one entity mostly share one `Arc`.
+    let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
     // At most one group per mention: allocated once.
     let mut groups: Vec<(usize, usize)> = Vec::with_capacity(mentions.len());
     let mut members = vec![0u32; mentions.len()];
-    for (k, &(_, id, i)) in by_id.iter().enumerate() {
-        match groups.last_mut() {
-            Some((_, count)) if by_id[k - 1].1 == id => *count += 1,
-            _ => groups.push((i, 1)),
+    let mut run = 0;
+    while run < keys.len() {
+        let (prefix, first) = (keys[run] >> 64, id(keys[run]));
+        let mut end = run + 1;
+        let mut one_id = true;
+        while end < keys.len() && keys[end] >> 64 == prefix {
+            one_id = one_id && same(first, id(keys[end]));
+            end += 1;
         }
-        members[i] = u32::try_from(groups.len() - 1).expect("fewer than 2^32 entities");
+        if !one_id {
+            keys[run..end].sort_unstable_by(|a, b| id(*a).cmp(id(*b)).then(a.cmp(b)));
+        }
+        for k in run..end {
+            let i = keys[k] as u64 as usize;
+            match groups.last_mut() {
+                Some((_, count)) if k > run && (one_id || same(id(keys[k - 1]), id(keys[k]))) => *count += 1,
+                _ => groups.push((i, 1)),
+            }
+            members[i] = u32::try_from(groups.len() - 1).expect("fewer than 2^32 entities");
+        }
+        run = end;
     }
     (groups, members)
 }
@@ -282,5 +303,38 @@ mod tests {
             entity_rows("d", &mentions, &groups).iter().map(|e| (e.entity_id, e.canonical, e.mentions)).collect();
         assert_eq!(rows, [("org:b", "B", 2), ("org:a", "A", 2), ("org:c", "C", 1)]);
         assert!(entity_groups(&[]).is_empty() && entity_rows("d", &[], &[]).is_empty());
+    }
+
+    proptest::proptest! {
+        /// The groups are those of a sort by (id, index), for ids sharing their first eight
+        /// bytes or not, shorter than eight bytes or not, in shared `Arc`s or not.
+        #[test]
+        fn groups_are_those_of_a_sort_by_id(picks in proptest::collection::vec((0usize..8, proptest::bool::ANY), 0..40)) {
+            let ids = ["per:ivan-petrov", "per:ivan-sidorov", "per:ivan", "per:iva", "org:a", "", "per:ivan-p", "org:\0"];
+            let shared: Vec<std::sync::Arc<str>> = ids.iter().map(|&id| id.into()).collect();
+            let mentions: Vec<Mention> = picks
+                .iter()
+                .map(|&(k, same_arc)| Mention {
+                    span: Span::new(0, 0),
+                    entity_type: EntityType::Per,
+                    canonical: "".into(),
+                    entity_id: if same_arc { shared[k].clone() } else { ids[k].into() },
+                    source: MentionSource::Rule,
+                    warning: None,
+                })
+                .collect();
+            let mut by_id: Vec<(&str, usize)> = mentions.iter().enumerate().map(|(i, m)| (&*m.entity_id, i)).collect();
+            by_id.sort_unstable();
+            let mut groups: Vec<(usize, usize)> = Vec::new();
+            let mut members = vec![0u32; mentions.len()];
+            for (k, &(id, i)) in by_id.iter().enumerate() {
+                match groups.last_mut() {
+                    Some((_, count)) if by_id[k - 1].0 == id => *count += 1,
+                    _ => groups.push((i, 1)),
+                }
+                members[i] = (groups.len() - 1) as u32;
+            }
+            proptest::prop_assert_eq!(entity_groups_and_members(&mentions), (groups, members));
+        }
     }
 }
