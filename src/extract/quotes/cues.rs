@@ -34,13 +34,15 @@ pub(crate) fn find_cues(text: &str, folded: &FoldedText, rules: &QuoteRules) -> 
     };
     let f = folded.as_str();
     let mut hits = Vec::new();
+    // The matches come in order of their starts: the checkpoint is walked to, not searched.
+    let mut cursor = 0;
     matcher.each_match(f, |s, e, pattern| {
         let before = f[..s].chars().next_back();
         let after = f[e..].chars().next();
         if before.is_some_and(is_word_char) || after.is_some_and(is_word_char) {
             return;
         }
-        let mut span = folded.to_original(s, e, text);
+        let mut span = folded.to_original_in_order(&mut cursor, s, e, text);
         if let Some(n) = rules.cue_forms[pattern].shown_words {
             span = shown_part(text, span, n);
         }
