@@ -178,13 +178,18 @@ pub(crate) struct Doc<'a> {
     stops: StopIndex,
     /// This thread's word cache, for the document's lifetime.
     words: RefCell<WordCache>,
-    /// The word ids of recently asked tokens, by span (see [`Doc::word_id`]).
-    recent_ids: [Cell<RecentId>; RECENT_IDS],
+    /// The word ids of recently asked tokens, by span (see [`Doc::word_id`]): this
+    /// thread's slots, handed back when the document is done (always `Some` until then).
+    recent_ids: Option<Box<RecentIds>>,
 }
 
 impl Drop for Doc<'_> {
     fn drop(&mut self) {
         std::mem::take(self.words.get_mut()).give_back();
+        if let Some(recent) = self.recent_ids.take() {
+            // At thread exit the slots are simply dropped.
+            let _ = RECENT.try_with(|r| r.set(Some(recent)));
+        }
     }
 }
 
@@ -207,7 +212,7 @@ impl<'a> Doc<'a> {
             entities: OnceCell::new(),
             stops: StopIndex::new(text, &rules.doc_stops),
             words: RefCell::new(WordCache::take(rules)),
-            recent_ids: [const { Cell::new(RecentId::NONE) }; RECENT_IDS],
+            recent_ids: Some(RecentIds::take()),
         }
     }
 
@@ -518,14 +523,17 @@ impl<'a> Doc<'a> {
             return None;
         }
         let (start, end) = (t.span.start, t.span.end);
+        let Some(recent) = self.recent_ids.as_deref() else {
+            return Some(self.words.borrow_mut().id(t.text(self.text), self.rules));
+        };
         // Slots by a hash of the start, so the tokens of a window spread over all of them.
-        let slot = &self.recent_ids[(start as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) as usize >> (64 - RECENT_BITS)];
-        let recent = slot.get();
-        if recent.start == start && recent.end == end {
-            return Some(recent.id);
+        let slot = &recent.slots[(start as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) as usize >> (64 - RECENT_BITS)];
+        let seen = slot.get();
+        if seen.start == start && seen.end == end && seen.doc == recent.doc {
+            return Some(seen.id);
         }
         let id = self.words.borrow_mut().id(t.text(self.text), self.rules);
-        slot.set(RecentId { start, end, id });
+        slot.set(RecentId { start, end, id, doc: recent.doc });
         Some(id)
     }
 
@@ -589,17 +597,47 @@ fn first_starting_at(tokens: &[Token], to: usize) -> usize {
 const RECENT_IDS: usize = 1 << RECENT_BITS;
 const RECENT_BITS: u32 = 6;
 
-/// A token span and its word id.
+/// A token span and its word id, asked in document `doc` (see [`RecentIds`]).
 #[derive(Clone, Copy, Debug)]
 struct RecentId {
     start: usize,
     end: usize,
     id: u32,
+    doc: u32,
 }
 
 impl RecentId {
-    /// An empty slot: no token ends before it starts.
-    const NONE: RecentId = RecentId { start: usize::MAX, end: 0, id: 0 };
+    /// An empty slot: no token ends before it starts, and no document is numbered 0.
+    const NONE: RecentId = RecentId { start: usize::MAX, end: 0, id: 0, doc: 0 };
+}
+
+/// A thread's [`Doc::word_id`] slots, kept from one document to the next: a document that
+/// set up its own 1.5 KB of slots copied them twice. A slot holds for the document whose
+/// number it carries only (word ids and spans are a document's), so none is cleared.
+struct RecentIds {
+    slots: [Cell<RecentId>; RECENT_IDS],
+    /// The number of the document using the slots: never 0.
+    doc: u32,
+}
+
+thread_local! {
+    static RECENT: Cell<Option<Box<RecentIds>>> = const { Cell::new(None) };
+}
+
+impl RecentIds {
+    /// This thread's slots, numbered for a new document.
+    fn take() -> Box<RecentIds> {
+        let mut recent = RECENT.try_with(Cell::take).ok().flatten().unwrap_or_else(|| {
+            Box::new(RecentIds { slots: [const { Cell::new(RecentId::NONE) }; RECENT_IDS], doc: 0 })
+        });
+        recent.doc = recent.doc.wrapping_add(1);
+        if recent.doc == 0 {
+            // Numbers start over: slots of the document numbered 1 long ago must not match.
+            recent.slots.iter().for_each(|s| s.set(RecentId::NONE));
+            recent.doc = 1;
+        }
+        recent
+    }
 }
 
 /// Whether `fold_str(s) == s`, told without folding for the plain case: every character one
@@ -919,6 +957,31 @@ mod tests {
                 assert_eq!(entity_key(e.id, e.canonical), keys[idx]);
                 assert_eq!(e.count, of.len());
                 assert_eq!(e.first, of.iter().map(|m| m.span.start).min().unwrap());
+            }
+        }
+    }
+
+    /// A word id remembered by span holds for its own document only: the next document's
+    /// words at the same spans get their own ids, also when the document numbers start over.
+    #[test]
+    fn recent_ids_hold_for_their_document_only() {
+        let (roles, rules) = (RoleNouns::default(), QuoteRules::empty());
+        let texts = ["мама мыла раму", "папа пила суп", "мама мыла раму"];
+        for wrap in [false, true] {
+            if wrap {
+                let mut recent = RecentIds::take();
+                recent.doc = u32::MAX;
+                RECENT.with(|r| r.set(Some(recent)));
+            }
+            for text in texts {
+                let all = tokenize(text);
+                let doc = Doc::new(text, &all, &[], &roles, &rules, Vec::new());
+                for _ in 0..2 {
+                    for t in &all {
+                        let id = doc.word_id(t).unwrap();
+                        assert_eq!(&*doc.words.borrow().facts(id).folded, fold_word(t.text(text)), "{text}");
+                    }
+                }
             }
         }
     }
