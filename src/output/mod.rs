@@ -99,6 +99,23 @@ pub struct QuoteJson<'a> {
     pub parts: &'a [PartRow<'a>],
 }
 
+/// What the worker threads need to prepare a document's output for [`OutputFiles`].
+#[derive(Clone, Copy, Debug)]
+pub struct OutputPreparer {
+    pub style: CsvStyle,
+    /// The report's limits, to make the sections of the documents it may highlight.
+    pub report: ReportLimits,
+}
+
+impl OutputPreparer {
+    /// The document's rows and, if it may be highlighted, its report section.
+    pub fn prepare(&self, doc: &ProcessedDocument, tally: &DocumentTally) -> EncodedDocument {
+        let mut encoded = EncodedDocument::tallied(doc, self.style, tally);
+        encoded.report_section = self.report.prepare_section(doc, tally.characters);
+        encoded
+    }
+}
+
 /// The output folder of a run: CSV files, `documents.jsonl`, `summary.json` and `report.html`.
 pub struct OutputFiles {
     style: CsvStyle,
@@ -122,6 +139,9 @@ pub struct EncodedDocument {
     /// Where the rows of `entities.csv`, `quotes.csv` and `money.csv` start in `csv`.
     csv_starts: [usize; 3],
     pub json: Vec<u8>,
+    /// The document's section of `report.html`, if the worker made it (see
+    /// [`OutputPreparer`]).
+    pub report_section: Option<report::PreparedSection>,
 }
 
 impl EncodedDocument {
@@ -129,7 +149,7 @@ impl EncodedDocument {
     /// file's rows) and its JSON line.
     fn from_parts(csv: Vec<u8>, csv_starts: [usize; 3], json: Vec<u8>) -> EncodedDocument {
         debug_assert!(csv_starts.is_sorted() && csv_starts[2] <= csv.len());
-        EncodedDocument { csv, csv_starts, json }
+        EncodedDocument { csv, csv_starts, json, report_section: None }
     }
 
     /// The rows of `mentions.csv`, `entities.csv`, `quotes.csv` and `money.csv`.
@@ -161,8 +181,13 @@ impl OutputFiles {
     ///
     /// # Errors
     /// When writing fails.
-    pub fn write_report(&mut self, doc: &ProcessedDocument, tally: &DocumentTally) -> anyhow::Result<()> {
-        self.report.write_grouped(doc, tally.characters, &tally.entity_groups)?;
+    pub fn write_report(
+        &mut self,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+        prepared: &EncodedDocument,
+    ) -> anyhow::Result<()> {
+        self.report.write_grouped(doc, tally.characters, &tally.entity_groups, prepared.report_section.as_ref())?;
         Ok(())
     }
 
@@ -183,6 +208,10 @@ impl OutputFiles {
 
     pub fn style(&self) -> CsvStyle {
         self.style
+    }
+
+    pub fn preparer(&self) -> OutputPreparer {
+        OutputPreparer { style: self.style, report: self.report.limits() }
     }
 
     /// Flushes everything, writes the summary and renames every file into place.

@@ -54,6 +54,34 @@ impl Default for ReportLimits {
     }
 }
 
+/// A document's highlighted section, made ahead on a worker thread (see
+/// [`ReportLimits::prepare_section`]) so the serial writer only copies it.
+pub struct PreparedSection {
+    /// The bytes of the text it shows.
+    shown: usize,
+    html: String,
+}
+
+impl ReportLimits {
+    /// The section of `doc` (of `chars` characters) if it may be highlighted: the first
+    /// [`ReportLimits::highlighted_documents`] documents are, and a document is at least
+    /// as far in the input (`seq`) as among the processed ones. Made as if the run's byte
+    /// budget were not spent yet; the writer uses it only when it would show as much.
+    pub fn prepare_section(&self, doc: &ProcessedDocument, chars: usize) -> Option<PreparedSection> {
+        if doc.seq >= self.highlighted_documents || self.highlighted_bytes == 0 {
+            return None;
+        }
+        let shown = floor_char_boundary(&doc.text, self.highlighted_bytes.min(self.document_bytes));
+        // About the size of a section (the text, its escapes and each mark's title), so the
+        // string is allocated once instead of growing by doubling.
+        let x = &doc.extraction;
+        let marks = x.mentions.len() + 3 * x.quotes.len() + x.money.len();
+        let mut html = String::with_capacity(shown + shown / 4 + 256 * marks + 512);
+        document_section(doc, chars, shown, &mut html);
+        Some(PreparedSection { shown, html })
+    }
+}
+
 /// Writes `report.html` document by document; [`ReportWriter::finish`] adds the summary.
 pub struct ReportWriter<W: Write> {
     out: W,
@@ -105,12 +133,13 @@ impl<W: Write> ReportWriter<W> {
     pub fn write_document(&mut self, doc: &ProcessedDocument) -> io::Result<()> {
         let groups = crate::output::rows::entity_groups(&doc.extraction.mentions);
         let chars = crate::text::count_chars(doc.text.as_bytes());
-        self.write_grouped(doc, chars, &groups)
+        self.write_grouped(doc, chars, &groups, None)
     }
 
     /// [`ReportWriter::write_document`] with the entities already grouped by
     /// [`crate::output::rows::entity_groups`] and the characters of the text (`chars`)
-    /// already counted, both on a worker thread: this one is serial.
+    /// already counted, both on a worker thread: this one is serial. So is `section` (by
+    /// [`ReportLimits::prepare_section`]), if the worker made one.
     ///
     /// # Errors
     /// When writing fails.
@@ -119,6 +148,7 @@ impl<W: Write> ReportWriter<W> {
         doc: &ProcessedDocument,
         chars: usize,
         entity_groups: &[(usize, usize)],
+        section: Option<&PreparedSection>,
     ) -> io::Result<()> {
         self.stats.add(&doc.extraction, entity_groups);
         let budget = self.limits.highlighted_bytes.saturating_sub(self.highlighted_bytes);
@@ -130,7 +160,10 @@ impl<W: Write> ReportWriter<W> {
             if shown < doc.text.len() {
                 self.cut += 1;
             }
-            document_section(doc, chars, shown, &mut self.buf);
+            match section {
+                Some(section) if section.shown == shown => return self.out.write_all(section.html.as_bytes()),
+                _ => document_section(doc, chars, shown, &mut self.buf),
+            }
         } else if self.listed < self.limits.listed_documents {
             if self.listed == 0 {
                 self.buf.push_str(
@@ -145,6 +178,10 @@ impl<W: Write> ReportWriter<W> {
             self.unlisted += 1;
         }
         self.out.write_all(self.buf.as_bytes())
+    }
+
+    pub fn limits(&self) -> ReportLimits {
+        self.limits
     }
 
     /// Writes the summary (shown at the top) and closes the page; returns the writer, not
