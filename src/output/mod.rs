@@ -108,10 +108,10 @@ pub struct OutputPreparer {
 }
 
 impl OutputPreparer {
-    /// The document's rows and, if it may be highlighted, its report section.
+    /// The document's rows and its part of the report.
     pub fn prepare(&self, doc: &ProcessedDocument, tally: &DocumentTally) -> EncodedDocument {
         let mut encoded = EncodedDocument::tallied(doc, self.style, tally);
-        encoded.report_section = self.report.prepare_section(doc, tally.characters);
+        encoded.report = Some(self.report.prepare(doc, tally.characters));
         encoded
     }
 }
@@ -139,9 +139,8 @@ pub struct EncodedDocument {
     /// Where the rows of `entities.csv`, `quotes.csv` and `money.csv` start in `csv`.
     csv_starts: [usize; 3],
     pub json: Vec<u8>,
-    /// The document's section of `report.html`, if the worker made it (see
-    /// [`OutputPreparer`]).
-    pub report_section: Option<report::PreparedSection>,
+    /// The document's part of `report.html`, if the worker made it (see [`OutputPreparer`]).
+    pub report: Option<report::PreparedReport>,
 }
 
 impl EncodedDocument {
@@ -149,7 +148,7 @@ impl EncodedDocument {
     /// file's rows) and its JSON line.
     fn from_parts(csv: Vec<u8>, csv_starts: [usize; 3], json: Vec<u8>) -> EncodedDocument {
         debug_assert!(csv_starts.is_sorted() && csv_starts[2] <= csv.len());
-        EncodedDocument { csv, csv_starts, json, report_section: None }
+        EncodedDocument { csv, csv_starts, json, report: None }
     }
 
     /// The rows of `mentions.csv`, `entities.csv`, `quotes.csv` and `money.csv`.
@@ -187,7 +186,7 @@ impl OutputFiles {
         tally: &DocumentTally,
         prepared: &EncodedDocument,
     ) -> anyhow::Result<()> {
-        self.report.write_grouped(doc, tally.characters, &tally.entity_groups, prepared.report_section.as_ref())?;
+        self.report.write_grouped(doc, tally.characters, &tally.entity_groups, prepared.report.as_ref())?;
         Ok(())
     }
 

@@ -54,22 +54,27 @@ impl Default for ReportLimits {
     }
 }
 
-/// A document's highlighted section, made ahead on a worker thread (see
-/// [`ReportLimits::prepare_section`]) so the serial writer only copies it.
-pub struct PreparedSection {
-    /// The bytes of the text it shows.
-    shown: usize,
-    html: String,
+/// A document's part of the report made ahead on a worker thread (see
+/// [`ReportLimits::prepare`]), so the serial writer does less.
+pub struct PreparedReport {
+    /// The highlighted section, if the document may be highlighted, and the bytes of the
+    /// text it shows.
+    section: Option<(usize, String)>,
+    /// The quotes' speakers, grouped (see [`stats::speaker_groups`]).
+    speaker_groups: Vec<(usize, usize)>,
 }
 
 impl ReportLimits {
-    /// The section of `doc` (of `chars` characters) if it may be highlighted: the first
+    /// What the writer needs of `doc` (of `chars` characters) besides its entity groups.
+    ///
+    /// Its section is made if it may be highlighted: the first
     /// [`ReportLimits::highlighted_documents`] documents are, and a document is at least
     /// as far in the input (`seq`) as among the processed ones. Made as if the run's byte
     /// budget were not spent yet; the writer uses it only when it would show as much.
-    pub fn prepare_section(&self, doc: &ProcessedDocument, chars: usize) -> Option<PreparedSection> {
+    pub fn prepare(&self, doc: &ProcessedDocument, chars: usize) -> PreparedReport {
+        let speaker_groups = stats::speaker_groups(&doc.extraction.quotes);
         if doc.seq >= self.highlighted_documents || self.highlighted_bytes == 0 {
-            return None;
+            return PreparedReport { section: None, speaker_groups };
         }
         let shown = floor_char_boundary(&doc.text, self.highlighted_bytes.min(self.document_bytes));
         // About the size of a section (the text, its escapes and each mark's title), so the
@@ -78,7 +83,7 @@ impl ReportLimits {
         let marks = x.mentions.len() + 3 * x.quotes.len() + x.money.len();
         let mut html = String::with_capacity(shown + shown / 4 + 256 * marks + 512);
         document_section(doc, chars, shown, &mut html);
-        Some(PreparedSection { shown, html })
+        PreparedReport { section: Some((shown, html)), speaker_groups }
     }
 }
 
@@ -138,8 +143,8 @@ impl<W: Write> ReportWriter<W> {
 
     /// [`ReportWriter::write_document`] with the entities already grouped by
     /// [`crate::output::rows::entity_groups`] and the characters of the text (`chars`)
-    /// already counted, both on a worker thread: this one is serial. So is `section` (by
-    /// [`ReportLimits::prepare_section`]), if the worker made one.
+    /// already counted, both on a worker thread: this one is serial. So is the rest of
+    /// `prepared` (by [`ReportLimits::prepare`]), if the worker made it.
     ///
     /// # Errors
     /// When writing fails.
@@ -148,9 +153,12 @@ impl<W: Write> ReportWriter<W> {
         doc: &ProcessedDocument,
         chars: usize,
         entity_groups: &[(usize, usize)],
-        section: Option<&PreparedSection>,
+        prepared: Option<&PreparedReport>,
     ) -> io::Result<()> {
-        self.stats.add(&doc.extraction, entity_groups);
+        match prepared {
+            Some(p) => self.stats.add(&doc.extraction, entity_groups, &p.speaker_groups),
+            None => self.stats.add(&doc.extraction, entity_groups, &stats::speaker_groups(&doc.extraction.quotes)),
+        }
         let budget = self.limits.highlighted_bytes.saturating_sub(self.highlighted_bytes);
         self.buf.clear();
         if self.highlighted < self.limits.highlighted_documents && budget > 0 {
@@ -160,8 +168,8 @@ impl<W: Write> ReportWriter<W> {
             if shown < doc.text.len() {
                 self.cut += 1;
             }
-            match section {
-                Some(section) if section.shown == shown => return self.out.write_all(section.html.as_bytes()),
+            match prepared.and_then(|p| p.section.as_ref()) {
+                Some((made_shown, html)) if *made_shown == shown => return self.out.write_all(html.as_bytes()),
                 _ => document_section(doc, chars, shown, &mut self.buf),
             }
         } else if self.listed < self.limits.listed_documents {

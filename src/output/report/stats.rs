@@ -154,21 +154,27 @@ pub struct ReportStats {
 
 impl ReportStats {
     /// Counts a document's items; `entity_groups` are its `(first mention, mentions)` per
-    /// entity id, in id order (see [`crate::output::rows::entity_groups`]).
-    pub fn add(&mut self, extraction: &Extraction, entity_groups: &[(usize, usize)]) {
+    /// entity id, in id order (see [`crate::output::rows::entity_groups`]), and
+    /// `speaker_groups` its [`speaker_groups`].
+    pub fn add(
+        &mut self,
+        extraction: &Extraction,
+        entity_groups: &[(usize, usize)],
+        speaker_groups: &[(usize, usize)],
+    ) {
         let mentions = &extraction.mentions;
         for &(first, n) in entity_groups {
             let m = &mentions[first];
             self.entities.bump_shared(&m.entity_id, &m.canonical, m.entity_type.as_str(), n);
         }
         self.quotes += extraction.quotes.len();
-        let keys: Vec<(Cow<'_, str>, &Quote)> =
-            extraction.quotes.iter().filter_map(|q| Some((speaker_key(q)?, q))).collect();
-        self.unattributed_quotes += extraction.quotes.len() - keys.len();
-        for (key, first, n) in groups(keys.iter().map(|(key, _)| key.as_ref())) {
-            let q = keys[first].1;
+        let attributed: usize = speaker_groups.iter().map(|&(_, n)| n).sum();
+        self.unattributed_quotes += extraction.quotes.len() - attributed;
+        for &(first, n) in speaker_groups {
+            let q = &extraction.quotes[first];
+            let key = speaker_key(q).expect("a speaker group's quote has a speaker");
             let name = q.speaker.as_deref().unwrap_or_default();
-            self.speakers.bump(key, name, q.speaker_type.map_or("", |t| t.as_str()), n);
+            self.speakers.bump(&key, name, q.speaker_type.map_or("", |t| t.as_str()), n);
         }
         for m in &extraction.money {
             if m.kind == MoneyKind::Rate {
@@ -190,6 +196,15 @@ impl ReportStats {
             }
         }
     }
+}
+
+/// `(first quote, quotes)` for each distinct speaker key of a document's quotes (see
+/// [`speaker_key`]; quotes without a speaker are left out), in key order: made on a worker
+/// thread, so the serial writer only looks the keys up.
+pub fn speaker_groups(quotes: &[Quote]) -> Vec<(usize, usize)> {
+    let keys: Vec<(Cow<'_, str>, usize)> =
+        quotes.iter().enumerate().filter_map(|(i, q)| Some((speaker_key(q)?, i))).collect();
+    groups(keys.iter().map(|(key, _)| key.as_ref())).into_iter().map(|(_, first, n)| (keys[first].1, n)).collect()
 }
 
 /// The key a quote's speaker is counted under (`None`: no speaker): its entity id, or for a

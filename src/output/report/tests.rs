@@ -233,7 +233,7 @@ fn a_listed_row_is_the_formatted_row() {
     }
 }
 
-/// Sections made ahead (as the workers do) give the page written without them, also when
+/// Reports prepared ahead (as the workers do) give the page written without them, also when
 /// the byte budget runs out mid-document and documents before one were skipped.
 #[test]
 fn prepared_sections_give_the_same_page() {
@@ -256,7 +256,7 @@ fn prepared_sections_give_the_same_page() {
         for d in &docs {
             let groups = crate::output::rows::entity_groups(&d.extraction.mentions);
             let chars = d.text.chars().count();
-            w.write_grouped(d, chars, &groups, limits.prepare_section(d, chars).as_ref()).unwrap();
+            w.write_grouped(d, chars, &groups, Some(&limits.prepare(d, chars))).unwrap();
         }
         let summary = Summary { documents: docs.len(), processed: docs.len(), ..Summary::default() };
         let prepared = String::from_utf8(w.finish(&summary).unwrap()).unwrap();
