@@ -181,12 +181,12 @@ impl ReportStats {
                 self.rates += 1;
                 continue;
             }
-            // The currency is copied only the first time it is seen (this runs on the
-            // single writer thread, once per amount).
-            if !self.money.contains_key(&m.currency) {
-                self.money.insert(m.currency.clone(), CurrencyTotal::default());
-            }
-            let total = self.money.get_mut(&m.currency).expect("inserted above");
+            // The currency is copied only the first time it is seen, and a seen one is
+            // looked up once (this runs on the single writer thread, once per amount).
+            let total = match self.money.get_mut(&m.currency) {
+                Some(total) => total,
+                None => self.money.entry(m.currency.clone()).or_default(),
+            };
             total.amounts += 1;
             if m.qualifier != Qualifier::Exact {
                 total.inexact += 1;
