@@ -81,14 +81,18 @@ pub trait Sink: Send {
 
 impl Sink for crate::output::OutputFiles {
     type Prepared = crate::output::EncodedDocument;
-    type Preparer = crate::output::CsvStyle;
+    type Preparer = crate::output::OutputPreparer;
 
-    fn preparer(&self) -> crate::output::CsvStyle {
-        self.style()
+    fn preparer(&self) -> crate::output::OutputPreparer {
+        crate::output::OutputFiles::preparer(self)
     }
 
-    fn prepare(style: &crate::output::CsvStyle, doc: &ProcessedDocument, tally: &DocumentTally) -> Self::Prepared {
-        crate::output::EncodedDocument::tallied(doc, *style, tally)
+    fn prepare(
+        preparer: &crate::output::OutputPreparer,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+    ) -> Self::Prepared {
+        preparer.prepare(doc, tally)
     }
 
     /// The report only: the prepared rows are written by batch.
@@ -96,9 +100,9 @@ impl Sink for crate::output::OutputFiles {
         &mut self,
         doc: &ProcessedDocument,
         tally: &DocumentTally,
-        _prepared: &Self::Prepared,
+        prepared: &Self::Prepared,
     ) -> anyhow::Result<()> {
-        self.write_report(doc, tally)
+        self.write_report(doc, tally, prepared)
     }
 
     fn write_batch(&mut self, prepared: &[&Self::Prepared]) -> anyhow::Result<()> {

@@ -99,6 +99,23 @@ pub struct QuoteJson<'a> {
     pub parts: &'a [PartRow<'a>],
 }
 
+/// What the worker threads need to prepare a document's output for [`OutputFiles`].
+#[derive(Clone, Copy, Debug)]
+pub struct OutputPreparer {
+    pub style: CsvStyle,
+    /// The report's limits, to make the sections of the documents it may highlight.
+    pub report: ReportLimits,
+}
+
+impl OutputPreparer {
+    /// The document's rows and its part of the report.
+    pub fn prepare(&self, doc: &ProcessedDocument, tally: &DocumentTally) -> EncodedDocument {
+        let mut encoded = EncodedDocument::tallied(doc, self.style, tally);
+        encoded.report = Some(self.report.prepare(doc, tally.characters));
+        encoded
+    }
+}
+
 /// The output folder of a run: CSV files, `documents.jsonl`, `summary.json` and `report.html`.
 pub struct OutputFiles {
     style: CsvStyle,
@@ -122,6 +139,8 @@ pub struct EncodedDocument {
     /// Where the rows of `entities.csv`, `quotes.csv` and `money.csv` start in `csv`.
     csv_starts: [usize; 3],
     pub json: Vec<u8>,
+    /// The document's part of `report.html`, if the worker made it (see [`OutputPreparer`]).
+    pub report: Option<report::PreparedReport>,
 }
 
 impl EncodedDocument {
@@ -129,7 +148,7 @@ impl EncodedDocument {
     /// file's rows) and its JSON line.
     fn from_parts(csv: Vec<u8>, csv_starts: [usize; 3], json: Vec<u8>) -> EncodedDocument {
         debug_assert!(csv_starts.is_sorted() && csv_starts[2] <= csv.len());
-        EncodedDocument { csv, csv_starts, json }
+        EncodedDocument { csv, csv_starts, json, report: None }
     }
 
     /// The rows of `mentions.csv`, `entities.csv`, `quotes.csv` and `money.csv`.
@@ -161,8 +180,13 @@ impl OutputFiles {
     ///
     /// # Errors
     /// When writing fails.
-    pub fn write_report(&mut self, doc: &ProcessedDocument, tally: &DocumentTally) -> anyhow::Result<()> {
-        self.report.write_grouped(doc, tally.characters, &tally.entity_groups)?;
+    pub fn write_report(
+        &mut self,
+        doc: &ProcessedDocument,
+        tally: &DocumentTally,
+        prepared: &EncodedDocument,
+    ) -> anyhow::Result<()> {
+        self.report.write_grouped(doc, tally.characters, &tally.entity_groups, prepared.report.as_ref())?;
         Ok(())
     }
 
@@ -183,6 +207,10 @@ impl OutputFiles {
 
     pub fn style(&self) -> CsvStyle {
         self.style
+    }
+
+    pub fn preparer(&self) -> OutputPreparer {
+        OutputPreparer { style: self.style, report: self.report.limits() }
     }
 
     /// Flushes everything, writes the summary and renames every file into place.

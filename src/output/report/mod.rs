@@ -54,6 +54,39 @@ impl Default for ReportLimits {
     }
 }
 
+/// A document's part of the report made ahead on a worker thread (see
+/// [`ReportLimits::prepare`]), so the serial writer does less.
+pub struct PreparedReport {
+    /// The highlighted section, if the document may be highlighted, and the bytes of the
+    /// text it shows.
+    section: Option<(usize, String)>,
+    /// The quotes' speakers, grouped (see [`stats::speaker_groups`]).
+    speaker_groups: Vec<(usize, usize)>,
+}
+
+impl ReportLimits {
+    /// What the writer needs of `doc` (of `chars` characters) besides its entity groups.
+    ///
+    /// Its section is made if it may be highlighted: the first
+    /// [`ReportLimits::highlighted_documents`] documents are, and a document is at least
+    /// as far in the input (`seq`) as among the processed ones. Made as if the run's byte
+    /// budget were not spent yet; the writer uses it only when it would show as much.
+    pub fn prepare(&self, doc: &ProcessedDocument, chars: usize) -> PreparedReport {
+        let speaker_groups = stats::speaker_groups(&doc.extraction.quotes);
+        if doc.seq >= self.highlighted_documents || self.highlighted_bytes == 0 {
+            return PreparedReport { section: None, speaker_groups };
+        }
+        let shown = floor_char_boundary(&doc.text, self.highlighted_bytes.min(self.document_bytes));
+        // About the size of a section (the text, its escapes and each mark's title), so the
+        // string is allocated once instead of growing by doubling.
+        let x = &doc.extraction;
+        let marks = x.mentions.len() + 3 * x.quotes.len() + x.money.len();
+        let mut html = String::with_capacity(shown + shown / 4 + 256 * marks + 512);
+        document_section(doc, chars, shown, &mut html);
+        PreparedReport { section: Some((shown, html)), speaker_groups }
+    }
+}
+
 /// Writes `report.html` document by document; [`ReportWriter::finish`] adds the summary.
 pub struct ReportWriter<W: Write> {
     out: W,
@@ -105,12 +138,13 @@ impl<W: Write> ReportWriter<W> {
     pub fn write_document(&mut self, doc: &ProcessedDocument) -> io::Result<()> {
         let groups = crate::output::rows::entity_groups(&doc.extraction.mentions);
         let chars = crate::text::count_chars(doc.text.as_bytes());
-        self.write_grouped(doc, chars, &groups)
+        self.write_grouped(doc, chars, &groups, None)
     }
 
     /// [`ReportWriter::write_document`] with the entities already grouped by
     /// [`crate::output::rows::entity_groups`] and the characters of the text (`chars`)
-    /// already counted, both on a worker thread: this one is serial.
+    /// already counted, both on a worker thread: this one is serial. So is the rest of
+    /// `prepared` (by [`ReportLimits::prepare`]), if the worker made it.
     ///
     /// # Errors
     /// When writing fails.
@@ -119,8 +153,12 @@ impl<W: Write> ReportWriter<W> {
         doc: &ProcessedDocument,
         chars: usize,
         entity_groups: &[(usize, usize)],
+        prepared: Option<&PreparedReport>,
     ) -> io::Result<()> {
-        self.stats.add(&doc.extraction, entity_groups);
+        match prepared {
+            Some(p) => self.stats.add(&doc.extraction, entity_groups, &p.speaker_groups),
+            None => self.stats.add(&doc.extraction, entity_groups, &stats::speaker_groups(&doc.extraction.quotes)),
+        }
         let budget = self.limits.highlighted_bytes.saturating_sub(self.highlighted_bytes);
         self.buf.clear();
         if self.highlighted < self.limits.highlighted_documents && budget > 0 {
@@ -130,7 +168,10 @@ impl<W: Write> ReportWriter<W> {
             if shown < doc.text.len() {
                 self.cut += 1;
             }
-            document_section(doc, chars, shown, &mut self.buf);
+            match prepared.and_then(|p| p.section.as_ref()) {
+                Some((made_shown, html)) if *made_shown == shown => return self.out.write_all(html.as_bytes()),
+                _ => document_section(doc, chars, shown, &mut self.buf),
+            }
         } else if self.listed < self.limits.listed_documents {
             if self.listed == 0 {
                 self.buf.push_str(
@@ -145,6 +186,10 @@ impl<W: Write> ReportWriter<W> {
             self.unlisted += 1;
         }
         self.out.write_all(self.buf.as_bytes())
+    }
+
+    pub fn limits(&self) -> ReportLimits {
+        self.limits
     }
 
     /// Writes the summary (shown at the top) and closes the page; returns the writer, not

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -23,34 +24,83 @@ pub struct Tally {
 }
 
 /// Counts by key, bounded in size.
+///
+/// Entity ids come as `Arc`s, one per entity shared across the documents of a worker
+/// thread, so [`Counter::bump_shared`] finds a key it has seen by the `Arc`'s address (one
+/// word hashed) before hashing its text: this runs on the serial writer thread, once per
+/// entity of every document.
 #[derive(Default)]
 pub struct Counter {
-    /// Fx-hashed: keys are entity ids from our own output, and SipHash cost more than the
-    /// rest of the counting.
-    items: FxHashMap<String, Tally>,
+    /// The slot of each key. Fx-hashed: keys are entity ids from our own output, and SipHash
+    /// cost more than the rest of the counting.
+    index: FxHashMap<Arc<str>, u32>,
+    /// Keys and their counts.
+    slots: Vec<(Arc<str>, Tally)>,
+    /// The slot of a key by the address of an `Arc` it came in, with a clone of that `Arc`,
+    /// so no other text can come to live at the address while it is a key. Cleared when the
+    /// slots move (see [`Counter::prune`]) or it grows past [`MAX_ADDRESSES`].
+    by_address: FxHashMap<usize, (Arc<str>, u32)>,
     /// Entries with at most this many were dropped to bound memory (0: nothing dropped).
     pub dropped_below: usize,
 }
 
+/// Addresses remembered at most (a thread makes a new `Arc` for an entity after its
+/// caches start again).
+const MAX_ADDRESSES: usize = 2 * MAX_TRACKED;
+
 impl Counter {
-    fn bump(&mut self, key: &str, label: &str, kind: &'static str, count: usize) {
-        match self.items.get_mut(key) {
-            Some(t) => {
-                t.count += count;
-                t.documents += 1;
-            }
-            None => {
-                self.items.insert(key.to_string(), Tally { label: label.to_string(), kind, count, documents: 1 });
-                if self.items.len() > MAX_TRACKED {
-                    self.prune();
-                }
-            }
+    /// [`Counter::bump`] of a key that comes in a shared `Arc`.
+    fn bump_shared(&mut self, key: &Arc<str>, label: &str, kind: &'static str, count: usize) {
+        let address = Arc::as_ptr(key).cast::<u8>() as usize;
+        if let Some(&(_, slot)) = self.by_address.get(&address) {
+            let t = &mut self.slots[slot as usize].1;
+            t.count += count;
+            t.documents += 1;
+            return;
         }
+        if let Some(slot) = self.count(key, || Arc::clone(key), label, kind, count) {
+            if self.by_address.len() >= MAX_ADDRESSES {
+                self.by_address.clear();
+            }
+            self.by_address.insert(address, (Arc::clone(key), slot));
+        }
+    }
+
+    fn bump(&mut self, key: &str, label: &str, kind: &'static str, count: usize) {
+        self.count(key, || Arc::from(key), label, kind, count);
+    }
+
+    /// Adds `count` to `key`'s entry (made from `owned` if new); returns its slot, or `None`
+    /// when pruning dropped it.
+    fn count(
+        &mut self,
+        key: &str,
+        owned: impl FnOnce() -> Arc<str>,
+        label: &str,
+        kind: &'static str,
+        count: usize,
+    ) -> Option<u32> {
+        if let Some(&slot) = self.index.get(key) {
+            let t = &mut self.slots[slot as usize].1;
+            t.count += count;
+            t.documents += 1;
+            return Some(slot);
+        }
+        let key = owned();
+        let slot = u32::try_from(self.slots.len()).expect("at most MAX_TRACKED + 1 slots");
+        self.index.insert(Arc::clone(&key), slot);
+        self.slots.push((key, Tally { label: label.to_string(), kind, count, documents: 1 }));
+        if self.slots.len() > MAX_TRACKED {
+            let key = Arc::clone(&self.slots[slot as usize].0);
+            self.prune();
+            return self.index.get(&key).copied();
+        }
+        Some(slot)
     }
 
     /// Drops the rarest entries, leaving at most half the limit.
     fn prune(&mut self) {
-        let mut counts: Vec<usize> = self.items.values().map(|t| t.count).collect();
+        let mut counts: Vec<usize> = self.slots.iter().map(|(_, t)| t.count).collect();
         let drop = counts.len().saturating_sub(MAX_TRACKED / 2);
         if drop == 0 {
             return;
@@ -58,19 +108,24 @@ impl Counter {
         let (_, &mut floor, _) = counts.select_nth_unstable(drop - 1);
         self.dropped_below = self.dropped_below.max(floor);
         let floor = self.dropped_below;
-        self.items.retain(|_, t| t.count > floor);
+        self.slots.retain(|(_, t)| t.count > floor);
+        self.index.clear();
+        for (slot, (key, _)) in self.slots.iter().enumerate() {
+            self.index.insert(Arc::clone(key), slot as u32);
+        }
+        self.by_address.clear();
     }
 
     /// The `n` most frequent, ties by label then key, so the report is deterministic.
     pub fn top(&self, n: usize) -> Vec<(&str, &Tally)> {
-        let mut all: Vec<(&str, &Tally)> = self.items.iter().map(|(k, t)| (k.as_str(), t)).collect();
+        let mut all: Vec<(&str, &Tally)> = self.slots.iter().map(|(k, t)| (&**k, t)).collect();
         all.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.1.label.cmp(&b.1.label)).then(a.0.cmp(b.0)));
         all.truncate(n);
         all
     }
 
     pub fn distinct(&self) -> usize {
-        self.items.len()
+        self.slots.len()
     }
 }
 
@@ -99,33 +154,39 @@ pub struct ReportStats {
 
 impl ReportStats {
     /// Counts a document's items; `entity_groups` are its `(first mention, mentions)` per
-    /// entity id, in id order (see [`crate::output::rows::entity_groups`]).
-    pub fn add(&mut self, extraction: &Extraction, entity_groups: &[(usize, usize)]) {
+    /// entity id, in id order (see [`crate::output::rows::entity_groups`]), and
+    /// `speaker_groups` its [`speaker_groups`].
+    pub fn add(
+        &mut self,
+        extraction: &Extraction,
+        entity_groups: &[(usize, usize)],
+        speaker_groups: &[(usize, usize)],
+    ) {
         let mentions = &extraction.mentions;
         for &(first, n) in entity_groups {
             let m = &mentions[first];
-            self.entities.bump(&m.entity_id, &m.canonical, m.entity_type.as_str(), n);
+            self.entities.bump_shared(&m.entity_id, &m.canonical, m.entity_type.as_str(), n);
         }
         self.quotes += extraction.quotes.len();
-        let keys: Vec<(Cow<'_, str>, &Quote)> =
-            extraction.quotes.iter().filter_map(|q| Some((speaker_key(q)?, q))).collect();
-        self.unattributed_quotes += extraction.quotes.len() - keys.len();
-        for (key, first, n) in groups(keys.iter().map(|(key, _)| key.as_ref())) {
-            let q = keys[first].1;
+        let attributed: usize = speaker_groups.iter().map(|&(_, n)| n).sum();
+        self.unattributed_quotes += extraction.quotes.len() - attributed;
+        for &(first, n) in speaker_groups {
+            let q = &extraction.quotes[first];
+            let key = speaker_key(q).expect("a speaker group's quote has a speaker");
             let name = q.speaker.as_deref().unwrap_or_default();
-            self.speakers.bump(key, name, q.speaker_type.map_or("", |t| t.as_str()), n);
+            self.speakers.bump(&key, name, q.speaker_type.map_or("", |t| t.as_str()), n);
         }
         for m in &extraction.money {
             if m.kind == MoneyKind::Rate {
                 self.rates += 1;
                 continue;
             }
-            // The currency is copied only the first time it is seen (this runs on the
-            // single writer thread, once per amount).
-            if !self.money.contains_key(&m.currency) {
-                self.money.insert(m.currency.clone(), CurrencyTotal::default());
-            }
-            let total = self.money.get_mut(&m.currency).expect("inserted above");
+            // The currency is copied only the first time it is seen, and a seen one is
+            // looked up once (this runs on the single writer thread, once per amount).
+            let total = match self.money.get_mut(&m.currency) {
+                Some(total) => total,
+                None => self.money.entry(m.currency.clone()).or_default(),
+            };
             total.amounts += 1;
             if m.qualifier != Qualifier::Exact {
                 total.inexact += 1;
@@ -135,6 +196,15 @@ impl ReportStats {
             }
         }
     }
+}
+
+/// `(first quote, quotes)` for each distinct speaker key of a document's quotes (see
+/// [`speaker_key`]; quotes without a speaker are left out), in key order: made on a worker
+/// thread, so the serial writer only looks the keys up.
+pub fn speaker_groups(quotes: &[Quote]) -> Vec<(usize, usize)> {
+    let keys: Vec<(Cow<'_, str>, usize)> =
+        quotes.iter().enumerate().filter_map(|(i, q)| Some((speaker_key(q)?, i))).collect();
+    groups(keys.iter().map(|(key, _)| key.as_ref())).into_iter().map(|(_, first, n)| (keys[first].1, n)).collect()
 }
 
 /// The key a quote's speaker is counted under (`None`: no speaker): its entity id, or for a
@@ -153,7 +223,7 @@ fn speaker_key(q: &Quote) -> Option<Cow<'_, str>> {
 fn groups<'k>(keys: impl Iterator<Item = &'k str>) -> Vec<(&'k str, usize, usize)> {
     let mut keyed: Vec<(u64, &str, usize)> = keys.enumerate().map(|(i, k)| (sort_prefix(k), k, i)).collect();
     keyed.sort_unstable();
-    let mut groups: Vec<(&str, usize, usize)> = Vec::new();
+    let mut groups: Vec<(&str, usize, usize)> = Vec::with_capacity(keyed.len());
     for (_, key, i) in keyed {
         match groups.last_mut() {
             Some((last, _, n)) if *last == key => *n += 1,
@@ -188,6 +258,40 @@ mod tests {
         fn prefix_order_is_string_order(a in "[a\\x00\\x01:я]{0,10}", b in "[a\\x00\\x01:я]{0,10}") {
             proptest::prop_assert_eq!((sort_prefix(&a), &a).cmp(&(sort_prefix(&b), &b)), a.cmp(&b));
         }
+    }
+
+    proptest::proptest! {
+        /// Counting keys by their `Arc`s (several `Arc`s of one text among them) counts as
+        /// counting them by text.
+        #[test]
+        fn shared_keys_count_as_texts(bumps in proptest::collection::vec((0usize..6, 0usize..3, 1usize..4), 0..60)) {
+            let arcs: Vec<Vec<Arc<str>>> =
+                (0..6).map(|k| (0..3).map(|_| Arc::from(format!("id:{k}").as_str())).collect()).collect();
+            let (mut shared, mut plain) = (Counter::default(), Counter::default());
+            for &(k, copy, n) in &bumps {
+                let kind = if k % 2 == 0 { "PER" } else { "ORG" };
+                shared.bump_shared(&arcs[k][copy], "label", kind, n);
+                plain.bump(&arcs[k][copy], "label", kind, n);
+            }
+            proptest::prop_assert_eq!(shared.top(10), plain.top(10));
+            proptest::prop_assert_eq!(shared.distinct(), plain.distinct());
+        }
+    }
+
+    #[test]
+    fn shared_keys_are_found_after_pruning() {
+        let mut c = Counter::default();
+        let a: Arc<str> = Arc::from("per:a");
+        c.bump_shared(&a, "А", "PER", 5);
+        for i in 0..MAX_TRACKED + 10 {
+            c.bump_shared(&Arc::from(format!("rare:{i}").as_str()), "r", "ORG", 1);
+        }
+        c.bump_shared(&a, "А", "PER", 1);
+        c.bump("per:a", "А", "PER", 1);
+        assert_eq!(c.dropped_below, 1);
+        assert!(c.distinct() <= MAX_TRACKED);
+        let top = c.top(1);
+        assert_eq!((top[0].0, top[0].1.count, top[0].1.documents), ("per:a", 7, 3));
     }
 
     #[test]

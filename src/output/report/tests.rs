@@ -232,3 +232,34 @@ fn a_listed_row_is_the_formatted_row() {
         assert_eq!(row, expected);
     }
 }
+
+/// Reports prepared ahead (as the workers do) give the page written without them, also when
+/// the byte budget runs out mid-document and documents before one were skipped.
+#[test]
+fn prepared_sections_give_the_same_page() {
+    let texts = ["Абвгдеёжзийклмн", "abc", "Сбер <и> ВТБ: 5 млн ₽", "Ж", "0123456789012"];
+    for (highlighted_bytes, document_bytes, seq_step) in [(1 << 20, 10, 1), (25, 10, 1), (25, 8, 2), (12, 100, 1)] {
+        let limits = ReportLimits { highlighted_documents: 3, highlighted_bytes, document_bytes, listed_documents: 2 };
+        let docs: Vec<ProcessedDocument> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut extraction = Extraction::default();
+                if let Some(at) = text.find("Сбер") {
+                    extraction.mentions.push(mention(text, "Сбер", EntityType::Org, "Сбер", "org:sber"));
+                    extraction.quotes.push(quote(Span::new(at, text.len()), Some(("Греф", "per:gref"))));
+                }
+                doc(i * seq_step, &format!("doc{i}"), text, extraction)
+            })
+            .collect();
+        let mut w = ReportWriter::new(Vec::new(), limits).unwrap();
+        for d in &docs {
+            let groups = crate::output::rows::entity_groups(&d.extraction.mentions);
+            let chars = d.text.chars().count();
+            w.write_grouped(d, chars, &groups, Some(&limits.prepare(d, chars))).unwrap();
+        }
+        let summary = Summary { documents: docs.len(), processed: docs.len(), ..Summary::default() };
+        let prepared = String::from_utf8(w.finish(&summary).unwrap()).unwrap();
+        assert_eq!(prepared, render(&docs, limits), "{limits:?}");
+    }
+}
