@@ -356,9 +356,10 @@ fn fold32_padded(bytes: &[u8], i: usize) -> (Block32, u32, usize) {
 /// - Folding stops at what changes length or needs a look further on: `&`, ASCII
 ///   whitespace but the space and line break, a space or line break followed by a byte
 ///   that may start whitespace (`STARTS_WHITESPACE`: a run to collapse), and every lead
-///   byte (c0..ff: one signed compare) but those of the letters above and of `а`-`я`,
-///   `ѐ`-`џ` (d0 b0..bf, d1 80..9f), which fold to themselves. (A space needs no look back:
-///   folding stopped before the space or the byte before it if that one began whitespace.)
+///   byte (c0..ff: an unsigned maximum and a compare) but those of the letters above and
+///   of `а`-`я`, `ѐ`-`џ` (d0 b0..bf, d1 80..9f), which fold to themselves. (A space needs no
+///   look back: folding stopped before the space or the byte before it if that one began
+///   whitespace.)
 ///
 /// `fold32_agrees_with_the_byte_loop` checks it against [`fold_plain_run`] on the same text.
 #[cfg(target_arch = "x86_64")]
