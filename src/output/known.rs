@@ -222,9 +222,10 @@ impl KnownEntities {
     }
 }
 
-/// The address of a shared text, the key of its entity's pieces.
+/// The address of a shared text: the key of its entity's pieces here, and of its counts in
+/// the report's statistics.
 #[inline]
-fn address(text: &Arc<str>) -> usize {
+pub(crate) fn address(text: &Arc<str>) -> usize {
     Arc::as_ptr(text).cast::<u8>() as usize
 }
 

@@ -521,8 +521,7 @@ impl<'t, 'l> Doc<'t, 'l> {
     }
 
     /// The ending of token `i`'s folded word, remembered per distinct word, `Noun` read as
-    /// none: the rules tell no noun from a word without an ending ([`Doc::word_ending`]
-    /// has the noun).
+    /// none: the rules tell no noun from a word without an ending.
     #[inline]
     pub fn ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
         let answer = match self.toks.get(i).map(|t| self.words.entry(t.word()).ending.get()) {
@@ -534,9 +533,9 @@ impl<'t, 'l> Doc<'t, 'l> {
     }
 
     /// The ending of token `i`'s folded word as the rule tables give it (`Noun` too),
-    /// remembered per distinct word.
+    /// remembered per distinct word: [`Doc::ending`] of a word not asked before.
     #[inline(never)]
-    pub fn word_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
+    fn word_ending(&self, rules: &EntityRules, i: usize) -> Option<Ending> {
         let Some(t) = self.toks.get(i) else { return rules.ending("") };
         let e = self.words.entry(t.word());
         words::cached(&e.ending, &words::ENDINGS, || rules.ending(self.fw(i)))

@@ -125,7 +125,7 @@ impl Finder<'_, '_, '_, '_> {
         }
         let lex = d.lex(i);
         let shout_only = d.caps(i) && lex.first.is_none() && lex.surname.is_none();
-        let ending = d.word_ending(rules, i).filter(|&e| e != Ending::Noun);
+        let ending = d.ending(rules, i);
         let reading = Self::reading_flags(lex, ending, lex.first.is_some(), d.caps(i));
         Self::NAMEY | if shout_only { Self::SHOUT_ONLY } else { 0 } | reading
     }

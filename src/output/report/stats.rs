@@ -51,7 +51,7 @@ const MAX_ADDRESSES: usize = 2 * MAX_TRACKED;
 impl Counter {
     /// [`Counter::bump`] of a key that comes in a shared `Arc`.
     fn bump_shared(&mut self, key: &Arc<str>, label: &str, kind: &'static str, count: usize) {
-        let address = Arc::as_ptr(key).cast::<u8>() as usize;
+        let address = crate::output::known::address(key);
         if let Some(&(_, slot)) = self.by_address.get(&address) {
             let t = &mut self.slots[slot as usize].1;
             t.count += count;
