@@ -9,6 +9,11 @@ use std::sync::Mutex;
 
 use anyhow::Context;
 
+use super::streamed::StreamedFile;
+
+/// An output file being written.
+pub type OutputFile = BufWriter<StreamedFile>;
+
 /// Temporary files not yet renamed, process-wide, so an interrupt can remove them.
 /// Renames hold this lock: an interrupt sees either all files of a set in place or none.
 static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -50,14 +55,14 @@ impl AtomicFiles {
     ///
     /// # Errors
     /// When the folder is not writable.
-    pub fn create(&mut self, name: &str) -> anyhow::Result<BufWriter<File>> {
+    pub fn create(&mut self, name: &str) -> anyhow::Result<OutputFile> {
         let target = self.dir.join(name);
         let temp = self.dir.join(format!(".{name}.partial-{}", std::process::id()));
         PENDING.lock().unwrap_or_else(|e| e.into_inner()).push(temp.clone());
         self.files.push(TempFile { temp: temp.clone(), target });
         let file =
             File::create(&temp).with_context(|| format!("cannot write in output folder {}", self.dir.display()))?;
-        Ok(BufWriter::with_capacity(1 << 18, file))
+        Ok(BufWriter::with_capacity(1 << 18, StreamedFile::new(file)))
     }
 
     /// Renames every file into place (call after flushing every writer).

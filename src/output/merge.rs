@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use serde::Deserialize;
 
-use super::{csv_file, AtomicFiles, CsvStyle, Summary};
+use super::{csv_file, AtomicFiles, CsvStyle, OutputFile, Summary};
 
 const CSV_FILES: &[&str] = &["mentions.csv", "entities.csv", "quotes.csv", "money.csv"];
 
@@ -70,7 +70,7 @@ impl CsvRows {
     }
 
     /// Writes every leading row whose first cell is `doc_id`.
-    fn copy_document(&mut self, doc_id: &str, out: &mut csv::Writer<std::io::BufWriter<File>>) -> anyhow::Result<()> {
+    fn copy_document(&mut self, doc_id: &str, out: &mut csv::Writer<OutputFile>) -> anyhow::Result<()> {
         while let Some(record) = &self.next {
             if record.get(0) != Some(doc_id) {
                 break;

@@ -16,17 +16,17 @@ pub mod report;
 pub mod rows;
 mod staged;
 pub mod stream;
+mod streamed;
 pub mod summary;
 
-use std::fs::File;
-use std::io::{BufWriter, IoSlice, Write};
+use std::io::{IoSlice, Write};
 use std::path::Path;
 
 use serde::Serialize;
 
 use report::{ReportLimits, ReportWriter};
 
-pub use atomic::{remove_pending, AtomicFiles};
+pub use atomic::{remove_pending, AtomicFiles, OutputFile};
 pub use csv_style::CsvStyle;
 use rows::{EntityRow, MentionRow, MoneyRow, PartRow, QuoteRow};
 pub use summary::{DocumentTally, Summary};
@@ -120,13 +120,13 @@ impl OutputPreparer {
 pub struct OutputFiles {
     style: CsvStyle,
     files: AtomicFiles,
-    mentions: BufWriter<File>,
-    entities: BufWriter<File>,
-    quotes: BufWriter<File>,
-    money: BufWriter<File>,
-    documents: BufWriter<File>,
-    summary: BufWriter<File>,
-    report: ReportWriter<BufWriter<File>>,
+    mentions: OutputFile,
+    entities: OutputFile,
+    quotes: OutputFile,
+    money: OutputFile,
+    documents: OutputFile,
+    summary: OutputFile,
+    report: ReportWriter<OutputFile>,
 }
 
 /// One document's lines of every output file, formatted on a worker thread so the single
@@ -255,7 +255,7 @@ pub(crate) fn csv_file(
     name: &str,
     header: &[&str],
     style: CsvStyle,
-) -> anyhow::Result<csv::Writer<BufWriter<File>>> {
+) -> anyhow::Result<csv::Writer<OutputFile>> {
     let mut out = files.create(name)?;
     if style.excel {
         out.write_all("\u{feff}".as_bytes())?;
@@ -268,6 +268,8 @@ pub(crate) fn csv_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
+    use std::io::BufWriter;
 
     /// More buffers than one vectored write takes (1024 on Linux), empty ones among them,
     /// through a `BufWriter` of a file: the file holds them one after the other.
