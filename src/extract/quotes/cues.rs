@@ -7,7 +7,10 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind};
 
 use super::rules::{CueForm, QuoteRules};
-use crate::extract::lanes;
+use crate::extract::lanes::{self, LeadPairs};
+#[cfg(target_arch = "x86_64")]
+use crate::text::block16::Avx2;
+use crate::text::block16::Sse2;
 use crate::text::chars::is_letter_or_digit;
 use crate::text::{FoldedText, Span};
 
@@ -451,6 +454,20 @@ impl WordStartScan {
         }
     }
 
+    /// [`WordStartScan::sort_window`] given the block's `pairs` (where the one first letter
+    /// of the short rests starts, see [`LeadPairs`]): then a start's short-rest bit is that
+    /// mask's, not a compare per start.
+    #[inline(always)]
+    fn sort_window_paired(&self, w: &[u8; 72], mask: u64, key_mask: u64, pairs: u64) -> (u64, u64) {
+        match self.short_letter {
+            Some(_) => {
+                let (full, _) = self.sort_window_by(w, mask, key_mask, |_| 0);
+                (full, mask & pairs & !full)
+            }
+            None => self.sort_window(w, mask, key_mask),
+        }
+    }
+
     /// [`WordStartScan::sort_window`] with `short_bit(key)` the short-rest bit (0 or 1) of a
     /// start's key.
     #[inline]
@@ -487,10 +504,29 @@ impl WordStartScan {
     }
 
     fn each_match(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(avx2) = Avx2::detect() {
+            // SAFETY: `avx2` proves the processor has the features `each_match_avx2` is compiled for.
+            return unsafe { self.each_match_avx2(avx2, text, &mut f) };
+        }
+        self.each_match_with(text, &mut f, Sse2);
+    }
+
+    /// [`WordStartScan::each_match`] compiled for AVX2 and the bit instructions that come
+    /// with it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt")]
+    fn each_match_avx2(&self, avx2: Avx2, text: &str, f: &mut impl FnMut(usize, usize, usize)) {
+        self.each_match_with(text, f, avx2);
+    }
+
+    /// [`WordStartScan::each_match`] with the block classifier `lanes`.
+    #[inline(always)]
+    fn each_match_with(&self, text: &str, f: &mut impl FnMut(usize, usize, usize), lanes: impl LeadPairs) {
         match self.key_len {
-            8 => self.each_match_keyed::<8>(text, &mut f),
-            4 => self.each_match_keyed::<4>(text, &mut f),
-            _ => self.each_match_keyed::<0>(text, &mut f),
+            8 => self.each_match_keyed::<8>(text, f, lanes),
+            4 => self.each_match_keyed::<4>(text, f, lanes),
+            _ => self.each_match_keyed::<0>(text, f, lanes),
         }
     }
 
@@ -500,20 +536,28 @@ impl WordStartScan {
     /// bytes after them (all but the last one or two) are read from a fixed 72-byte window:
     /// the run starts, then the filter keys, with no bounds to check and the key length
     /// known when compiling.
-    fn each_match_keyed<const KEY: usize>(&self, text: &str, f: &mut impl FnMut(usize, usize, usize)) {
+    #[inline(always)]
+    fn each_match_keyed<const KEY: usize>(
+        &self,
+        text: &str,
+        f: &mut impl FnMut(usize, usize, usize),
+        lanes: impl LeadPairs,
+    ) {
         let bytes = text.as_bytes();
         // End of the last match the leftmost-longest search reports: no match starts before.
         let mut at = 0;
         let mut before = 0;
         let mut base = 0;
+        // The first letter of the short rests, as bytes (the pairs go unused when there is none).
+        let pair = self.short_letter.map_or([0xD0, 0], |l| [l as u8, (l >> 8) as u8]);
         while let Some(w) = bytes.get(base..base + 72).and_then(|w| w.first_chunk::<72>()) {
-            let lead = lanes::bits64(w, 0, lanes::Class::CyrillicLead);
+            let (lead, pairs) = lanes.lead_and_pair(w, pair);
             let starts = run_starts(lead, before);
             before = lead;
             // Most blocks have a start or two that pass no filter: nothing to visit.
             let (full, short) = match KEY {
                 0 => (starts, 0),
-                _ => self.sort_window(w, starts, u64::MAX >> (64 - 8 * KEY.clamp(1, 8))),
+                _ => self.sort_window_paired(w, starts, u64::MAX >> (64 - 8 * KEY.clamp(1, 8)), pairs),
             };
             let short = self.short_after_tails(bytes, base, short);
             if full | short != 0 {
@@ -730,16 +774,23 @@ mod tests {
         assert_eq!(hits[0].form(&r).lemma, "рассказать");
     }
 
-    /// Whole-word matches of a matcher, as `find_cues` keeps them.
+    /// Whole-word matches of a matcher, as `find_cues` keeps them; the word-start scan's are
+    /// the same with the SSE2 classifier as with the one `each_match` picks.
     fn whole_words(m: &CueMatcher, f: &str) -> Vec<(usize, usize, usize)> {
-        let mut v = Vec::new();
-        m.each_match(f, |s, e, p| {
+        let collect = |v: &mut Vec<(usize, usize, usize)>, s: usize, e: usize, p: usize| {
             let before = f[..s].chars().next_back();
             let after = f[e..].chars().next();
             if !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char) {
                 v.push((s, e, p));
             }
-        });
+        };
+        let mut v = Vec::new();
+        m.each_match(f, |s, e, p| collect(&mut v, s, e, p));
+        if let CueMatcher::WordStarts(scan) = m {
+            let mut sse2 = Vec::new();
+            scan.each_match_with(f, &mut |s, e, p| collect(&mut sse2, s, e, p), Sse2);
+            assert_eq!(sse2, v, "SSE2 and picked classifier on {f}");
+        }
         v
     }
 
