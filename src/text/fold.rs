@@ -253,8 +253,10 @@ const STARTS_WHITESPACE: [bool; 256] = {
     table
 };
 
-/// The whitespace character at `i`, if any: (byte length, is a line break).
-#[inline]
+/// The whitespace character at `i`, if any: (byte length, is a line break). Always
+/// inlined: folding asks it at every stop of the fast path, where a call (and the
+/// `vzeroupper` before it) cost as much as the answer.
+#[inline(always)]
 fn whitespace_at(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
     match bytes[i] {
         b' ' | b'\t' | 0x0b | 0x0c => Some((1, false)),
@@ -270,6 +272,20 @@ fn whitespace_at(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
             _ => None,
         },
         0xe3 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0x80) => Some((3, false)),
+        _ => None,
+    }
+}
+
+/// The punctuation of news text that [`fold_char`] turns into one ASCII byte, read from its
+/// UTF-8 bytes at `i`: the folded byte and the character's length. `«` and `»` (c2 ab, c2 bb),
+/// `“`, `”` and `„` (e2 80 9c..9e), `–` and `—` (e2 80 93, 94). `None` for any other
+/// character (`news_punctuation_folds_as_fold_char` checks every character).
+#[inline(always)]
+fn news_punctuation(bytes: &[u8], i: usize) -> Option<(u8, usize)> {
+    match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+        (0xc2, Some(0xab | 0xbb), _) => Some((b'"', 2)),
+        (0xe2, Some(0x80), Some(0x9c..=0x9e)) => Some((b'"', 3)),
+        (0xe2, Some(0x80), Some(0x93 | 0x94)) => Some((b'-', 3)),
         _ => None,
     }
 }
@@ -495,6 +511,15 @@ impl FoldedText {
                 checkpoint_if_needed!(i);
                 out.extend_from_slice(&pair);
                 i += 2;
+            } else if let Some((folded, width)) = news_punctuation(bytes, i) {
+                // «, », the dashes and other such marks, which stop the fast path above:
+                // one byte for two or three, without decoding and encoding them. As below,
+                // a character that changes length records a checkpoint at its start.
+                need_checkpoint = true;
+                checkpoint_if_needed!(i);
+                out.push(folded);
+                need_checkpoint = true;
+                i += width;
             } else {
                 let Some(c) = original[i..].chars().next() else { break };
                 let width = c.len_utf8();
@@ -625,6 +650,30 @@ fn end_of_char_at(original: &str, at: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `news_punctuation` answers exactly for the characters `fold_char` folds to `"` or `-`
+    /// from two or three bytes that it lists, and for nothing else, at a text's end too.
+    #[test]
+    fn news_punctuation_folds_as_fold_char() {
+        let mut covered = 0;
+        for c in (0x80..=0x10ffffu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            let found = news_punctuation(bytes, 0);
+            if let Some((folded, width)) = found {
+                covered += 1;
+                assert_eq!(width, bytes.len(), "{c:?}");
+                assert_eq!(fold_char(c), Folded::One(char::from(folded)), "{c:?}");
+            } else {
+                assert!(!"«»“”„–—".contains(c), "{c:?}");
+            }
+            // Cut short, no character is read past the text's end.
+            for cut in 1..bytes.len() {
+                assert_eq!(news_punctuation(&bytes[..cut], 0), None, "{c:?} cut to {cut}");
+            }
+        }
+        assert_eq!(covered, 7);
+    }
 
     /// The per-character fast path of `fold_str` gives exactly what `FoldedText` gives:
     /// every character alone, between letters, and mixed strings.

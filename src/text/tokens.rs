@@ -337,6 +337,10 @@ impl Scan {
 /// The token (or whitespace character) at `i`, character by character: returns where it ends.
 fn char_token(text: &str, mut i: usize, gap: &mut Gap, tokens: &mut Vec<Token>) -> usize {
     let start = i;
+    if let Some(width) = punctuation_width(text.as_bytes(), i) {
+        gap.push(tokens, start, start + width, TokenKind::Punct);
+        return start + width;
+    }
     let (c, width) = char_at(text, i);
     i += width;
     if c.is_whitespace() {
@@ -356,6 +360,20 @@ fn char_token(text: &str, mut i: usize, gap: &mut Gap, tokens: &mut Vec<Token>) 
     };
     gap.push(tokens, start, i, kind);
     i
+}
+
+/// The length of the character at `i` when it is punctuation news text is full of: `«`,
+/// `»` (c2 ab, c2 bb) and U+2010..U+2027, U+2030..U+203F (e2 80 90..a7, b0..bf: dashes,
+/// quotes, `•`, `…`, `‰`). None of them is whitespace or starts a word, so each is a
+/// punctuation token, found from its bytes without decoding it and asking the Unicode
+/// tables (`punctuation_width_is_a_punctuation_token` checks every character).
+#[inline(always)]
+fn punctuation_width(bytes: &[u8], i: usize) -> Option<usize> {
+    match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+        (0xc2, Some(0xab | 0xbb), _) => Some(2),
+        (0xe2, Some(0x80), Some(0x90..=0xa7 | 0xb0..=0xbf)) => Some(3),
+        _ => None,
+    }
 }
 
 /// The end of the word whose characters continue at `i`, and whether it is all digits
@@ -447,6 +465,29 @@ pub fn is_all_caps(word: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What `punctuation_width` answers is what the character-by-character definition
+    /// says: a punctuation token as long as the character; and it covers the usual marks.
+    #[test]
+    fn punctuation_width_is_a_punctuation_token() {
+        let mut covered = String::new();
+        for c in (0x80..=0x10ffffu32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            if let Some(width) = punctuation_width(bytes, 0) {
+                assert_eq!(width, bytes.len(), "{c:?}");
+                assert!(!c.is_whitespace() && !starts_word(c), "{c:?}");
+                covered.push(c);
+            }
+            for cut in 1..bytes.len() {
+                assert_eq!(punctuation_width(&bytes[..cut], 0), None, "{c:?} cut to {cut}");
+            }
+        }
+        for c in "«»—–•…“”„’‘".chars() {
+            assert!(covered.contains(c), "{c:?}");
+        }
+        assert_eq!(covered.chars().count(), 2 + 24 + 16);
+    }
 
     /// The tokenizer as first written (char iterator), for the equivalence test.
     fn tokenize_reference(text: &str) -> Vec<Token> {

@@ -187,16 +187,17 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
         let classes = match bytes.get(base..base + 64) {
             Some(chunk) => {
                 let chunk = chunk.try_into().unwrap_or(&[0; 64]);
-                window[..64].copy_from_slice(chunk);
-                match bytes.get(base + 64..base + 72) {
-                    Some(after) => window[64..].copy_from_slice(after),
-                    None => window[64..bytes.len() - base].copy_from_slice(&bytes[base + 64..]),
+                match bytes.get(base..base + 72) {
+                    // Most chunks: one copy of a fixed size (a copy whose length depends on
+                    // the text's end was a call to `memcpy` per chunk).
+                    Some(whole) => window.copy_from_slice(whole),
+                    None => copy_text_end(&mut window, &bytes[base..]),
                 }
                 C::classes(chunk, probe_byte)
             }
             None => {
                 // The end of the text: the zeros after it are ASCII and outside words.
-                window[..n].copy_from_slice(&bytes[base..]);
+                copy_text_end(&mut window, &bytes[base..]);
                 C::classes(window[..64].try_into().unwrap_or(&[0; 64]), probe_byte)
             }
         };
@@ -273,6 +274,15 @@ unsafe fn scan<C: Classify>(index: &WordIndex, hay: &str) -> Vec<Hit> {
     hits
 }
 
+/// Copies `rest`, the text's last bytes (fewer than 72), to the start of `window`. Out of
+/// line, so that the compiler does not merge it with the fixed-size copy of the other chunks
+/// into one `memcpy` call of a variable length.
+#[cold]
+#[inline(never)]
+fn copy_text_end(window: &mut [u8; 72], rest: &[u8]) {
+    window[..rest.len()].copy_from_slice(rest);
+}
+
 /// The longest match with the key `hay[start..key_end]`, reported in `hits`: its end.
 #[inline(always)]
 fn look_up(index: &WordIndex, hay: &str, start: usize, key_end: usize, hits: &mut Vec<Hit>) -> Option<usize> {
@@ -300,8 +310,13 @@ fn window_u64(window: &[u8; 72], at: usize) -> u64 {
     read_u64(&window[at..at + 8])
 }
 
-/// Up to 8 bytes from `at` as a little-endian number, zeros past the text's end.
+/// Up to 8 bytes from `at` as a little-endian number, zeros past the text's end: one load
+/// where the text has 8 bytes from `at` (a copy of a length known only at run time was a
+/// call to `memcpy`).
 fn read_from(bytes: &[u8], at: usize) -> u64 {
+    if let Some(whole) = bytes.get(at..at + 8) {
+        return read_u64(whole);
+    }
     let mut word = [0u8; 8];
     let n = (bytes.len() - at).min(8);
     word[..n].copy_from_slice(&bytes[at..at + n]);
