@@ -550,11 +550,11 @@ impl<'t, 'l> Doc<'t, 'l> {
         self.remembered(i, |r| r.person, |r, flags| r.person = Some(flags), compute)
     }
 
-    /// `compute()`, whether an organisation rule may start at token `i` by its word alone,
-    /// remembered as [`Doc::remembered_person`].
+    /// `compute()`, which organisation rules may start at token `i` by its word alone (a
+    /// code of `orgs.rs`), remembered as [`Doc::remembered_person`].
     #[inline]
-    pub fn remembered_org(&self, i: usize, compute: impl FnOnce() -> bool) -> bool {
-        self.remembered(i, |r| r.org, |r, may| r.org = Some(may), compute)
+    pub fn remembered_org(&self, i: usize, compute: impl FnOnce() -> u8) -> u8 {
+        self.remembered(i, |r| r.org, |r, code| r.org = Some(code), compute)
     }
 
     /// `compute()`, one of the answers of token `i`'s word's [`Remembered`] (`get` reads it,

@@ -189,11 +189,15 @@ pub fn find_orgs(doc: &Doc, rules: &EntityRules) -> Vec<OrgMatch> {
 
 /// Whether some rule of [`org_at`] may match at `i`: each starts at a legal form, an
 /// organisation word, a capital or an opening quote (`Doc::starts` holds every such token).
-/// A capitalised word goes by [`cap_word_may_start`], remembered per word: most are names
-/// and ordinary words no rule takes.
+/// A capitalised word goes by [`CapWordRules`], remembered per word: most are names and
+/// ordinary words no rule takes, and most adjectives have no head noun after them.
 fn may_start(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
     if doc.cap(i) {
-        return doc.remembered_org(i, || cap_word_may_start(doc, rules, i));
+        return match CapWordRules::decode(doc.remembered_org(i, || CapWordRules::of(doc, rules, i) as u8)) {
+            CapWordRules::Any => true,
+            CapWordRules::AdjectiveHead => head_after(doc, i),
+            CapWordRules::None => false,
+        };
     }
     doc.caps(i)
         || doc.listed(i).legal
@@ -201,19 +205,41 @@ fn may_start(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
         || (doc.kind(i) == TokenKind::Punct && is_open_quote(doc.w(i)))
 }
 
-/// Whether some rule of [`org_at`] may match at the capitalised word `i`, by the word alone
-/// (its written form, listings, lexicon readings and ending): if not, `org_at` finds nothing
-/// there whatever the word's place. A plain capitalised word (not in capitals, not Latin,
-/// neither a legal form nor an organisation word) reaches only [`adjective_head`], which
-/// needs an adjective, and [`prefix_org`].
-fn cap_word_may_start(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
-    !doc.is_word(i)
-        || doc.caps(i)
-        || doc.latin(i)
-        || doc.listed(i).legal
-        || doc.listed(i).org.is_some()
-        || matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj))
-        || prefix_org_word(doc, rules, i)
+/// Which rules of [`org_at`] may match at a capitalised word, by the word alone (its
+/// written form, listings, lexicon readings and ending), whatever its place. A plain
+/// capitalised word (not in capitals, not Latin, neither a legal form nor an organisation
+/// word) reaches only [`adjective_head`], which needs an adjective, and [`prefix_org`], which
+/// takes no adjective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CapWordRules {
+    None = 0,
+    /// Only [`adjective_head`]: nothing without a head noun after the word.
+    AdjectiveHead = 1,
+    Any = 2,
+}
+
+impl CapWordRules {
+    fn of(doc: &Doc, rules: &EntityRules, i: usize) -> CapWordRules {
+        let plain =
+            doc.is_word(i) && !doc.caps(i) && !doc.latin(i) && !doc.listed(i).legal && doc.listed(i).org.is_none();
+        if !plain {
+            CapWordRules::Any
+        } else if matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj)) {
+            CapWordRules::AdjectiveHead
+        } else if prefix_org_word(doc, rules, i) {
+            CapWordRules::Any
+        } else {
+            CapWordRules::None
+        }
+    }
+
+    fn decode(code: u8) -> CapWordRules {
+        match code {
+            0 => CapWordRules::None,
+            1 => CapWordRules::AdjectiveHead,
+            _ => CapWordRules::Any,
+        }
+    }
 }
 
 fn org_at(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
@@ -331,13 +357,16 @@ fn bare_quoted(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
     clean.then_some(OrgMatch { from: first, to: end, head: None })
 }
 
+/// Whether a head noun is one of the three words after `i`: without one listed there,
+/// [`adjective_head`] finds nothing (a cheap test before the endings).
+fn head_after(doc: &Doc, i: usize) -> bool {
+    (i + 1..=i + 3).any(|k| matches!(doc.listed(k).org, Some(OrgRole::Head | OrgRole::Both)))
+}
+
 /// A capitalised adjective, maybe more lower-case ones, then a head noun and its chain
 /// (`Социалистической рабочей партии`, `Общественной палаты`).
 fn adjective_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
-    // The head noun is one of the three words after `i`: without one listed there, no
-    // match (a cheap test before the endings).
-    let head_after = (i + 1..=i + 3).any(|k| matches!(doc.listed(k).org, Some(OrgRole::Head | OrgRole::Both)));
-    if !head_after
+    if !head_after(doc, i)
         || !doc.cap_word(i)
         || doc.caps(i)
         || !matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj))

@@ -284,8 +284,8 @@ pub struct Remembered {
     pub lexicon_id: u64,
     /// The person rules' flags of the word, as `persons.rs` computes them from it.
     pub person: Option<u8>,
-    /// Whether an organisation rule may start at the word (see `orgs::may_start`).
-    pub org: Option<bool>,
+    /// Which organisation rules may start at the word, as `orgs::CapWordRules` codes it.
+    pub org: Option<u8>,
 }
 
 /// Entry ids by hash: open addressing with linear probing over a power-of-two table of
