@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::names::{NameForm, NameGender, NameKind, NameLookup};
 use super::rules::{Ending, EntityRules, NotName, PrefixKind};
-use super::words::{self, Listed, Tok, WordTable};
+use super::words::{self, Listed, Remembered, Tok, WordTable};
 use crate::dict::roles::RoleNouns;
 use crate::model::EntityType;
 use crate::text::chars::{is_letter, is_lower, is_upper};
@@ -547,16 +547,41 @@ impl<'t, 'l> Doc<'t, 'l> {
     /// lexicon says its answers may be (see [`remembered_readings`]).
     #[inline]
     pub fn remembered_person(&self, i: usize, compute: impl FnOnce() -> u8) -> u8 {
+        self.remembered(i, |r| r.person, |r, flags| r.person = Some(flags), compute)
+    }
+
+    /// `compute()`, which organisation rules may start at token `i` by its word alone (a
+    /// code of `orgs.rs`), remembered as [`Doc::remembered_person`].
+    #[inline]
+    pub fn remembered_org(&self, i: usize, compute: impl FnOnce() -> u8) -> u8 {
+        self.remembered(i, |r| r.org, |r, code| r.org = Some(code), compute)
+    }
+
+    /// `compute()`, one of the answers of token `i`'s word's [`Remembered`] (`get` reads it,
+    /// `set` writes it), remembered under the lexicon's cache id.
+    #[inline]
+    fn remembered<T: Copy>(
+        &self,
+        i: usize,
+        get: impl Fn(&Remembered) -> Option<T>,
+        set: impl Fn(&mut Remembered, T),
+        compute: impl FnOnce() -> T,
+    ) -> T {
         let (Some(t), id @ 1..) = (self.toks.get(i), self.lexicon_id) else { return compute() };
         let e = self.words.entry(t.word());
-        match e.person.get() {
-            (cached, flags) if cached == id => flags,
-            _ => {
-                let flags = compute();
-                e.person.set((id, flags));
-                flags
-            }
+        let known = e.alone.get();
+        if let Some(answer) = get(&known).filter(|_| known.lexicon_id == id) {
+            return answer;
         }
+        let answer = compute();
+        // Read again: `compute` may have remembered another answer meanwhile.
+        let mut now = e.alone.get();
+        if now.lexicon_id != id {
+            now = Remembered { lexicon_id: id, ..Remembered::default() };
+        }
+        set(&mut now, answer);
+        e.alone.set(now);
+        answer
     }
 
     /// Whom the role noun at token `i` names (`министр`: a person), remembered per distinct

@@ -272,9 +272,20 @@ pub struct Entry {
     /// (document number, whom `RoleNouns::lookup` says the written word names: 0 = not a
     /// role noun, 1 = a person, 2 = an organisation, 3 = a place), as `lex_in_doc`.
     pub role_in_doc: Cell<(u32, u8)>,
-    /// (lexicon `cache_id`, the person rules' flags of the word, as `persons.rs` computes
-    /// them from the word alone), remembered across documents (see `Doc::remembered_person`).
-    pub person: Cell<(u64, u8)>,
+    /// What the rules conclude from the word alone and the lexicon, remembered across
+    /// documents (see `Doc::remembered_person`).
+    pub alone: Cell<Remembered>,
+}
+
+/// What the person and organisation rules conclude from a word alone, with the lexicon
+/// `cache_id` they read it with (the answers are void under another).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Remembered {
+    pub lexicon_id: u64,
+    /// The person rules' flags of the word, as `persons.rs` computes them from it.
+    pub person: Option<u8>,
+    /// Which organisation rules may start at the word, as `orgs::CapWordRules` codes it.
+    pub org: Option<u8>,
 }
 
 /// Entry ids by hash: open addressing with linear probing over a power-of-two table of
@@ -645,7 +656,7 @@ impl WordTable {
             lex_in_doc: Cell::new((0, 0)),
             lex_cache: Cell::new(None),
             role_in_doc: Cell::new((0, 0)),
-            person: Cell::new((0, 0)),
+            alone: Cell::new(Remembered::default()),
         });
         id
     }
