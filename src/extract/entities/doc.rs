@@ -78,6 +78,10 @@ impl LexInfo<'_> {
     }
 }
 
+/// How many rule starts ahead `Doc::new` fetches a word's entry (see
+/// [`WordTable::prefetch_lex_in_doc`]).
+const LEX_PREFETCH_AHEAD: usize = 8;
+
 /// The tokens as the rules see them: each token is the tokenizer's record (span, spacing)
 /// and an eight-byte [`Tok`] (its entry in the thread's [`WordTable`], its kind and the
 /// flags of its written form), read through the accessors ([`Doc::cap`], [`Doc::listed`],
@@ -301,7 +305,10 @@ impl<'t, 'l> Doc<'t, 'l> {
         }
         lexed.clear();
         let mut caps_words = Vec::new();
-        for &i in &rule_starts {
+        for (j, &i) in rule_starts.iter().enumerate() {
+            if let Some(&ahead) = rule_starts.get(j + LEX_PREFETCH_AHEAD) {
+                words.prefetch_lex_in_doc(toks[ahead as usize].word());
+            }
             let tok = toks[i as usize];
             if tok.has(Tok::CAPS) && counts_for_shouting(&tok) {
                 caps_words.push(i);

@@ -189,6 +189,35 @@ impl<V: Copy + Default> ShortIndex<V> {
         self.len = 0;
     }
 
+    /// Asks the processor to fetch the slot a lookup of a key hashed `hash` starts at (both
+    /// of its cache lines, when it spans two), so that a lookup a few tokens later finds it
+    /// in the cache: on a large corpus the index outgrows the L2 cache, and a lookup that
+    /// waits for memory costs more than the hash computed twice.
+    #[inline(always)]
+    fn prefetch_hash(&self, hash: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let mask = self.slots.len().wrapping_sub(1);
+            if let Some(slot) = self.slots.get(hash as usize & mask) {
+                let first: *const i8 = (slot as *const Slot<V>).cast();
+                // SAFETY: a prefetch is a hint that never faults; both addresses lie in the slot.
+                unsafe {
+                    _mm_prefetch::<_MM_HINT_T0>(first);
+                    _mm_prefetch::<_MM_HINT_T0>(first.add(std::mem::size_of::<Slot<V>>() - 1));
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = hash;
+    }
+
+    /// [`ShortIndex::prefetch_hash`] for a later [`ShortIndex::find`] of `key`.
+    #[inline(always)]
+    pub fn prefetch(&self, key: &ShortKey) {
+        self.prefetch_hash(key.hash());
+    }
+
     /// [`ShortIndex::find`] of [`ShortKey::masked`]`(read, n, kind)` with the key's bytes in
     /// one AVX2 register: masked by one compare, hashed from its two halves folded, and
     /// compared with a slot's bytes in one compare (four words each way otherwise).
@@ -196,26 +225,12 @@ impl<V: Copy + Default> ShortIndex<V> {
     #[target_feature(enable = "avx2")]
     #[inline]
     pub fn find_masked_avx2(&self, _: Avx2, read: &[u8; MAX_LEN], n: usize, kind: TokenKind) -> Option<V> {
-        use std::arch::x86_64::{
-            _mm256_and_si256, _mm256_castsi256_si128, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_extracti128_si256,
-            _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_set1_epi8, _mm256_setr_epi8, _mm_cvtsi128_si64,
-            _mm_extract_epi64, _mm_xor_si128,
-        };
+        use std::arch::x86_64::{_mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8};
         if n > MAX_LEN {
             return None;
         }
         let meta = n as u32 | (kind as u32) << 8 | OCCUPIED;
-        // SAFETY: reads the 32 bytes `read` borrows.
-        let bytes = unsafe { _mm256_loadu_si256(read.as_ptr().cast()) };
-        #[rustfmt::skip]
-        let index = _mm256_setr_epi8(
-            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-            16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-        );
-        // The bytes before byte `n` (`n` is at most 32, a positive `i8`).
-        let key = _mm256_and_si256(bytes, _mm256_cmpgt_epi8(_mm256_set1_epi8(n as i8), index));
-        let halves = _mm_xor_si128(_mm256_castsi256_si128(key), _mm256_extracti128_si256::<1>(key));
-        let hash = hash_halves(_mm_cvtsi128_si64(halves) as u64, _mm_extract_epi64::<1>(halves) as u64);
+        let (key, hash) = masked_avx2(read, n);
         let mask = self.slots.len().wrapping_sub(1);
         let mut i = hash as usize & mask;
         loop {
@@ -231,6 +246,40 @@ impl<V: Copy + Default> ShortIndex<V> {
             i = (i + 1) & mask;
         }
     }
+
+    /// [`ShortIndex::prefetch`] of [`ShortKey::masked`]`(read, n, _)`, the key made as
+    /// [`ShortIndex::find_masked_avx2`] makes it (the kind does not enter the hash).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub fn prefetch_masked_avx2(&self, _: Avx2, read: &[u8; MAX_LEN], n: usize) {
+        if n <= MAX_LEN {
+            self.prefetch_hash(masked_avx2(read, n).1);
+        }
+    }
+}
+
+/// The key bytes of an `n`-byte token at the start of `read` (`n` at most [`MAX_LEN`]) in
+/// one register, and their [`ShortKey::hash`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn masked_avx2(read: &[u8; MAX_LEN], n: usize) -> (std::arch::x86_64::__m256i, u64) {
+    use std::arch::x86_64::{
+        _mm256_and_si256, _mm256_castsi256_si128, _mm256_cmpgt_epi8, _mm256_extracti128_si256, _mm256_loadu_si256,
+        _mm256_set1_epi8, _mm256_setr_epi8, _mm_cvtsi128_si64, _mm_extract_epi64, _mm_xor_si128,
+    };
+    // SAFETY: reads the 32 bytes `read` borrows.
+    let bytes = unsafe { _mm256_loadu_si256(read.as_ptr().cast()) };
+    #[rustfmt::skip]
+    let index = _mm256_setr_epi8(
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+    );
+    // The bytes before byte `n` (`n` is at most 32, a positive `i8`).
+    let key = _mm256_and_si256(bytes, _mm256_cmpgt_epi8(_mm256_set1_epi8(n as i8), index));
+    let halves = _mm_xor_si128(_mm256_castsi256_si128(key), _mm256_extracti128_si256::<1>(key));
+    (key, hash_halves(_mm_cvtsi128_si64(halves) as u64, _mm_extract_epi64::<1>(halves) as u64))
 }
 
 #[cfg(test)]
