@@ -213,19 +213,24 @@ impl LineScan<'_> {
     fn string(&mut self, capacity: usize) -> Option<String> {
         self.token(b"\"")?;
         let bytes = self.line.as_bytes();
-        let mut out = String::with_capacity(capacity.min(bytes.len() - self.pos));
+        let mut out = Vec::with_capacity(capacity.min(bytes.len() - self.pos));
+        let copy = PlainCopy::detect();
         loop {
-            let stop = self.pos + string_stop(&bytes[self.pos..])?;
-            // `stop` is at an ASCII byte, so on a char boundary.
-            out.push_str(&self.line[self.pos..stop]);
+            let stop = copy.to_stop(bytes, self.pos, &mut out)?;
             match bytes[stop] {
                 b'"' => {
                     self.pos = stop + 1;
-                    return Some(out);
+                    // SAFETY: `out` holds whole characters of the `str` `self.line` (each copy
+                    // ends before an ASCII byte, and so on a char boundary) and characters
+                    // encoded by `char::encode_utf8`.
+                    return Some(unsafe { String::from_utf8_unchecked(out) });
                 }
                 b'\\' => {
                     self.pos = stop + 1;
-                    out.push(self.escape()?);
+                    match self.escape()? {
+                        c if c.is_ascii() => out.push(c as u8), // `\n`, `\"`: most escapes
+                        c => out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                    }
                 }
                 _ => return None, // a control character: serde_json refuses the line
             }
@@ -282,25 +287,52 @@ impl LineScan<'_> {
 }
 
 /// Whether a byte ends the plain part of a JSON string: `"`, `\`, or a control character
-/// (what [`string_stop`] looks for).
+/// (what [`PlainCopy`] looks for).
 fn is_string_stop(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
-/// The index of the first [`is_string_stop`] byte, in one pass: three compares and a mask
-/// per block of 32 bytes (AVX2) or 16 (SSE2), where `memchr2` for the quote and backslash
-/// and a second scan for control bytes read each byte twice (about 2 instructions a byte).
-fn string_stop(bytes: &[u8]) -> Option<usize> {
+/// Copies the plain part of a JSON string, up to its first [`is_string_stop`] byte: one
+/// search for the stop (three compares and a mask per block of 32 bytes with AVX2, 16 with
+/// SSE2) and one copy. AVX2 is asked for once a string, not once for each escape.
+#[derive(Clone, Copy)]
+struct PlainCopy {
     #[cfg(target_arch = "x86_64")]
-    if let Some(avx2) = Avx2::detect() {
-        // SAFETY: `avx2` proves the processor has the features `string_stop_avx2` is compiled for.
-        return unsafe { string_stop_avx2(avx2, bytes) };
-    }
-    string_stop_16(bytes)
+    avx2: Option<Avx2>,
 }
 
-/// [`string_stop`] sixteen bytes a step ([`Block16`]: SSE2 on x86-64), the last few bytes
-/// one at a time.
+impl PlainCopy {
+    fn detect() -> PlainCopy {
+        PlainCopy {
+            #[cfg(target_arch = "x86_64")]
+            avx2: Avx2::detect(),
+        }
+    }
+
+    /// Appends the bytes from `at` to the first stop byte to `out` and returns where that
+    /// byte is; `None` when there is none (the string does not end).
+    #[inline]
+    fn to_stop(self, bytes: &[u8], at: usize, out: &mut Vec<u8>) -> Option<usize> {
+        let rest = &bytes[at..];
+        if rest.first().is_some_and(|&b| is_string_stop(b)) {
+            // A stop right away (the second escape of `\n\n`): no search and no copy.
+            return Some(at);
+        }
+        #[cfg(target_arch = "x86_64")]
+        let stop = match self.avx2 {
+            // SAFETY: `avx2` proves the processor has the features `string_stop_avx2` is compiled for.
+            Some(avx2) => unsafe { string_stop_avx2(avx2, rest) },
+            None => string_stop_16(rest),
+        }?;
+        #[cfg(not(target_arch = "x86_64"))]
+        let stop = string_stop_16(rest)?;
+        out.extend_from_slice(&rest[..stop]);
+        Some(at + stop)
+    }
+}
+
+/// The index of the first [`is_string_stop`] byte, sixteen bytes a step ([`Block16`]: SSE2
+/// on x86-64), the last few bytes one at a time.
 #[inline(always)]
 fn string_stop_16(bytes: &[u8]) -> Option<usize> {
     let mut at = 0;
@@ -314,7 +346,8 @@ fn string_stop_16(bytes: &[u8]) -> Option<usize> {
     bytes[at..].iter().position(|&b| is_string_stop(b)).map(|i| at + i)
 }
 
-/// [`string_stop`] 32 bytes a step, the rest by [`string_stop_16`].
+/// The index of the first [`is_string_stop`] byte, 32 bytes a step, the rest by
+/// [`string_stop_16`].
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn string_stop_avx2(_: Avx2, bytes: &[u8]) -> Option<usize> {
@@ -350,14 +383,37 @@ mod tests {
                             }
                         }
                         let expected = bytes.iter().position(|&b| is_string_stop(b));
-                        assert_eq!(string_stop(&bytes), expected, "{bytes:?}");
                         assert_eq!(string_stop_16(&bytes), expected, "{bytes:?}");
+                        for from in [0, at / 2, at] {
+                            assert_copies_to_stop(&bytes, from);
+                        }
                     }
                 }
             }
             let plain = "ж".repeat(len).into_bytes();
-            assert_eq!(string_stop(&plain[..len]), None);
             assert_eq!(string_stop_16(&plain[..len]), None);
+            assert_copies_to_stop(&plain[..len], 0);
+        }
+    }
+
+    /// Each way of [`PlainCopy`] (AVX2 when the processor has it, and SSE2) finds the first
+    /// stop byte from `from` and appends exactly the bytes before it to what `out` held.
+    fn assert_copies_to_stop(bytes: &[u8], from: usize) {
+        let stop = bytes[from..].iter().position(|&b| is_string_stop(b)).map(|i| from + i);
+        let ways = [
+            PlainCopy::detect(),
+            PlainCopy {
+                #[cfg(target_arch = "x86_64")]
+                avx2: None,
+            },
+        ];
+        for copy in ways {
+            let mut out = b"kept".to_vec();
+            assert_eq!(copy.to_stop(bytes, from, &mut out), stop, "{bytes:?} from {from}");
+            if let Some(stop) = stop {
+                assert_eq!(&out[4..], &bytes[from..stop], "{bytes:?} from {from}");
+            }
+            assert_eq!(&out[..4], b"kept");
         }
     }
 
