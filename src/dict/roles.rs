@@ -24,11 +24,26 @@ pub struct RoleNoun {
 }
 
 /// All role nouns, looked up by any of their written forms.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct RoleNouns {
     /// Role index by folded form.
     by_form: FxHashMap<String, usize>,
     roles: Vec<RoleNoun>,
+    /// Tells this content from any other of the run (fresh whenever it changes; never 0), so
+    /// the entity rules may remember a word's role across documents.
+    id: u32,
+}
+
+impl Default for RoleNouns {
+    fn default() -> RoleNouns {
+        RoleNouns { by_form: FxHashMap::default(), roles: Vec::new(), id: next_id() }
+    }
+}
+
+/// A fresh [`RoleNouns::id`] (never 0).
+fn next_id() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed).max(1)
 }
 
 impl RoleNouns {
@@ -76,6 +91,7 @@ impl RoleNouns {
     }
 
     fn add<'a>(&mut self, role: RoleNoun, forms: impl Iterator<Item = &'a str>) {
+        self.id = next_id();
         let id = self.roles.len();
         self.by_form.insert(fold_str(&role.role), id);
         self.roles.push(role);
@@ -92,6 +108,11 @@ impl RoleNouns {
     /// [`RoleNouns::lookup`] of a word already folded (`fold_str`): no allocation.
     pub fn lookup_folded(&self, folded: &str) -> Option<&RoleNoun> {
         self.by_form.get(folded).map(|&i| &self.roles[i])
+    }
+
+    /// See the `id` field.
+    pub fn id(&self) -> u32 {
+        self.id
     }
 
     pub fn len(&self) -> usize {

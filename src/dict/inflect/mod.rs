@@ -435,6 +435,11 @@ fn fold_simple(word: &str, buf: &mut String) -> bool {
 
 /// Whether `fold_str(word) == folded`, without allocating for simple words.
 fn folds_to(word: &str, folded: &str) -> bool {
+    // The forms of one lemma share its stem and differ in the ending: the last letter
+    // rules out most of them before the stem is compared.
+    if last_fold_differs(word, folded) {
+        return false;
+    }
     let (b, f) = (word.as_bytes(), folded.as_bytes());
     let (mut i, mut j) = (0, 0);
     while i < b.len() {
@@ -447,6 +452,26 @@ fn folds_to(word: &str, folded: &str) -> bool {
         j += width;
     }
     j == f.len()
+}
+
+/// Whether `folded` cannot end as `fold_str(word)` does: `word` ends in a simple character
+/// (see [`simple_at`]), whose fold ends every fold of a word without `&` (only the entity
+/// path of `fold_str` reads past a character), and `folded` does not end with that fold.
+/// False when unsure.
+#[inline]
+fn last_fold_differs(word: &str, folded: &str) -> bool {
+    let b = word.as_bytes();
+    let start = match b {
+        [.., last] if last.is_ascii() => b.len() - 1,
+        // A 0xd0 or 0xd1 byte only ever leads a two-byte character.
+        [.., 0xd0 | 0xd1, _] => b.len() - 2,
+        _ => return false,
+    };
+    let Some((c, width, _)) = simple_at(b, start).filter(|&(_, w, _)| start + w == b.len()) else { return false };
+    let mut tmp = [0u8; 4];
+    let end = c.encode_utf8(&mut tmp).as_bytes();
+    debug_assert_eq!(end.len(), width);
+    !folded.as_bytes().ends_with(end) && !b.contains(&b'&')
 }
 
 /// Letters only (a hyphen allowed), ending in at least two Cyrillic letters: `Казахстан`,

@@ -211,6 +211,21 @@ proptest::proptest! {
     }
 }
 
+proptest::proptest! {
+    /// `folds_to` (with its test of the last letter first) is `fold_str(word) == folded`:
+    /// against the folds of the word, of words one letter off, and of words with spaces,
+    /// entities and marks that folding drops.
+    #[test]
+    fn folds_to_is_fold_str_equality(
+        word in "\\PC{0,10}|[a-zA-Z0-9\\-&;ёЁаяАЯюе \t\u{301}\u{ad}]{0,12}|&[a-z]{2,5};?[аяa]?",
+        other in "\\PC{0,10}|[a-zA-Z0-9\\-&;ёЁаяАЯюе \t\u{301}\u{ad}]{0,12}",
+    ) {
+        for folded in [fold_str(&word), fold_str(&other), fold_str(&format!("{word}{other}")), fold_str(&other) + &fold_str(&word)] {
+            proptest::prop_assert_eq!(folds_to(&word, &folded), fold_str(&word) == folded, "{:?} {:?}", word, folded);
+        }
+    }
+}
+
 /// `lower`'s Russian and ASCII fast path gives what the Unicode case tables give.
 #[test]
 fn lower_agrees_with_to_lowercase() {

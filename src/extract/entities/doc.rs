@@ -564,6 +564,13 @@ impl<'t, 'l> Doc<'t, 'l> {
         self.remembered(i, |r| r.org, |r, code| r.org = Some(code), compute)
     }
 
+    /// `compute()`, whether token `i`'s word alone may be an organisation by its prefix,
+    /// remembered as [`Doc::remembered_person`].
+    #[inline]
+    pub fn remembered_prefix_org(&self, i: usize, compute: impl FnOnce() -> bool) -> bool {
+        self.remembered(i, |r| r.prefix_org, |r, yes| r.prefix_org = Some(yes), compute)
+    }
+
     /// `compute()`, one of the answers of token `i`'s word's [`Remembered`] (`get` reads it,
     /// `set` writes it), remembered under the lexicon's cache id.
     #[inline]
@@ -592,7 +599,7 @@ impl<'t, 'l> Doc<'t, 'l> {
     }
 
     /// Whom the role noun at token `i` names (`министр`: a person), remembered per distinct
-    /// word for the document.
+    /// word across documents under the role nouns' id.
     pub fn role(&self, roles: &RoleNouns, i: usize) -> Option<EntityType> {
         let lookup = || match self.toks.get(i) {
             // A word's folded form is `fold_str` of it: no folding again.
@@ -603,12 +610,12 @@ impl<'t, 'l> Doc<'t, 'l> {
         let e = self.words.entry(t.word());
         const CODES: [Option<EntityType>; 4] =
             [None, Some(EntityType::Per), Some(EntityType::Org), Some(EntityType::Loc)];
-        match e.role_in_doc.get() {
-            (doc, code) if doc == self.words.doc() => CODES[usize::from(code)],
+        match e.role.get() {
+            (id, code) if id == roles.id() => CODES[usize::from(code)],
             _ => {
                 let role = lookup();
                 let code = CODES.iter().position(|c| *c == role).unwrap_or(0);
-                e.role_in_doc.set((self.words.doc(), code as u8));
+                e.role.set((roles.id(), code as u8));
                 role
             }
         }

@@ -307,11 +307,12 @@ fn lower_head(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
 /// A compound agency name (`Минсвязи`, `Росприроднадзора`, `Госдепартамент`) by the word
 /// starts of `org_prefixes.tsv`, unless the lexicon knows the word as a name or place.
 fn prefix_org(doc: &Doc, rules: &EntityRules, i: usize) -> Option<OrgMatch> {
-    (doc.cap_word(i) && prefix_org_word(doc, rules, i)).then_some(OrgMatch { from: i, to: i + 1, head: None })
+    let word_alone = || doc.remembered_prefix_org(i, || prefix_org_word(doc, rules, i));
+    (doc.cap_word(i) && word_alone()).then_some(OrgMatch { from: i, to: i + 1, head: None })
 }
 
 /// [`prefix_org`]'s test of the word alone (the token's being free aside).
-fn prefix_org_word(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
+pub(super) fn prefix_org_word(doc: &Doc, rules: &EntityRules, i: usize) -> bool {
     let lex = &doc.lex(i);
     doc.is_word(i)
         && doc.cap(i)

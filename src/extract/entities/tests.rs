@@ -259,6 +259,17 @@ fn each_doc_twice_over(texts: &[&str], rounds: usize, mut check: impl FnMut(&str
     }
 }
 
+/// Every kind of organisation start (legal forms, descriptors, heads, adjectives, prefixes,
+/// acronyms, Latin names, quotes) among names, role nouns and ordinary capitalised words.
+const ORG_TEXTS: [&str; 4] = [
+    "Глава Минцифры Багдат Мусин заявил, что «Казахтелеком» и ТОО «Кайрат» в г. Семей.",
+    "Министерство цифрового развития и Социалистической рабочей партии. Росприроднадзор, \
+     Госдепартамент и Минсвязи; МЧС, Google и Piedmont Airlines. Компания Microsoft, партия «Яблоко».",
+    "Вчера Аскар Мамин сказал: Российской Федерации нужна Вера. Японского МИДа нет. \
+     Сообщает «Росбалт». Мусин Б.Б. и Павел Виноградов в Алматы.",
+    "Письма пришли от Общественной палаты и рабочей группы по правам. Министр, глава ведомства.",
+];
+
 /// The organisation rules pass over a rule start only where none of them matches: fresh
 /// and remembered readings, the first document and the next, free and taken tokens, every
 /// kind of organisation start (legal forms, descriptors, heads, adjectives, prefixes,
@@ -266,16 +277,8 @@ fn each_doc_twice_over(texts: &[&str], rounds: usize, mut check: impl FnMut(&str
 #[test]
 fn org_starts_passed_over_match_nothing() {
     let f = fixture();
-    let texts = [
-        "Глава Минцифры Багдат Мусин заявил, что «Казахтелеком» и ТОО «Кайрат» в г. Семей.",
-        "Министерство цифрового развития и Социалистической рабочей партии. Росприроднадзор, \
-         Госдепартамент и Минсвязи; МЧС, Google и Piedmont Airlines. Компания Microsoft, партия «Яблоко».",
-        "Вчера Аскар Мамин сказал: Российской Федерации нужна Вера. Японского МИДа нет. \
-         Сообщает «Росбалт». Мусин Б.Б. и Павел Виноградов в Алматы.",
-        "Письма пришли от Общественной палаты и рабочей группы по правам.",
-    ];
     let mut passed_over = 0;
-    each_doc_twice_over(&texts, 3, |text, doc| {
+    each_doc_twice_over(&ORG_TEXTS, 3, |text, doc| {
         let (wrong, skipped) = orgs::skipped_starts_that_match(doc, &f.rules);
         assert!(wrong.is_empty(), "{text}: {:?}", wrong.iter().map(|&i| doc.w(i)).collect::<Vec<_>>());
         passed_over += skipped;
@@ -353,4 +356,48 @@ proptest::proptest! {
             proptest::prop_assert_eq!(doc.shout(i), shouts, "{:?} {}", text, i);
         }
     }
+}
+
+/// `Doc::role`, remembered per word across documents, answers as the lookup of the word
+/// under whichever role nouns it is asked with, when they change between documents too.
+#[test]
+fn roles_remembered_across_documents_follow_the_role_nouns() {
+    let f = fixture();
+    let (empty, mut found) = (RoleNouns::default(), 0);
+    let mut ask = 0;
+    each_doc_twice_over(&ORG_TEXTS, 3, |text, doc| {
+        for roles in [&f.roles, &empty, &f.roles.clone()] {
+            ask += 1;
+            // Every third asking is skipped: some answers come from older documents.
+            if ask % 3 == 0 {
+                continue;
+            }
+            for i in 0..doc.len() {
+                let want = roles.lookup(doc.w(i)).map(|r| r.refers_to);
+                assert_eq!(doc.role(roles, i), want, "{text}: {}", doc.w(i));
+                found += usize::from(want.is_some());
+            }
+        }
+    });
+    assert!(found > 0);
+}
+
+/// The prefix test of a word alone, remembered across documents, answers as it does fresh.
+#[test]
+fn remembered_prefix_org_is_the_fresh_answer() {
+    let f = fixture();
+    let mut yes = 0;
+    each_doc_twice_over(&ORG_TEXTS, 3, |text, doc| {
+        for i in 0..doc.len() {
+            let fresh = orgs::prefix_org_word(doc, &f.rules, i);
+            assert_eq!(
+                doc.remembered_prefix_org(i, || orgs::prefix_org_word(doc, &f.rules, i)),
+                fresh,
+                "{text}: {}",
+                doc.w(i)
+            );
+            yes += usize::from(fresh);
+        }
+    });
+    assert!(yes > 0);
 }

@@ -269,9 +269,10 @@ pub struct Entry {
     pub lex_in_doc: Cell<(u32, u32)>,
     /// The word's lexicon readings, remembered across documents (see `Doc::new`).
     pub lex_cache: Cell<Option<CachedReadings>>,
-    /// (document number, whom `RoleNouns::lookup` says the written word names: 0 = not a
-    /// role noun, 1 = a person, 2 = an organisation, 3 = a place), as `lex_in_doc`.
-    pub role_in_doc: Cell<(u32, u8)>,
+    /// (`RoleNouns::id`, whom `RoleNouns::lookup` says the written word names: 0 = not a
+    /// role noun, 1 = a person, 2 = an organisation, 3 = a place), remembered across
+    /// documents while the role nouns stay.
+    pub role: Cell<(u32, u8)>,
     /// What the rules conclude from the word alone and the lexicon, remembered across
     /// documents (see `Doc::remembered_person`).
     pub alone: Cell<Remembered>,
@@ -286,6 +287,8 @@ pub struct Remembered {
     pub person: Option<u8>,
     /// Which organisation rules may start at the word, as `orgs::CapWordRules` codes it.
     pub org: Option<u8>,
+    /// Whether the word alone may be an organisation by its prefix (`orgs::prefix_org_word`).
+    pub prefix_org: Option<bool>,
 }
 
 /// Entry ids by hash: open addressing with linear probing over a power-of-two table of
@@ -655,7 +658,7 @@ impl WordTable {
             prefix: Cell::new(0),
             lex_in_doc: Cell::new((0, 0)),
             lex_cache: Cell::new(None),
-            role_in_doc: Cell::new((0, 0)),
+            role: Cell::new((0, 0)),
             alone: Cell::new(Remembered::default()),
         });
         id
