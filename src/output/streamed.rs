@@ -44,8 +44,8 @@ impl StreamedFile {
     }
 
     /// Starts the writeback of what was written since the last call and offers the pages
-    /// written `SETTLE_CHUNKS` to `SETTLE_CHUNKS + OFFERS` chunks ago for eviction.
-    /// Failures are ignored: they only leave pages cached, as a plain file would.
+    /// of [`eviction_range`] for eviction. Failures are ignored: they only leave pages
+    /// cached, as a plain file would.
     #[cfg(target_os = "linux")]
     fn release(&mut self) {
         use std::os::fd::AsRawFd;
@@ -56,12 +56,16 @@ impl StreamedFile {
             libc::sync_file_range(fd, from as i64, (to - from) as i64, libc::SYNC_FILE_RANGE_WRITE);
         }
         self.started = to;
-        let settled = to.saturating_sub(SETTLE_CHUNKS * CHUNK);
-        let oldest = to.saturating_sub((SETTLE_CHUNKS + OFFERS) * CHUNK);
-        if settled > oldest {
+        let evict = eviction_range(to);
+        if !evict.is_empty() {
             // SAFETY: as above.
             unsafe {
-                libc::posix_fadvise(fd, oldest as i64, (settled - oldest) as i64, libc::POSIX_FADV_DONTNEED);
+                libc::posix_fadvise(
+                    fd,
+                    evict.start as i64,
+                    (evict.end - evict.start) as i64,
+                    libc::POSIX_FADV_DONTNEED,
+                );
             }
         }
     }
@@ -70,6 +74,12 @@ impl StreamedFile {
     fn release(&mut self) {
         self.started = self.written;
     }
+}
+
+/// The bytes offered for eviction once `written` bytes have been started to disk: those
+/// written `SETTLE_CHUNKS` to `SETTLE_CHUNKS + OFFERS` chunks before.
+fn eviction_range(written: u64) -> std::ops::Range<u64> {
+    written.saturating_sub((SETTLE_CHUNKS + OFFERS) * CHUNK)..written.saturating_sub(SETTLE_CHUNKS * CHUNK)
 }
 
 impl Write for StreamedFile {
@@ -93,6 +103,23 @@ impl Write for StreamedFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nothing is offered before two chunks are on their way; then each range of a chunk
+    /// is offered at six releases in a row, so the evicted ranges cover the file but for
+    /// its last two chunks.
+    #[test]
+    fn each_chunk_is_offered_six_times_two_chunks_late() {
+        assert!(eviction_range(CHUNK).is_empty());
+        assert!(eviction_range(2 * CHUNK).is_empty());
+        assert_eq!(eviction_range(3 * CHUNK), 0..CHUNK);
+        assert_eq!(eviction_range(20 * CHUNK), 12 * CHUNK..18 * CHUNK);
+        let chunk = 5 * CHUNK..6 * CHUNK;
+        let offers = (1..100).filter(|&k| {
+            let r = eviction_range(k * CHUNK);
+            r.start <= chunk.start && chunk.end <= r.end
+        });
+        assert_eq!(offers.collect::<Vec<_>>(), (8..14).collect::<Vec<_>>());
+    }
 
     /// Many chunks written through single and vectored writes read back whole and in order
     /// (the releases along the way drop only cached copies, never data).

@@ -226,7 +226,7 @@ impl CapWordRules {
             CapWordRules::Any
         } else if matches!(doc.ending(rules, i), Some(Ending::Adjective | Ending::SurnameAdj)) {
             CapWordRules::AdjectiveHead
-        } else if prefix_org_word(doc, rules, i) {
+        } else if doc.remembered_prefix_org(i, || prefix_org_word(doc, rules, i)) {
             CapWordRules::Any
         } else {
             CapWordRules::None
