@@ -1,7 +1,8 @@
-//! The run, as three stages connected by bounded channels:
-//! a reader thread lists and reads documents in input order and cuts them into batches;
-//! the calling thread analyses each batch in parallel (rayon), including the formatting of
-//! its output rows; a writer thread hands the results to the sink in input order.
+//! The run, as three stages:
+//! the calling thread lists and reads documents in input order and cuts them into batches;
+//! each batch is one job for the worker threads (rayon), which analyse its documents and
+//! format their output rows; a writer thread puts the results back in input order and hands
+//! them to the sink.
 //! Output is byte-identical whatever the number of threads; memory stays bounded (at most
 //! a few batches in flight) whatever the corpus size; reading, analysing and writing
 //! overlap.
@@ -13,7 +14,6 @@ use std::time::Instant;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use crate::corpus::jsonl::ParsedLine;
 use crate::corpus::{decode, Corpus, CorpusItem, InputSpec, Payload, RawDocument, Skipped};
@@ -121,14 +121,17 @@ pub struct RunOptions {
     pub batch_documents: usize,
 }
 
-/// Input bytes per batch at most. A batch's output (about 3.6 times its input) is written
-/// while it is still in the caches: with 16 MB batches the kernel's copy into the page cache
-/// took a fifth of a run's CPU time (0.62 s of system time per 100 MB, one thread), with
-/// 256 KB batches 0.09 s, at the same user time and 50 MB less peak memory.
-const BATCH_BYTES: usize = 256 << 10;
+/// Input bytes per batch at most. A batch is one worker's job, and its output (about 3.6
+/// times its input) is written while it is still in the caches: with 16 MB batches the
+/// kernel's copy into the page cache took a fifth of a run's CPU time (0.62 s of system time
+/// per 100 MB, one thread), with 256 KB batches 0.09 s, at the same user time and 50 MB less
+/// peak memory. 128 KB batches keep two workers evenly fed.
+const BATCH_BYTES: usize = 128 << 10;
 
-/// Batches in flight between two stages (bounds memory).
-const QUEUE: usize = 2;
+/// Batches being analysed or waiting to be written at once (2 MB of input: bounds memory).
+/// Many, so that a worker always finds the next batch ready while the writer waits for an
+/// earlier one still being analysed.
+const IN_FLIGHT: usize = 16;
 
 /// Reads, analyses and writes the whole corpus.
 ///
@@ -136,7 +139,7 @@ const QUEUE: usize = 2;
 /// When an input does not exist or the sink fails.
 pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -> anyhow::Result<Summary> {
     let started = Instant::now();
-    let corpus = Corpus::open(&options.inputs)?;
+    let mut corpus = Corpus::open(&options.inputs)?;
     let pool =
         rayon::ThreadPoolBuilder::new().num_threads(options.jobs).build().context("cannot start worker threads")?;
     let bar = progress_bar(options.progress, corpus.known_bytes());
@@ -145,28 +148,41 @@ pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -
     let batch_documents = options.batch_documents.max(1);
 
     let mut summary = std::thread::scope(|scope| -> anyhow::Result<Summary> {
-        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<CorpusItem>>(QUEUE);
-        let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<Vec<Processed<S::Prepared>>>(QUEUE);
-        // Written documents go back to the workers to be dropped (see `write_results`).
+        // Analysed batches, numbered, in the order they finish: the writer puts them back in
+        // input order. At most `IN_FLIGHT` batches are between this thread and the writer.
+        let (result_tx, result_rx) = std::sync::mpsc::channel::<(u64, Vec<Processed<S::Prepared>>)>();
+        // Written documents go back to the workers to be dropped (see `write_results`); each
+        // returned batch also frees a place for the next one.
         let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<Spent<S::Prepared>>>();
-        let reader = scope.spawn(move || read_batches(corpus, shard, batch_documents, batch_tx));
         let bar_ref = &bar;
         let writer = scope.spawn(move || write_results(sink, result_rx, spent_tx, bar_ref));
-        for batch in batch_rx {
-            let spent: Vec<Vec<Spent<S::Prepared>>> = spent_rx.try_iter().collect();
-            let (_, results): (_, Vec<Processed<S::Prepared>>) = pool.install(|| {
-                rayon::join(
-                    || spent.into_par_iter().flatten().for_each(drop),
-                    || batch.into_par_iter().map(|item| process::<S>(item, resources, &preparer, shard)).collect(),
-                )
-            });
-            if result_tx.send(results).is_err() {
-                break; // the writer failed; its error is returned below
+        let preparer = &preparer;
+        pool.in_place_scope(|jobs| {
+            let mut in_flight = 0;
+            let batches = std::iter::from_fn(|| next_batch(&mut corpus, shard, batch_documents));
+            for (number, batch) in (0u64..).zip(batches) {
+                let mut spent: Vec<Vec<Spent<S::Prepared>>> = spent_rx.try_iter().collect();
+                in_flight -= spent.len();
+                while in_flight >= IN_FLIGHT {
+                    let Ok(written) = spent_rx.recv() else { return }; // the writer failed
+                    spent.push(written);
+                    in_flight -= 1;
+                }
+                in_flight += 1;
+                let result_tx = result_tx.clone();
+                // One job a batch, spawned and never joined: no worker waits for another, so
+                // none takes up a later batch while it waits, which would hold back the
+                // earlier one (and the writer with it) until the later one is done.
+                jobs.spawn(move |_| {
+                    let results =
+                        batch.into_iter().map(|item| process::<S>(item, resources, preparer, shard)).collect();
+                    let _ = result_tx.send((number, results)); // fails only when the writer failed
+                    drop(spent);
+                });
             }
-        }
+        });
         drop(result_tx);
         let summary = writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the writer thread panicked")))?;
-        reader.join().map_err(|_| anyhow::anyhow!("the reader thread panicked"))?;
         Ok(summary)
     })?;
     bar.finish_and_clear();
@@ -180,31 +196,23 @@ pub fn run<S: Sink>(options: &RunOptions, resources: &Resources, sink: &mut S) -
     Ok(summary)
 }
 
-/// The reader stage: batches of at most `batch_documents` documents or `BATCH_BYTES` bytes.
-fn read_batches(
-    mut corpus: Corpus,
-    shard: Option<Shard>,
-    batch_documents: usize,
-    out: std::sync::mpsc::SyncSender<Vec<CorpusItem>>,
-) {
-    loop {
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        while batch.len() < batch_documents && bytes < BATCH_BYTES {
-            let Some(item) = corpus.next() else { break };
-            // JSONL ids are known only after parsing: the worker checks their shard.
-            if !item.id().is_empty() && shard.is_some_and(|s| !s.contains(item.id())) {
-                continue;
-            }
-            if let CorpusItem::Document(doc) = &item {
-                bytes += doc.payload.len();
-            }
-            batch.push(item);
+/// The next batch of at most `batch_documents` documents or `BATCH_BYTES` bytes, in input
+/// order; `None` at the end of the corpus.
+fn next_batch(corpus: &mut Corpus, shard: Option<Shard>, batch_documents: usize) -> Option<Vec<CorpusItem>> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < batch_documents && bytes < BATCH_BYTES {
+        let Some(item) = corpus.next() else { break };
+        // JSONL ids are known only after parsing: the worker checks their shard.
+        if !item.id().is_empty() && shard.is_some_and(|s| !s.contains(item.id())) {
+            continue;
         }
-        if batch.is_empty() || out.send(batch).is_err() {
-            return;
+        if let CorpusItem::Document(doc) = &item {
+            bytes += doc.payload.len();
         }
+        batch.push(item);
     }
+    (!batch.is_empty()).then_some(batch)
 }
 
 /// The writer stage: results in input order to the sink, duplicates turned into skips,
@@ -215,7 +223,7 @@ fn read_batches(
 /// be dropped by the workers along with their next batch (or by the caller at the end).
 fn write_results<S: Sink>(
     sink: &mut S,
-    results: std::sync::mpsc::Receiver<Vec<Processed<S::Prepared>>>,
+    results: std::sync::mpsc::Receiver<(u64, Vec<Processed<S::Prepared>>)>,
     spent: std::sync::mpsc::Sender<Vec<Spent<S::Prepared>>>,
     bar: &ProgressBar,
 ) -> anyhow::Result<Summary> {
@@ -226,7 +234,7 @@ fn write_results<S: Sink>(
     // The hashes are made on the workers ([`Outcome::Processed`]), and are hashes already, so
     // the set hashes them with Fx rather than SipHash again.
     let mut seen: HashSet<u128, rustc_hash::FxBuildHasher> = HashSet::default();
-    for batch in results {
+    for batch in InOrder::new(results) {
         let write_started = Instant::now();
         let mut written = Vec::with_capacity(batch.len());
         // Advanced once a batch: `ProgressBar::inc` costs a few hundred instructions a call.
@@ -281,6 +289,35 @@ fn write_results<S: Sink>(
     }
     summary.timings.stages = stages;
     Ok(summary)
+}
+
+/// Numbered batches in the order of their numbers (0, 1, 2, ...), whatever the order they
+/// arrive in.
+struct InOrder<T> {
+    arrivals: std::sync::mpsc::Receiver<(u64, T)>,
+    early: std::collections::BTreeMap<u64, T>,
+    next: u64,
+}
+
+impl<T> InOrder<T> {
+    fn new(arrivals: std::sync::mpsc::Receiver<(u64, T)>) -> Self {
+        InOrder { arrivals, early: std::collections::BTreeMap::new(), next: 0 }
+    }
+}
+
+impl<T> Iterator for InOrder<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        loop {
+            if let Some(batch) = self.early.remove(&self.next) {
+                self.next += 1;
+                return Some(batch);
+            }
+            let (number, batch) = self.arrivals.recv().ok()?;
+            self.early.insert(number, batch);
+        }
+    }
 }
 
 /// Counts a document's encoding, copying its name only the first time it is seen (this runs
@@ -447,5 +484,25 @@ mod tests {
         }
         assert!(Shard::parse("3/3").is_err());
         assert!(Shard::parse("x").is_err());
+    }
+
+    #[test]
+    fn batches_come_back_in_their_numbers_order() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for number in [2u64, 0, 3, 1, 5, 4] {
+            tx.send((number, number * 10)).unwrap();
+        }
+        drop(tx);
+        assert_eq!(InOrder::new(rx).collect::<Vec<_>>(), [0, 10, 20, 30, 40, 50]);
+    }
+
+    #[test]
+    fn a_missing_number_ends_the_batches_before_it() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for number in [1u64, 0, 3] {
+            tx.send((number, number)).unwrap();
+        }
+        drop(tx);
+        assert_eq!(InOrder::new(rx).collect::<Vec<_>>(), [0, 1]);
     }
 }
