@@ -3,7 +3,6 @@
 //! are removed and the previous files stay untouched.
 
 use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -11,8 +10,8 @@ use anyhow::Context;
 
 use super::streamed::StreamedFile;
 
-/// An output file being written.
-pub type OutputFile = BufWriter<StreamedFile>;
+/// An output file being written (buffered: see [`StreamedFile`]).
+pub type OutputFile = StreamedFile;
 
 /// Temporary files not yet renamed, process-wide, so an interrupt can remove them.
 /// Renames hold this lock: an interrupt sees either all files of a set in place or none.
@@ -62,7 +61,7 @@ impl AtomicFiles {
         self.files.push(TempFile { temp: temp.clone(), target });
         let file =
             File::create(&temp).with_context(|| format!("cannot write in output folder {}", self.dir.display()))?;
-        Ok(BufWriter::with_capacity(1 << 18, StreamedFile::new(file)))
+        Ok(StreamedFile::new(file))
     }
 
     /// Renames every file into place (call after flushing every writer).

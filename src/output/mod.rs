@@ -197,11 +197,11 @@ impl OutputFiles {
     /// When writing fails.
     pub fn write_encoded(&mut self, documents: &[&EncodedDocument]) -> anyhow::Result<()> {
         let files: Vec<[&[u8]; 4]> = documents.iter().map(|d| d.csv_files()).collect();
-        write_past_buffer(&mut self.mentions, files.iter().map(|f| f[0]))?;
-        write_past_buffer(&mut self.entities, files.iter().map(|f| f[1]))?;
-        write_past_buffer(&mut self.quotes, files.iter().map(|f| f[2]))?;
-        write_past_buffer(&mut self.money, files.iter().map(|f| f[3]))?;
-        write_past_buffer(&mut self.documents, documents.iter().map(|d| &d.json[..]))?;
+        write_all_of(&mut self.mentions, files.iter().map(|f| f[0]))?;
+        write_all_of(&mut self.entities, files.iter().map(|f| f[1]))?;
+        write_all_of(&mut self.quotes, files.iter().map(|f| f[2]))?;
+        write_all_of(&mut self.money, files.iter().map(|f| f[3]))?;
+        write_all_of(&mut self.documents, documents.iter().map(|d| &d.json[..]))?;
         Ok(())
     }
 
@@ -230,17 +230,6 @@ impl OutputFiles {
         self.report.finish(summary)?.flush()?;
         self.files.commit()
     }
-}
-
-/// Writes `buffers` to the file itself, after what `out`'s buffer holds (the CSV header): a
-/// batch's rows are in memory already, and the buffer would copy every batch smaller than it
-/// (all but `documents.jsonl`'s) once more, the writer thread's largest cost.
-fn write_past_buffer<'b, W: Write>(
-    out: &mut std::io::BufWriter<W>,
-    buffers: impl Iterator<Item = &'b [u8]>,
-) -> std::io::Result<()> {
-    out.flush()?;
-    write_all_of(out.get_mut(), buffers)
 }
 
 /// Writes `buffers` one after the other with vectored writes (a call takes as many as the
@@ -303,17 +292,5 @@ mod tests {
             .copied()
             .collect();
         assert_eq!(written, expected);
-    }
-
-    /// Batches written past the buffer come after what it held and before what is buffered
-    /// after them.
-    #[test]
-    fn batches_past_the_buffer_keep_their_place() {
-        let mut out = BufWriter::new(Vec::new());
-        out.write_all(b"header\n").unwrap();
-        write_past_buffer(&mut out, [&b"a,1\n"[..], b"", b"b,2\n"].into_iter()).unwrap();
-        out.write_all(b"tail").unwrap();
-        write_past_buffer(&mut out, [&b"c,3\n"[..]].into_iter()).unwrap();
-        assert_eq!(out.into_inner().unwrap(), b"header\na,1\nb,2\ntailc,3\n");
     }
 }
