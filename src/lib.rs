@@ -10,6 +10,7 @@ pub mod analyze;
 pub mod cli;
 pub mod corpus;
 pub mod dict;
+pub mod direct_io;
 pub mod extract;
 pub mod model;
 pub mod output;

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{CorpusItem, Payload, RawDocument, Skipped};
+use crate::direct_io::DirectReader;
 use crate::text::block16::Block16;
 #[cfg(target_arch = "x86_64")]
 use crate::text::block16::{Avx2, Block32};
@@ -23,7 +24,7 @@ pub struct JsonlReader {
 impl JsonlReader {
     pub fn open(path: &Path) -> std::io::Result<JsonlReader> {
         let file = File::open(path)?;
-        Ok(JsonlReader::new(Box::new(BufReader::with_capacity(1 << 20, file)), path.display().to_string()))
+        Ok(JsonlReader::new(Box::new(DirectReader::new(file)), path.display().to_string()))
     }
 
     pub fn stdin() -> JsonlReader {

@@ -21,9 +21,8 @@ use std::io::{IoSlice, Write};
 use std::os::unix::fs::FileExt;
 use std::time::{Duration, Instant};
 
-/// Alignment of direct I/O: buffer address, file offset and length (the common logical
-/// block size; a device that wants more refuses the write and the file falls back).
-const BLOCK: usize = 4096;
+use crate::direct_io::{set_direct, AlignedBuffer, BLOCK};
+
 /// Bytes gathered before they are written.
 const STAGE: usize = 1 << 20;
 
@@ -44,10 +43,8 @@ const OFFERS: u64 = 6;
 /// at the end, not after every few bytes.
 pub struct StreamedFile {
     file: File,
-    /// Bytes staged for the disk: `stage[aligned..aligned + STAGE]` starts at a `BLOCK`
-    /// boundary (the buffer has a block to spare, so no unsafe code is needed to align it).
-    stage: Vec<u8>,
-    aligned: usize,
+    /// Bytes staged for the disk.
+    stage: AlignedBuffer,
     /// Bytes of the stage in use.
     staged: usize,
     /// File offset of the stage's first byte (a multiple of `BLOCK` in direct mode).
@@ -73,9 +70,7 @@ impl StreamedFile {
     }
 
     fn with_mode(file: File, mode: Mode) -> StreamedFile {
-        let stage = vec![0; STAGE + BLOCK];
-        let aligned = stage.as_ptr().align_offset(BLOCK);
-        StreamedFile { file, stage, aligned, staged: 0, offset: 0, mode }
+        StreamedFile { file, stage: AlignedBuffer::new(STAGE), staged: 0, offset: 0, mode }
     }
 
     /// Whether the file writes past the page cache.
@@ -83,16 +78,12 @@ impl StreamedFile {
         matches!(self.mode, Mode::Direct { .. })
     }
 
-    fn stage(&self) -> &[u8] {
-        &self.stage[self.aligned..self.aligned + STAGE]
-    }
-
     /// Copies `bytes` into the stage, writing it out each time it is full.
     fn put(&mut self, mut bytes: &[u8]) -> std::io::Result<()> {
         while !bytes.is_empty() {
             let n = bytes.len().min(STAGE - self.staged);
-            let at = self.aligned + self.staged;
-            self.stage[at..at + n].copy_from_slice(&bytes[..n]);
+            let at = self.staged;
+            self.stage.as_mut_slice()[at..at + n].copy_from_slice(&bytes[..n]);
             self.staged += n;
             bytes = &bytes[n..];
             if self.staged == STAGE {
@@ -113,7 +104,7 @@ impl StreamedFile {
         }
         if let Mode::Direct { since, blocked } = &mut self.mode {
             let started = Instant::now();
-            let written = self.file.write_all_at(&self.stage[self.aligned..self.aligned + len], self.offset);
+            let written = self.file.write_all_at(&self.stage.as_slice()[..len], self.offset);
             *blocked += started.elapsed();
             let behind = disk_is_behind(*blocked, since.elapsed(), self.offset + len as u64);
             if written.is_err() || behind {
@@ -126,10 +117,10 @@ impl StreamedFile {
                 }
             }
         } else {
-            self.file.write_all_at(&self.stage[self.aligned..self.aligned + len], self.offset)?;
+            self.file.write_all_at(&self.stage.as_slice()[..len], self.offset)?;
         }
         self.offset += len as u64;
-        self.stage.copy_within(self.aligned + len..self.aligned + self.staged, self.aligned);
+        self.stage.as_mut_slice().copy_within(len..self.staged, 0);
         self.staged -= len;
         if let Mode::Cached { started } = &mut self.mode {
             if self.offset - *started >= CHUNK {
@@ -146,31 +137,10 @@ impl StreamedFile {
             return Ok(());
         }
         set_direct(&self.file, false);
-        let written = self.file.write_all_at(&self.stage()[..self.staged], self.offset);
+        let written = self.file.write_all_at(&self.stage.as_slice()[..self.staged], self.offset);
         set_direct(&self.file, true);
         written
     }
-}
-
-/// Turns `O_DIRECT` on or off; whether the system took it.
-#[cfg(target_os = "linux")]
-fn set_direct(file: &File, on: bool) -> bool {
-    use std::os::fd::AsRawFd;
-    let fd = file.as_raw_fd();
-    // SAFETY: plain system calls on an open descriptor; no memory is passed.
-    unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL);
-        if flags < 0 {
-            return false;
-        }
-        let flags = if on { flags | libc::O_DIRECT } else { flags & !libc::O_DIRECT };
-        libc::fcntl(fd, libc::F_SETFL, flags) == 0
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn set_direct(_file: &File, _on: bool) -> bool {
-    false
 }
 
 /// Whether direct writes hold the run back: they have taken more than half the time since
