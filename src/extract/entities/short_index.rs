@@ -252,6 +252,11 @@ pub struct HashedKey {
 }
 
 impl HashedKey {
+    /// A key no slot holds (its meta has bits no token's has), for a token too long for the
+    /// index: its lookup finds nothing, at the first empty slot from slot 0. Lets a list
+    /// of keys do without an `Option` tag to store and test.
+    pub const UNFINDABLE: HashedKey = HashedKey { key: ShortKey { words: [0; WORDS], meta: u32::MAX }, hash: 0 };
+
     /// [`ShortKey::masked`] and its hash.
     #[inline]
     pub fn masked(read: &[u8; MAX_LEN], n: usize, kind: TokenKind) -> Option<HashedKey> {
@@ -383,6 +388,9 @@ mod tests {
             // SAFETY: as above.
             let fast = key.and_then(|key| unsafe { index.find_avx2(avx2, &key) });
             proptest::prop_assert_eq!(fast, plain);
+            proptest::prop_assert_eq!(index.find_hashed(&HashedKey::UNFINDABLE), None);
+            // SAFETY: as above.
+            proptest::prop_assert_eq!(unsafe { index.find_avx2(avx2, &HashedKey::UNFINDABLE) }, None);
         }
     }
 

@@ -378,8 +378,9 @@ pub struct WordTable {
     nothing_listed: Listed,
     /// How [`WordTable::intern_all`] looks the short tokens up.
     way: Way,
-    /// The short keys of a text's tokens ([`prepare`]'s), kept for their room.
-    keys: Vec<Option<HashedKey>>,
+    /// The short keys of a text's tokens ([`prepare`]'s), kept for their room (past the
+    /// text's tokens, those of an earlier text).
+    keys: Vec<HashedKey>,
 }
 
 thread_local! {
@@ -765,9 +766,9 @@ trait FindShort: Copy {
     fn key(self, read: &Read, t: &Token) -> Option<HashedKey>;
     fn find(self, short: &ShortIndex<Tok>, key: &HashedKey) -> Option<Tok>;
     /// [`prepare`] this way (out of line, compiled for the way's instructions).
-    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<Option<HashedKey>>);
+    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>);
     /// [`found_run`] this way (out of line, as above).
-    fn found_run(self, short: &ShortIndex<Tok>, keys: &[Option<HashedKey>], index: usize, toks: &mut [Tok]) -> usize;
+    fn found_run(self, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize;
 }
 
 /// The lookup of every target.
@@ -786,12 +787,12 @@ impl FindShort for Plain {
     }
 
     #[inline(never)]
-    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<Option<HashedKey>>) {
+    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
         prepare(self, short, run, keys);
     }
 
     #[inline(never)]
-    fn found_run(self, short: &ShortIndex<Tok>, keys: &[Option<HashedKey>], index: usize, toks: &mut [Tok]) -> usize {
+    fn found_run(self, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize {
         found_run(self, short, keys, index, toks)
     }
 }
@@ -811,13 +812,13 @@ impl FindShort for Avx2 {
     }
 
     #[inline]
-    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<Option<HashedKey>>) {
+    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
         // SAFETY: as above.
         unsafe { prepare_avx2(self, short, run, keys) }
     }
 
     #[inline]
-    fn found_run(self, short: &ShortIndex<Tok>, keys: &[Option<HashedKey>], index: usize, toks: &mut [Tok]) -> usize {
+    fn found_run(self, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize {
         // SAFETY: as above.
         unsafe { found_run_avx2(self, short, keys, index, toks) }
     }
@@ -857,7 +858,7 @@ impl Way {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline(never)]
-fn prepare_avx2(avx2: Avx2, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<Option<HashedKey>>) {
+fn prepare_avx2(avx2: Avx2, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
     prepare(avx2, short, run, keys);
 }
 
@@ -865,48 +866,45 @@ fn prepare_avx2(avx2: Avx2, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<Op
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline(never)]
-fn found_run_avx2(
-    avx2: Avx2,
-    short: &ShortIndex<Tok>,
-    keys: &[Option<HashedKey>],
-    index: usize,
-    toks: &mut [Tok],
-) -> usize {
+fn found_run_avx2(avx2: Avx2, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize {
     found_run(avx2, short, keys, index, toks)
 }
 
-/// The short key of each of the run's tokens (`None` for a longer one), in `keys`, each
+/// The short key of each of the run's tokens ([`HashedKey::UNFINDABLE`] for a longer
+/// one), at the start of `keys` (which may hold more, left from a longer text), each
 /// token's slot fetched as its key is made: by the time [`found_run`] looks the first
 /// token up, memory has had the whole text's keys' time to answer. Making the keys apart
 /// from the lookups makes each key once (a prefetch some tokens ahead of the lookup made
 /// it twice) in a loop with few values to keep in registers.
 #[inline(always)]
-fn prepare<W: FindShort>(way: W, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<Option<HashedKey>>) {
-    keys.resize(run.tokens.len(), None);
+fn prepare<W: FindShort>(way: W, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
+    // Every key up to the run's length is written below: the list only grows.
+    if keys.len() < run.tokens.len() {
+        keys.resize(run.tokens.len(), HashedKey::UNFINDABLE);
+    }
     for (key, t) in keys.iter_mut().zip(run.tokens) {
-        *key = run.read(t).and_then(|read| way.key(read, t));
-        if let Some(key) = key {
-            short.prefetch_hash(key.hash());
-        }
+        *key = run.read(t).and_then(|read| way.key(read, t)).unwrap_or(HashedKey::UNFINDABLE);
+        short.prefetch_hash(key.hash());
     }
 }
 
 /// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is short
-/// and found in the short index by its key in `keys` ([`prepare`]'s). Writes the tokens'
-/// ready-made tokens in `toks` and returns the index of the first token it leaves.
+/// and found in the short index by its key in `keys` ([`prepare`]'s; `toks` has one slot
+/// per token, and ends the run). Writes the tokens' ready-made tokens in `toks` and
+/// returns the index of the first token it leaves.
 /// Inlined into entry points that call nothing and write only `toks`, so that the table
 /// stays in registers.
 #[inline(always)]
 fn found_run<W: FindShort>(
     way: W,
     short: &ShortIndex<Tok>,
-    keys: &[Option<HashedKey>],
+    keys: &[HashedKey],
     mut index: usize,
     toks: &mut [Tok],
 ) -> usize {
     let (Some(keys), Some(toks)) = (keys.get(index..), toks.get_mut(index..)) else { return index };
     for (key, out) in keys.iter().zip(toks) {
-        let Some(tok) = key.as_ref().and_then(|key| way.find(short, key)) else { break };
+        let Some(tok) = way.find(short, key) else { break };
         *out = tok;
         index += 1;
     }
