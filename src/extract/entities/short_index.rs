@@ -203,14 +203,14 @@ impl<V: Copy + Default> ShortIndex<V> {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // No bounds check (a branch per token in `words::prepare`): the address of an
+            // empty index's slot is meaningless, but only prefetched.
             let mask = self.slots.len().wrapping_sub(1);
-            if let Some(slot) = self.slots.get(hash as usize & mask) {
-                let first: *const i8 = (slot as *const Slot<V>).cast();
-                // SAFETY: a prefetch is a hint that never faults; both addresses lie in the slot.
-                unsafe {
-                    _mm_prefetch::<_MM_HINT_T0>(first);
-                    _mm_prefetch::<_MM_HINT_T0>(first.add(std::mem::size_of::<Slot<V>>() - 1));
-                }
+            let first: *const i8 = self.slots.as_ptr().wrapping_add(hash as usize & mask).cast();
+            // SAFETY: a prefetch is a hint that never faults, whatever the address.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(first);
+                _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(std::mem::size_of::<Slot<V>>() - 1));
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
