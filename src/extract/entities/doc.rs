@@ -319,7 +319,7 @@ impl<'t, 'l> Doc<'t, 'l> {
                 let k = match e.lex_in_doc.get() {
                     (doc, k) if doc == words.doc() => k,
                     _ => {
-                        let info = remembered_readings(lexicon, &e.lex_cache, words.folded(id));
+                        let info = remembered_readings(lexicon, &e.lex_cache, || words.folded(id));
                         // A word without readings reads as the first entry: no entry of its own.
                         let k = if info.is_empty() {
                             0
@@ -665,17 +665,18 @@ impl<'t, 'l> Doc<'t, 'l> {
 }
 
 /// [`readings`], remembered in the word's table entry across documents when the lexicon
-/// says it may be (same [`NameLookup::cache_id`]: the same content).
-fn remembered_readings<'l, L: NameLookup + ?Sized>(
+/// says it may be (same [`NameLookup::cache_id`]: the same content). The folded word is
+/// sliced only when the readings are not remembered (most words are).
+fn remembered_readings<'l, 'w, L: NameLookup + ?Sized>(
     lexicon: &'l L,
     cache: &Cell<Option<CachedReadings>>,
-    folded: &str,
+    folded: impl FnOnce() -> &'w str,
 ) -> LexInfo<'l> {
     let id = lexicon.cache_id();
     match cache.get() {
         Some(cached) if id != 0 && cached.0 == id => LexInfo::from_cache(&cached, lexicon),
         _ => {
-            let info = readings(lexicon, folded);
+            let info = readings(lexicon, folded());
             if id != 0 {
                 cache.set(Some(info.to_cache(id)));
             }

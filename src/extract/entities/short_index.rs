@@ -146,13 +146,19 @@ const MIN_SLOTS: usize = 1 << 12;
 
 impl<V: Copy + Default> ShortIndex<V> {
     /// The value of `key`, if the index holds it.
-    #[inline]
+    #[cfg(test)]
     pub fn find(&self, key: &ShortKey) -> Option<V> {
+        self.find_hashed(&HashedKey { key: *key, hash: key.hash() })
+    }
+
+    /// The value of `key`, if the index holds it (its hash computed earlier, for a prefetch).
+    #[inline]
+    pub fn find_hashed(&self, key: &HashedKey) -> Option<V> {
         let mask = self.slots.len().wrapping_sub(1);
-        let mut i = key.hash() as usize & mask;
+        let mut i = key.hash as usize & mask;
         loop {
             let slot = self.slots.get(i)?;
-            if slot.key.same(key) {
+            if slot.key.same(&key.key) {
                 return Some(slot.value);
             }
             if slot.key.meta == 0 {
@@ -191,53 +197,42 @@ impl<V: Copy + Default> ShortIndex<V> {
 
     /// Asks the processor to fetch the slot a lookup of a key hashed `hash` starts at (both
     /// of its cache lines, when it spans two), so that a lookup a few tokens later finds it
-    /// in the cache: on a large corpus the index outgrows the L2 cache, and a lookup that
-    /// waits for memory costs more than the hash computed twice.
+    /// in the cache: on a large corpus the index outgrows the L2 cache.
     #[inline(always)]
-    fn prefetch_hash(&self, hash: u64) {
+    pub fn prefetch_hash(&self, hash: u64) {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            // No bounds check (a branch per token in `words::prepare`): the address of an
+            // empty index's slot is meaningless, but only prefetched.
             let mask = self.slots.len().wrapping_sub(1);
-            if let Some(slot) = self.slots.get(hash as usize & mask) {
-                let first: *const i8 = (slot as *const Slot<V>).cast();
-                // SAFETY: a prefetch is a hint that never faults; both addresses lie in the slot.
-                unsafe {
-                    _mm_prefetch::<_MM_HINT_T0>(first);
-                    _mm_prefetch::<_MM_HINT_T0>(first.add(std::mem::size_of::<Slot<V>>() - 1));
-                }
+            let first: *const i8 = self.slots.as_ptr().wrapping_add(hash as usize & mask).cast();
+            // SAFETY: a prefetch is a hint that never faults, whatever the address.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>(first);
+                _mm_prefetch::<_MM_HINT_T0>(first.wrapping_add(std::mem::size_of::<Slot<V>>() - 1));
             }
         }
         #[cfg(not(target_arch = "x86_64"))]
         let _ = hash;
     }
 
-    /// [`ShortIndex::prefetch_hash`] for a later [`ShortIndex::find`] of `key`.
-    #[inline(always)]
-    pub fn prefetch(&self, key: &ShortKey) {
-        self.prefetch_hash(key.hash());
-    }
-
-    /// [`ShortIndex::find`] of [`ShortKey::masked`]`(read, n, kind)` with the key's bytes in
-    /// one AVX2 register: masked by one compare, hashed from its two halves folded, and
-    /// compared with a slot's bytes in one compare (four words each way otherwise).
+    /// [`ShortIndex::find_hashed`] with the key's bytes compared with a slot's in one
+    /// compare (four words each way otherwise).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     #[inline]
-    pub fn find_masked_avx2(&self, _: Avx2, read: &[u8; MAX_LEN], n: usize, kind: TokenKind) -> Option<V> {
+    pub fn find_avx2(&self, _: Avx2, key: &HashedKey) -> Option<V> {
         use std::arch::x86_64::{_mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8};
-        if n > MAX_LEN {
-            return None;
-        }
-        let meta = n as u32 | (kind as u32) << 8 | OCCUPIED;
-        let (key, hash) = masked_avx2(read, n);
+        // SAFETY: reads the 32 bytes of the key's words.
+        let words = unsafe { _mm256_loadu_si256(key.key.words.as_ptr().cast()) };
         let mask = self.slots.len().wrapping_sub(1);
-        let mut i = hash as usize & mask;
+        let mut i = key.hash as usize & mask;
         loop {
             let slot = self.slots.get(i)?;
             // SAFETY: reads the 32 bytes of the slot's key words.
-            let words = unsafe { _mm256_loadu_si256(slot.key.words.as_ptr().cast()) };
-            if _mm256_movemask_epi8(_mm256_cmpeq_epi8(words, key)) == -1 && slot.key.meta == meta {
+            let slot_words = unsafe { _mm256_loadu_si256(slot.key.words.as_ptr().cast()) };
+            if _mm256_movemask_epi8(_mm256_cmpeq_epi8(slot_words, words)) == -1 && slot.key.meta == key.key.meta {
                 return Some(slot.value);
             }
             if slot.key.meta == 0 {
@@ -246,16 +241,48 @@ impl<V: Copy + Default> ShortIndex<V> {
             i = (i + 1) & mask;
         }
     }
+}
 
-    /// [`ShortIndex::prefetch`] of [`ShortKey::masked`]`(read, n, _)`, the key made as
-    /// [`ShortIndex::find_masked_avx2`] makes it (the kind does not enter the hash).
+/// A [`ShortKey`] and its [`ShortKey::hash`]: made once per token, so that the prefetch of
+/// its slot and its lookup share the masking and the hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashedKey {
+    key: ShortKey,
+    hash: u64,
+}
+
+impl HashedKey {
+    /// A key no slot holds (its meta has bits no token's has), for a token too long for the
+    /// index: its lookup finds nothing, at the first empty slot from slot 0. Lets a list
+    /// of keys do without an `Option` tag to store and test.
+    pub const UNFINDABLE: HashedKey = HashedKey { key: ShortKey { words: [0; WORDS], meta: u32::MAX }, hash: 0 };
+
+    /// [`ShortKey::masked`] and its hash.
+    #[inline]
+    pub fn masked(read: &[u8; MAX_LEN], n: usize, kind: TokenKind) -> Option<HashedKey> {
+        ShortKey::masked(read, n, kind).map(|key| HashedKey { key, hash: key.hash() })
+    }
+
+    /// [`HashedKey::masked`] in AVX2 registers: masked by one compare, hashed from its two
+    /// halves folded.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     #[inline]
-    pub fn prefetch_masked_avx2(&self, _: Avx2, read: &[u8; MAX_LEN], n: usize) {
-        if n <= MAX_LEN {
-            self.prefetch_hash(masked_avx2(read, n).1);
+    pub fn masked_avx2(_: Avx2, read: &[u8; MAX_LEN], n: usize, kind: TokenKind) -> Option<HashedKey> {
+        use std::arch::x86_64::_mm256_storeu_si256;
+        if n > MAX_LEN {
+            return None;
         }
+        let (bytes, hash) = masked_avx2(read, n);
+        let mut words = [0; WORDS];
+        // SAFETY: writes the 32 bytes of `words`.
+        unsafe { _mm256_storeu_si256(words.as_mut_ptr().cast(), bytes) };
+        Some(HashedKey { key: ShortKey { words, meta: n as u32 | (kind as u32) << 8 | OCCUPIED }, hash })
+    }
+
+    #[inline]
+    pub fn hash(&self) -> u64 {
+        self.hash
     }
 }
 
@@ -356,8 +383,14 @@ mod tests {
             let read: [u8; MAX_LEN] = read.try_into().unwrap();
             let plain = ShortKey::masked(&read, n, kind).and_then(|key| index.find(&key));
             // SAFETY: `avx2` proves the processor has AVX2.
-            let fast = unsafe { index.find_masked_avx2(avx2, &read, n, kind) };
+            let key = unsafe { HashedKey::masked_avx2(avx2, &read, n, kind) };
+            proptest::prop_assert_eq!(key, HashedKey::masked(&read, n, kind));
+            // SAFETY: as above.
+            let fast = key.and_then(|key| unsafe { index.find_avx2(avx2, &key) });
             proptest::prop_assert_eq!(fast, plain);
+            proptest::prop_assert_eq!(index.find_hashed(&HashedKey::UNFINDABLE), None);
+            // SAFETY: as above.
+            proptest::prop_assert_eq!(unsafe { index.find_avx2(avx2, &HashedKey::UNFINDABLE) }, None);
         }
     }
 

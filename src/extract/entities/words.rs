@@ -11,7 +11,7 @@ use std::cell::{Cell, RefCell};
 
 use super::doc::{is_open_quote, is_sentence_end, scan_word, CachedReadings};
 use super::rules::{Ending, EntityRules, LocMarker, LocPosition, NotName, OrgRole, PrefixKind};
-use super::short_index::{self, ShortIndex, ShortKey};
+use super::short_index::{self, HashedKey, ShortIndex, ShortKey};
 #[cfg(target_arch = "x86_64")]
 use crate::text::block16::Avx2;
 use crate::text::tokens::{Token, TokenKind};
@@ -378,6 +378,9 @@ pub struct WordTable {
     nothing_listed: Listed,
     /// How [`WordTable::intern_all`] looks the short tokens up.
     way: Way,
+    /// The short keys of a text's tokens ([`prepare`]'s), kept for their room (past the
+    /// text's tokens, those of an earlier text).
+    keys: Vec<HashedKey>,
 }
 
 thread_local! {
@@ -534,10 +537,11 @@ impl WordTable {
     /// a line break, as [`pick_positions`] (`breaks` is emptied first); returns the number
     /// of rule starts.
     ///
-    /// A token up to [`short_index::MAX_LEN`] bytes with that many bytes of text from its
-    /// start (nearly every one) is a masked read, a hash and a slot, in a loop that changes
-    /// nothing but the outputs (so its table and counters stay in registers); the loop
-    /// leaves for any other token ([`WordTable::other_token`]) and comes back.
+    /// A token up to [`short_index::MAX_LEN`] bytes (nearly every one) is a masked read
+    /// and a hash, all the text's first ([`prepare`], which fetches their slots), then a
+    /// slot, in a loop that changes nothing but the outputs (so its table and counters stay
+    /// in registers); the loop leaves for any other token ([`WordTable::other_token`]) and
+    /// comes back.
     pub fn intern_all(
         &mut self,
         text: &str,
@@ -549,21 +553,31 @@ impl WordTable {
     ) -> usize {
         // Every slot is written below: only added ones are cleared first.
         toks.resize(tokens.len(), Tok::default());
-        let (tail, tail_start) = padded_tail(text.as_bytes());
+        let tail = Tail::of(text.as_bytes());
+        let run = Run { bytes: text.as_bytes(), tail: &tail, tokens };
+        match self.way {
+            Way::Plain => self.intern_all_with(Plain, run, text, rules, toks),
+            #[cfg(target_arch = "x86_64")]
+            Way::Avx2(avx2) => self.intern_all_with(avx2, run, text, rules, toks),
+        }
+        breaks.clear();
+        self.way.pick_positions(toks, tokens, starts, breaks)
+    }
+
+    /// [`WordTable::intern_all`]'s tokens, the short ones found `way` (in runs), the others
+    /// one at a time.
+    fn intern_all_with<W: FindShort>(&mut self, way: W, run: Run, text: &str, rules: &EntityRules, toks: &mut [Tok]) {
+        let mut keys = std::mem::take(&mut self.keys);
+        way.prepare(&self.short, run, &mut keys);
         let mut index = 0;
-        while index < tokens.len() {
-            let whole = Run { bytes: text.as_bytes(), base: 0, tokens };
-            index = self.way.found_run::<false>(&self.short, whole, index, toks);
-            // Tokens within `MAX_LEN` bytes of the end: read from the padded tail.
-            let near_end = Run { bytes: &tail, base: tail_start, tokens };
-            index = self.way.found_run::<true>(&self.short, near_end, index, toks);
-            if let (Some(t), Some(out)) = (tokens.get(index), toks.get_mut(index)) {
+        while index < run.tokens.len() {
+            index = way.found_run(&self.short, &keys, index, toks);
+            if let (Some(t), Some(out)) = (run.tokens.get(index), toks.get_mut(index)) {
                 *out = self.other_token(text, t, rules);
                 index += 1;
             }
         }
-        breaks.clear();
-        self.way.pick_positions(toks, tokens, starts, breaks)
+        self.keys = keys;
     }
 
     /// The ready-made token of a token [`WordTable::intern_all`]'s loop does not find: a
@@ -698,29 +712,63 @@ impl WordTable {
     }
 }
 
-/// The last [`short_index::MAX_LEN`] bytes of `bytes` (all of them if fewer), zero-padded
-/// to twice that, and where they start in `bytes`: every token starting there has
+/// The last [`short_index::MAX_LEN`] bytes of a text (all of them if fewer), zero-padded
+/// to twice that, and where they start in the text: every token starting there has
 /// [`short_index::MAX_LEN`] bytes to read in the copy, so the tokens near the end of the
-/// text stay on [`found_run`]'s path (the masks drop the padding).
-fn padded_tail(bytes: &[u8]) -> ([u8; 2 * short_index::MAX_LEN], usize) {
-    let start = bytes.len().saturating_sub(short_index::MAX_LEN);
-    let mut tail = [0; 2 * short_index::MAX_LEN];
-    let rest = bytes.get(start..).unwrap_or(&[]);
-    if let Some(copy) = tail.get_mut(..rest.len()) {
-        copy.copy_from_slice(rest);
-    }
-    (tail, start)
+/// text stay on [`prepare`]'s path (the masks drop the padding).
+struct Tail {
+    bytes: [u8; 2 * short_index::MAX_LEN],
+    start: usize,
 }
 
-/// A token's bytes as [`found_run`] reads them: from its start, past its end.
+impl Tail {
+    fn of(text: &[u8]) -> Tail {
+        let start = text.len().saturating_sub(short_index::MAX_LEN);
+        let mut bytes = [0; 2 * short_index::MAX_LEN];
+        let rest = text.get(start..).unwrap_or(&[]);
+        if let Some(copy) = bytes.get_mut(..rest.len()) {
+            copy.copy_from_slice(rest);
+        }
+        Tail { bytes, start }
+    }
+}
+
+/// A token's bytes as [`prepare`] reads them: from its start, past its end.
 type Read = [u8; short_index::MAX_LEN];
 
-/// How [`found_run`] looks a token up in the short index: by [`ShortKey::masked`] and
-/// [`ShortIndex::find`] on every target, in AVX2 registers where the processor has them.
+/// What [`prepare`] reads besides the short index: the text's `bytes`, the copy of its
+/// [`Tail`], and its tokens.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    bytes: &'a [u8],
+    tail: &'a Tail,
+    tokens: &'a [Token],
+}
+
+impl<'a> Run<'a> {
+    /// [`short_index::MAX_LEN`] bytes from the start of `t`: from the text, or from the
+    /// tail's copy for a token near the end of the text.
+    #[inline(always)]
+    fn read(self, t: &Token) -> Option<&'a Read> {
+        match self.bytes.get(t.span.start..).and_then(<[u8]>::first_chunk) {
+            Some(read) => Some(read),
+            None => self.tail.bytes.get(t.span.start.wrapping_sub(self.tail.start)..)?.first_chunk(),
+        }
+    }
+}
+
+/// How [`WordTable::intern_all`] looks a token up in the short index: by
+/// [`HashedKey::masked`] and [`ShortIndex::find_hashed`] on every target, in AVX2
+/// registers where the processor has them. A token's key is made once, by [`prepare`],
+/// and serves both the prefetch of its slot and the lookup.
 trait FindShort: Copy {
-    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok>;
-    /// Fetches the slot [`FindShort::find`] will read for `t` into the cache.
-    fn prefetch(self, short: &ShortIndex<Tok>, read: &Read, t: &Token);
+    /// The key of `t`, whose bytes `read` starts with, if `t` is short.
+    fn key(self, read: &Read, t: &Token) -> Option<HashedKey>;
+    fn find(self, short: &ShortIndex<Tok>, key: &HashedKey) -> Option<Tok>;
+    /// [`prepare`] this way (out of line, compiled for the way's instructions).
+    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>);
+    /// [`found_run`] this way (out of line, as above).
+    fn found_run(self, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize;
 }
 
 /// The lookup of every target.
@@ -729,30 +777,50 @@ struct Plain;
 
 impl FindShort for Plain {
     #[inline(always)]
-    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok> {
-        ShortKey::masked(read, t.span.end - t.span.start, t.kind).and_then(|key| short.find(&key))
+    fn key(self, read: &Read, t: &Token) -> Option<HashedKey> {
+        HashedKey::masked(read, t.span.end - t.span.start, t.kind)
     }
 
     #[inline(always)]
-    fn prefetch(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) {
-        if let Some(key) = ShortKey::masked(read, t.span.end - t.span.start, t.kind) {
-            short.prefetch(&key);
-        }
+    fn find(self, short: &ShortIndex<Tok>, key: &HashedKey) -> Option<Tok> {
+        short.find_hashed(key)
+    }
+
+    #[inline(never)]
+    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
+        prepare(self, short, run, keys);
+    }
+
+    #[inline(never)]
+    fn found_run(self, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize {
+        found_run(self, short, keys, index, toks)
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 impl FindShort for Avx2 {
     #[inline(always)]
-    fn find(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) -> Option<Tok> {
+    fn key(self, read: &Read, t: &Token) -> Option<HashedKey> {
         // SAFETY: an `Avx2` exists only when the processor has AVX2.
-        unsafe { short.find_masked_avx2(self, read, t.span.end - t.span.start, t.kind) }
+        unsafe { HashedKey::masked_avx2(self, read, t.span.end - t.span.start, t.kind) }
     }
 
     #[inline(always)]
-    fn prefetch(self, short: &ShortIndex<Tok>, read: &Read, t: &Token) {
+    fn find(self, short: &ShortIndex<Tok>, key: &HashedKey) -> Option<Tok> {
         // SAFETY: as above.
-        unsafe { short.prefetch_masked_avx2(self, read, t.span.end - t.span.start) }
+        unsafe { short.find_avx2(self, key) }
+    }
+
+    #[inline]
+    fn prepare(self, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
+        // SAFETY: as above.
+        unsafe { prepare_avx2(self, short, run, keys) }
+    }
+
+    #[inline]
+    fn found_run(self, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize {
+        // SAFETY: as above.
+        unsafe { found_run_avx2(self, short, keys, index, toks) }
     }
 }
 
@@ -784,86 +852,59 @@ impl Way {
             Way::Avx2(avx2) => unsafe { pick_positions_avx2(avx2, toks, tokens, starts, breaks) },
         }
     }
-
-    /// [`found_run`] this way.
-    #[inline]
-    fn found_run<const FROM_BASE: bool>(
-        self,
-        short: &ShortIndex<Tok>,
-        run: Run,
-        index: usize,
-        toks: &mut [Tok],
-    ) -> usize {
-        match self {
-            Way::Plain => found_run_plain::<FROM_BASE>(short, run, index, toks),
-            // SAFETY: an `Avx2` exists only when the processor has AVX2.
-            #[cfg(target_arch = "x86_64")]
-            Way::Avx2(avx2) => unsafe { found_run_avx2::<FROM_BASE>(avx2, short, run, index, toks) },
-        }
-    }
 }
 
-/// What [`found_run`] reads besides the short index (a parameter of its own, so that the
-/// compiler knows nothing writes it and keeps it in registers): the text's `bytes` (from
-/// byte `base` of the text on, see `FROM_BASE`) and its tokens.
-#[derive(Clone, Copy)]
-struct Run<'a> {
-    bytes: &'a [u8],
-    base: usize,
-    tokens: &'a [Token],
-}
-
-/// [`found_run`] with the lookup of every target.
+/// [`prepare`] compiled for AVX2, with its keys.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
 #[inline(never)]
-fn found_run_plain<const FROM_BASE: bool>(short: &ShortIndex<Tok>, run: Run, index: usize, toks: &mut [Tok]) -> usize {
-    found_run::<FROM_BASE>(Plain, short, run, index, toks)
+fn prepare_avx2(avx2: Avx2, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
+    prepare(avx2, short, run, keys);
 }
 
 /// [`found_run`] compiled for AVX2, with its lookup.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline(never)]
-fn found_run_avx2<const FROM_BASE: bool>(
-    avx2: Avx2,
-    short: &ShortIndex<Tok>,
-    run: Run,
-    index: usize,
-    toks: &mut [Tok],
-) -> usize {
-    found_run::<FROM_BASE>(avx2, short, run, index, toks)
+fn found_run_avx2(avx2: Avx2, short: &ShortIndex<Tok>, keys: &[HashedKey], index: usize, toks: &mut [Tok]) -> usize {
+    found_run(avx2, short, keys, index, toks)
 }
 
-/// How many tokens ahead [`found_run`] fetches a token's short-index slot: far enough for
-/// memory to answer before the lookup, near enough that the run seldom ends first.
-const PREFETCH_AHEAD: usize = 16;
-
-/// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is found
-/// in the short index by a masked read of the bytes: the whole text, or with `FROM_BASE`
-/// the text from byte `base` on ([`padded_tail`]'s copy; a token starting before `base` is
-/// left). Writes the tokens' ready-made tokens in `toks` and returns the index of the
-/// first token it leaves. Inlined into entry points that call nothing and write only
-/// `toks`, so that the table and the text stay in registers; the whole text's loop has no
-/// offset to subtract.
+/// The short key of each of the run's tokens ([`HashedKey::UNFINDABLE`] for a longer
+/// one), at the start of `keys` (which may hold more, left from a longer text), each
+/// token's slot fetched as its key is made: by the time [`found_run`] looks the first
+/// token up, memory has had the whole text's keys' time to answer. Making the keys apart
+/// from the lookups makes each key once (a prefetch some tokens ahead of the lookup made
+/// it twice) in a loop with few values to keep in registers.
 #[inline(always)]
-fn found_run<const FROM_BASE: bool>(
-    way: impl FindShort,
+fn prepare<W: FindShort>(way: W, short: &ShortIndex<Tok>, run: Run, keys: &mut Vec<HashedKey>) {
+    // Every key up to the run's length is written below: the list only grows.
+    if keys.len() < run.tokens.len() {
+        keys.resize(run.tokens.len(), HashedKey::UNFINDABLE);
+    }
+    for (key, t) in keys.iter_mut().zip(run.tokens) {
+        *key = run.read(t).and_then(|read| way.key(read, t)).unwrap_or(HashedKey::UNFINDABLE);
+        short.prefetch_hash(key.hash());
+    }
+}
+
+/// [`WordTable::intern_all`]'s loop from token `index` on, as long as each token is short
+/// and found in the short index by its key in `keys` ([`prepare`]'s; `toks` has one slot
+/// per token, and ends the run). Writes the tokens' ready-made tokens in `toks` and
+/// returns the index of the first token it leaves.
+/// Inlined into entry points that call nothing and write only `toks`, so that the table
+/// stays in registers.
+#[inline(always)]
+fn found_run<W: FindShort>(
+    way: W,
     short: &ShortIndex<Tok>,
-    run: Run,
+    keys: &[HashedKey],
     mut index: usize,
     toks: &mut [Tok],
 ) -> usize {
-    let Run { bytes, base, tokens } = run;
-    let (Some(tokens), Some(toks)) = (tokens.get(index..), toks.get_mut(index..)) else { return index };
-    // Before `base` the offset wraps past the end of `bytes`: no read.
-    let read_of = |t: &Token| {
-        let from = if FROM_BASE { t.span.start.wrapping_sub(base) } else { t.span.start };
-        bytes.get(from..).and_then(<[u8]>::first_chunk::<{ short_index::MAX_LEN }>)
-    };
-    for (k, (t, out)) in tokens.iter().zip(toks).enumerate() {
-        if let Some((ahead, read)) = tokens.get(k + PREFETCH_AHEAD).and_then(|a| Some((a, read_of(a)?))) {
-            way.prefetch(short, read, ahead);
-        }
-        let Some(tok) = read_of(t).and_then(|read| way.find(short, read, t)) else { break };
+    let (Some(keys), Some(toks)) = (keys.get(index..), toks.get_mut(index..)) else { return index };
+    for (key, out) in keys.iter().zip(toks) {
+        let Some(tok) = way.find(short, key) else { break };
         *out = tok;
         index += 1;
     }
@@ -1056,7 +1097,7 @@ mod tests {
         /// added.
         #[test]
         fn intern_all_agrees_with_intern(
-            text in "[ \nа-яА-ЯёЁa-z0-9.,«»—\\-]{0,80}|((Межрегиональный|аэрокосмической|[а-я]{1,20}|[.,«»])[ \n]){0,12}",
+            text in "[ \nа-яА-ЯёЁa-z0-9.,«»—\\-]{0,80}|((Межрегиональный|аэрокосмической|[а-я]{1,20}|[.,«»])[ \n]){0,40}",
             avx2_first in proptest::prelude::any::<bool>(),
         ) {
             static RULES: std::sync::OnceLock<EntityRules> = std::sync::OnceLock::new();
