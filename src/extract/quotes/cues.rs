@@ -152,6 +152,9 @@ pub(crate) struct WordStartScan {
     /// The last two bytes of every tail, as [`pair_bit`] hashes them: a run start whose two
     /// bytes before have no bit here ends no tail (every tail is at least three bytes).
     tail_pairs: u64,
+    /// The same of the [`WordStartScan::short_tails`]: most run starts of a short rest's
+    /// letter (`в`) follow none of them, told by one bit instead of a walk over the tails.
+    short_tail_pairs: u64,
 }
 
 /// The bit of the two bytes right before a position (the top two bytes of [`Tail::at`], or
@@ -260,6 +263,7 @@ impl WordStartScan {
                 short_tails.push(tail);
             }
         }
+        let short_tail_pairs = short_tails.iter().fold(0, |bits, t| bits | pair_bit(t.value));
         let form_prefixes = patterns.iter().all(|p| p.len() >= 8).then(|| {
             let mut bits = Box::new([0u64; 1 << (FILTER_BITS - 6)]);
             for p in patterns.iter().map(|p| p.as_bytes()) {
@@ -286,6 +290,7 @@ impl WordStartScan {
             tails,
             short_tails,
             tail_pairs,
+            short_tail_pairs,
         })
     }
 
@@ -344,7 +349,7 @@ impl WordStartScan {
             let k = short.trailing_zeros();
             let s = base + k as usize;
             let before = Tail::at(bytes, s);
-            if self.short_tails.iter().any(|t| t.ends(before, s)) {
+            if self.short_tail_pairs & pair_bit(before) != 0 && self.short_tails.iter().any(|t| t.ends(before, s)) {
                 kept |= 1 << k;
             }
             short &= short - 1;
@@ -670,10 +675,15 @@ fn word_char_len_before(text: &str, pos: usize) -> Option<usize> {
     }
 }
 
-/// Whether a word character comes right before `pos` (a character start).
+/// Whether a word character comes right before `pos` (a character start): an ASCII byte
+/// (the usual space) is told in line, anything else by [`word_char_len_before`].
 #[inline]
 fn word_char_before(text: &str, pos: usize) -> bool {
-    word_char_len_before(text, pos).is_some()
+    match pos.checked_sub(1).map(|p| text.as_bytes()[p]) {
+        None => false,
+        Some(b) if b.is_ascii() => is_ascii_word_byte(b),
+        Some(_) => word_char_len_before(text, pos).is_some(),
+    }
 }
 
 /// The start of the word that ends at `end`.
@@ -908,6 +918,32 @@ mod tests {
                 let all = (0..64).filter(|k| base + k < bytes.len()).fold(0u64, |m, k| m | 1 << k);
                 let want = scan.sort(all, |k| scan.visit_at(bytes, base + k));
                 proptest::prop_assert_eq!(scan.starts_to_visit(bytes, base, all), want, "starts {} of {}", base, t);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// The short-rest visits kept after the tail pairs' bit are those after a short
+        /// tail, as the walk over every short tail finds them, at every position.
+        #[test]
+        fn short_tail_pairs_keep_every_start_after_a_short_tail(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec!["говорится", "говорилось", "ится", "лось", "тся", "ь", "я", " ", ", ", "в", "во", "x", "ё"]),
+                0..80,
+            ),
+        ) {
+            let patterns: Vec<String> = PATTERN_SETS[1].iter().map(|p| p.to_string()).collect();
+            let CueMatcher::WordStarts(scan) = CueMatcher::new(&patterns).unwrap() else { panic!("word starts") };
+            proptest::prop_assert!(!scan.short_tails.is_empty());
+            let t: String = pieces.concat();
+            let bytes = t.as_bytes();
+            for base in (0..bytes.len()).step_by(64) {
+                let all = (0..64).filter(|k| base + k < bytes.len()).fold(0u64, |m, k| m | 1 << k);
+                let walk = (0..64).filter(|k| all >> k & 1 != 0).fold(0u64, |m, k| {
+                    let s = base + k;
+                    m | u64::from(scan.short_tails.iter().any(|tail| tail.ends(Tail::at(bytes, s), s))) << k
+                });
+                proptest::prop_assert_eq!(scan.short_after_tails(bytes, base, all), walk, "at {} of {}", base, t);
             }
         }
     }

@@ -325,7 +325,10 @@ pub(crate) fn from_dash_lines(doc: &Doc) -> Vec<Candidate> {
     let mut breaks = doc.line_breaks();
     loop {
         let line_end = breaks.next().unwrap_or(text.len());
-        if plain_line(text.as_bytes(), line_start, line_end) {
+        if line_start == line_end {
+            // An empty line (half the lines of news, between paragraphs) trims to nothing:
+            // no dash line, no header, and the header in force stays, as below.
+        } else if plain_line(text.as_bytes(), line_start, line_end) {
             // What `interview_header` says of a line that does not end with a colon.
             header = None;
         } else if let Some(line) = Some(trim_span(text, line_start, line_end)).filter(|l| !l.is_empty()) {
@@ -436,6 +439,17 @@ mod tests {
                     assert_eq!(interview_header(&doc, line), None, "{start}..{end} of {text:?}");
                 }
             }
+        }
+    }
+
+    /// An empty line trims to nothing at any position, so [`from_dash_lines`] passing it by
+    /// does what the trim and the empty-line test after it did (the interview block test
+    /// keeps a header in force across the empty lines).
+    #[test]
+    fn empty_lines_trim_to_nothing() {
+        let text = "а\n\n– Да:\r\n\r\n😀\u{a0}";
+        for p in 0..=text.len() {
+            assert!(trim_span(text, p, p).is_empty(), "{p}");
         }
     }
 
