@@ -13,7 +13,7 @@ use super::escape::{
     clean_in_both, json_fields, json_list, json_str, json_str_clean, window_clean_in_both, CleanStr, Code, CsvRecord,
     JsonValue, Raw,
 };
-use super::known::{KnownEntities, KnownEntity, Pieces, Scratch};
+use super::known::{same_text, KnownEntities, KnownEntity, Pieces, Scratch};
 use super::rows::QuoteId;
 use super::staged::{Padded, Staged};
 use super::{CsvStyle, DocumentTally, EncodedDocument, ProcessedDocument};
@@ -553,7 +553,7 @@ impl MentionHead {
 fn same_tail(m: &Mention, other: &Mention) -> bool {
     m.entity_type == other.entity_type
         && m.source == other.source
-        && m.canonical == other.canonical
+        && same_text(&m.canonical, &other.canonical)
         && m.warning == other.warning
 }
 
