@@ -234,56 +234,44 @@ fn write_results<S: Sink>(
     // The hashes are made on the workers ([`Outcome::Processed`]), and are hashes already, so
     // the set hashes them with Fx rather than SipHash again.
     let mut seen: HashSet<u128, rustc_hash::FxBuildHasher> = HashSet::default();
-    for batch in InOrder::new(results) {
+    for mut batch in InOrder::new(results) {
         let write_started = Instant::now();
-        let mut written = Vec::with_capacity(batch.len());
         // Advanced once a batch: `ProgressBar::inc` costs a few hundred instructions a call.
         let mut batch_bytes = 0u64;
-        for Processed { outcome, times } in batch {
-            stages.add(&times);
-            let outcome = match outcome {
-                Outcome::OutOfShard => continue,
-                Outcome::Processed(doc, tally, prepared, origin, id_hash) => {
-                    if seen.insert(id_hash) {
-                        Outcome::Processed(doc, tally, prepared, origin, id_hash)
-                    } else {
-                        Outcome::Skipped(Skipped {
-                            reason: format!(
-                                "duplicate id: an earlier document has the same id (this one from {origin})"
-                            ),
-                            id: doc.id,
-                            seq: doc.seq,
-                        })
-                    }
+        // The documents are written where they lie in the batch, not moved out of it: each
+        // move copied a few hundred bytes (the document, its tally and its prepared output).
+        for Processed { outcome, times } in &mut batch {
+            stages.add(times);
+            if let Outcome::Processed(.., id_hash) = outcome {
+                if !seen.insert(*id_hash) {
+                    *outcome = duplicate(std::mem::replace(outcome, Outcome::OutOfShard));
                 }
-                skipped => skipped,
-            };
-            summary.documents += 1;
+            }
             match outcome {
+                Outcome::OutOfShard => continue,
                 Outcome::Processed(doc, tally, prepared, _, _) => {
                     batch_bytes += doc.text.len() as u64;
                     summary.processed += 1;
                     summary.characters += tally.characters;
                     summary.bytes += doc.text.len() as u64;
-                    summary.items.add_tallied(&doc.extraction, &tally);
+                    summary.items.add_tallied(&doc.extraction, tally);
                     count_encoding(&mut summary, doc.encoding);
                     if !doc.notes.is_empty() {
                         summary.notes.insert(doc.id.clone(), doc.notes.clone());
                     }
-                    sink.write_document(&doc, &tally, &prepared)?;
-                    written.push((doc, tally, prepared));
+                    sink.write_document(doc, tally, prepared)?;
                 }
                 Outcome::Skipped(skipped) => {
-                    sink.write_skipped(&skipped)?;
-                    summary.skipped.push(skipped);
+                    sink.write_skipped(skipped)?;
+                    summary.skipped.push(skipped.clone()); // few: most documents are written
                 }
-                Outcome::OutOfShard => {}
             }
+            summary.documents += 1;
         }
         bar.inc(batch_bytes);
-        let prepared: Vec<&S::Prepared> = written.iter().map(|(_, _, prepared)| prepared).collect();
+        let prepared: Vec<&S::Prepared> = batch.iter().filter_map(Processed::written).collect();
         sink.write_batch(&prepared)?;
-        let _ = spent.send(written); // after the last batch the caller drops them
+        let _ = spent.send(batch); // after the last batch the caller drops them
         stages.write += write_started.elapsed().as_secs_f64();
         bar.set_message(format!("{} documents", summary.documents));
     }
@@ -344,8 +332,21 @@ fn id_hash(id: &str) -> u128 {
     (u128::from(half(1)) << 64) | u128::from(half(2))
 }
 
-/// A written document, its tally and its prepared output, to be dropped by the workers.
-type Spent<P> = (ProcessedDocument, DocumentTally, P);
+/// A written batch (its documents, their tallies and prepared output, and its skips), to be
+/// dropped by the workers.
+type Spent<P> = Processed<P>;
+
+/// A processed document whose id an earlier document had, as the skip it becomes.
+fn duplicate<P>(outcome: Outcome<P>) -> Outcome<P> {
+    match outcome {
+        Outcome::Processed(doc, _, _, origin, _) => Outcome::Skipped(Skipped {
+            reason: format!("duplicate id: an earlier document has the same id (this one from {origin})"),
+            id: doc.id,
+            seq: doc.seq,
+        }),
+        other => other,
+    }
+}
 
 // Large, but each is moved a few times per document: boxing it would cost an allocation
 // per document instead.
@@ -363,6 +364,16 @@ enum Outcome<P> {
 struct Processed<P> {
     outcome: Outcome<P>,
     times: StageTimes,
+}
+
+impl<P> Processed<P> {
+    /// The prepared output, if the document is one to write (not a skip, nor a duplicate).
+    fn written(&self) -> Option<&P> {
+        match &self.outcome {
+            Outcome::Processed(_, _, prepared, _, _) => Some(prepared),
+            _ => None,
+        }
+    }
 }
 
 /// Decodes and analyses one document; every failure becomes a `Skipped` with its reason.

@@ -78,6 +78,9 @@ fn duplicate_jsonl_ids_and_bad_lines_are_reported_not_overwritten() {
     let summary = summary_of(out.path());
     assert_eq!(summary["documents"], 6);
     assert_eq!(summary["processed"], 2);
+    // The duplicate's rows are not written either.
+    let lines = std::fs::read_to_string(out.path().join("documents.jsonl")).unwrap();
+    assert!(lines.lines().count() == 2 && lines.contains(r#""seq":0,"#) && !lines.contains(r#""seq":1,"#), "{lines}");
     let skipped = skipped(&summary);
     assert_eq!(skipped[0].0, "a");
     assert!(skipped[0].1.starts_with("duplicate id: an earlier document has the same id"), "{skipped:?}");

@@ -13,7 +13,7 @@ use super::escape::{
     clean_in_both, json_fields, json_list, json_str, json_str_clean, window_clean_in_both, CleanStr, Code, CsvRecord,
     JsonValue, Raw,
 };
-use super::known::{KnownEntities, KnownEntity, Pieces, Scratch};
+use super::known::{same_text, KnownEntities, KnownEntity, Pieces, Scratch};
 use super::rows::QuoteId;
 use super::staged::{Padded, Staged};
 use super::{CsvStyle, DocumentTally, EncodedDocument, ProcessedDocument};
@@ -25,26 +25,39 @@ use std::ops::Range;
 /// the run's style and as a JSON string.
 struct DocId {
     csv: Vec<u8>,
-    json: Vec<u8>,
-    /// `{"doc_id":…,"start":`, the JSON start of every mention row.
+    /// `{"doc_id":…,"start":`, the JSON start of every mention row; the id's JSON string and
+    /// `{"doc_id":…` (the JSON start of every entity row) are its middle and its start, so
+    /// the three take one allocation and no copy between them.
     json_to_start: Vec<u8>,
-    /// `{"doc_id":…`, the JSON start of every entity row.
-    json_entity: Vec<u8>,
     /// `csv` and `json_to_start` padded for [`MentionHead`], when they fit (ids of up to
     /// about forty bytes).
     padded: Option<(Padded<64>, Padded<64>)>,
 }
 
+/// The keys around the id in [`DocId::json_to_start`].
+const DOC_ID_KEY: &[u8] = b"{\"doc_id\":";
+const START_KEY: &[u8] = b",\"start\":";
+
 impl DocId {
     fn new(id: &str, style: CsvStyle) -> DocId {
         let mut csv = Vec::new();
         CsvRecord::new(&mut csv, style).text(id);
-        let mut json = Vec::new();
-        json_str(&mut json, id);
-        let json_to_start = [&b"{\"doc_id\":"[..], &json, b",\"start\":"].concat();
-        let json_entity = [&b"{\"doc_id\":"[..], &json].concat();
+        let mut json_to_start = Vec::with_capacity(DOC_ID_KEY.len() + id.len() + 2 + START_KEY.len());
+        json_to_start.extend_from_slice(DOC_ID_KEY);
+        json_str(&mut json_to_start, id);
+        json_to_start.extend_from_slice(START_KEY);
         let padded = Padded::new(&csv).zip(Padded::new(&json_to_start));
-        DocId { csv, json, json_to_start, json_entity, padded }
+        DocId { csv, json_to_start, padded }
+    }
+
+    /// The id as a JSON string.
+    fn json(&self) -> &[u8] {
+        &self.json_to_start[DOC_ID_KEY.len()..self.json_to_start.len() - START_KEY.len()]
+    }
+
+    /// `{"doc_id":…`, the JSON start of every entity row.
+    fn json_entity(&self) -> &[u8] {
+        &self.json_to_start[..self.json_to_start.len() - START_KEY.len()]
     }
 }
 
@@ -71,7 +84,7 @@ impl RowWriter<'_> {
 
     #[inline]
     fn id(&mut self, id: &DocId) {
-        self.json.extend_from_slice(&id.json);
+        self.json.extend_from_slice(id.json());
         if let Some(csv) = &mut self.csv {
             csv.raw(&id.csv);
         }
@@ -401,7 +414,7 @@ impl ProcessedDocument {
         let json = &mut *out.json;
         json.push(b'{');
         json_fields!(&mut *json,
-            "id" => Raw(&src.id.json),
+            "id" => Raw(src.id.json()),
             "seq" => self.seq,
             "encoding" => self.encoding,
             "length" => length,
@@ -553,7 +566,7 @@ impl MentionHead {
 fn same_tail(m: &Mention, other: &Mention) -> bool {
     m.entity_type == other.entity_type
         && m.source == other.source
-        && m.canonical == other.canonical
+        && same_text(&m.canonical, &other.canonical)
         && m.warning == other.warning
 }
 
@@ -619,7 +632,7 @@ impl Outputs<'_> {
             let count = Digits::new(entities.groups[group].1);
             let pieces = known.get(tail.known);
             let json = &mut *self.json;
-            json.extend_from_slice(&id.json_entity);
+            json.extend_from_slice(id.json_entity());
             json.extend_from_slice(pieces.entity_json());
             count.write(json);
             json.push(b'}');
@@ -699,7 +712,7 @@ impl RowSizes {
     fn new(x: &Extraction, src: &DocumentSource<'_>) -> RowSizes {
         let id = &src.id;
         // Per row: the id, the strings, and room for numbers, codes and punctuation.
-        let per_row = |strings: usize, fixed: usize| id.json.len() + strings + fixed;
+        let per_row = |strings: usize, fixed: usize| id.json().len() + strings + fixed;
         let opt_len = |s: &Option<String>| s.as_ref().map_or(0, String::len);
         let mentions = x
             .mentions
@@ -994,6 +1007,19 @@ mod tests {
             }
         }
         assert!(staged > 8, "{staged}");
+    }
+
+    /// The id's JSON pieces are those made by concatenation.
+    #[test]
+    fn doc_id_pieces_are_the_concatenated_pieces() {
+        for id in ["doc-1", "=id, \"quoted\"\n", "", "ид\\x"] {
+            let doc_id = DocId::new(id, CsvStyle::default());
+            let mut json = Vec::new();
+            json_str(&mut json, id);
+            assert_eq!(doc_id.json(), &json[..]);
+            assert_eq!(doc_id.json_entity(), &[&b"{\"doc_id\":"[..], &json].concat()[..]);
+            assert_eq!(doc_id.json_to_start, [&b"{\"doc_id\":"[..], &json, b",\"start\":"].concat());
+        }
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl KnownEntity {
         debug_assert!(Arc::ptr_eq(&self.canonical, &m.canonical));
         self.entity_type == m.entity_type
             && self.source == m.source
-            && self.entity_id == m.entity_id
+            && same_text(&self.entity_id, &m.entity_id)
             && self.warning.as_deref() == m.warning.as_deref()
     }
 
@@ -222,6 +222,14 @@ impl KnownEntities {
     }
 }
 
+/// Whether two shared texts are equal, asking first whether they are one `Arc` (as the
+/// mentions of an entity mostly share theirs): `==` on `Arc<str>` always compares the bytes,
+/// with a `memcmp` call.
+#[inline]
+pub(crate) fn same_text(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
+}
+
 /// The address of a shared text: the key of its entity's pieces here, and of its counts in
 /// the report's statistics.
 #[inline]
@@ -233,6 +241,19 @@ pub(crate) fn address(text: &Arc<str>) -> usize {
 mod tests {
     use super::*;
     use crate::text::Span;
+
+    /// One `Arc`, two `Arc`s of one text, and other texts (of one length or not).
+    #[test]
+    fn same_text_is_text_equality() {
+        let texts = ["org:a", "org:b", "org:ab", ""];
+        for a in texts {
+            for b in texts {
+                let (a_arc, b_arc): (Arc<str>, Arc<str>) = (Arc::from(a), Arc::from(b));
+                assert_eq!(same_text(&a_arc, &b_arc), a == b, "{a:?} {b:?}");
+                assert!(same_text(&a_arc, &Arc::clone(&a_arc)));
+            }
+        }
+    }
 
     /// Pieces `tag`+`j`, `tag`+`c`, `tag`+`J`, `tag`+`C` written in the scratch buffers.
     fn pieces(tag: &str, scratch: &mut Scratch) -> Pieces {

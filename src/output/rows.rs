@@ -4,8 +4,6 @@
 //! build these rows: `encode` writes the same bytes straight from the extraction. The rows,
 //! serialized with serde, are the definition the encoder's tests compare it with.
 
-use std::sync::Arc;
-
 use serde::Serialize;
 
 use super::report::sort_prefix;
@@ -181,7 +179,7 @@ pub fn entity_groups_and_members(mentions: &[Mention]) -> (Vec<(usize, usize)>, 
     keys.sort_unstable();
     let id = |key: u128| &mentions[key as u64 as usize].entity_id;
     // Mentions of one entity mostly share one `Arc`.
-    let same = |a: &Arc<str>, b: &Arc<str>| Arc::ptr_eq(a, b) || a == b;
+    let same = super::known::same_text;
     // At most one group per mention: allocated once.
     let mut groups: Vec<(usize, usize)> = Vec::with_capacity(mentions.len());
     let mut members = vec![0u32; mentions.len()];

@@ -479,20 +479,25 @@ fn document_row(doc: &ProcessedDocument, chars: usize, s: &mut String) {
 
 /// Every highlight of a document: quotes (by their parts) enclose speaker and cue words,
 /// which enclose mentions, which enclose money.
+///
+/// The titles are pushed piece by piece, not formatted: `format!` cost a few hundred
+/// instructions a call, several per item of every highlighted document (the tests compare
+/// them with the formatted ones).
 fn document_marks(text: &str, x: &Extraction) -> Vec<Mark> {
     let mut marks = Vec::with_capacity(x.mentions.len() + x.quotes.len() * 3 + x.money.len());
     for (n, q) in x.quotes.iter().enumerate() {
-        let id = format!("q{}", n + 1);
+        let id = ["q", itoa::Buffer::new().format(n + 1)].concat();
         let speaker = q.speaker.as_deref().filter(|s| !s.is_empty());
-        let mut title = format!("Quote {id} ({})\n", q.kind.as_str());
+        let mut title = String::with_capacity(128);
+        push_all(&mut title, &["Quote ", &id, " (", q.kind.as_str(), ")\n"]);
         match speaker {
             Some(name) => {
-                let _ = write!(title, "speaker: {name}");
+                push_all(&mut title, &["speaker: ", name]);
                 if let Some(t) = q.speaker_type {
-                    let _ = write!(title, " ({})", t.as_str());
+                    push_all(&mut title, &[" (", t.as_str(), ")"]);
                 }
                 if let Some(sid) = q.speaker_id.as_deref().filter(|s| !s.is_empty()) {
-                    let _ = write!(title, "\nspeaker id: {sid}");
+                    push_all(&mut title, &["\nspeaker id: ", sid]);
                 }
             }
             None => title.push_str("speaker: NOT FOUND"),
@@ -503,16 +508,16 @@ fn document_marks(text: &str, x: &Extraction) -> Vec<Mark> {
             _ => None,
         };
         if let Some(words) = unresolved {
-            let _ = write!(title, " (not resolved: {words})");
+            push_all(&mut title, &[" (not resolved: ", words, ")"]);
         }
         if q.attribution != Attribution::None {
-            let _ = write!(title, "\nattribution: {}", q.attribution.as_str());
+            push_all(&mut title, &["\nattribution: ", q.attribution.as_str()]);
         }
         if let Some(cue) = &q.cue {
-            let _ = write!(title, "\ncue: {cue}");
+            push_all(&mut title, &["\ncue: ", cue]);
         }
         if let Some(w) = &q.warning {
-            let _ = write!(title, "\nwarning: {w}");
+            push_all(&mut title, &["\nwarning: ", w]);
         }
         let class = if speaker.is_some() { "q" } else { "q nosp" };
         let parts = if q.parts.is_empty() { std::slice::from_ref(&q.span) } else { &q.parts[..] };
@@ -520,17 +525,17 @@ fn document_marks(text: &str, x: &Extraction) -> Vec<Mark> {
             let last = k + 1 == parts.len();
             let badge = last.then(|| match (speaker, unresolved) {
                 (Some(name), _) => name.to_string(),
-                (None, Some(words)) => format!("{words}?"),
+                (None, Some(words)) => [words, "?"].concat(),
                 (None, None) => "no speaker".to_string(),
             });
             marks.push(Mark { start: p.start, end: p.end, rank: 0, class, title: title.clone(), badge });
         }
         if let Some(sp) = q.speaker_span {
-            let title = format!("Speaker of {id}: {}", speaker.unwrap_or("not resolved"));
+            let title = ["Speaker of ", &id, ": ", speaker.unwrap_or("not resolved")].concat();
             marks.push(Mark { start: sp.start, end: sp.end, rank: 1, class: "spk", title, badge: None });
         }
         if let Some(cs) = q.cue_span {
-            let title = format!("Speech cue of {id}: {}", q.cue.as_deref().unwrap_or(""));
+            let title = ["Speech cue of ", &id, ": ", q.cue.as_deref().unwrap_or("")].concat();
             marks.push(Mark { start: cs.start, end: cs.end, rank: 2, class: "cue", title, badge: None });
         }
     }
@@ -540,25 +545,43 @@ fn document_marks(text: &str, x: &Extraction) -> Vec<Mark> {
             crate::model::EntityType::Org => "e org",
             crate::model::EntityType::Loc => "e loc",
         };
-        // Joined, not formatted: one title per mention of every highlighted document.
-        let mut title =
-            [m.entity_type.as_str(), " ", &m.canonical, "\nentity id: ", &m.entity_id, "\nsource: ", m.source.as_str()]
-                .concat();
+        let mut title = String::with_capacity(64 + m.canonical.len() + m.entity_id.len());
+        push_all(
+            &mut title,
+            &[
+                m.entity_type.as_str(),
+                " ",
+                &m.canonical,
+                "\nentity id: ",
+                &m.entity_id,
+                "\nsource: ",
+                m.source.as_str(),
+            ],
+        );
         if let Some(w) = &m.warning {
-            let _ = write!(title, "\nwarning: {w}");
+            push_all(&mut title, &["\nwarning: ", w]);
         }
         marks.push(Mark { start: m.span.start, end: m.span.end, rank: 3, class, title, badge: None });
     }
     for m in &x.money {
-        let mut title = m.amount.clone();
+        let mut title = String::with_capacity(64 + m.amount.len());
+        title.push_str(&m.amount);
         if let Some(max) = &m.amount_max {
-            let _ = write!(title, " – {max}");
+            push_all(&mut title, &[" – ", max]);
         }
-        let _ = write!(title, " {}\nqualifier: {}\nkind: {}", m.currency, m.qualifier.as_str(), m.kind.as_str());
+        push_all(&mut title, &[" ", &m.currency, "\nqualifier: ", m.qualifier.as_str(), "\nkind: ", m.kind.as_str()]);
         let class = if m.kind == crate::model::MoneyKind::Rate { "money rate" } else { "money" };
         marks.push(Mark { start: m.span.start, end: m.span.end, rank: 4, class, title, badge: None });
     }
     marks
+}
+
+/// Appends each of `pieces` to `s`.
+#[inline]
+fn push_all(s: &mut String, pieces: &[&str]) {
+    for piece in pieces {
+        s.push_str(piece);
+    }
 }
 
 #[cfg(test)]

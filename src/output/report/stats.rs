@@ -40,6 +40,8 @@ pub struct Counter {
     /// so no other text can come to live at the address while it is a key. Cleared when the
     /// slots move (see [`Counter::prune`]) or it grows past [`MAX_ADDRESSES`].
     by_address: FxHashMap<usize, (Arc<str>, u32)>,
+    /// The slots of the addresses met lately, in front of `by_address` (see [`RecentAddresses`]).
+    recent: RecentAddresses,
     /// Entries with at most this many were dropped to bound memory (0: nothing dropped).
     pub dropped_below: usize,
 }
@@ -52,18 +54,39 @@ impl Counter {
     /// [`Counter::bump`] of a key that comes in a shared `Arc`.
     fn bump_shared(&mut self, key: &Arc<str>, label: &str, kind: &'static str, count: usize) {
         let address = crate::output::known::address(key);
-        if let Some(&(_, slot)) = self.by_address.get(&address) {
-            let t = &mut self.slots[slot as usize].1;
-            t.count += count;
-            t.documents += 1;
-            return;
+        let slot = match self.recent.slot(address) {
+            Some(slot) => slot,
+            None => match self.by_address.get(&address) {
+                Some(&(_, slot)) => {
+                    self.recent.put(address, slot);
+                    slot
+                }
+                None => {
+                    if let Some(slot) = self.count(key, || Arc::clone(key), label, kind, count) {
+                        self.remember(key, address, slot);
+                    }
+                    return;
+                }
+            },
+        };
+        let t = &mut self.slots[slot as usize].1;
+        t.count += count;
+        t.documents += 1;
+    }
+
+    /// Remembers that `key`, at `address`, counts in `slot`.
+    fn remember(&mut self, key: &Arc<str>, address: usize, slot: u32) {
+        if self.by_address.len() >= MAX_ADDRESSES {
+            self.forget_addresses();
         }
-        if let Some(slot) = self.count(key, || Arc::clone(key), label, kind, count) {
-            if self.by_address.len() >= MAX_ADDRESSES {
-                self.by_address.clear();
-            }
-            self.by_address.insert(address, (Arc::clone(key), slot));
-        }
+        self.by_address.insert(address, (Arc::clone(key), slot));
+        self.recent.put(address, slot);
+    }
+
+    /// Forgets every address (their `Arc`s are dropped, so the addresses may be reused).
+    fn forget_addresses(&mut self) {
+        self.by_address.clear();
+        self.recent.clear();
     }
 
     fn bump(&mut self, key: &str, label: &str, kind: &'static str, count: usize) {
@@ -113,7 +136,7 @@ impl Counter {
         for (slot, (key, _)) in self.slots.iter().enumerate() {
             self.index.insert(Arc::clone(key), slot as u32);
         }
-        self.by_address.clear();
+        self.forget_addresses();
     }
 
     /// The `n` most frequent, ties by label then key, so the report is deterministic.
@@ -126,6 +149,52 @@ impl Counter {
 
     pub fn distinct(&self) -> usize {
         self.slots.len()
+    }
+}
+
+/// The slots of the addresses met lately, one per place of a table indexed by a hash of the
+/// address (a newer address takes the place of an older one): a hit is a multiply, a load
+/// and a compare, where the hash map asked for a probe of its groups (this runs on the serial
+/// writer thread once per entity of every document, and a corpus names few entities often).
+///
+/// Only addresses that `by_address` holds (with a clone of their `Arc`) are here, and it is
+/// cleared with `by_address`, so an address here is never that of another text.
+struct RecentAddresses {
+    /// `(address, slot)`; address 0 (no `Arc` lives there) marks an empty place.
+    places: Box<[(usize, u32)]>,
+}
+
+/// Places of [`RecentAddresses`], as a power of two: a few thousand entities are many
+/// documents' worth.
+const RECENT_BITS: u32 = 12;
+
+impl Default for RecentAddresses {
+    fn default() -> RecentAddresses {
+        RecentAddresses { places: vec![(0, 0); 1 << RECENT_BITS].into_boxed_slice() }
+    }
+}
+
+impl RecentAddresses {
+    /// The place of `address`: the high bits of a Fibonacci hash (allocations are aligned,
+    /// so the low bits of an address say little).
+    #[inline]
+    fn place(address: usize) -> usize {
+        ((address as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (u64::BITS - RECENT_BITS)) as usize
+    }
+
+    #[inline]
+    fn slot(&self, address: usize) -> Option<u32> {
+        let (known, slot) = self.places[RecentAddresses::place(address)];
+        (known == address).then_some(slot)
+    }
+
+    #[inline]
+    fn put(&mut self, address: usize, slot: u32) {
+        self.places[RecentAddresses::place(address)] = (address, slot);
+    }
+
+    fn clear(&mut self) {
+        self.places.fill((0, 0));
     }
 }
 
@@ -276,6 +345,36 @@ mod tests {
             proptest::prop_assert_eq!(shared.top(10), plain.top(10));
             proptest::prop_assert_eq!(shared.distinct(), plain.distinct());
         }
+    }
+
+    /// More keys than [`RecentAddresses`] has places, met again in rounds: places taken by
+    /// other keys fall back to the map, and the counts are those by text.
+    #[test]
+    fn shared_keys_count_as_texts_past_the_recent_places() {
+        let keys: Vec<Arc<str>> = (0..3 << RECENT_BITS).map(|k| Arc::from(format!("id:{k}").as_str())).collect();
+        let (mut shared, mut plain) = (Counter::default(), Counter::default());
+        for round in 1..4 {
+            for key in keys.iter().step_by(round) {
+                shared.bump_shared(key, "label", "ORG", round);
+                plain.bump(key, "label", "ORG", round);
+            }
+        }
+        assert_eq!(shared.top(usize::MAX), plain.top(usize::MAX));
+    }
+
+    #[test]
+    fn recent_addresses_keep_the_newest_of_a_place_until_cleared() {
+        let mut recent = RecentAddresses::default();
+        let (a, b) = (0x1000, 0x2000);
+        let c = (1..).map(|k| a + 16 * k).find(|&c| RecentAddresses::place(c) == RecentAddresses::place(a)).unwrap();
+        assert_eq!(recent.slot(a), None);
+        recent.put(a, 1);
+        recent.put(b, 2);
+        assert_eq!((recent.slot(a), recent.slot(b), recent.slot(c)), (Some(1), Some(2), None));
+        recent.put(c, 3);
+        assert_eq!((recent.slot(a), recent.slot(c)), (None, Some(3)));
+        recent.clear();
+        assert_eq!((recent.slot(b), recent.slot(c)), (None, None));
     }
 
     #[test]

@@ -263,3 +263,105 @@ fn prepared_sections_give_the_same_page() {
         assert_eq!(prepared, render(&docs, limits), "{limits:?}");
     }
 }
+
+/// The titles and badges of [`document_marks`], in its order, made with `format!` as they
+/// were before they were pushed piece by piece: the reference for them.
+fn titles_by_format(text: &str, x: &Extraction) -> Vec<(String, Option<String>)> {
+    let mut titles = Vec::new();
+    for (n, q) in x.quotes.iter().enumerate() {
+        let id = format!("q{}", n + 1);
+        let speaker = q.speaker.as_deref().filter(|s| !s.is_empty());
+        let unresolved = q
+            .speaker_span
+            .filter(|_| speaker.is_none())
+            .and_then(|sp| text.get(sp.start..sp.end))
+            .filter(|w| !w.is_empty());
+        let mut title = format!("Quote {id} ({})\n", q.kind.as_str());
+        let _ = match (speaker, q.speaker_type, q.speaker_id.as_deref().filter(|s| !s.is_empty())) {
+            (None, _, _) => write!(title, "speaker: NOT FOUND"),
+            (Some(name), Some(t), Some(sid)) => write!(title, "speaker: {name} ({})\nspeaker id: {sid}", t.as_str()),
+            (Some(name), Some(t), None) => write!(title, "speaker: {name} ({})", t.as_str()),
+            (Some(name), None, Some(sid)) => write!(title, "speaker: {name}\nspeaker id: {sid}"),
+            (Some(name), None, None) => write!(title, "speaker: {name}"),
+        };
+        let lines = [
+            unresolved.map(|words| format!(" (not resolved: {words})")),
+            (q.attribution != Attribution::None).then(|| format!("\nattribution: {}", q.attribution.as_str())),
+            q.cue.as_ref().map(|cue| format!("\ncue: {cue}")),
+            q.warning.as_ref().map(|w| format!("\nwarning: {w}")),
+        ];
+        for line in lines.into_iter().flatten() {
+            title.push_str(&line);
+        }
+        let badge = match (speaker, unresolved) {
+            (Some(name), _) => name.to_string(),
+            (None, Some(words)) => format!("{words}?"),
+            (None, None) => "no speaker".to_string(),
+        };
+        let parts = q.parts.len().max(1);
+        titles.extend((1..=parts).map(|k| (title.clone(), (k == parts).then(|| badge.clone()))));
+        if q.speaker_span.is_some() {
+            titles.push((format!("Speaker of {id}: {}", speaker.unwrap_or("not resolved")), None));
+        }
+        if q.cue_span.is_some() {
+            titles.push((format!("Speech cue of {id}: {}", q.cue.as_deref().unwrap_or("")), None));
+        }
+    }
+    for m in &x.mentions {
+        let (kind, source) = (m.entity_type.as_str(), m.source.as_str());
+        let warning = m.warning.as_ref().map_or(String::new(), |w| format!("\nwarning: {w}"));
+        titles.push((format!("{kind} {}\nentity id: {}\nsource: {source}{warning}", m.canonical, m.entity_id), None));
+    }
+    for m in &x.money {
+        let max = m.amount_max.as_ref().map_or(String::new(), |max| format!(" – {max}"));
+        let (qualifier, kind) = (m.qualifier.as_str(), m.kind.as_str());
+        titles.push((format!("{}{max} {}\nqualifier: {qualifier}\nkind: {kind}", m.amount, m.currency), None));
+    }
+    titles
+}
+
+/// Titles pushed piece by piece are the formatted ones, for quotes with every combination of
+/// speaker, type, id, unresolved words, attribution, cue, warning and parts, mentions with and
+/// without a warning, and amounts, ranges and rates.
+#[test]
+fn marks_are_those_made_with_format() {
+    let text = "Министр сказал: «Рост 5 млн ₽» — и он 10 долларов ушёл";
+    let mut quotes = Vec::new();
+    for k in 0..64 {
+        let bit = |b: u32| k & (1 << b) != 0;
+        let mut q = quote(span_of(text, "«Рост 5 млн ₽»"), bit(0).then_some(("Иван", "per:иван")));
+        if bit(0) && bit(1) {
+            q.speaker_type = None;
+        }
+        if bit(2) {
+            q.speaker_id = Some(String::new());
+        }
+        if bit(3) {
+            q.speaker_span = Some(span_of(text, "Министр"));
+        }
+        if bit(4) {
+            q.cue = Some("сказал".into());
+            q.cue_span = Some(span_of(text, "сказал"));
+            q.attribution = Attribution::Role;
+        }
+        if bit(5) {
+            q.warning = Some("двойная <цитата>".into());
+            q.parts = vec![span_of(text, "Рост"), span_of(text, "млн")];
+        }
+        quotes.push(q);
+    }
+    let mut warned = mention(text, "Министр", EntityType::Per, "министр", "per:министр");
+    warned.warning = Some("role & title".into());
+    let mentions = vec![mention(text, "Министр", EntityType::Org, "Мин", "org:мин"), warned];
+    let mut range = money(span_of(text, "5 млн ₽"), "5000000", "RUB");
+    range.amount_max = Some("6000000.5".into());
+    range.qualifier = Qualifier::Range;
+    let mut rate = money(span_of(text, "10 долларов"), "10", "USD");
+    rate.kind = MoneyKind::Rate;
+    let amounts = vec![money(span_of(text, "5 млн ₽"), "5000000", "RUB"), range, rate];
+    let x = Extraction { mentions, quotes, money: amounts };
+    let marks = document_marks(text, &x);
+    assert_eq!(marks.len(), 32 + 2 * 32 + 32 + 32 + 2 + 3);
+    let titles: Vec<(String, Option<String>)> = marks.into_iter().map(|m| (m.title, m.badge)).collect();
+    assert_eq!(titles, titles_by_format(text, &x));
+}
