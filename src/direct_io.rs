@@ -35,6 +35,22 @@ pub fn set_direct(_file: &File, _on: bool) -> bool {
     false
 }
 
+/// Writes all of `bytes` at `offset` of `file` (the file's own position is left alone on Unix).
+pub fn write_all_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.write_all_at(bytes, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.write_all(bytes)
+    }
+}
+
 /// `len` bytes starting at a `BLOCK` boundary: a vector with a block to spare, used from its
 /// first aligned byte (so no unsafe code is needed to align it).
 pub struct AlignedBuffer {

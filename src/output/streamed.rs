@@ -18,10 +18,9 @@
 
 use std::fs::File;
 use std::io::{IoSlice, Write};
-use std::os::unix::fs::FileExt;
 use std::time::{Duration, Instant};
 
-use crate::direct_io::{set_direct, AlignedBuffer, BLOCK};
+use crate::direct_io::{set_direct, write_all_at, AlignedBuffer, BLOCK};
 
 /// Bytes gathered before they are written.
 const STAGE: usize = 1 << 20;
@@ -104,7 +103,7 @@ impl StreamedFile {
         }
         if let Mode::Direct { since, blocked } = &mut self.mode {
             let started = Instant::now();
-            let written = self.file.write_all_at(&self.stage.as_slice()[..len], self.offset);
+            let written = write_all_at(&self.file, &self.stage.as_slice()[..len], self.offset);
             *blocked += started.elapsed();
             let behind = disk_is_behind(*blocked, since.elapsed(), self.offset + len as u64);
             if written.is_err() || behind {
@@ -117,7 +116,7 @@ impl StreamedFile {
                 }
             }
         } else {
-            self.file.write_all_at(&self.stage.as_slice()[..len], self.offset)?;
+            write_all_at(&self.file, &self.stage.as_slice()[..len], self.offset)?;
         }
         self.offset += len as u64;
         self.stage.as_mut_slice().copy_within(len..self.staged, 0);
@@ -137,7 +136,7 @@ impl StreamedFile {
             return Ok(());
         }
         set_direct(&self.file, false);
-        let written = self.file.write_all_at(&self.stage.as_slice()[..self.staged], self.offset);
+        let written = write_all_at(&self.file, &self.stage.as_slice()[..self.staged], self.offset);
         set_direct(&self.file, true);
         written
     }
@@ -180,6 +179,7 @@ fn release(_file: &File, started: &mut u64, written: u64) {
 
 /// The bytes offered for eviction once `written` bytes have been started to disk: those
 /// written `SETTLE_CHUNKS` to `SETTLE_CHUNKS + OFFERS` chunks before.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn eviction_range(written: u64) -> std::ops::Range<u64> {
     written.saturating_sub((SETTLE_CHUNKS + OFFERS) * CHUNK)..written.saturating_sub(SETTLE_CHUNKS * CHUNK)
 }
