@@ -94,11 +94,6 @@ impl DirectReader {
         DirectReader { file, buffer: AlignedBuffer::new(READ), pos: 0, filled: 0, direct }
     }
 
-    /// Whether the file is being read past the page cache.
-    pub fn is_direct(&self) -> bool {
-        self.direct
-    }
-
     /// Refills the buffer. A direct read refused (or left unaligned by a short read) is
     /// made again through the page cache from the same place.
     fn refill(&mut self) -> std::io::Result<()> {

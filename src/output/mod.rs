@@ -19,7 +19,7 @@ pub mod stream;
 mod streamed;
 pub mod summary;
 
-use std::io::{IoSlice, Write};
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
@@ -232,20 +232,9 @@ impl OutputFiles {
     }
 }
 
-/// Writes `buffers` one after the other with vectored writes (a call takes as many as the
-/// writer does; the rest follow).
+/// Writes `buffers` one after the other (each file stages them: see `streamed`).
 fn write_all_of<'b, W: Write>(out: &mut W, buffers: impl Iterator<Item = &'b [u8]>) -> std::io::Result<()> {
-    let mut slices: Vec<IoSlice<'_>> = buffers.filter(|b| !b.is_empty()).map(IoSlice::new).collect();
-    let mut rest = &mut slices[..];
-    while !rest.is_empty() {
-        match out.write_vectored(rest) {
-            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
-            Ok(n) => IoSlice::advance_slices(&mut rest, n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
+    buffers.into_iter().try_for_each(|buffer| out.write_all(buffer))
 }
 
 /// Opens a CSV file with its header (and a BOM in Excel mode).
@@ -268,15 +257,14 @@ pub(crate) fn csv_file(
 mod tests {
     use super::*;
     use std::fs::File;
-    use std::io::BufWriter;
 
-    /// More buffers than one vectored write takes (1024 on Linux), empty ones among them,
-    /// through a `BufWriter` of a file: the file holds them one after the other.
+    /// Many buffers, empty ones among them, through an output file's stage: the file holds
+    /// them one after the other.
     #[test]
     fn batches_are_written_whole_and_in_order() {
         let buffers: Vec<Vec<u8>> = (0..3000usize).map(|i| vec![(i % 251) as u8; (i * 7) % 40]).collect();
         let path = std::env::temp_dir().join(format!("gazetka-write-all-of-{}", std::process::id()));
-        let mut out = BufWriter::new(File::create(&path).unwrap());
+        let mut out = streamed::StreamedFile::new(File::create(&path).unwrap());
         out.write_all(b"header\n").unwrap();
         write_all_of(&mut out, buffers.iter().map(|b| &b[..])).unwrap();
         write_all_of(&mut out, [&b"end"[..]].into_iter()).unwrap();
